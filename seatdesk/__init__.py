@@ -1,0 +1,3 @@
+"""seatdesk: a full-screen terminal desk for call centers."""
+
+__version__ = "0.1.0"

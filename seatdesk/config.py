@@ -1,0 +1,52 @@
+"""Typed settings: built once at start-up from defaults, then environment, then flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import platformdirs
+
+APP_NAME = "seatdesk"
+
+
+def data_dir() -> Path:
+    """The user's data directory (SEATDESK_HOME overrides it, e.g. for tests)."""
+    override = os.environ.get("SEATDESK_HOME")
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_url() -> str:
+    """SEATDESK_DB, or the embedded SQLite file in the user data directory."""
+    return os.environ.get("SEATDESK_DB") or f"sqlite:///{data_dir() / 'seatdesk.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = field(default_factory=default_db_url)
+    lang: str = "en"
+    company: str = field(default_factory=lambda: os.environ.get("SEATDESK_COMPANY", "XX公司"))
+    timezone: str = field(default_factory=lambda: os.environ.get("SEATDESK_TZ", "Asia/Shanghai"))
+    # Seats re-query on a change hint; this is the fallback poll when no hint arrives.
+    slow_poll_seconds: float = 2.0
+    sqlite_poll_seconds: float = 0.1
+    repeat_contact_days: int = 7
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    note_max_chars: int = 4000
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def journal_path(self) -> Path:
+        return data_dir() / "journal.jsonl"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})

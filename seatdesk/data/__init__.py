@@ -1,0 +1,1 @@
+"""The data layer: models, engine, services. Never imports textual."""

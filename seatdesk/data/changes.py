@@ -1,0 +1,83 @@
+"""Change feed: how a seat learns that the queue or a record changed somewhere else.
+
+PostgreSQL: LISTEN on the channel every service NOTIFYs in its transaction. The
+notification is only a wake-up hint: the seat re-queries, and a slow poll covers a
+lost connection. SQLite: ``PRAGMA data_version`` on a connection of our own changes
+whenever any other connection commits; checking it is a few microseconds, so we poll
+it every 100 ms.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import Protocol
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from seatdesk.data.engine import Database
+from seatdesk.data.services.base import CHANGE_CHANNEL
+
+
+class ChangeFeed(Protocol):
+    def wait(self, timeout: float) -> set[str]:
+        """Block up to ``timeout`` seconds; return the topics changed ({} if none)."""
+
+    def close(self) -> None: ...
+
+
+class SqliteChangeFeed:
+    def __init__(self, path: str, poll_seconds: float = 0.1) -> None:
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._poll = poll_seconds
+        self._version = self._read()
+
+    def _read(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def wait(self, timeout: float) -> set[str]:
+        deadline = time.monotonic() + timeout
+        while True:
+            version = self._read()
+            if version != self._version:
+                self._version = version
+                return {"*"}
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return set()
+            time.sleep(min(self._poll, left))
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class PgChangeFeed:
+    def __init__(self, url: str) -> None:
+        u = make_url(url)
+        self._conn = psycopg.connect(
+            host=u.host or "localhost", port=u.port or 5432, user=u.username,
+            password=u.password, dbname=u.database, autocommit=True,
+        )
+        self._conn.execute(f"LISTEN {CHANGE_CHANNEL}")
+
+    def wait(self, timeout: float) -> set[str]:
+        topics: set[str] = set()
+        gen = self._conn.notifies(timeout=timeout)
+        for note in gen:
+            topics.add(note.payload)
+            # Drain what is already there without waiting again: one re-query serves all.
+            gen.close()
+        return topics
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def open_feed(db: Database, poll_seconds: float = 0.1) -> ChangeFeed:
+    if db.is_postgres:
+        return PgChangeFeed(db.url)
+    database = make_url(db.url).database
+    if not database or database == ":memory:":
+        raise ValueError("an in-memory SQLite database has no change feed")
+    return SqliteChangeFeed(database, poll_seconds)

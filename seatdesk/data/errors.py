@@ -1,0 +1,39 @@
+"""Errors the services raise; each carries a message fit to show the user as it is."""
+
+from __future__ import annotations
+
+
+class SeatdeskError(Exception):
+    """Base for errors with a user-facing message (no traceback is ever shown for these)."""
+
+
+class NotFound(SeatdeskError):
+    pass
+
+
+class PermissionDenied(SeatdeskError):
+    pass
+
+
+class InvalidInput(SeatdeskError):
+    """Input that fails validation; ``field`` names where the user should look."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidTransition(SeatdeskError):
+    """A call action that its current state does not allow (e.g. hold a closed call)."""
+
+
+class Conflict(SeatdeskError):
+    """Someone else changed the record first (another seat claimed the call...)."""
+
+
+class LoginFailed(SeatdeskError):
+    pass
+
+
+class DatabaseUnavailable(SeatdeskError):
+    """The shared database cannot be reached."""

@@ -1,0 +1,31 @@
+"""Password hashing with scrypt (memory-hard), from the standard library."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    salt, digest = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+    candidate = hashlib.scrypt(
+        password.encode(), salt=salt, n=int(n), r=int(r), p=int(p), dklen=len(digest)
+    )
+    return hmac.compare_digest(candidate, digest)

@@ -1,0 +1,1 @@
+"""Services: one transaction per call, frozen views out, permissions checked here."""

@@ -1,0 +1,28 @@
+"""Small builders for test data through the real services."""
+
+from __future__ import annotations
+
+from seatdesk.data.backend import Backend
+from seatdesk.data.dto import Actor, CustomerInput
+from seatdesk.data.services.users import actor_of  # noqa: F401  (re-export for tests)
+
+
+def floor(backend: Backend) -> dict[str, Actor]:
+    """Two queues, agents, a team lead, a QA inspector, a supervisor."""
+    backend.users.ensure_queue("general", "General", name_zh="综合", priority=0)
+    backend.users.ensure_queue("vip", "VIP line", name_zh="VIP专线", priority=10)
+    people = {}
+    for login, role, team in [("agent1", "agent", "t1"), ("agent2", "agent", "t1"),
+                              ("lead1", "team_lead", "t1"), ("qa1", "qa", None),
+                              ("super1", "supervisor", None), ("admin1", "admin", None)]:
+        backend.users.add_user(login, name=login.title(), role=role, password="secret123",
+                               team=team)
+        people[login] = backend.users.actor(login)
+    return people
+
+
+def customer(backend: Backend, actor: Actor, name: str, *phones: str, grade: str = "C",
+             key_account: bool = False) -> int:
+    return backend.customers.create(
+        actor, CustomerInput(name=name, phones=phones, grade=grade, key_account=key_account)
+    ).id
