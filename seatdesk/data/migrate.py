@@ -19,8 +19,12 @@ def alembic_config(db: Database) -> Config:
     return cfg
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (default: the newest)."""
+def upgrade(db: Database, revision: str = "heads") -> None:
+    """Bring the schema to ``revision`` (default: every branch's newest).
+
+    Each area of the product (complaints, QA, roster...) may add its tables on its own
+    branch off the initial schema; "heads" applies them all.
+    """
     cfg = alembic_config(db)
     # SQLite: the migration must not run inside our BEGIN IMMEDIATE hook's transaction
     # twice, so hand Alembic a plain connection and let it own the transaction.
@@ -29,14 +33,24 @@ def upgrade(db: Database, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
-def current_revision(db: Database) -> str | None:
+def current_revisions(db: Database) -> set[str]:
     from alembic.runtime.migration import MigrationContext
 
-    with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    with db.engine.execution_options(sqlite_begin="DEFERRED").connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revision(db: Database) -> str | None:
+def head_revisions(db: Database) -> set[str]:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config(db)).get_current_head()
+    return set(ScriptDirectory.from_config(alembic_config(db)).get_heads())
+
+
+def is_current(db: Database) -> bool:
+    """True when the schema has every migration applied."""
+    return current_revisions(db) == head_revisions(db)
+
+
+def current_revision(db: Database) -> str:
+    """The applied revisions as one printable string."""
+    return ", ".join(sorted(current_revisions(db))) or "(empty)"

@@ -7,6 +7,7 @@ UTC; ``UtcDateTime`` makes SQLite (which has no time zones) hand back aware date
 from __future__ import annotations
 
 import enum
+from importlib import import_module
 from datetime import date, datetime
 from typing import Any
 
@@ -553,3 +554,21 @@ class Notification(Base):
     text: Mapped[str] = mapped_column(Text)
     ref: Mapped[str] = mapped_column(String(60), default="")
     read_at: Mapped[datetime | None]
+
+
+# Areas of the product that add tables keep them in modules of their own
+# (seatdesk/data/models_<area>.py); importing them here puts every table in Base.metadata.
+MODEL_AREAS = ("complaints", "qa", "roster", "reports")
+
+
+def _load_model_areas() -> None:
+    for area in MODEL_AREAS:
+        name = f"seatdesk.data.models_{area}"
+        try:
+            import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+_load_model_areas()

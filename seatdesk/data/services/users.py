@@ -14,6 +14,7 @@ from seatdesk.data.errors import InvalidInput, LoginFailed, NotFound
 from seatdesk.data.models import Queue, Role, Team, User, UserQueue
 from seatdesk.data.passwords import hash_password, verify_password
 from seatdesk.data.services.base import Service
+from seatdesk.i18n import _
 
 _LOGIN = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MAX_FAILURES = 5
@@ -136,33 +137,39 @@ class UserService(Service):
     def authenticate(self, login: str, password: str) -> Actor:
         """Check a password. Five failures lock the account for a while; all are audited."""
         now = self.clock()
+        failure: str | None = None
+        # The failure is recorded (count, lock, audit) and committed before it is raised:
+        # raising inside the transaction would roll the evidence back.
         with self.db.write() as s:
             user = s.scalar(select(User).where(User.login == login))
             if user is None or not user.active:
                 audit.record(s, Actor(None, login, "unknown"), "login.failed", at=now,
                              detail={"reason": "unknown user"})
-                raise LoginFailed("wrong login or password")
-            if user.locked_until is not None and user.locked_until > now:
+                failure = _("wrong login or password")
+            elif user.locked_until is not None and user.locked_until > now:
                 audit.record(s, actor_of(user), "login.locked", at=now, entity="user",
                              entity_id=user.id)
                 minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-                raise LoginFailed(f"account locked after repeated failures; try in {minutes} min")
-            if not verify_password(password, user.password_hash):
+                failure = _("account locked after repeated failures; try again in {m} min"
+                            ).format(m=minutes)
+            elif not verify_password(password, user.password_hash):
                 user.failed_logins += 1
-                detail = {"failures": user.failed_logins}
+                detail: dict[str, object] = {"failures": user.failed_logins}
                 if user.failed_logins >= MAX_FAILURES:
                     user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
                     user.failed_logins = 0
                     detail["locked_until"] = user.locked_until.isoformat()
+                    failure = _("wrong password; account locked for {m} minutes").format(
+                        m=LOCK_MINUTES)
+                else:
+                    failure = _("wrong login or password ({n} tries left)").format(
+                        n=MAX_FAILURES - user.failed_logins)
                 audit.record(s, actor_of(user), "login.failed", at=now, entity="user",
                              entity_id=user.id, detail=detail)
-                if user.locked_until is not None and user.locked_until > now:
-                    raise LoginFailed(
-                        f"wrong password; account locked for {LOCK_MINUTES} minutes"
-                    )
-                left = MAX_FAILURES - user.failed_logins
-                raise LoginFailed(f"wrong login or password ({left} tries left)")
-            user.failed_logins = 0
-            user.locked_until = None
-            audit.record(s, actor_of(user), "login.ok", at=now, entity="user", entity_id=user.id)
-            return actor_of(user)
+            else:
+                user.failed_logins = 0
+                user.locked_until = None
+                audit.record(s, actor_of(user), "login.ok", at=now, entity="user",
+                             entity_id=user.id)
+                return actor_of(user)
+        raise LoginFailed(failure)

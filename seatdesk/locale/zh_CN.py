@@ -1,4 +1,0 @@
-"""简体中文 catalogue: English message id -> Chinese text."""
-
-MESSAGES: dict[str, str] = {
-}

@@ -1,0 +1,52 @@
+"""The app shell: login with lock-out, role screens, help."""
+
+from __future__ import annotations
+
+from seatdesk.app import SeatdeskApp
+from seatdesk.config import Settings
+from seatdesk.data.backend import Backend
+from tests.factories import floor
+
+
+async def test_login_failures_lock_the_account_and_are_audited(sqlite_url, clock):
+    backend = Backend.open(sqlite_url, clock)
+    floor(backend)
+    app = SeatdeskApp(backend, Settings(db_url=sqlite_url), login="agent1", clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(5):
+            await pilot.click("#password")
+            await pilot.press(*"wrong", "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        message = str(app.screen.query_one("#login-error").render())
+        assert "locked" in message
+        # The right password is refused while the account is locked.
+        await pilot.press(*"secret123", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.actor is None
+    from sqlalchemy import func, select
+
+    from seatdesk.data.models import AuditEntry
+
+    with backend.db.read() as s:
+        fails = s.scalar(select(func.count()).where(AuditEntry.action == "login.failed"))
+        locked = s.scalar(select(func.count()).where(AuditEntry.action == "login.locked"))
+    assert fails == 5 and locked == 1
+    backend.close()
+
+
+async def test_login_opens_role_home_and_help(sqlite_url, clock):
+    backend = Backend.open(sqlite_url, clock)
+    floor(backend)
+    app = SeatdeskApp(backend, Settings(db_url=sqlite_url), login="lead1", clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.click("#password")
+        await pilot.press(*"secret123", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.actor is not None and app.actor.login == "lead1"
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+    backend.close()
