@@ -204,11 +204,35 @@ def simulate(cli: CliContext, rate: float, duration: float, patience: float,
     click.echo(_("offered {o}, abandoned {a}").format(o=stats.offered, a=stats.abandoned))
 
 
+@main.group("export")
+def export_group() -> None:
+    """Export records (permission-checked and audited)."""
+
+
+@main.group("import")
+def import_group() -> None:
+    """Bring existing records in."""
+
+
+@main.group("report")
+def report_group() -> None:
+    """Reports on the measures the center runs on."""
+
+
+SHARED_GROUPS: dict[str, click.Group] = {
+    "export": export_group, "import": import_group, "report": report_group,
+}
+
+
 def _load_commands() -> None:
     from seatdesk.commands import load_commands
 
-    for command in load_commands():
+    commands, subcommands = load_commands()
+    for command in commands:
         main.add_command(command)
+    for group, extra in subcommands.items():
+        for command in extra:
+            SHARED_GROUPS[group].add_command(command)
 
 
 _load_commands()

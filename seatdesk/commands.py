@@ -1,6 +1,8 @@
 """Commands defined in their areas' own modules, added to the `seatdesk` group by cli.py.
 
-Each module listed exports ``COMMANDS: list[click.Command]``.
+Each module listed exports ``COMMANDS: list[click.Command]`` (top-level commands) and
+may export ``SUBCOMMANDS: dict[str, list[click.Command]]`` for the shared groups
+``export``, ``import`` and ``report`` (e.g. {"export": [export_complaints]}).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ COMMAND_MODULES = (
 )
 
 
-def load_commands() -> list[click.Command]:
+def load_commands() -> tuple[list[click.Command], dict[str, list[click.Command]]]:
     commands: list[click.Command] = []
+    subcommands: dict[str, list[click.Command]] = {}
     for name in COMMAND_MODULES:
         try:
             module = import_module(name)
@@ -30,4 +33,6 @@ def load_commands() -> list[click.Command]:
                 continue  # an area not built yet
             raise
         commands.extend(getattr(module, "COMMANDS", []))
-    return commands
+        for group, extra in getattr(module, "SUBCOMMANDS", {}).items():
+            subcommands.setdefault(group, []).extend(extra)
+    return commands, subcommands

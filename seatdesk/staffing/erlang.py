@@ -497,11 +497,12 @@ def _erlang_a_required(
 
     SL, P(abandon) and occupancy all improve as N grows, so the answer is the N whose
     predecessor fails.  Each Erlang A evaluation costs two incomplete gamma sums, so the
-    search spends them carefully: it starts at the Erlang C requirement for the same goals
-    (nearly free once Erlang B is tabulated), predicts where each goal stops being met from
-    what it measured there, and checks the prediction and its neighbour.  A wrong prediction
-    only costs a doubling walk and a bisection: the result is always an N that meets the goals
-    with N - 1 failing them.
+    search spends them carefully.  It scores every N it evaluates by its smallest slack
+    (SL - target, max abandon - P(abandon), max occupancy - occupancy: >= 0 exactly when all
+    goals are met), starts at the Erlang C requirement for the same goals (nearly free once
+    Erlang B is tabulated), takes a second point from that curve's shape, and then closes the
+    bracket by interpolating the slack (false position), bisecting whenever that stalls.
+    Whatever the interpolation does, the result is an N meeting the goals with N - 1 failing.
     """
     # Erlang B for every N looked at, extended one agent at a time as the search moves up.
     bs = [1.0]
@@ -521,21 +522,22 @@ def _erlang_a_required(
     def sl_c(n: int) -> float:  # Erlang C service level, for n > a
         return 1.0 - c_at(n) * math.exp(-(n - a) * t_over_aht)
 
-    seen: dict[int, tuple[bool, float, float, float]] = {}
+    seen: dict[int, tuple[float, float, float, float]] = {}
 
-    def check(n: int) -> tuple[bool, float, float, float]:
-        """(meets every goal, P(wait), P(abandon), SL) for n >= 1 agents, memoised."""
+    def slack(n: int) -> float:
+        """Smallest goal slack at n >= 1 agents (memoised with P(wait), P(abandon), SL)."""
         if n in seen:
-            return seen[n]
+            return seen[n][0]
         p_wait, p_ab, log_a_sum = _erlang_a_wait(n, a, b_at(n), ratio)
-        # SL <= 1 - P(abandon): the cheap half of the evaluation often settles it.
-        if p_ab > max_ab or a * (1.0 - p_ab) / n > max_occ or 1.0 - p_ab < target:
-            result = (False, p_wait, p_ab, -1.0)
-        else:
-            sl = _erlang_a_sl(n, a, ratio, k, p_wait, p_ab, log_a_sum)
-            result = (sl >= target, p_wait, p_ab, sl)
-        seen[n] = result
-        return result
+        cheap = min(max_ab - p_ab, max_occ - a * (1.0 - p_ab) / n, 1.0 - p_ab - target)
+        if cheap < 0.0:
+            # SL <= 1 - P(abandon), so N fails already; skip the second gamma sum.
+            seen[n] = (cheap, p_wait, p_ab, -1.0)
+            return cheap
+        sl = _erlang_a_sl(n, a, ratio, k, p_wait, p_ab, log_a_sum)
+        value = min(cheap, sl - target)
+        seen[n] = (value, p_wait, p_ab, sl)
+        return value
 
     # Provably infeasible at or below `floor_n`: answered calls can't exceed the agents'
     # capacity, so SL <= 1 - P(abandon) <= N / a, hence N >= target a and N >= (1 - max_ab) a.
@@ -547,51 +549,74 @@ def _erlang_a_required(
         guess += 1
     guess = max(guess, floor_n + 1)
 
-    ok, _, p_ab_guess, sl_guess = check(guess)
-    if not ok:
-        lo, hi, step = guess, guess + 1, 1
-        while not check(hi)[0]:
-            lo = hi
-            step *= 2
+    # Bracket: lo fails (slack s_lo < 0, None while not evaluated), hi meets every goal.
+    lo, s_lo = floor_n, None
+    hi, s_hi = guess, slack(guess)
+    above: tuple[int, float] | None = None  # the feasible point evaluated before hi
+    if s_hi < 0.0:
+        # The guess fails: gallop up until something meets the goals.
+        step = 1
+        while s_hi < 0.0:
+            lo, s_lo = hi, s_hi
             hi = lo + step
+            s_hi = slack(hi)
+            step *= 2
     else:
-        hi, lo = guess, floor_n
-        # Predict each goal's boundary below the guess from what the guess measured:
-        # SL: the Erlang C curve shifted by the gap seen at the guess;
-        pred_sl = guess
+        # Second point: follow the Erlang C curves down from the guess, shifted or scaled
+        # to match what the guess measured, while every goal still looks met.
+        _, _, p_ab_guess, sl_guess = seen[guess]
         shift = sl_guess - sl_c(guess)
-        while pred_sl - 1 >= lowest_c and sl_c(pred_sl - 1) + shift >= target:
-            pred_sl -= 1
-        # occupancy: busy agents a (1 - P(abandon)) with P(abandon) as at the guess;
-        pred_occ = _min_agents_for_occupancy(a * (1.0 - p_ab_guess), max_occ)
-        # abandonment: P(abandon) scaled like the Erlang C probability of waiting.
-        pred_ab = guess
-        if max_ab < 1.0:
-            scale = p_ab_guess / c_at(guess)
-            while pred_ab - 1 >= lowest_c and scale * c_at(pred_ab - 1) <= max_ab:
-                pred_ab -= 1
-        pred = max(pred_sl, pred_occ, pred_ab, floor_n + 1)
+        scale = p_ab_guess / c_at(guess)
+        pred = guess
+        while pred - 1 >= max(lowest_c, floor_n + 1):
+            p_ab_est = scale * c_at(pred - 1)
+            if (
+                sl_c(pred - 1) + shift < target
+                or p_ab_est > max_ab
+                or a * (1.0 - p_ab_est) / (pred - 1) > max_occ
+            ):
+                break
+            pred -= 1
         if pred < guess:
-            if check(pred)[0]:
-                hi = pred
+            value = slack(pred)
+            if value >= 0.0:
+                above, hi, s_hi = (hi, s_hi), pred, value
             else:
-                lo = pred
-        if hi - lo > 1 and lo == floor_n:  # hi is feasible: walk down until something fails
-            step = 1
-            while hi - lo > 1:
-                cand = max(hi - step, lo + 1)
-                if not check(cand)[0]:
-                    lo = cand
-                    break
-                hi = cand
-                step *= 2
+                lo, s_lo = pred, value
+
+    widths: list[int] = []
+    stride = 1
+    kept_lo = kept_hi = 0  # how many steps in a row each end has stayed put
     while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if check(mid)[0]:
-            hi = mid
+        width = hi - lo
+        if s_lo is not None:
+            if len(widths) >= 2 and 2 * width > widths[-2]:
+                cand = (lo + hi) // 2  # interpolation is not shrinking the bracket: bisect
+            else:
+                # False position: where the straight line between the ends crosses zero,
+                # with the Illinois correction (an end kept repeatedly counts for less) so
+                # one stuck end cannot make it crawl.
+                w_lo = s_lo / (1 << max(0, kept_lo - 1))
+                w_hi = s_hi / (1 << max(0, kept_hi - 1))
+                cand = lo + math.ceil(width * -w_lo / (w_hi - w_lo))
         else:
-            lo = mid
-    _, p_wait, p_ab, sl = check(hi)
+            # Only feasible points so far: extrapolate along the last two, but go at least
+            # `stride` agents down, doubling, so a poor slope estimate cannot crawl.
+            cand = hi - stride
+            if above is not None and above[1] > s_hi:
+                drop_per_agent = (above[1] - s_hi) / (above[0] - hi)
+                cand = min(cand, hi - math.ceil(s_hi / drop_per_agent))
+            stride *= 2
+        cand = min(max(cand, lo + 1), hi - 1)
+        widths.append(width)
+        value = slack(cand)
+        if value >= 0.0:
+            above, hi, s_hi = (hi, s_hi), cand, value
+            kept_lo, kept_hi = kept_lo + 1, 0
+        else:
+            lo, s_lo = cand, value
+            kept_lo, kept_hi = 0, kept_hi + 1
+    _, p_wait, p_ab, sl = seen[hi]
     asa = _erlang_a_asa(hi, a, ratio, p_wait, p_ab)
     return hi, p_wait, p_ab, sl, asa, min(a * (1.0 - p_ab) / hi, 1.0)
 
