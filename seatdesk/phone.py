@@ -16,8 +16,12 @@ class PhoneNumberError(ValueError):
     """A number that cannot be a phone number; the message is shown to the user."""
 
 
-def normalise(raw: str, region: str = DEFAULT_REGION) -> str:
-    """Return ``raw`` in E.164 form, or raise PhoneNumberError saying why not."""
+def normalise(raw: str, region: str = DEFAULT_REGION, *, strict: bool = True) -> str:
+    """Return ``raw`` in E.164 form, or raise PhoneNumberError saying why not.
+
+    ``strict`` (for numbers we store) also checks the number is assigned in its
+    country's plan; the phone system's caller IDs are matched leniently.
+    """
     text = (raw or "").strip()
     if not text:
         raise PhoneNumberError("phone number is empty")
@@ -31,6 +35,8 @@ def normalise(raw: str, region: str = DEFAULT_REGION) -> str:
         raise PhoneNumberError(f"{text!r} is not a phone number") from exc
     if not phonenumbers.is_possible_number(parsed):
         raise PhoneNumberError(f"{text!r} has the wrong number of digits")
+    if strict and not phonenumbers.is_valid_number(parsed):
+        raise PhoneNumberError(f"{text!r} is not a valid number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -9,6 +9,7 @@ State machine (every change is a CallEvent):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from seatdesk import phone
 from seatdesk.data import audit
-from seatdesk.data.dto import Actor, CallEventView, CallView, WaitingCall, WrapUp
+from seatdesk.data.dto import (
+    Actor,
+    CallEventView,
+    CallView,
+    CustomerInput,
+    CustomerSummary,
+    WaitingCall,
+    WrapUp,
+)
 from seatdesk.data.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from seatdesk.data.models import (
     AgentState,
@@ -28,6 +37,7 @@ from seatdesk.data.models import (
     CallState,
     Category,
     Customer,
+    CustomerPhone,
     Direction,
     OutboundOutcome,
     OutboundPurpose,
@@ -37,7 +47,12 @@ from seatdesk.data.models import (
 )
 from seatdesk.data.permissions import Permission, allowed, require
 from seatdesk.data.services.base import Service
-from seatdesk.data.services.customers import CustomerService, route_rank, summary_of
+from seatdesk.data.services.customers import (
+    CustomerService,
+    route_rank,
+    summary_of,
+    validate_customer,
+)
 
 NOTE_MAX = 4000
 DISPOSITIONS = ("resolved", "handed_over", "follow_up", "information", "no_action", "other")
@@ -154,7 +169,7 @@ class CallService(Service):
         require(actor, Permission.OFFER_CALLS)
         now = self.clock()
         try:
-            e164 = phone.normalise(number)
+            e164 = phone.normalise(number, strict=False)
         except phone.PhoneNumberError:
             # Withheld or malformed numbers still reach a seat; they just match nobody.
             e164 = ""
@@ -411,6 +426,11 @@ class CallService(Service):
         """Write the call record and close the call; the agent becomes available."""
         now = self.clock()
         with self.db.write() as s:
+            done = self._own_call(s, actor, call_id)
+            if done.state == CallState.CLOSED and _same_record(done, record):
+                # A record replayed from the offline journal after it already reached the
+                # database: saving it again is a no-op, not an error.
+                return call_view(done)
             call = self._own_call(s, actor, call_id, CallState.WRAP_UP, CallState.ACTIVE,
                                   CallState.HELD)
             validate_wrap_up(record, call.direction)
@@ -434,6 +454,33 @@ class CallService(Service):
             self._set_agent(s, actor.user_id, AgentState.AVAILABLE, now)
             self.signal(s, "floor")
             return call_view(call)
+
+    def register_caller(self, actor: Actor, call_id: int, data: CustomerInput) -> CustomerSummary:
+        """Register the unknown caller of the seat's call as a new customer and link the call.
+
+        The seat sees the caller's number masked, so the call's own number is added here
+        (typed numbers are added too); the create is audited like any other.
+        """
+        require(actor, Permission.EDIT_CUSTOMER)
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id)
+            number = (call.caller_number if call.direction == Direction.INBOUND
+                      else call.dialled_number)
+            masked = phone.mask(number) if number.startswith("+") else None
+            typed = tuple(p for p in data.phones if p.strip() and p.strip() != masked)
+            own = (number,) if number.startswith("+") else ()
+            values, numbers = validate_customer(replace(data, phones=own + typed))
+            customer = Customer(**values, created_at=now, updated_at=now)
+            customer.phones = [CustomerPhone(number=n) for n in numbers]
+            s.add(customer)
+            s.flush()
+            audit.record(s, actor, "customer.create", at=now, entity="customer",
+                         entity_id=customer.id, detail={"from_call": call.id})
+            call.customer_id = customer.id
+            self._event(s, call, "customer", None, actor, now, detail=str(customer.id))
+            self.signal(s, f"customer:{customer.id}")
+            return summary_of(customer)
 
     # ---- outbound ---------------------------------------------------------------------
 
@@ -563,6 +610,18 @@ class CallService(Service):
             if result.rowcount:  # type: ignore[attr-defined]
                 self.signal(s, "queue")
             return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _same_record(call: Call, record: WrapUp) -> bool:
+    """Whether a closed call already holds exactly this record (journal replay)."""
+    return (call.category == (record.category or call.category)
+            and call.disposition == record.disposition and call.question == record.question
+            and call.notes == record.notes and call.resolved == record.resolved
+            and call.handed_to == record.handed_to.strip()
+            and call.satisfaction == record.satisfaction
+            and call.follow_up_at == record.follow_up_at
+            and (call.direction != Direction.OUTBOUND
+                 or call.outbound_outcome == record.outbound_outcome))
 
 
 def _with_candidates(view: CallView, matches: list[Any]) -> CallView:

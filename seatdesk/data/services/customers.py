@@ -98,7 +98,7 @@ def validate_customer(data: CustomerInput) -> tuple[dict[str, object], list[str]
 class CustomerService(Service):
     def lookup_by_phone(self, number: str) -> list[CustomerSummary]:
         """Every customer holding ``number`` (typed any way); empty if none."""
-        e164 = phone.normalise(number)
+        e164 = phone.normalise(number, strict=False)
         with self.db.read() as s:
             return self._lookup(s, e164)
 
