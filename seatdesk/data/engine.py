@@ -11,6 +11,7 @@ PostgreSQL (a real floor): psycopg 3, pre-ping so a restarted server is survived
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -72,6 +73,19 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     return engine
 
 
+# One lock per SQLite file per process. SQLite's busy handler retries with growing
+# sleeps, which is unfair: under a burst of writers one seat can lose every race and
+# hit the busy timeout. Queuing same-process writers on a lock first leaves SQLite
+# only the (rare) cross-process contention.
+_sqlite_write_locks: dict[str, threading.RLock] = {}
+_sqlite_locks_guard = threading.Lock()
+
+
+def _sqlite_write_lock(url: str) -> threading.RLock:
+    with _sqlite_locks_guard:
+        return _sqlite_write_locks.setdefault(url, threading.RLock())
+
+
 class Database:
     """The engine plus the two kinds of session every service uses."""
 
@@ -86,6 +100,7 @@ class Database:
         )
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(read_engine, expire_on_commit=False)
+        self._write_lock = _sqlite_write_lock(self.url) if self.dialect == "sqlite" else None
 
     @property
     def is_postgres(self) -> bool:
@@ -94,7 +109,11 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on error."""
-        with self._writer.begin() as session:
+        if self._write_lock is None:
+            with self._writer.begin() as session:
+                yield session
+            return
+        with self._write_lock, self._writer.begin() as session:
             yield session
 
     @contextmanager
