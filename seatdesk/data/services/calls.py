@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -56,6 +57,11 @@ from seatdesk.data.services.customers import (
 
 NOTE_MAX = 4000
 DISPOSITIONS = ("resolved", "handed_over", "follow_up", "information", "no_action", "other")
+
+
+# The queue pane re-reads thousands of waiting numbers on every change; parsing each with
+# phonenumbers costs ~0.1 ms, so the masked form of a number is remembered.
+_cached_mask = lru_cache(maxsize=65536)(phone.mask)
 
 
 def _seconds(a: datetime | None, b: datetime | None) -> int:
@@ -414,6 +420,13 @@ class CallService(Service):
             self._event(s, call, "category", None, actor, now, detail=category)
             return call_view(call)
 
+    def set_script(self, actor: Actor, call_id: int, script_id: int) -> None:
+        """Record the script version the seat was shown for this call."""
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id)
+            if call.state not in (CallState.CLOSED, CallState.ABANDONED):
+                call.script_id = script_id
+
     def save_draft(self, actor: Actor, call_id: int, draft: dict[str, Any]) -> None:
         """Autosave the wrap-up form as typed, so nothing is lost if the seat dies."""
         with self.db.write() as s:
@@ -541,7 +554,7 @@ class CallService(Service):
         return [
             WaitingCall(
                 id=r[0], queue_code=r[1], queue_name=r[2], caller_number=(
-                    phone.mask(r[4]) if masked and r[4].startswith("+") else r[4]),
+                    _cached_mask(r[4]) if masked and r[4].startswith("+") else r[4]),
                 customer_name=r[5], grade=r[6], key_account=bool(r[7]) or r[11] == 0,
                 queued_at=r[8], wait_alert_seconds=r[9], target_agent_id=r[10],
             )

@@ -1,0 +1,385 @@
+"""Benchmark: the seat desk's speed on a headless seat (Textual ``run_test``).
+
+Measured in this process, each against a baseline taken in the same run:
+
+1. Screen pop, offer -> queue row: from ``calls.offer_inbound`` committing (another
+   "phone system" thread) to the row being in the desk's queue table, through the real change
+   feed (PRAGMA data_version poll on SQLite, LISTEN/NOTIFY on PostgreSQL). p50/p95.
+2. F2 -> card and script: from the F2 action to the customer card and the script being
+   applied on the UI thread ("applied"), and after the following paint (Pilot.pause).
+   p50/p95. Baseline: the same service calls (claim, card, script) made directly.
+3. Start-up: App construction to the first painted desk (queue loaded), against a bare
+   Textual app with one Static in the same run. Target <= 1.5x.
+4. Queue pane with 5,000 waiting calls: the first fill, a diff refresh (one call answered,
+   one arriving), the one-second wait tick, against rebuilding the whole table (the
+   baseline); peak memory (RSS) of the process.
+
+Customers are bulk-inserted (quick: 10,000; full: 100,000) so the caller lookup runs over a
+realistic index. Run: ``python bench/bench_desk.py [--quick]``; results also go to
+``bench/results/desk.json``; ``run(quick)`` returns the same dictionary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # runnable as a plain script from a checkout
+    sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("SEATDESK_HOME", tempfile.mkdtemp(prefix="seatdesk-bench-"))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from seatdesk.app import SeatdeskApp  # noqa: E402
+from seatdesk.config import Settings  # noqa: E402
+from seatdesk.data.backend import Backend  # noqa: E402
+from seatdesk.data.dto import SYSTEM  # noqa: E402
+from seatdesk.data.engine import Database  # noqa: E402
+from seatdesk.data.migrate import upgrade  # noqa: E402
+from seatdesk.data.models import Call, CallState, Customer, CustomerPhone, Direction, Queue  # noqa: E402,E501
+from seatdesk.i18n import set_language  # noqa: E402
+from seatdesk.screens.desk import DeskScreen  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "desk.json"
+PG_ADMIN = os.environ.get("SEATDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+# ---- data ------------------------------------------------------------------------------
+
+
+def _number(i: int) -> str:
+    return f"+86139{i:08d}"
+
+
+def bulk_customers(backend: Backend, count: int) -> None:
+    """Customers with one mobile each, inserted in batches (the services are too slow here)."""
+    now = datetime.now(UTC)
+    batch = 5000
+    with backend.db.write() as s:
+        for start in range(0, count, batch):
+            rows = [{"name": f"客户{i}", "company": "", "grade": "ABCD"[i % 4],
+                     "key_account": i % 50 == 0, "created_at": now, "updated_at": now}
+                    for i in range(start, min(count, start + batch))]
+            s.execute(insert(Customer), rows)
+        ids = list(s.scalars(select(Customer.id).order_by(Customer.id)))
+        for start in range(0, len(ids), batch):
+            s.execute(insert(CustomerPhone), [
+                {"customer_id": cid, "number": _number(n), "label": "mobile"}
+                for n, cid in enumerate(ids[start:start + batch], start)])
+
+
+def bulk_waiting(backend: Backend, count: int) -> None:
+    """``count`` calls waiting in the queue (unknown numbers, so no joins dominate)."""
+    now = datetime.now(UTC)
+    with backend.db.write() as s:
+        queue_id = s.scalar(select(Queue.id).where(Queue.code == "general"))
+        s.execute(insert(Call), [
+            {"direction": Direction.INBOUND, "state": CallState.QUEUED, "queue_id": queue_id,
+             "caller_number": f"+86135{i:08d}", "route_order": 0, "route_rank": 5,
+             "queued_at": now - timedelta(seconds=count - i)}
+            for i in range(count)])
+
+
+def prepare(url: str, customers: int) -> dict[str, Any]:
+    backend = Backend.open(url)
+    upgrade(backend.db)
+    backend.users.ensure_queue("general", "General", name_zh="综合")
+    backend.users.add_user("bench_agent", name="Bench", role="agent", password="secret123",
+                           agent_no="1024")
+    backend.scripts.ensure_defaults(SYSTEM)
+    started = time.perf_counter()
+    bulk_customers(backend, customers)
+    seeded = time.perf_counter() - started
+    backend.close()
+    return {"customers": customers, "seed_seconds": round(seeded, 1)}
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 2)
+
+
+def summary(ms: list[float]) -> dict[str, float]:
+    return {"n": len(ms), "p50_ms": pct(ms, 0.5), "p95_ms": pct(ms, 0.95),
+            "max_ms": round(max(ms), 2)}
+
+
+# ---- measurements ----------------------------------------------------------------------
+
+
+async def _wait_for(predicate: Any, timeout: float = 10.0, step: float = 0.002) -> float:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the desk did not show it in time")
+        await asyncio.sleep(step)
+    return time.perf_counter()
+
+
+async def screen_pop(url: str, samples: int, customers: int) -> dict[str, Any]:
+    """Offer -> queue row visible, and F2 -> card + script, on one headless seat."""
+    backend = Backend.open(url)
+    phone_backend = Backend.open(url)  # the phone system is another process in real life
+    actor = backend.users.actor("bench_agent")
+    app = SeatdeskApp(backend, Settings(db_url=url), actor=actor)
+    offer_ms: list[float] = []
+    take_ms: list[float] = []
+    applied_ms: list[float] = []
+    direct_ms: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = app.screen
+        assert isinstance(desk, DeskScreen)
+        await _wait_for(lambda: desk.status.state == "available")
+        await app.workers.wait_for_complete()
+        for i in range(samples):
+            number = _number((i * 7919) % customers)
+            committed: list[float] = []
+
+            def offer(number: str = number, committed: list[float] = committed) -> None:
+                call_id = phone_backend.calls.offer_inbound(SYSTEM, number, "general")
+                committed.append(time.perf_counter())
+                committed.append(call_id)
+
+            thread = threading.Thread(target=offer)
+            thread.start()
+            await _wait_for(lambda c=committed: len(c) == 2)
+            call_id = int(committed[1])
+            seen = await _wait_for(lambda cid=call_id: any(
+                c.id == cid for c in desk.queue_table.calls))
+            offer_ms.append((seen - committed[0]) * 1000)
+            thread.join()
+            # The F2 binding's action is called directly: Pilot.press adds its own waits
+            # for the whole screen to go idle, which would be measured instead of the desk.
+            pressed = time.perf_counter()
+            desk.action_take_next()
+            shown = await _wait_for(lambda cid=call_id: desk.call is not None
+                                    and desk.call.id == cid and desk.card is not None
+                                    and desk.script_pane.script is not None)
+            applied_ms.append((shown - pressed) * 1000)
+            await pilot.pause()  # the paint after the update
+            take_ms.append((time.perf_counter() - pressed) * 1000)
+            # Close the call through the desk, as a seat would.
+            form = desk.form
+            for name, value in (("category", "query"), ("disposition", "information"),
+                                ("resolved", True)):
+                form.query_one(f"#{name}").value = value  # type: ignore[attr-defined]
+            await pilot.press("ctrl+s")
+            await _wait_for(lambda: desk.call is None)
+            await app.workers.wait_for_complete()
+        # Baseline: the same three service calls without any UI.
+        for i in range(samples):
+            number = _number((i * 104729 + 13) % customers)
+            call_id = phone_backend.calls.offer_inbound(SYSTEM, number, "general")
+            started = time.perf_counter()
+            view = backend.calls.claim(actor, call_id)
+            if view.customer_id is not None:
+                backend.customers.card(actor, view.customer_id)
+            backend.scripts.published(view.category, "en", "inbound")
+            direct_ms.append((time.perf_counter() - started) * 1000)
+            backend.calls.end(actor, call_id)
+            from seatdesk.data.dto import WrapUp
+
+            backend.calls.save_wrap_up(actor, call_id, WrapUp(
+                category="query", disposition="information", resolved=True))
+    backend.close()
+    phone_backend.close()
+    take = summary(take_ms)
+    direct = summary(direct_ms)
+    return {"offer_to_queue_row": summary(offer_ms),
+            "f2_to_card_and_script_applied": summary(applied_ms),
+            "f2_to_card_and_script": take,
+            "baseline_services_only": direct,
+            "f2_vs_services_p50_ratio": round(take["p50_ms"] / max(direct["p50_ms"], 0.01), 1)}
+
+
+async def startup(url: str, rounds: int) -> dict[str, Any]:
+    """First painted desk vs a bare Textual app, both headless, same process."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hello")
+
+    bare_ms: list[float] = []
+    desk_ms: list[float] = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        bare = Bare()
+        async with bare.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            bare_ms.append((time.perf_counter() - started) * 1000)
+        backend = Backend.open(url)
+        actor = backend.users.actor("bench_agent")
+        started = time.perf_counter()
+        app = SeatdeskApp(backend, Settings(db_url=url), actor=actor)
+        async with app.run_test(size=(120, 40)) as pilot:
+            desk = app.screen
+            await _wait_for(lambda d=desk: isinstance(d, DeskScreen) and
+                            d.status.state != "logged_out")
+            await pilot.pause()
+            desk_ms.append((time.perf_counter() - started) * 1000)
+        backend.close()
+    b, d = statistics.median(bare_ms), statistics.median(desk_ms)
+    return {"bare_textual_ms": round(b, 1), "desk_ms": round(d, 1), "ratio": round(d / b, 2),
+            "target_ratio": 1.5}
+
+
+async def queue_pane(url: str, waiting: int) -> dict[str, Any]:
+    """Diffed refresh vs a full rebuild with ``waiting`` calls in the queue."""
+    backend = Backend.open(url)
+    bulk_waiting(backend, waiting)
+    actor = backend.users.actor("bench_agent")
+    started = time.perf_counter()
+    calls = backend.calls.waiting(actor)
+    query_ms = (time.perf_counter() - started) * 1000
+    app = SeatdeskApp(backend, Settings(db_url=url), actor=actor)
+    result: dict[str, Any] = {"waiting": len(calls), "query_ms": round(query_ms, 1)}
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = app.screen
+        assert isinstance(desk, DeskScreen)
+        await _wait_for(lambda: desk.queue_table.row_count == len(calls), timeout=60)
+        await pilot.pause()
+        table = desk.queue_table
+        now = datetime.now(UTC)
+        diff_ms, rebuild_ms, tick_ms = [], [], []
+        for i in range(5):
+            changed = calls[1:] + calls[:1]  # the head answered, a new caller at the end
+            started = time.perf_counter()
+            table.apply(changed, now)
+            diff_ms.append((time.perf_counter() - started) * 1000)
+            calls = changed
+            started = time.perf_counter()
+            table.tick(now + timedelta(seconds=i + 1))
+            tick_ms.append((time.perf_counter() - started) * 1000)
+        await pilot.pause()
+        for _ in range(3):
+            started = time.perf_counter()
+            table.clear()
+            table._calls.clear()
+            table._cells.clear()
+            table._wait_shown.clear()
+            table._order = []
+            table.apply(calls, now)
+            rebuild_ms.append((time.perf_counter() - started) * 1000)
+            await pilot.pause()
+    backend.close()
+    d, r = statistics.median(diff_ms), statistics.median(rebuild_ms)
+    result.update({"diff_refresh_ms": round(d, 2), "full_rebuild_ms": round(r, 1),
+                   "rebuild_vs_diff_ratio": round(r / max(d, 0.001), 1),
+                   "tick_visible_rows_ms": round(statistics.median(tick_ms), 2),
+                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                        / 1024, 1)})
+    return result
+
+
+# ---- engines ---------------------------------------------------------------------------
+
+
+def _pg_database() -> tuple[str, Any] | None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(PG_ADMIN)
+    info = f"host={u.host or '127.0.0.1'} port={u.port or 5432} user={u.username or 'postgres'}"
+    name = f"seatdesk_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(info + " dbname=postgres", autocommit=True,
+                             connect_timeout=3) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError:
+        return None
+
+    def drop() -> None:
+        with psycopg.connect(info + " dbname=postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    url = u.set(drivername="postgresql+psycopg", database=name).render_as_string(
+        hide_password=False)
+    return url, drop
+
+
+def run(quick: bool) -> dict[str, Any]:
+    """Every measurement on SQLite and (when reachable) PostgreSQL."""
+    set_language("en")
+    customers = 10_000 if quick else 100_000
+    samples = 12 if quick else 40
+    report: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "platform": platform.platform()},
+        "quick": quick, "engines": {}}
+    engines: list[tuple[str, str, Any]] = []
+    tmp = Path(tempfile.mkdtemp(prefix="seatdesk-bench-db-"))
+    engines.append(("sqlite", f"sqlite:///{tmp / 'bench.db'}", None))
+    pg = _pg_database()
+    if pg is not None:
+        engines.append(("postgresql", pg[0], pg[1]))
+    for name, url, drop in engines:
+        try:
+            entry = prepare(url, customers)
+            entry["screen_pop"] = asyncio.run(screen_pop(url, samples, customers))
+            if name == "sqlite":
+                entry["startup"] = asyncio.run(startup(url, 3))
+            entry["queue_5000"] = asyncio.run(queue_pane(url, 5000))
+            report["engines"][name] = entry
+        finally:
+            Database(url).dispose()
+            if drop is not None:
+                drop()
+    return report
+
+
+def _print(report: dict[str, Any]) -> None:
+    print(f"{'engine':<11} {'measure':<34} {'p50 ms':>9} {'p95 ms':>9}  note")
+    for name, e in report["engines"].items():
+        pop = e["screen_pop"]
+        for key in ("offer_to_queue_row", "f2_to_card_and_script_applied",
+                    "f2_to_card_and_script", "baseline_services_only"):
+            s = pop[key]
+            print(f"{name:<11} {key:<34} {s['p50_ms']:>9} {s['p95_ms']:>9}  "
+                  f"n={s['n']}, {e['customers']} customers")
+        print(f"{name:<11} {'F2 / services-only (p50)':<34} "
+              f"{pop['f2_vs_services_p50_ratio']:>9}x")
+        q = e["queue_5000"]
+        print(f"{name:<11} {'queue 5000: diff refresh':<34} {q['diff_refresh_ms']:>9}")
+        print(f"{name:<11} {'queue 5000: full rebuild (baseline)':<34} "
+              f"{q['full_rebuild_ms']:>9}  rebuild/diff {q['rebuild_vs_diff_ratio']}x")
+        print(f"{name:<11} {'queue 5000: 1 s tick (visible rows)':<34} "
+              f"{q['tick_visible_rows_ms']:>9}  query {q['query_ms']} ms, "
+              f"peak RSS {q['peak_rss_mb']} MB")
+        if "startup" in e:
+            st = e["startup"]
+            print(f"{name:<11} {'start-up: desk vs bare Textual':<34} {st['desk_ms']:>9} "
+                  f"{st['bare_textual_ms']:>9}  ratio {st['ratio']}x (target 1.5x)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k customers, fewer samples")
+    args = parser.parse_args(argv)
+    report = run(args.quick)
+    _print(report)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    print(f"written {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

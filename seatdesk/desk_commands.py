@@ -1,0 +1,181 @@
+"""Commands of the seat desk: `run`, `demo`, and `scripts export|import`.
+
+``seatdesk.cli`` imports this module while it is itself being imported, so the CLI context
+is reached through ``click`` (``ctx.obj``) rather than by importing ``seatdesk.cli`` here.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+
+from seatdesk.i18n import _
+
+
+def _cli() -> Any:
+    return click.get_current_context().obj
+
+
+@click.command("run")
+@click.option("--as", "login", default=None, help="Login to pre-fill on the sign-in screen.")
+def run_desk(login: str | None) -> None:
+    """Open seatdesk: sign in, then the screens of your role."""
+    cli = _cli()
+    backend = cli.backend()
+    from seatdesk.app import SeatdeskApp
+
+    SeatdeskApp(backend, cli.settings, login=login, clock=backend.clock).run()
+
+
+def _demo_url(given: str | None) -> str:
+    if given:
+        return given
+    from seatdesk.config import data_dir
+
+    return f"sqlite:///{data_dir() / 'demo.db'}"
+
+
+@click.command("demo")
+@click.option("--as", "login", default="demo_agent", show_default=True,
+              help="Demo user to log in as (demo_agent, demo_lead, demo_qa, demo_super...).")
+@click.option("--customers", type=click.IntRange(min=0), default=2000, show_default=True,
+              help="Customers to seed into an empty demo database.")
+@click.option("--days", type=click.IntRange(min=0), default=14, show_default=True,
+              help="Days of call history to seed.")
+@click.option("--rate", type=click.FloatRange(min=0.0), default=4.0, show_default=True,
+              help="Simulated arriving calls per minute (0: no simulator).")
+@click.option("--patience", type=click.FloatRange(min=1.0), default=120.0, show_default=True,
+              help="Average seconds a simulated caller waits before hanging up.")
+def demo(login: str, customers: int, days: int, rate: float, patience: float) -> None:
+    """A ready-to-try desk: a seeded demo database, simulated callers, logged straight in."""
+    from seatdesk.data.backend import Backend
+    from seatdesk.data.dto import SYSTEM
+    from seatdesk.data.migrate import upgrade
+
+    cli = _cli()
+    root = click.get_current_context().find_root()
+    url = _demo_url(root.params.get("db_url"))
+    settings = cli.settings.with_overrides(db_url=url)
+    backend = Backend.open(url)
+    try:
+        upgrade(backend.db)
+        _seed_demo(backend, customers, days)
+        backend.scripts.ensure_defaults(SYSTEM)
+        actor = backend.users.actor(login)
+        stop = threading.Event()
+        threads = _background(backend, stop, rate, patience)
+        from seatdesk.app import SeatdeskApp
+
+        try:
+            SeatdeskApp(backend, settings, actor=actor, clock=backend.clock).run()
+        finally:
+            stop.set()
+            for thread, stopper in threads:
+                stopper()
+                thread.join(timeout=3)
+    finally:
+        backend.close()
+
+
+def _seed_demo(backend: Any, customers: int, days: int) -> None:
+    try:
+        from seatdesk.data import seed
+    except ModuleNotFoundError as exc:
+        if exc.name != "seatdesk.data.seed":
+            raise
+        raise click.ClickException(_("demo data is not available in this build")) from None
+    seed.ensure_reference_data(backend)
+    if seed.is_empty(backend):
+        click.echo(_("seeding the demo database ({n} customers)…").format(n=customers))
+        seed.seed(backend, seed.SeedOptions(customers=customers, days=days, random_seed=1024))
+
+
+def _background(backend: Any, stop: threading.Event, rate: float, patience: float
+                ) -> list[tuple[threading.Thread, Any]]:
+    """The call simulator and (when built) the timed-rules worker, as daemon threads."""
+    threads: list[tuple[threading.Thread, Any]] = []
+    if rate > 0:
+        from seatdesk.data.simulator import CallSimulator
+
+        sim = CallSimulator(backend, rate_per_minute=rate, mean_patience=patience)
+        thread = threading.Thread(target=_quietly(lambda: sim.run(None)), name="simulator",
+                                  daemon=True)
+        thread.start()
+        threads.append((thread, sim.stop))
+    try:
+        from seatdesk import worker
+    except ModuleNotFoundError as exc:
+        if exc.name != "seatdesk.worker":
+            raise
+        return threads
+    thread = threading.Thread(target=_quietly(lambda: worker.run_loop(backend, stop, 5.0)),
+                              name="rules-worker", daemon=True)
+    thread.start()
+    threads.append((thread, stop.set))
+    return threads
+
+
+def _quietly(target: Any) -> Any:
+    # A background helper that dies (database gone) must not print over the full-screen desk.
+    def run() -> None:
+        try:
+            target()
+        except Exception:  # noqa: BLE001, S110 - the demo carries on without it
+            pass
+
+    return run
+
+
+# ---- scripts -------------------------------------------------------------------------
+
+
+@click.group("scripts")
+def scripts_group() -> None:
+    """Call scripts: export to and import from a TOML file (supervisors)."""
+
+
+@scripts_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--as", "login", default=None, help="Who exports (needs the scripts permission).")
+def scripts_export(file: Path, login: str | None) -> None:
+    """Write the current published scripts to FILE ('-' for standard output)."""
+    cli = _cli()
+    text = cli.backend().scripts.export_toml(cli.actor(login))
+    if str(file) == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(_("cannot write {file}: {reason}").format(
+            file=file, reason=exc.strerror)) from None
+    click.echo(_("exported {n} scripts to {file}").format(n=text.count("[[script]]"), file=file))
+
+
+@scripts_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--as", "login", default=None, help="Who imports (needs the scripts permission).")
+def scripts_import(file: Path, login: str | None) -> None:
+    """Validate FILE and publish every changed script as a new version."""
+    cli = _cli()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise click.ClickException(_("cannot read {file}: {reason}").format(
+            file=file, reason=reason)) from None
+    backend = cli.backend()
+    actor = cli.actor(login)
+    before = {v.id for v in backend.scripts.current()}
+    views = backend.scripts.import_toml(actor, text)
+    new = [v for v in views if v.id not in before]
+    click.echo(_("{n} scripts read, {m} new versions published").format(n=len(views),
+                                                                         m=len(new)))
+    for v in new:
+        click.echo(f"  {v.direction}/{v.category}/{v.lang} v{v.version}")
+
+
+COMMANDS: list[click.Command] = [run_desk, demo, scripts_group]

@@ -1,0 +1,53 @@
+"""Shared set-up for the desk's UI tests: a floor, customers, scripts, an app over SQLite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seatdesk.app import SeatdeskApp
+from seatdesk.config import Settings
+from seatdesk.data.backend import Backend
+from seatdesk.data.dto import SYSTEM
+from seatdesk.i18n import set_language
+from tests.factories import customer, floor
+
+
+def desk_floor(backend: Backend) -> dict[str, Any]:
+    """People, two customers sharing nothing, one number shared by two, starter scripts."""
+    people = floor(backend)
+    agent = people["agent1"]
+    ids = {
+        "wang": customer(backend, agent, "王芳", "13800138000", grade="A", key_account=True),
+        "li": customer(backend, agent, "李雷", "13900139000", grade="C"),
+        "zhang": customer(backend, agent, "张伟", "13700137000", grade="B"),
+        "zhang2": customer(backend, agent, "张丽", "13700137000", grade="D"),
+    }
+    backend.scripts.ensure_defaults(SYSTEM)
+    return {"people": people, "customers": ids}
+
+
+def desk_app(backend: Backend, url: str, clock: Any, actor: Any, lang: str = "en"
+             ) -> SeatdeskApp:
+    set_language(lang)
+    return SeatdeskApp(backend, Settings(db_url=url, lang=lang, company="XX公司"), actor=actor,
+                       clock=clock)
+
+
+async def settle(app: SeatdeskApp, pilot: Any, rounds: int = 3) -> None:
+    """Let workers finish and their messages land (a few rounds: workers start workers)."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def until(app: SeatdeskApp, pilot: Any, condition: Any, timeout: float = 10.0) -> bool:
+    """Wait (up to ``timeout`` seconds) for ``condition()``; a loaded machine is slow."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+    return True
