@@ -1,0 +1,72 @@
+"""Pilot tests of the roster screen: assign from the keyboard, rule messages, coverage."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from seatdesk.app import SeatdeskApp
+from seatdesk.config import Settings
+from seatdesk.data.backend import Backend
+from seatdesk.data.models import Shift
+from tests.factories import floor
+
+MON = date(2026, 11, 23)
+
+
+async def _settle(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _days(backend, user_id):
+    with backend.db.read() as s:
+        return [(r.day.day, r.kind, r.template_id, r.override_reason) for r in s.scalars(
+            select(Shift).where(Shift.user_id == user_id).order_by(Shift.day))]
+
+
+async def test_assign_from_keyboard_and_rule_violation_message(sqlite_url, clock):
+    backend = Backend.open(sqlite_url, clock)
+    people = floor(backend)
+    lead, agent = people["lead1"], people["agent1"]
+    app = SeatdeskApp(backend, Settings(db_url=sqlite_url), actor=lead, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_screen("roster")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert screen.__class__.__name__ == "RosterScreen"
+        templates = {t.code: t.id for t in backend.roster.templates()}
+        title = str(screen.query_one("#roster-title").render())
+        assert "t1" in title and "2026-11-23" in title
+        await pilot.press("right", "3")  # Monday: template 3 = late 13:00–22:00
+        await _settle(app, pilot)
+        assert _days(backend, agent.user_id) == [(23, "work", templates["L"], "")]
+        cell = screen.query_one("#roster-grid").get_cell(str(agent.user_id), "2026-11-23")
+        assert str(cell).startswith("L 13:00–22:00")
+        await pilot.press("right", "1")  # Tuesday early: 9 h after Monday's late shift
+        await _settle(app, pilot)
+        message = str(screen.query_one("#roster-message").render())
+        assert "9 h rest" in message and "R" in message
+        assert len(_days(backend, agent.user_id)) == 1  # refused: nothing stored
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"cover", "enter")
+        await _settle(app, pilot)
+        assert _days(backend, agent.user_id)[1] == (24, "work", templates["E"], "cover")
+        await pilot.press("right", "l", "down", "o")  # Wednesday leave; agent2 Wednesday off
+        await _settle(app, pilot)
+        assert _days(backend, agent.user_id)[2][:2] == (25, "leave")
+        assert _days(backend, people["agent2"].user_id) == [(25, "off", None, "")]
+        await pilot.press("p")
+        await _settle(app, pilot)
+        assert [s.day.day for s in backend.roster.my_next_shifts(agent, 5)] == [23, 24, 25]
+        await pilot.press("v")  # coverage of Wednesday
+        await _settle(app, pilot)
+        assert app.screen.__class__.__name__ == "CoverageScreen"
+        assert "2026-11-25" in str(app.screen.query_one("#coverage-title").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+    backend.close()
