@@ -1,0 +1,225 @@
+"""Reports: the measures of seatdesk.kpi, computed in the database per bucket or group.
+
+One GROUP BY query per source of data (inbound calls, outbound calls, callbacks,
+complaints, seat states, roster, QA) returns additive base totals; the measures are
+computed from them by ``seatdesk.kpi`` so every screen and export agrees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from seatdesk import kpi
+from seatdesk.data import audit
+from seatdesk.data.dto import Actor
+from seatdesk.data.errors import InvalidInput
+from seatdesk.data.models import Queue, Team, User
+from seatdesk.data.permissions import Permission, require
+from seatdesk.data.services import reports_sql as rs
+from seatdesk.data.services.base import Service
+
+# Long reports by interval would be thousands of rows nobody reads.
+MAX_DAYS = 400
+MAX_INTERVAL_DAYS = 31
+NONE_KEY = "—"  # rows for calls with no agent / queue / category
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One row of a report: a bucket (or agent, team...) and its measures."""
+
+    key: str
+    label: str
+    values: dict[str, float | None] = field(hash=False)
+    bases: dict[str, float | None] = field(hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    by: str
+    first: date
+    last: date
+    timezone: str
+    sl_seconds: int | None
+    short_abandon_seconds: int
+    interval_minutes: int
+    rows: tuple[ReportRow, ...]
+    total: ReportRow
+    measures: tuple[str, ...] = tuple(m.key for m in kpi.MEASURES)
+
+    def series(self, key: str) -> list[tuple[str, float | None]]:
+        """One measure over the rows (for a chart)."""
+        return [(r.label, r.values.get(key)) for r in self.rows]
+
+
+def period_bounds(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants [start, end) of local days first..last inclusive."""
+    start = datetime.combine(first, time(0), tz).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(0), tz).astimezone(UTC)
+    return start, end
+
+
+class ReportService(Service):
+    """The KPI report and its audited export."""
+
+    def kpi(
+        self,
+        actor: Actor,
+        first: date,
+        last: date,
+        by: str = "day",
+        *,
+        timezone: str = "Asia/Shanghai",
+        sl_seconds: int | None = None,
+        short_abandon_seconds: int = 5,
+        interval_minutes: int = 30,
+        repeat_days: int = 7,
+    ) -> KpiReport:
+        """Every measure for local days ``first``..``last``, one row per bucket or group."""
+        require(actor, Permission.VIEW_REPORTS)
+        tz = self._validate(first, last, by, timezone, sl_seconds, short_abandon_seconds,
+                            interval_minutes, repeat_days)
+        start, end = period_bounds(first, last, tz)
+        now = self.clock()
+        cap = min(now, end)
+        with self.db.read() as s:
+            dialect = rs.Dialect(s.get_bind().dialect.name, tz, start, end)
+            params = {
+                "start": dialect.param(start), "end": dialect.param(end),
+                "now": dialect.param(now), "cap": dialect.param(cap),
+                "lookback": dialect.param(start - timedelta(days=1)),
+                "repeat_from": dialect.param(start - timedelta(days=repeat_days)),
+            }
+            grouping = rs.Grouping(by, interval_minutes)
+            queries = [
+                rs.inbound_sql(dialect, grouping, sl_seconds=sl_seconds,
+                               short_abandon=short_abandon_seconds),
+                rs.repeat_sql(dialect, grouping, repeat_days=repeat_days),
+                rs.outbound_sql(dialect, grouping), rs.callbacks_sql(dialect, grouping),
+                rs.complaints_sql(dialect, grouping), rs.complaint_median_sql(dialect, grouping),
+                rs.occupancy_sql(dialect, grouping), rs.adherence_sql(dialect, grouping),
+                rs.qa_sql(dialect, grouping),
+            ]
+            per_key: dict[str | None, list[dict[str, Any]]] = {}
+            for sql in queries:
+                if sql is None:
+                    continue
+                for row in s.execute(text(sql), params).mappings():
+                    values = {k: _number(v) for k, v in row.items() if k != "k"}
+                    per_key.setdefault(_key_text(row["k"]), []).append(values)
+            total_median = self._total_median(s, dialect, params)
+            labels = self._labels(s, by, per_key)
+        merged = {k: kpi.merge_bases(parts) for k, parts in per_key.items()}
+        keys = self._ordered_keys(by, first, last, interval_minutes, merged, labels)
+        rows = tuple(
+            ReportRow(k or NONE_KEY, labels.get(k, k or NONE_KEY),
+                      kpi.compute(merged.get(k, {})), merged.get(k, {}))
+            for k in keys
+        )
+        total_bases = kpi.merge_bases(
+            {b: v for b, v in bases.items() if b not in kpi.MEDIAN_BASES}
+            for bases in merged.values()
+        )
+        total_bases["cp_close_median"] = total_median
+        total = ReportRow("total", "total", kpi.compute(total_bases), total_bases)
+        return KpiReport(by=by, first=first, last=last, timezone=tz.key, sl_seconds=sl_seconds,
+                         short_abandon_seconds=short_abandon_seconds,
+                         interval_minutes=interval_minutes, rows=rows, total=total)
+
+    def record_export(self, actor: Actor, report: KpiReport, fmt: str, rows: int,
+                      target: str) -> None:
+        """Audit an export of a report (who, which period and grouping, where to)."""
+        require(actor, Permission.VIEW_REPORTS)
+        with self.db.write() as s:
+            audit.record(s, actor, "report.export", at=self.clock(), entity="report",
+                         entity_id="kpi",
+                         detail={"by": report.by, "from": report.first.isoformat(),
+                                 "to": report.last.isoformat(), "format": fmt, "rows": rows,
+                                 "target": target})
+
+    # ---- helpers ------------------------------------------------------------------------
+
+    @staticmethod
+    def _validate(first: date, last: date, by: str, timezone: str, sl_seconds: int | None,
+                  short_abandon: int, interval_minutes: int, repeat_days: int) -> ZoneInfo:
+        if by not in kpi.GROUPINGS:
+            raise InvalidInput(f"cannot report by {by!r}; choose one of "
+                               f"{', '.join(kpi.GROUPINGS)}", "by")
+        if last < first:
+            raise InvalidInput(f"the period ends ({last}) before it starts ({first})", "to")
+        days = (last - first).days + 1
+        if days > MAX_DAYS:
+            raise InvalidInput(f"the period is {days} days; at most {MAX_DAYS}", "to")
+        if by == "interval" and days > MAX_INTERVAL_DAYS:
+            raise InvalidInput(f"an interval report covers at most {MAX_INTERVAL_DAYS} days",
+                               "to")
+        if interval_minutes not in kpi.INTERVAL_MINUTES:
+            raise InvalidInput("the interval must be 15, 30 or 60 minutes", "interval")
+        if sl_seconds is not None and not 0 <= sl_seconds <= 3600:
+            raise InvalidInput("the service-level threshold must be 0-3600 seconds",
+                               "sl_seconds")
+        if not 0 <= repeat_days <= 90:
+            raise InvalidInput("the repeat-contact window must be 0-90 days", "repeat_days")
+        if not 0 <= short_abandon <= 600:
+            raise InvalidInput("the short-abandon threshold must be 0-600 seconds",
+                               "short_abandon")
+        try:
+            return ZoneInfo(timezone)
+        except (ValueError, KeyError) as exc:
+            raise InvalidInput(f"unknown time zone {timezone!r}", "timezone") from exc
+
+    @staticmethod
+    def _total_median(s: Session, dialect: rs.Dialect, params: dict[str, Any]) -> float | None:
+        sql = rs.complaint_median_sql(dialect, rs.Grouping("total"))
+        assert sql is not None
+        row = s.execute(text(sql), params).first()
+        return _number(row[1]) if row else None
+
+    @staticmethod
+    def _labels(s: Session, by: str, per_key: dict[str | None, Any]) -> dict[str | None, str]:
+        """Names for agent, team and queue ids (small tables, one query each)."""
+        ids = [int(k) for k in per_key if k is not None and k.isdigit()]
+        labels: dict[str | None, str] = {None: NONE_KEY}
+        if by == "agent" and ids:
+            for uid, name, login in s.execute(
+                    select(User.id, User.name, User.login).where(User.id.in_(ids))):
+                labels[str(uid)] = f"{name} ({login})"
+        elif by == "team" and ids:
+            for tid, name in s.execute(select(Team.id, Team.name).where(Team.id.in_(ids))):
+                labels[str(tid)] = name
+        elif by == "queue" and ids:
+            for qid, code, name in s.execute(
+                    select(Queue.id, Queue.code, Queue.name).where(Queue.id.in_(ids))):
+                labels[str(qid)] = f"{name} ({code})"
+        return labels
+
+    @staticmethod
+    def _ordered_keys(by: str, first: date, last: date, interval_minutes: int,
+                      merged: dict[str | None, Any], labels: dict[str | None, str]
+                      ) -> list[str | None]:
+        if by in kpi.TIME_GROUPINGS:
+            keys: list[str | None] = list(kpi.time_buckets(by, first, last, interval_minutes))
+            # Keys outside the generated list (a DST hour, say) still show.
+            extra = sorted(k for k in merged if k is not None and k not in set(keys))
+            return keys + extra
+        return sorted(merged, key=lambda k: (k is None, labels.get(k, k or "")))
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    return float(value)
+
+
+def _key_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
