@@ -7,14 +7,13 @@ UTC; ``UtcDateTime`` makes SQLite (which has no time zones) hand back aware date
 from __future__ import annotations
 
 import enum
-from importlib import import_module
 from datetime import date, datetime
+from importlib import import_module
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Boolean,
     Date,
     DateTime,
     Enum,
@@ -180,7 +179,9 @@ class UserQueue(Base):
     """Which queues an agent takes calls from (skills)."""
 
     __tablename__ = "user_queues"
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     queue_id: Mapped[int] = mapped_column(
         ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True
     )
@@ -266,6 +267,14 @@ class ScriptVersion(Base):
     )
 
 
+# The columns the inbound report reads, carried in its index on PostgreSQL.
+REPORT_INBOUND_COLUMNS = (
+    "parent_call_id", "answered_at", "abandoned_at", "closed_at", "wait_seconds",
+    "talk_seconds", "hold_seconds", "hold_count", "wrap_seconds", "transferred", "resolved",
+    "satisfaction", "queue_id", "agent_id", "customer_id", "category",
+)
+
+
 class Call(Base):
     """One call, inbound or outbound: the call log row and its business record."""
 
@@ -332,6 +341,14 @@ class Call(Base):
         Index("ix_calls_agent_state", "agent_id", "state"),
         Index("ix_calls_customer_queued", "customer_id", "queued_at"),
         Index("ix_calls_state", "state"),
+        # Reports (seatdesk.kpi): inbound by arrival, covering on PostgreSQL (index-only scans).
+        Index("ix_calls_inbound_report", "queued_at",
+              sqlite_where=text("direction = 'inbound'"),
+              postgresql_where=text("direction = 'inbound'"),
+              postgresql_include=list(REPORT_INBOUND_COLUMNS)),
+        Index("ix_calls_outbound_report", "offered_at",
+              sqlite_where=text("direction = 'outbound'"),
+              postgresql_where=text("direction = 'outbound'")),
     )
 
 
@@ -369,7 +386,10 @@ class AgentStateEvent(Base):
     at: Mapped[datetime]
     state: Mapped[AgentState] = mapped_column(_enum(AgentState))
     reason: Mapped[str] = mapped_column(String(50), default="")
-    __table_args__ = (Index("ix_agent_state_events_user_at", "user_id", "at"),)
+    __table_args__ = (
+        Index("ix_agent_state_events_user_at", "user_id", "at"),
+        Index("ix_agent_state_events_at", "at"),  # occupancy reports scan a period
+    )
 
 
 class Callback(Base):
@@ -395,7 +415,13 @@ class Callback(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
-    __table_args__ = (Index("ix_callbacks_open_due", "state", "due_at"),)
+    # The last call recorded as an attempt: recording the same call twice counts once.
+    # (No foreign key: adding one would make SQLite rebuild the table in the migration.)
+    last_call_id: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (
+        Index("ix_callbacks_open_due", "state", "due_at"),
+        Index("ix_callbacks_owner_state", "owner_id", "state"),
+    )
 
 
 class Complaint(Base):
@@ -475,6 +501,15 @@ class QaEvaluation(Base):
     calibration_id: Mapped[int | None] = mapped_column(ForeignKey("qa_calibrations.id"))
     created_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
+    __table_args__ = (
+        # One first scoring per call outside calibration; one score per inspector per session.
+        Index("ux_qa_evaluations_call_first", "call_id", unique=True,
+              sqlite_where=text("revision = 1 AND calibration_id IS NULL"),
+              postgresql_where=text("revision = 1 AND calibration_id IS NULL")),
+        Index("ux_qa_evaluations_calibration_inspector", "calibration_id", "inspector_id",
+              unique=True, sqlite_where=text("calibration_id IS NOT NULL"),
+              postgresql_where=text("calibration_id IS NOT NULL")),
+    )
 
 
 class QaCalibration(Base):
@@ -485,6 +520,7 @@ class QaCalibration(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     state: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
 
 
 class ShiftTemplate(Base):
@@ -495,6 +531,7 @@ class ShiftTemplate(Base):
     start_minute: Mapped[int]  # minutes after local midnight
     length_minutes: Mapped[int]
     breaks: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[offset_min, length_min]]
+    weekdays: Mapped[str] = mapped_column(String(7), default="1234567")  # ISO days offered
 
 
 class Shift(Base):
@@ -509,6 +546,8 @@ class Shift(Base):
     start_at: Mapped[datetime | None]
     end_at: Mapped[datetime | None]
     published: Mapped[bool] = mapped_column(default=False)
+    # A lead may keep a shift that breaks a roster rule only by saying why.
+    override_reason: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (Index("ix_shifts_day_user", "day", "user_id"),)
 
 

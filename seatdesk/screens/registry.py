@@ -44,6 +44,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
                 Permission.TAKE_CALLS),
     ScreenEntry("roster", "Roster", "seatdesk.screens.roster", "RosterScreen",
                 Permission.PLAN_ROSTER),
+    ScreenEntry("handover", "Handover", "seatdesk.screens.handover", "HandoverScreen",
+                Permission.PLAN_ROSTER),
     ScreenEntry("reports", "Reports", "seatdesk.screens.reports", "ReportsScreen",
                 Permission.VIEW_REPORTS),
     ScreenEntry("scripts", "Scripts", "seatdesk.screens.scripts", "ScriptsScreen",
