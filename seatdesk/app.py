@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -29,6 +30,7 @@ from seatdesk.data.permissions import allowed
 from seatdesk.i18n import _
 from seatdesk.messages import DataChanged, FeedLost
 from seatdesk.screens.registry import HOME, SCREENS, ScreenEntry
+from seatdesk.text import neutralise
 
 FeedFactory = Callable[[], ChangeFeed]
 
@@ -70,6 +72,8 @@ class SeatdeskApp(App[None]):
             lambda: open_feed(backend.db, self.settings.sqlite_poll_seconds)
         )
         self._feed_stop = threading.Event()
+        self._checking_notifications = False
+        self._shown_ids: set[int] = set()
         # Screens subscribe to this to re-query when any seat changes the database.
         self.data_changed: Signal[frozenset[str]] = Signal(self, "data_changed")
         if self.settings.keymap:
@@ -171,6 +175,30 @@ class SeatdeskApp(App[None]):
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.data_changed.publish(message.topics)
+        if self.actor is not None and not self._checking_notifications:
+            self._checking_notifications = True
+            self.check_notifications()
+
+    @work(thread=True, exit_on_error=False, group="notifications")
+    def check_notifications(self) -> None:
+        """Show the user's new notifications (escalations, QA results...) wherever they are.
+
+        Shown once as a toast, then marked read, so a restart does not repeat them.
+        """
+        try:
+            assert self.actor is not None
+            service = self.backend.notifications
+            fresh = [n for n in service.unread(self.actor) if n.id not in self._shown_ids]
+            if fresh:
+                service.mark_read(self.actor, [n.id for n in fresh])
+                self._shown_ids.update(n.id for n in fresh)
+                for note in reversed(fresh):
+                    self.call_from_thread(
+                        self.notify, neutralise(note.text), title=_("Notification"),
+                        severity="warning", timeout=15,
+                    )
+        finally:
+            self._checking_notifications = False
 
     def on_feed_lost(self, message: FeedLost) -> None:
         self.log.warning("change feed lost", reason=message.reason)

@@ -50,3 +50,25 @@ async def test_login_opens_role_home_and_help(sqlite_url, clock):
         await pilot.pause()
         assert app.screen.__class__.__name__ == "HelpScreen"
     backend.close()
+
+
+async def test_notifications_reach_the_user_on_any_screen(sqlite_url, clock):
+    from seatdesk.data.services.notifications import add_notification
+
+    backend = Backend.open(sqlite_url, clock)
+    people = floor(backend)
+    lead = people["lead1"]
+    app = SeatdeskApp(backend, Settings(db_url=sqlite_url, slow_poll_seconds=0.2), actor=lead,
+                      clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        with backend.db.write() as s:
+            add_notification(s, lead.user_id, at=clock(), kind="escalation",
+                             text="投诉 #7 已升级给您\x1b[31m")
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        texts = [n.message for n in app._notifications]
+        assert any("投诉 #7" in t and "\x1b" not in t for t in texts), texts
+    assert backend.notifications.unread(lead) == []  # shown once, then read
+    backend.close()

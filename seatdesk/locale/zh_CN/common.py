@@ -69,4 +69,5 @@ MESSAGES: dict[str, str] = {
     "Roster": "排班",
     "Reports": "报表",
     "Scripts": "话术",
+    "Notification": "通知",
 }
