@@ -19,8 +19,25 @@ def _cli() -> Any:
     return click.get_current_context().obj
 
 
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """`seatdesk demo --lang zh` reads as naturally as `seatdesk --lang zh demo`: take both."""
+    if value:
+        from seatdesk.i18n import set_language
+
+        set_language(value)
+        cli = ctx.obj
+        cli.settings = cli.settings.with_overrides(lang=value)
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None, expose_value=False,
+    is_eager=True, callback=_set_lang, help="Language of the desk (default: from the locale).",
+)
+
+
 @click.command("run")
 @click.option("--as", "login", default=None, help="Login to pre-fill on the sign-in screen.")
+@lang_option
 def run_desk(login: str | None) -> None:
     """Open seatdesk: sign in, then the screens of your role."""
     cli = _cli()
@@ -49,6 +66,7 @@ def _demo_url(given: str | None) -> str:
               help="Simulated arriving calls per minute (0: no simulator).")
 @click.option("--patience", type=click.FloatRange(min=1.0), default=120.0, show_default=True,
               help="Average seconds a simulated caller waits before hanging up.")
+@lang_option
 def demo(login: str, customers: int, days: int, rate: float, patience: float) -> None:
     """A ready-to-try desk: a seeded demo database, simulated callers, logged straight in."""
     from seatdesk.data.backend import Backend
