@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,7 +46,9 @@ from seatdesk.roster.coverage import (
     summarise,
     working_periods,
 )
-from seatdesk.roster.optimiser import AgentSpec, FillProblem, FillResult, fill
+
+if TYPE_CHECKING:
+    from seatdesk.roster.optimiser import FillResult
 from seatdesk.roster.rules import (
     PlannedShift,
     RosterRules,
@@ -563,6 +565,10 @@ class RosterService(Service):
                     Shift.day >= monday, Shift.day <= days[-1])):
                 closed[uid].add(d)
         grid = tuple(g for d in days for g in day_grid(d, self.tz, interval_minutes))
+        # OR-Tools (and the pandas it pulls in) costs ~2 s of CPU to import: load it
+        # only when a lead actually fills a roster, not at every seat's start-up.
+        from seatdesk.roster.optimiser import AgentSpec, FillProblem, fill
+
         problem = FillProblem(
             tuple(days), self.tz, interval_minutes, grid, req,
             # An agent with no queue set up takes any of the team's queues.
