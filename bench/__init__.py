@@ -1,0 +1,1 @@
+"""seatdesk benchmarks: ``python -m bench [--quick]`` (see bench/run.py and docs/performance.md)."""
