@@ -25,6 +25,16 @@ def default_db_url() -> str:
     return os.environ.get("SEATDESK_DB") or f"sqlite:///{data_dir() / 'seatdesk.db'}"
 
 
+def env_days(name: str, default: int) -> int:
+    """A whole number of days from the environment; a clear ValueError if it is not one."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ValueError(f"{name} must be a whole number of days, not {raw!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     db_url: str = field(default_factory=default_db_url)
@@ -38,6 +48,7 @@ class Settings:
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     note_max_chars: int = 4000
+    qa_dispute_days: int = field(default_factory=lambda: env_days("SEATDESK_QA_DISPUTE_DAYS", 7))
     keymap: dict[str, str] = field(default_factory=dict)
 
     @property

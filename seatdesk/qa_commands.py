@@ -12,28 +12,10 @@ from typing import Any
 
 import click
 
+from seatdesk.data.services.qa_results import result_columns, result_dicts
 from seatdesk.i18n import _
 
 BY_CHOICES = ("agent", "team", "inspector", "item")
-
-
-def result_columns(by: str) -> list[tuple[str, str]]:
-    """(key, heading) of the QA results table for one grouping."""
-    first = {"agent": _("Agent"), "team": _("Team"), "inspector": _("Inspector"),
-             "item": _("Item")}[by]
-    cols = [("key", first), ("label", _("Name")), ("evaluations", _("Evaluations")),
-            ("average", _("Average")), ("pass_rate", _("Pass rate %")),
-            ("critical_fails", _("Critical fails"))]
-    if by != "item":
-        cols.append(("most_failed", _("Most failed items")))
-    return cols
-
-
-def result_dicts(rows: list[Any]) -> list[dict[str, object]]:
-    return [{"key": r.key, "label": r.label, "evaluations": r.evaluations,
-             "average": r.average, "pass_rate": r.pass_rate,
-             "critical_fails": r.critical_fails, "most_failed": ", ".join(r.most_failed)}
-            for r in rows]
 
 
 def _width(text: str) -> int:

@@ -28,19 +28,20 @@ class Permission(enum.StrEnum):
     VIEW_FLOOR = "view_floor"
     VIEW_REPORTS = "view_reports"
     MANAGE_COMPLAINTS = "manage_complaints"
+    VIEW_QA_RESULTS = "view_qa_results"
 
 
 P = Permission
 _AGENT = {P.TAKE_CALLS, P.VIEW_CUSTOMER, P.REVEAL_CUSTOMER, P.EDIT_CUSTOMER}
 _LEAD = _AGENT | {
     P.EXPORT_CALLS, P.VIEW_ALL_CALLS, P.RULE_DISPUTES, P.PLAN_ROSTER, P.VIEW_FLOOR,
-    P.VIEW_REPORTS, P.MANAGE_COMPLAINTS,
+    P.VIEW_REPORTS, P.MANAGE_COMPLAINTS, P.VIEW_QA_RESULTS,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(_AGENT),
     Role.TEAM_LEAD: frozenset(_LEAD),
     # QA listens to calls but needs no customer's digits to score them.
-    Role.QA: frozenset({P.VIEW_CUSTOMER, P.VIEW_ALL_CALLS, P.SCORE_CALLS}),
+    Role.QA: frozenset({P.VIEW_CUSTOMER, P.VIEW_ALL_CALLS, P.SCORE_CALLS, P.VIEW_QA_RESULTS}),
     Role.SUPERVISOR: frozenset(
         _LEAD | {P.SEE_UNMASKED, P.IMPORT_CUSTOMERS, P.EDIT_SCRIPTS, P.SCORE_CALLS,
                  P.EDIT_QA_FORMS}

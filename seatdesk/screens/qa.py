@@ -3,7 +3,7 @@
 Filters sit above the list (Enter in any of them applies); the list shows finished calls
 with who claimed them and their score. Enter scores the highlighted call, S draws a
 reproducible random sample per agent, C/X claim and release, K opens calibration,
-F the form files, R refreshes.
+F the form files, V the results, R refreshes.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class QaScreen(Screen[None]):
         Binding("x", "release", _("Release"), id="qa.release"),
         Binding("k", "calibration", _("Calibration"), id="qa.calibration"),
         Binding("f", "forms", _("Forms"), id="qa.forms"),
+        Binding("v", "results", _("Results"), id="qa.results"),
         Binding("escape", "focus_list", _("To list"), id="qa.to_list", show=False),
     ]
 
@@ -271,6 +272,11 @@ class QaScreen(Screen[None]):
         from seatdesk.screens.qa_calibration import QaCalibrationScreen
 
         self.app.push_screen(QaCalibrationScreen(self._selected()))
+
+    def action_results(self) -> None:
+        from seatdesk.screens.qa_results import QaResultsScreen
+
+        self.app.push_screen(QaResultsScreen())
 
     def action_forms(self) -> None:
         from seatdesk.screens.qa_forms import QaFormsScreen

@@ -56,6 +56,33 @@ def play_recording(ref: str) -> None:
         raise ValueError(_("cannot start the player: {e}").format(e=exc)) from None
 
 
+TIMELINE_KINDS = ("queued", "offered", "answered", "held", "resumed", "transferred", "ended",
+                  "closed", "abandoned", "dialled", "customer", "category")
+
+
+def timeline_label(kind: str) -> str:
+    """A call event's name in the user's language.
+
+    The ids carry a "timeline." context because the bare words (e.g. "answered") are
+    already translated elsewhere as call states, which reads wrongly as an event.
+    """
+    msgid = f"timeline.{kind}"
+    text = _(msgid)
+    return kind if text == msgid else text
+
+
+def timeline_entry(kind: str, detail: str | None) -> str:
+    """One line of the call's timeline: the event and what it carried."""
+    label = timeline_label(kind)
+    if not detail:
+        return label
+    if kind == "category":
+        return f"{label} {_(neutralise(detail))}"
+    if kind == "customer":
+        return f"{label} #{neutralise(detail)}"
+    return f"{label} {neutralise(detail)}"
+
+
 @dataclass
 class Loaded(Message):
     evaluation: EvaluationView
@@ -194,8 +221,7 @@ class QaScoreScreen(Screen[int | None]):
             "",
             _("Timeline"),
         ]
-        lines += [f"  {t(e.at)}  {_(e.kind)}" + (f" {neutralise(e.detail)}" if e.detail else "")
-                  for e in r.events]
+        lines += [f"  {t(e.at)}  {timeline_entry(e.kind, e.detail)}" for e in r.events]
         lines += [
             "",
             _("Wrap-up"),

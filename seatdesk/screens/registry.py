@@ -40,6 +40,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
                 Permission.MANAGE_COMPLAINTS),
     ScreenEntry("qa", "Quality inspection", "seatdesk.screens.qa", "QaScreen",
                 Permission.SCORE_CALLS),
+    ScreenEntry("qa_results", "QA results", "seatdesk.screens.qa_results", "QaResultsScreen",
+                Permission.VIEW_QA_RESULTS),
     ScreenEntry("my_qa", "My evaluations", "seatdesk.screens.my_qa", "MyEvaluationsScreen",
                 Permission.TAKE_CALLS),
     ScreenEntry("roster", "Roster", "seatdesk.screens.roster", "RosterScreen",

@@ -149,7 +149,7 @@ def test_dispute_changes_score_as_new_revision(backend, people, clock):
     assert backend.qa.open_disputes(lead) == []
 
 
-def test_dispute_window_and_upheld(backend, people, clock, monkeypatch):
+def test_dispute_window_and_upheld(backend, people, clock):
     qa, agent, boss = people["qa1"], people["agent1"], people["super1"]
     ev1 = backend.qa.start_evaluation(qa, closed_call(backend, agent))
     backend.qa.submit(qa, ev1.id, perfect(ev1.form))
@@ -162,7 +162,7 @@ def test_dispute_window_and_upheld(backend, people, clock, monkeypatch):
     [row] = backend.qa.open_disputes(boss)
     standing = backend.qa.rule(boss, row.response_id, "score stands", None)
     assert standing.id == ev2.id and standing.response.state == "upheld"
-    monkeypatch.setenv("SEATDESK_QA_DISPUTE_DAYS", "30")
+    backend.qa.set_dispute_days(30)  # the app and the CLI pass Settings.qa_dispute_days
     assert backend.qa.acknowledge(agent, ev1.id).response.kind == "acknowledged"
 
 

@@ -11,11 +11,11 @@ Rules enforced here, not only in the screens:
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -41,7 +41,13 @@ from seatdesk.data.models_qa import QaClaim, QaResponse
 from seatdesk.data.permissions import Permission, allowed, require
 from seatdesk.data.services.base import Service
 from seatdesk.data.services.calls import call_view
-from seatdesk.data.services.qa_results import calibration_report, item_results, results_rows
+from seatdesk.data.services.qa_results import (
+    calibration_report,
+    item_results,
+    result_columns,
+    result_dicts,
+    results_rows,
+)
 from seatdesk.data.services.qa_views import (
     CalibrationReport,
     CalibrationRow,
@@ -60,16 +66,8 @@ from seatdesk.qa_scoring import Answer, missing_comments, score, value_range
 COMMENT_MAX = 4000
 REASON_MAX = 1000
 DEFAULT_FORM_CODE = "default"
-
-
-def dispute_window() -> timedelta:
-    """How long after submission an agent may acknowledge or dispute (SEATDESK_QA_DISPUTE_DAYS)."""
-    raw = os.environ.get("SEATDESK_QA_DISPUTE_DAYS", "7")
-    try:
-        days = float(raw)
-    except ValueError:
-        days = 7.0
-    return timedelta(days=max(0.0, days))
+DEFAULT_DISPUTE_DAYS = 7
+RESULT_GROUPS = ("agent", "team", "inspector", "item")
 
 
 def answers_from_json(raw: Mapping[str, Any] | None) -> dict[str, Answer]:
@@ -115,6 +113,21 @@ def check_answers(form: FormDefinition, answers: Mapping[str, Answer]) -> None:
 
 
 class QaService(Service):
+    # How long after submission an agent may acknowledge or dispute. The app and the CLI
+    # set it from Settings.qa_dispute_days (SEATDESK_QA_DISPUTE_DAYS overrides it there).
+    dispute_days: int = DEFAULT_DISPUTE_DAYS
+
+    def set_dispute_days(self, days: int) -> None:
+        """Set the dispute window (whole days, 0 or more); InvalidInput otherwise."""
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise InvalidInput(f"the dispute window is a whole number of days, not {days!r}",
+                               "qa_dispute_days")
+        self.dispute_days = days
+
+    def dispute_window(self) -> timedelta:
+        """How long after submission an agent may acknowledge or dispute."""
+        return timedelta(days=self.dispute_days)
+
     # ---- forms ---------------------------------------------------------------------------
 
     def ensure_form(self, form: FormDefinition) -> int:
@@ -545,7 +558,7 @@ class QaService(Service):
             revision_of=ev.revision_of, calibration_id=ev.calibration_id,
             created_at=ev.created_at, submitted_at=ev.submitted_at,
             response=self._response_view(s, resp) if resp else None, superseded_by=nxt,
-            respond_until=(ev.submitted_at + dispute_window()) if ev.submitted_at else None,
+            respond_until=(ev.submitted_at + self.dispute_window()) if ev.submitted_at else None,
         )
 
     def _response_view(self, s: Session, r: QaResponse) -> ResponseView:
@@ -581,7 +594,7 @@ class QaService(Service):
                 if s.scalar(select(QaResponse.id).where(QaResponse.evaluation_id == ev.id)):
                     raise Conflict("you already answered this evaluation")
                 assert ev.submitted_at is not None
-                deadline = ev.submitted_at + dispute_window()
+                deadline = ev.submitted_at + self.dispute_window()
                 if now > deadline:
                     raise InvalidTransition(
                         f"the window to respond closed at {deadline:%Y-%m-%d %H:%M} UTC")
@@ -806,19 +819,63 @@ class QaService(Service):
 
     # ---- results ------------------------------------------------------------------------
 
-    def results(self, actor: Actor, start: datetime, end: datetime,
-                by: str = "agent") -> list[ResultRow]:
-        """Average score, pass rate, critical fails, most-failed items in [start, end)."""
-        if not (allowed(actor, Permission.VIEW_REPORTS) or allowed(actor, Permission.SCORE_CALLS)):
-            require(actor, Permission.VIEW_REPORTS)
-        if by not in ("agent", "team", "inspector", "item"):
+    def _results_scope(self, actor: Actor) -> tuple[int | None, bool]:
+        """(team id, whole center): inspectors and supervisors see all; a team lead their team."""
+        if actor.is_system or allowed(actor, Permission.SCORE_CALLS) or self._rules_all(actor):
+            return None, True
+        return actor.team_id, False
+
+    def _check_results(self, actor: Actor, start: datetime, end: datetime, by: str) -> None:
+        require(actor, Permission.VIEW_QA_RESULTS)
+        if by not in RESULT_GROUPS:
             raise InvalidInput("--by is one of agent, team, inspector, item", "by")
         if end <= start:
             raise InvalidInput("the period ends before it starts", "to")
+
+    def _results(self, s: Session, actor: Actor, start: datetime, end: datetime,
+                 by: str) -> list[ResultRow]:
+        scope = self._results_scope(actor)
+        if by == "item":
+            return item_results(s, start, end, scope)
+        return results_rows(s, start, end, by, scope)
+
+    def results(self, actor: Actor, start: datetime, end: datetime,
+                by: str = "agent", *, audited: bool = True) -> list[ResultRow]:
+        """Average score, pass rate, critical fails, most-failed items in [start, end).
+
+        A team lead sees only the evaluations of their own team's agents. A screen's
+        refresh after someone else's change passes ``audited=False``: the person already
+        asked for this view, and on SQLite the audit row would itself signal a change.
+        """
+        self._check_results(actor, start, end, by)
+        if not audited:
+            with self.db.read() as s:
+                return self._results(s, actor, start, end, by)
         now = self.clock()
         with self.db.write() as s:
             audit.record(s, actor, "qa.results", at=now, entity="qa_results",
                          detail={"by": by, "from": start.isoformat(), "to": end.isoformat()})
-            if by == "item":
-                return item_results(s, start, end)
-            return results_rows(s, start, end, by)
+            return self._results(s, actor, start, end, by)
+
+    def export_results(self, actor: Actor, start: datetime, end: datetime, by: str, fmt: str,
+                       out: BinaryIO | str | Path) -> int:
+        """Write the QA results of [start, end) as csv, json or xlsx; audited; the row count."""
+        from seatdesk.data.exporter import FORMATS, write_rows
+
+        self._check_results(actor, start, end, by)
+        if fmt not in FORMATS:
+            raise InvalidInput(f"unknown format {fmt!r}; use csv, json or xlsx", "format")
+        with self.db.read() as s:
+            rows = self._results(s, actor, start, end, by)
+        try:
+            count = write_rows(result_dicts(rows), result_columns(by), fmt, out)
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}", "out") from None
+        # Recorded once the file exists, with what actually left the database.
+        with self.db.write() as s:
+            audit.record(s, actor, "qa.results.export", at=self.clock(), entity="qa_results",
+                         detail={"by": by, "from": start.isoformat(), "to": end.isoformat(),
+                                 "rows": count, "format": fmt,
+                                 "target": str(out) if isinstance(out, str | Path)
+                                 else "stream"})
+        return count

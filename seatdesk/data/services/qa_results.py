@@ -13,31 +13,46 @@ from sqlalchemy.orm import Session, aliased
 
 from seatdesk.data.models import Call, QaEvaluation, QaForm, Team, User
 from seatdesk.data.services.qa_views import InspectorDistance, ItemSpread, ResultRow
+from seatdesk.i18n import _
 from seatdesk.qa_forms import FormDefinition, form_from_dict
 from seatdesk.qa_scoring import LOW_FRACTION, Answer, fraction
 
 MOST_FAILED = 3
 
 
-def _counted(start: datetime, end: datetime) -> list[Any]:
-    """The evaluations that count: submitted, not calibration, the standing revision."""
+def _counted(start: datetime, end: datetime, team_id: int | None = None,
+             whole_center: bool = True) -> list[Any]:
+    """The evaluations that count: submitted, not calibration, the standing revision.
+
+    Unless ``whole_center``, only those of agents in ``team_id`` (a team lead's view).
+    """
     newer = aliased(QaEvaluation)
     at = func.coalesce(Call.answered_at, Call.queued_at)
-    return [
+    where = [
         QaEvaluation.state == "submitted",
         QaEvaluation.calibration_id.is_(None),
         ~select(newer.id).where(newer.revision_of == QaEvaluation.id).exists(),
         at >= start,
         at < end,
     ]
+    if not whole_center:
+        # A lead with no team sees nothing rather than everybody.
+        where.append(QaEvaluation.agent_id.in_(
+            select(User.id).where(User.team_id == team_id) if team_id is not None
+            else select(User.id).where(False)))
+    return where
 
 
 def _forms(s: Session) -> dict[int, FormDefinition]:
     return {f.id: form_from_dict(f.definition) for f in s.scalars(select(QaForm))}
 
 
-def results_rows(s: Session, start: datetime, end: datetime, by: str) -> list[ResultRow]:
-    """Per agent, team or inspector: count, average, pass rate, critical fails."""
+def results_rows(s: Session, start: datetime, end: datetime, by: str,
+                 scope: tuple[int | None, bool] = (None, True)) -> list[ResultRow]:
+    """Per agent, team or inspector: count, average, pass rate, critical fails.
+
+    ``scope`` is (team id, whole center) as given to ``_counted``.
+    """
     if by == "team":
         person = aliased(User)
         key_col: Any = func.coalesce(Team.code, "-")
@@ -58,14 +73,14 @@ def results_rows(s: Session, start: datetime, end: datetime, by: str) -> list[Re
     )
     for target, on in joins:
         stmt = stmt.outerjoin(target, on) if target is Team else stmt.join(target, on)
-    stmt = stmt.where(*_counted(start, end)).group_by(key_col, label_col).order_by(key_col)
+    stmt = stmt.where(*_counted(start, end, *scope)).group_by(key_col, label_col).order_by(key_col)
     aggregates = s.execute(stmt).all()
     base = select(key_col, QaEvaluation.answers, QaEvaluation.form_id).select_from(
         QaEvaluation).join(Call, Call.id == QaEvaluation.call_id)
     for target, on in joins:
         base = base.outerjoin(target, on) if target is Team else base.join(target, on)
     forms = _forms(s)
-    failed = _failed_items_with(forms, s.execute(base.where(*_counted(start, end))).all())
+    failed = _failed_items_with(forms, s.execute(base.where(*_counted(start, end, *scope))).all())
     out = []
     for key, label, n, avg, passed, scored, critical in aggregates:
         top = tuple(k for k, _n in failed.get(key, Counter()).most_common(MOST_FAILED))
@@ -96,12 +111,13 @@ def _failed_items_with(forms: dict[int, FormDefinition],
     return out
 
 
-def item_results(s: Session, start: datetime, end: datetime) -> list[ResultRow]:
+def item_results(s: Session, start: datetime, end: datetime,
+                 scope: tuple[int | None, bool] = (None, True)) -> list[ResultRow]:
     """Per form item: how often scored, average earned share, fails (critical counted)."""
     forms = _forms(s)
     rows = s.execute(select(QaEvaluation.answers, QaEvaluation.form_id)
                      .select_from(QaEvaluation).join(Call, Call.id == QaEvaluation.call_id)
-                     .where(*_counted(start, end))).all()
+                     .where(*_counted(start, end, *scope))).all()
     earned: dict[str, list[float]] = {}
     labels: dict[str, str] = {}
     criticals: Counter[str] = Counter()
@@ -128,6 +144,26 @@ def item_results(s: Session, start: datetime, end: datetime) -> list[ResultRow]:
             critical_fails=criticals[key]))
     # Most-failed first: the items training should look at.
     return sorted(out, key=lambda r: (r.pass_rate if r.pass_rate is not None else 100, r.key))
+
+
+def result_columns(by: str) -> list[tuple[str, str]]:
+    """(key, heading) of the QA results table for one grouping, headings translated."""
+    first = {"agent": _("Agent"), "team": _("Team"), "inspector": _("Inspector"),
+             "item": _("Item")}[by]
+    cols = [("key", first), ("label", _("Name")), ("evaluations", _("Evaluations")),
+            ("average", _("Average")), ("pass_rate", _("Pass rate %")),
+            ("critical_fails", _("Critical fails"))]
+    if by != "item":
+        cols.append(("most_failed", _("Most failed items")))
+    return cols
+
+
+def result_dicts(rows: Sequence[ResultRow]) -> list[dict[str, object]]:
+    """Result rows as plain dicts keyed like ``result_columns`` (for tables and exports)."""
+    return [{"key": r.key, "label": r.label, "evaluations": r.evaluations,
+             "average": r.average, "pass_rate": r.pass_rate,
+             "critical_fails": r.critical_fails, "most_failed": ", ".join(r.most_failed)}
+            for r in rows]
 
 
 def calibration_report(

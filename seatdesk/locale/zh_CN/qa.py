@@ -104,4 +104,18 @@ MESSAGES: dict[str, str] = {
     "{n} rows written to {path}": "已写入 {n} 行到 {path}",
     "default form ready (id {id})": "默认质检表已就绪(id {id})",
     "Quality inspection": "质检", "My evaluations": "我的质检",
+    # the call's timeline beside the form (context ids: the bare words are call states)
+    "timeline.queued": "进入队列", "timeline.offered": "振铃", "timeline.answered": "接听",
+    "timeline.held": "保持", "timeline.resumed": "恢复通话", "timeline.transferred": "转接",
+    "timeline.ended": "通话结束", "timeline.closed": "小结完成", "timeline.abandoned": "放弃",
+    "timeline.dialled": "外呼拨号", "timeline.customer": "关联客户",
+    "timeline.category": "设置类别",
+    # results screen
+    "Results": "质检结果", "QA results": "质检结果", "This week": "本周", "Last week": "上周",
+    "This month": "本月", "Last month": "上月", "Typed dates": "自定义日期",
+    "By agent": "按座席", "By team": "按班组", "By inspector": "按质检员",
+    "By form item": "按评分项", "export file; empty = your data directory":
+        "导出文件;留空则存入数据目录",
+    "{n} rows": "{n} 行", "no submitted evaluations in this period": "该期间没有已提交的评分",
+    "exporting…": "正在导出…",
 }
