@@ -19,7 +19,7 @@ from seatdesk.staffing.erlang import StaffingResult, erlang_a_staffing, erlang_c
 from seatdesk.staffing.forecast_csv import ForecastError, ForecastRow, read_forecast
 from seatdesk.text import neutralise
 
-__all__ = ["staffing"]
+__all__ = ["COMMANDS", "staffing"]
 
 
 class _InputError(click.ClickException):
@@ -238,24 +238,32 @@ def staffing(
             raise click.ClickException(f"{where}{exc}") from None
         results.append((row, row_aht, result))
 
-    goals = {
-        "target_sl": target_sl,
-        "answer_within": answer_within,
-        "max_occupancy": max_occupancy,
-        "max_abandon": max_abandon,
-        "shrinkage": shrinkage,
-        "patience": patience,
-    }
     if output_format == "json":
+        goals = {
+            "target_sl": target_sl,
+            "answer_within": answer_within,
+            "max_occupancy": max_occupancy,
+            "max_abandon": max_abandon,
+            "shrinkage": shrinkage,
+            "patience": patience,
+        }
         click.echo(_to_json(results, interval_minutes, goals))
     else:
-        click.echo(_to_table(results, erlang_a=patience is not None, goals=goals))
+        if patience is None:
+            title = _("Erlang C: {sl} of calls answered within {t:g} s").format(
+                sl=_percent(target_sl), t=answer_within
+            )
+        else:
+            title = _(
+                "Erlang A: {sl} of calls answered within {t:g} s, mean patience {p:g} s"
+            ).format(sl=_percent(target_sl), t=answer_within, p=patience)
+        click.echo(_to_table(results, title=title, erlang_a=patience is not None))
 
 
 def _load_rows(calls: float | None, forecast_path: str | None) -> list[ForecastRow]:
     if forecast_path is None:
-        assert calls is not None
-        return [ForecastRow(line=0, interval="", calls=calls, aht=None)]
+        # One interval from the options; the caller has checked that --calls is there.
+        return [ForecastRow(line=0, interval="", calls=calls or 0.0, aht=None)]
     try:
         return read_forecast(forecast_path)
     except FileNotFoundError:
@@ -323,10 +331,7 @@ def _percent(value: float) -> str:
 
 
 def _to_table(
-    results: Sequence[tuple[ForecastRow, float, StaffingResult]],
-    *,
-    erlang_a: bool,
-    goals: dict[str, float | None],
+    results: Sequence[tuple[ForecastRow, float, StaffingResult]], *, title: str, erlang_a: bool
 ) -> str:
     headers = [
         _("Interval"),
@@ -366,14 +371,10 @@ def _to_table(
         # The label column reads left to right; numbers line up on the right.
         return "  ".join(_pad(cell, widths[i], right=i > 0) for i, cell in enumerate(line))
 
-    if erlang_a:
-        title = _("Erlang A: {sl} of calls answered within {t:g} s, mean patience {p:g} s").format(
-            sl=_percent(goals["target_sl"] or 0.0), t=goals["answer_within"], p=goals["patience"]
-        )
-    else:
-        title = _("Erlang C: {sl} of calls answered within {t:g} s").format(
-            sl=_percent(goals["target_sl"] or 0.0), t=goals["answer_within"]
-        )
     lines = [title, render(headers), "  ".join("-" * w for w in widths)]
     lines.extend(render(cells) for cells in body)
     return "\n".join(lines)
+
+
+# Picked up by seatdesk.commands, which adds every area's commands to the `seatdesk` group.
+COMMANDS: list[click.Command] = [staffing]

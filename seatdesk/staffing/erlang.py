@@ -433,7 +433,8 @@ def _erlang_a_asa(n: int, a: float, ratio: float, p_wait: float, p_ab: float) ->
             term *= 1e-250
             total *= 1e-250
             weighted *= 1e-250
-        if term <= total * _EPS and xj > past_peak:
+        # A reported figure, not a search criterion: 1e-13 relative is plenty.
+        if term <= total * 1e-13 and xj > past_peak:
             break
     weighted *= x
     return p_wait * (weighted / total) / (1.0 - p_ab)
@@ -504,14 +505,29 @@ def _erlang_a_required(
     bracket by interpolating the slack (false position), bisecting whenever that stalls.
     Whatever the interpolation does, the result is an N meeting the goals with N - 1 failing.
     """
-    # Erlang B for every N looked at, extended one agent at a time as the search moves up.
-    bs = [1.0]
+    # Provably infeasible at or below `floor_n`: answered calls can't exceed the agents'
+    # capacity, so SL <= 1 - P(abandon) <= N / a, hence N >= target a and N >= (1 - max_ab) a.
+    floor_n = max(0, math.floor(max(target, 1.0 - max_ab) * a) - 1)
+    lowest_c = math.floor(a) + 1  # Erlang C needs more agents than Erlangs
+
+    # Erlang B is only ever needed above floor_n: run the recurrence (reciprocal form, see
+    # _erlang_c_required) up to there without keeping it, then tabulate as the search climbs.
+    base = floor_n + 1
+    ia = 1.0 / a
+    inv = 1.0
+    for j in range(1, base + 1):
+        inv = inv * j * ia + 1.0
+    bs = [1.0 / inv]  # bs[i] = B(base + i)
 
     def b_at(n: int) -> float:
-        while len(bs) <= n:
-            ab = a * bs[-1]
-            bs.append(ab / (len(bs) + ab))
-        return bs[n]
+        i = n - base
+        if i >= len(bs):
+            b = bs[-1]
+            for m in range(base + len(bs), n + 1):
+                ab = a * b
+                b = ab / (m + ab)
+                bs.append(b)
+        return bs[i]
 
     t_over_aht = k * ratio
 
@@ -529,7 +545,9 @@ def _erlang_a_required(
         if n in seen:
             return seen[n][0]
         p_wait, p_ab, log_a_sum = _erlang_a_wait(n, a, b_at(n), ratio)
-        cheap = min(max_ab - p_ab, max_occ - a * (1.0 - p_ab) / n, 1.0 - p_ab - target)
+        # Without a cap occupancy never binds (it is <= 1 on paper, but can round above).
+        occ_slack = max_occ - a * (1.0 - p_ab) / n if max_occ < 1.0 else 1.0
+        cheap = min(max_ab - p_ab, occ_slack, 1.0 - p_ab - target)
         if cheap < 0.0:
             # SL <= 1 - P(abandon), so N fails already; skip the second gamma sum.
             seen[n] = (cheap, p_wait, p_ab, -1.0)
@@ -538,11 +556,6 @@ def _erlang_a_required(
         value = min(cheap, sl - target)
         seen[n] = (value, p_wait, p_ab, sl)
         return value
-
-    # Provably infeasible at or below `floor_n`: answered calls can't exceed the agents'
-    # capacity, so SL <= 1 - P(abandon) <= N / a, hence N >= target a and N >= (1 - max_ab) a.
-    floor_n = max(0, math.floor(max(target, 1.0 - max_ab) * a) - 1)
-    lowest_c = math.floor(a) + 1  # Erlang C needs more agents than Erlangs
 
     guess = max(lowest_c, _min_agents_for_occupancy(a, max_occ))
     while sl_c(guess) < target:
@@ -566,17 +579,20 @@ def _erlang_a_required(
         # to match what the guess measured, while every goal still looks met.
         _, _, p_ab_guess, sl_guess = seen[guess]
         shift = sl_guess - sl_c(guess)
-        scale = p_ab_guess / c_at(guess)
+        c_guess = c_at(guess)  # 0.0 when Erlang B underflows far above the load
+        scale = p_ab_guess / c_guess if c_guess > 0.0 else 0.0
         pred = guess
         while pred - 1 >= max(lowest_c, floor_n + 1):
-            p_ab_est = scale * c_at(pred - 1)
+            m = pred - 1
+            c = c_at(m)
+            p_ab_est = scale * c
             if (
-                sl_c(pred - 1) + shift < target
+                1.0 - c * math.exp(-(m - a) * t_over_aht) + shift < target
                 or p_ab_est > max_ab
-                or a * (1.0 - p_ab_est) / (pred - 1) > max_occ
+                or a * (1.0 - p_ab_est) / m > max_occ
             ):
                 break
-            pred -= 1
+            pred = m
         if pred < guess:
             value = slack(pred)
             if value >= 0.0:

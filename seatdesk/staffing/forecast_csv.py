@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from seatdesk.i18n import _
+
 __all__ = ["ForecastError", "ForecastRow", "parse_forecast", "read_forecast"]
 
 REQUIRED_COLUMNS = ("interval", "calls")
@@ -37,7 +39,7 @@ class ForecastError(ValueError):
     def __str__(self) -> str:
         if self.line is None:
             return self.message
-        return f"line {self.line}: {self.message}"
+        return _("line {line}: {message}").format(line=self.line, message=self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +56,15 @@ def _number(text: str, column: str, line: int) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ForecastError(f"{column} is not a number: {text!r}", line) from None
+        raise ForecastError(
+            _("{column} is not a number: {text!r}").format(column=column, text=text), line
+        ) from None
     # float() happily parses "nan" and "inf", which would poison every later sum.
     if not math.isfinite(value):
-        raise ForecastError(f"{column} must be a finite number, got {text!r}", line)
+        raise ForecastError(
+            _("{column} must be a finite number, got {text!r}").format(column=column, text=text),
+            line,
+        )
     return value
 
 
@@ -71,10 +78,12 @@ def parse_forecast(lines: Iterable[str]) -> list[ForecastRow]:
     """Parse forecast CSV text given as lines; raise :class:`ForecastError` on bad content."""
     iterator = iter(lines)
     header_line = next(iterator, None)
+    skipped = 0  # blank lines above the header: the csv reader never sees them
     while header_line is not None and not header_line.strip():
         header_line = next(iterator, None)
+        skipped += 1
     if header_line is None:
-        raise ForecastError("the file is empty: expected a header row with interval,calls")
+        raise ForecastError(_("the file is empty: expected a header row with interval,calls"))
     header_line = header_line.removeprefix("\ufeff")
 
     def all_lines() -> Iterable[str]:
@@ -83,12 +92,17 @@ def parse_forecast(lines: Iterable[str]) -> list[ForecastRow]:
 
     reader = csv.reader(all_lines(), delimiter=_delimiter(header_line))
     header = [name.strip().lower() for name in next(reader)]
-    header_at = reader.line_num
+    header_at = reader.line_num + skipped
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise ForecastError(
-            f"missing column(s) {', '.join(missing)}; the header must name interval and calls "
-            f"(aht optional), found: {', '.join(h for h in header if h) or 'nothing'}",
+            _(
+                "missing column(s) {missing}; the header must name interval and calls "
+                "(aht optional), found: {found}"
+            ).format(
+                missing=", ".join(missing),
+                found=", ".join(h for h in header if h) or _("nothing"),
+            ),
             header_at,
         )
     i_interval = header.index("interval")
@@ -97,25 +111,32 @@ def parse_forecast(lines: Iterable[str]) -> list[ForecastRow]:
 
     rows: list[ForecastRow] = []
     for record in reader:
-        line = reader.line_num
+        line = reader.line_num + skipped
         if not any(cell.strip() for cell in record):
             continue  # blank lines between blocks are common in hand-edited files
         needed = max(i_calls, i_interval, -1 if i_aht is None else i_aht)
         cells = record + [""] * (needed + 1 - len(record))
         calls_text = cells[i_calls].strip()
         if not calls_text:
-            raise ForecastError("calls is empty", line)
+            raise ForecastError(_("calls is empty"), line)
         calls = _number(calls_text, "calls", line)
         if calls < 0:
-            raise ForecastError(f"calls must be zero or more, got {calls_text}", line)
+            raise ForecastError(
+                _("calls must be zero or more, got {value}").format(value=calls_text), line
+            )
         aht: float | None = None
         if i_aht is not None and cells[i_aht].strip():
             aht = _number(cells[i_aht].strip(), "aht", line)
             if aht <= 0:
-                raise ForecastError(f"aht must be more than 0 seconds, got {cells[i_aht]}", line)
+                raise ForecastError(
+                    _("aht must be more than 0 seconds, got {value}").format(
+                        value=cells[i_aht].strip()
+                    ),
+                    line,
+                )
         rows.append(ForecastRow(line, cells[i_interval].strip(), calls, aht))
     if not rows:
-        raise ForecastError("the file has a header but no intervals")
+        raise ForecastError(_("the file has a header but no intervals"))
     return rows
 
 
