@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import OperationalError
 from textual import work
@@ -23,7 +23,6 @@ from textual.worker import Worker, WorkerState
 from seatdesk.clock import Clock, utc_now
 from seatdesk.config import Settings
 from seatdesk.data.backend import Backend
-from seatdesk.data.changes import ChangeFeed, open_feed
 from seatdesk.data.dto import Actor
 from seatdesk.data.errors import SeatdeskError
 from seatdesk.data.permissions import allowed
@@ -32,7 +31,12 @@ from seatdesk.messages import DataChanged, FeedLost
 from seatdesk.screens.registry import HOME, SCREENS, ScreenEntry
 from seatdesk.text import neutralise
 
-FeedFactory = Callable[[], ChangeFeed]
+if TYPE_CHECKING:
+    # Imported lazily at run time: the change feed pulls in psycopg, which a SQLite desk
+    # never needs and which costs start-up time before the first paint.
+    from seatdesk.data.changes import ChangeFeed
+
+FeedFactory = Callable[[], "ChangeFeed"]
 
 
 def user_message(error: BaseException) -> str:
@@ -65,12 +69,11 @@ class SeatdeskApp(App[None]):
         super().__init__()
         self.backend = backend
         self.settings = settings or Settings()
+        backend.qa.set_dispute_days(self.settings.qa_dispute_days)
         self.actor: Actor | None = actor
         self.login_hint = login
         self.clock = clock
-        self._feed_factory = feed_factory or (
-            lambda: open_feed(backend.db, self.settings.sqlite_poll_seconds)
-        )
+        self._feed_factory = feed_factory or self._open_feed
         self._feed_stop = threading.Event()
         self._checking_notifications = False
         self._shown_ids: set[int] = set()
@@ -78,6 +81,12 @@ class SeatdeskApp(App[None]):
         self.data_changed: Signal[frozenset[str]] = Signal(self, "data_changed")
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+
+    def _open_feed(self) -> ChangeFeed:
+        """(feed thread) The database's change feed, imported off the UI thread's path."""
+        from seatdesk.data.changes import open_feed
+
+        return open_feed(self.backend.db, self.settings.sqlite_poll_seconds)
 
     # ---- start-up and roles ------------------------------------------------------------
 

@@ -59,6 +59,9 @@ if TYPE_CHECKING:
 LIVE_STATES = ("offered", "active", "held", "wrap_up")
 AUTOSAVE_SECONDS = 0.5
 RETRY_SECONDS = 2.0
+# While F2 is in flight the queue and status refreshes wait (at most this long): the claim's
+# own commit wakes the change feed, and re-querying then would compete with the pop.
+TAKE_HOLD_SECONDS = 2.0
 
 
 # ---- messages from workers ---------------------------------------------------------------
@@ -197,6 +200,8 @@ class DeskScreen(Screen[None]):
         self._offline = False
         self.journal: Journal | None = None
         self._last_queue_ms = 0.0
+        self._taking_since: float | None = None
+        self._status_dirty = False
 
     @property
     def seat_app(self) -> SeatdeskApp:
@@ -363,6 +368,9 @@ class DeskScreen(Screen[None]):
     # ---- changes from other seats ------------------------------------------------------
 
     def _on_data_changed(self, topics: frozenset[str]) -> None:
+        if self._taking():
+            self._queue_dirty = self._status_dirty = True  # refreshed once the pop is shown
+            return
         self.refresh_queue()
         if self.now().timestamp() - self._status_at >= 2.0 or "floor" in topics:
             self._status_at = self.now().timestamp()
@@ -370,7 +378,7 @@ class DeskScreen(Screen[None]):
 
     def refresh_queue(self) -> None:
         """Re-query the queue; a refresh asked for while one runs re-arms after it."""
-        if self._queue_busy:
+        if self._queue_busy or self._taking():
             self._queue_dirty = True
             return
         self._queue_busy = True
@@ -395,6 +403,33 @@ class DeskScreen(Screen[None]):
         except Exception as exc:  # noqa: BLE001 - the status line keeps its last values
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
+
+    def _taking(self) -> bool:
+        """Whether an F2/Enter take is in flight (bounded, so a lost reply cannot stall)."""
+        import time as _time
+
+        since = self._taking_since
+        return since is not None and _time.monotonic() - since < TAKE_HOLD_SECONDS
+
+    def _begin_take(self) -> None:
+        import time as _time
+
+        self._taking_since = _time.monotonic()
+
+    def _end_take(self) -> None:
+        """The pop is shown (or refused): run the refreshes held back, after the paint."""
+        if self._taking_since is None:
+            return
+        self._taking_since = None
+        self.call_after_refresh(self._after_take)
+
+    def _after_take(self) -> None:
+        if self._queue_dirty:
+            self.refresh_queue()
+        if self._status_dirty:
+            self._status_dirty = False
+            self._status_at = self.now().timestamp()
+            self._refresh_status()
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         import time as _time
@@ -421,6 +456,8 @@ class DeskScreen(Screen[None]):
     # ---- showing a call ----------------------------------------------------------------
 
     def on_call_loaded(self, message: CallLoaded) -> None:
+        if message.pop:
+            self._end_take()
         call = message.call
         if call is None or call.state not in LIVE_STATES:
             self._finish_call_ui()
@@ -665,6 +702,7 @@ class DeskScreen(Screen[None]):
         self.refresh_queue()
 
     def on_action_failed(self, message: ActionFailed) -> None:
+        self._end_take()
         if message.field and self.call is not None and message.field in (
                 "category", "disposition", "outbound_outcome", "question", "notes",
                 "resolved", "handed_to", "satisfaction", "follow_up"):
@@ -712,6 +750,7 @@ class DeskScreen(Screen[None]):
         if self.call is not None and self.call.state != "offered":
             self.notify(_("finish the current call first"), severity="warning")
             return
+        self._begin_take()
         self._take(None)
 
     @on(DataTable.RowSelected, "#queue")
@@ -720,6 +759,7 @@ class DeskScreen(Screen[None]):
             self.notify(_("finish the current call first"), severity="warning")
             return
         if event.row_key.value:
+            self._begin_take()
             self._take(int(event.row_key.value))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call")

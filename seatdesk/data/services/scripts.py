@@ -155,15 +155,22 @@ class ScriptService(Service):
         # falls back to its "other" (inbound) or "callback" (outbound) script.
         fallback = "callback" if direction == "outbound" else Category.OTHER.value
         wanted = list(dict.fromkeys(c for c in (category, GENERAL, fallback) if c))
+        languages = (lang, *[x for x in LANGS if x != lang])
+        # One round trip for every candidate (a few rows), then the preference in Python:
+        # the screen pop waits on this, and each extra query is a wait on PostgreSQL.
         with self.db.read() as s:
+            rows = s.scalars(
+                select(ScriptVersion)
+                .where(ScriptVersion.category.in_(wanted), ScriptVersion.lang.in_(languages),
+                       ScriptVersion.direction == direction,
+                       ScriptVersion.published.is_(True))
+                .order_by(ScriptVersion.version.desc()))
+            best: dict[tuple[str, str], ScriptVersion] = {}
+            for row in rows:
+                best.setdefault((row.category, row.lang), row)
             for cat in wanted:
-                for language in (lang, *[x for x in LANGS if x != lang]):
-                    row = s.scalar(
-                        select(ScriptVersion)
-                        .where(ScriptVersion.category == cat, ScriptVersion.lang == language,
-                               ScriptVersion.direction == direction,
-                               ScriptVersion.published.is_(True))
-                        .order_by(ScriptVersion.version.desc()).limit(1))
+                for language in languages:
+                    row = best.get((cat, language))
                     if row is not None:
                         return _view(row)
         return None
