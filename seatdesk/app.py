@@ -69,7 +69,7 @@ class SeatdeskApp(App[None]):
         super().__init__()
         self.backend = backend
         self.settings = settings or Settings()
-        backend.qa.set_dispute_days(self.settings.qa_dispute_days)
+        backend.configure(qa_dispute_days=self.settings.qa_dispute_days)
         self.actor: Actor | None = actor
         self.login_hint = login
         self.clock = clock

@@ -31,7 +31,7 @@ class CliContext:
     def backend(self, *, migrated: bool = True) -> Backend:
         if self._backend is None:
             self._backend = Backend.open(self.settings.db_url)
-            self._backend.qa.set_dispute_days(self.settings.qa_dispute_days)
+            self._backend.configure(qa_dispute_days=self.settings.qa_dispute_days)
             if migrated:
                 from seatdesk.data.migrate import is_current
 
