@@ -324,6 +324,12 @@ class Call(Base):
         ForeignKey("complaints.id", use_alter=True)
     )
     parent_call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    # First-contact responsibility, decided at wrap-up when the category is final (see
+    # seatdesk.data.services.first_contact): the customer's latest earlier contact about the
+    # same category, up to 90 days back. The report's repeat count is then a comparison on
+    # this row, whatever its window. No foreign key: an id for drill-down, not a constraint.
+    prior_contact_id: Mapped[int | None] = mapped_column(BigId)
+    prior_contact_at: Mapped[datetime | None]
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # autosaved wrap-up form
     version: Mapped[int] = mapped_column(default=1)
 

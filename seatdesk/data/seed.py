@@ -38,6 +38,7 @@ from seatdesk.data.backend import Backend
 from seatdesk.data.default_scripts import default_scripts
 from seatdesk.data.models import Call, Customer, Queue, Role, ScriptVersion, Team, User
 from seatdesk.data.passwords import hash_password
+from seatdesk.data.services.first_contact import backfill_prior_contacts
 
 Progress = Callable[[int, int], None]
 
@@ -660,6 +661,11 @@ def seed(backend: Backend, options: SeedOptions, progress: Progress | None = Non
         ok = True
     finally:
         loader.finish(ok)
+    if total_calls:
+        # The history was written as rows, not wrapped up: store each contact's earlier
+        # contact with the same set-based UPDATE the migration used (one sorted pass).
+        with backend.db.write() as s:
+            backfill_prior_contacts(s)
     _analyse(backend)
     return SeedReport(customers=options.customers, phones=n_phones, contracts=n_contracts,
                       calls=total_calls, agents_created=agents_created,

@@ -31,6 +31,7 @@ from seatdesk.data.models import (
     Shift,
     User,
 )
+from seatdesk.data.services.first_contact import backfill_prior_contacts
 from tests.factories import floor
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -193,6 +194,8 @@ def build_hand_floor(backend: Backend) -> dict[str, int]:
                                inspector_id=ids["qa1"], state=state, score=score,
                                passed=passed, calibration_id=cal_id, created_at=now,
                                submitted_at=local(FRI, 10)))
+        # The calls were written directly, so give them what the wrap-up would have stored.
+        backfill_prior_contacts(s)
     return ids | {"gen": gen, "vip": vip}
 
 

@@ -1,10 +1,17 @@
 """First-contact responsibility (首问负责制): the customer must never have to call twice.
 
-A *repeat contact* is a closed inbound call whose customer had another inbound call of
-the same category (answered or not yet closed, but not abandoned) in the
-``repeat_contact_days`` (default 7) days before it. ``repeat_contacts`` counts them for
-reports; ``earlier_contact`` finds the earlier call so the desk can warn the agent while
-the customer is still on the line.
+The one definition of a *repeat contact*, used by the wrap-up, the reports, the seed and
+the migration that backfilled it: a closed inbound **first-leg** call (no parent call; a
+transfer leg is the same contact, not a new one) with a customer and a category, whose
+customer had another inbound first-leg call of the same category that was not abandoned
+in the ``repeat_contact_days`` (default 7) days before it. Calls are ordered by
+(queued_at, id), so of two calls queued at the same instant the older id comes first.
+
+The earlier call is found once, at wrap-up (the category may change during the call), and
+stored on the call as ``prior_contact_id`` / ``prior_contact_at`` (the latest such call up
+to ``PRIOR_LOOKBACK_DAYS`` back). A report for any window up to that is then a comparison
+on the row: ``prior_contact_at >= queued_at - window``. ``earlier_contact`` finds the
+earlier call so the desk can warn the agent while the customer is still on the line.
 """
 
 from __future__ import annotations
@@ -12,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, text
+from sqlalchemy.orm import Session
 
 from seatdesk.clock import Clock, utc_now
 from seatdesk.data.dto import Actor
@@ -22,6 +30,73 @@ from seatdesk.data.permissions import Permission, require
 from seatdesk.data.services.base import Service
 
 DEFAULT_DAYS = 7
+# How far back the wrap-up looks for the earlier contact: the longest window a report
+# accepts (ReportService validates repeat_days <= 90).
+PRIOR_LOOKBACK_DAYS = 90
+
+
+def is_contact(call: Call) -> bool:
+    """Whether ``call`` can be a repeat contact: a closed inbound first leg we can match."""
+    return (call.direction == Direction.INBOUND and call.parent_call_id is None
+            and call.customer_id is not None and call.category is not None
+            and call.answered_at is not None and call.closed_at is not None
+            and call.queued_at is not None)
+
+
+def mark_prior_contact(s: Session, call: Call) -> None:
+    """Store on ``call`` (being closed) the customer's latest earlier contact of its category.
+
+    One probe of ix_calls_customer_queued; clears the fields when the call is not a contact
+    (say the category was cleared), so saving a record twice gives the same answer.
+    """
+    call.prior_contact_id = call.prior_contact_at = None
+    if not is_contact(call):
+        return
+    q = call.queued_at
+    assert q is not None
+    found = s.execute(
+        select(Call.id, Call.queued_at)
+        .where(Call.customer_id == call.customer_id, Call.category == call.category,
+               Call.direction == Direction.INBOUND, Call.parent_call_id.is_(None),
+               Call.state != CallState.ABANDONED, Call.id != call.id,
+               Call.queued_at >= q - timedelta(days=PRIOR_LOOKBACK_DAYS),
+               or_(Call.queued_at < q, and_(Call.queued_at == q, Call.id < call.id)))
+        .order_by(Call.queued_at.desc(), Call.id.desc()).limit(1)
+    ).first()
+    if found is not None:
+        call.prior_contact_id, call.prior_contact_at = found
+
+
+def backfill_prior_contacts_sql(dialect: str) -> str:
+    """One set-based UPDATE giving every contact its earlier contact (as the wrap-up does).
+
+    LAG over (customer, category) in (queued_at, id) order finds each call's latest earlier
+    first leg in one sorted pass. Used by the migration that added the columns and by the
+    seed after a bulk load; a test checks it gives what the wrap-up gives.
+    """
+    if dialect == "postgresql":
+        lookback = f"calls.queued_at - interval '{PRIOR_LOOKBACK_DAYS} days'"
+    else:
+        lookback = (f"strftime('%Y-%m-%d %H:%M:%f', calls.queued_at, "
+                    f"'-{PRIOR_LOOKBACK_DAYS} days')")
+    return f"""
+UPDATE calls SET prior_contact_id = p.prev_id, prior_contact_at = p.prev_at
+FROM (
+  SELECT id, LAG(id) OVER w AS prev_id, LAG(queued_at) OVER w AS prev_at
+  FROM calls
+  WHERE direction = 'inbound' AND parent_call_id IS NULL AND customer_id IS NOT NULL
+    AND category IS NOT NULL AND state <> 'abandoned' AND queued_at IS NOT NULL
+  WINDOW w AS (PARTITION BY customer_id, category ORDER BY queued_at, id)
+) AS p
+WHERE calls.id = p.id AND p.prev_id IS NOT NULL
+  AND calls.answered_at IS NOT NULL AND calls.closed_at IS NOT NULL
+  AND p.prev_at >= {lookback}"""
+
+
+def backfill_prior_contacts(s: Session) -> int:
+    """Run the backfill in session ``s``; returns the number of calls given a prior contact."""
+    result = s.execute(text(backfill_prior_contacts_sql(s.get_bind().dialect.name)))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True)
@@ -67,23 +142,14 @@ class FirstContactService(Service):
                                   handed_to=call.handed_to, notes=call.notes)
 
     def repeat_contacts(self, start: datetime, end: datetime) -> int:
-        """Closed inbound calls queued in [start, end) that repeat an earlier contact."""
+        """Repeat contacts among inbound calls queued in [start, end) (the module's rule)."""
         window = timedelta(days=self.days)
-        # Counted in Python over one indexed range scan: interval arithmetic in SQL is
-        # written differently on SQLite and PostgreSQL, and a month of calls is small.
-        stmt = (select(Call.customer_id, Call.category, Call.queued_at, Call.state)
-                .where(Call.direction == Direction.INBOUND, Call.state != CallState.ABANDONED,
-                       Call.customer_id.is_not(None), Call.category.is_not(None),
-                       Call.queued_at >= start - window, Call.queued_at < end)
-                .order_by(Call.customer_id, Call.category, Call.queued_at))
-        count = 0
-        last: dict[tuple[int, str], datetime] = {}
+        # The earlier contact was stored at wrap-up; only the window is checked here, in
+        # Python, as interval arithmetic is written differently on the two engines.
+        stmt = (select(Call.queued_at, Call.prior_contact_at)
+                .where(Call.direction == Direction.INBOUND, Call.parent_call_id.is_(None),
+                       Call.state == CallState.CLOSED, Call.prior_contact_at.is_not(None),
+                       Call.queued_at >= start, Call.queued_at < end))
         with self.db.read() as s:
-            for customer_id, category, queued_at, state in s.execute(stmt):
-                key = (customer_id, category)
-                previous = last.get(key)
-                if (state == CallState.CLOSED and queued_at >= start and previous is not None
-                        and queued_at - previous <= window and queued_at > previous):
-                    count += 1
-                last[key] = queued_at
-        return count
+            return sum(1 for queued_at, prior_at in s.execute(stmt)
+                       if queued_at - prior_at <= window)

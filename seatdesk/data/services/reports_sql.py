@@ -160,8 +160,8 @@ class Grouping:
 def _key(d: Dialect, g: Grouping, *, time: str, person: str | None, queue: str | None,
          category: str | None) -> tuple[str, str] | None:
     """(key expression, extra join) for one source, or None if it has no such key."""
-    if g.by == "total":
-        return "'total'", ""
+    if g.by in ("total", "span"):
+        return f"'{g.by}'", ""
     if g.is_time:
         return d.bucket(time, g.by, g.interval_minutes), ""
     if g.by == "agent":
@@ -177,16 +177,35 @@ def _key(d: Dialect, g: Grouping, *, time: str, person: str | None, queue: str |
     raise ValueError(f"unknown grouping {g.by!r}")
 
 
+def _group(g: Grouping) -> str:
+    """GROUP BY the key; a "span" (one bucket's range, bound by the caller) is one aggregate.
+
+    SQLite groups by sorting every row with all its aggregated columns; for a time report
+    it is far cheaper to run one plain aggregate per bucket over the index range (the
+    empty ones return nothing, like an empty group).
+    """
+    return "HAVING COUNT(*) > 0" if g.by == "span" else "GROUP BY 1"
+
+
 def _when(cond: str, value: str = "1") -> str:
-    return f"SUM(CASE WHEN {cond} THEN {value} ELSE 0 END)"
+    """The count of rows meeting ``cond``, or the sum of ``value`` over them (0 if none).
+
+    An aggregate FILTER skips the other rows before any work on them: on SQLite this
+    halves the time of the inbound scan against SUM(CASE WHEN ... ELSE 0 END).
+    """
+    if value == "1":
+        return f"COUNT(*) FILTER (WHERE {cond})"
+    return f"COALESCE(SUM({value}) FILTER (WHERE {cond}), 0)"
 
 
 def inbound_sql(d: Dialect, g: Grouping, *, sl_seconds: int | None,
-                short_abandon: int) -> str | None:
+                short_abandon: int, repeat_days: int = 7) -> str | None:
     """Queue, handling, first-contact and satisfaction totals of inbound calls.
 
     Bucketed by arrival (queued_at): a call that waits across midnight counts on the day
-    it arrived. Transfer legs are handled work but not new offers.
+    it arrived. Transfer legs are handled work but not new offers. Contacts and repeat
+    contacts (首问负责制) come from the same scan: the wrap-up stored each contact's
+    earlier contact (seatdesk.data.services.first_contact), so a repeat is one comparison.
     """
     key = _key(d, g, time="c.queued_at", person="c.agent_id", queue="c.queue_id",
                category="c.category")
@@ -199,6 +218,9 @@ def inbound_sql(d: Dialect, g: Grouping, *, sl_seconds: int | None,
     waited = f"{first} AND (c.answered_at IS NOT NULL OR c.abandoned_at IS NOT NULL)"
     handled = "c.answered_at IS NOT NULL AND c.closed_at IS NOT NULL"
     threshold = str(int(sl_seconds)) if sl_seconds is not None else "COALESCE(q.sl_seconds, 20)"
+    contact = f"{first} AND {handled} AND c.customer_id IS NOT NULL"
+    repeat = (f"{contact} AND c.prior_contact_at IS NOT NULL "
+              f"AND c.prior_contact_at >= {d.days_before('c.queued_at', repeat_days)}")
     return f"""
 SELECT {expr} AS k,
   {_when(first)} AS offered,
@@ -219,45 +241,14 @@ SELECT {expr} AS k,
   {_when(f"{handled} AND c.hold_count > 0")} AS held_n,
   {_when(f"{handled} AND c.transferred")} AS transferred_n,
   {_when(f"{handled} AND c.resolved")} AS resolved_n,
+  {_when(contact)} AS contacts,
+  {_when(repeat)} AS repeat_n,
   {_when("c.satisfaction IS NOT NULL")} AS sat_n,
   {_when("c.satisfaction IS NOT NULL", "c.satisfaction")} AS sat_sum,
   {_when("c.satisfaction >= 4")} AS sat_good
 FROM calls c LEFT JOIN queues q ON q.id = c.queue_id {join}
 WHERE c.direction = 'inbound' AND c.queued_at >= :start AND c.queued_at < :end
-GROUP BY 1"""
-
-
-def repeat_sql(d: Dialect, g: Grouping, *, repeat_days: int) -> str | None:
-    """Contacts and repeat contacts (首问负责制: the customer should not call twice).
-
-    A repeat is a closed inbound first-leg call whose customer had another inbound
-    first-leg call (not abandoned) of the same category in the ``repeat_days`` before it,
-    as FirstContactService.repeat_contacts counts them. The previous
-    such call is found with LAG over (customer, category) in one sorted pass, not with a
-    probe per call: if any earlier call is within the window, the latest one is. Calls
-    from ``repeat_from`` (the window before the period) are read only as predecessors.
-    """
-    key = _key(d, g, time="x.queued_at", person="x.agent_id", queue="x.queue_id",
-               category="x.category")
-    if key is None:
-        return None
-    expr, join = key
-    contact = "x.answered_at IS NOT NULL AND x.closed_at IS NOT NULL"
-    repeat = (f"{contact} AND x.category IS NOT NULL AND x.prev_at < x.queued_at "
-              f"AND x.prev_at >= {d.days_before('x.queued_at', repeat_days)}")
-    return f"""
-WITH x AS (
-  SELECT c.queued_at, c.answered_at, c.closed_at, c.agent_id, c.queue_id, c.category,
-         LAG(c.queued_at) OVER (PARTITION BY c.customer_id, c.category
-                                ORDER BY c.queued_at, c.id) AS prev_at
-  FROM calls c
-  WHERE c.direction = 'inbound' AND c.parent_call_id IS NULL AND c.customer_id IS NOT NULL
-    AND c.state <> 'abandoned' AND c.queued_at >= :repeat_from AND c.queued_at < :end
-)
-SELECT {expr} AS k, {_when(contact)} AS contacts, {_when(repeat)} AS repeat_n
-FROM x {join}
-WHERE x.queued_at >= :start
-GROUP BY 1"""
+{_group(g)}"""
 
 
 def outbound_sql(d: Dialect, g: Grouping) -> str | None:
@@ -276,7 +267,7 @@ SELECT {expr} AS k,
   {_when("c.satisfaction >= 4")} AS sat_good
 FROM calls c {join}
 WHERE c.direction = 'outbound' AND c.offered_at >= :start AND c.offered_at < :end
-GROUP BY 1"""
+{_group(g)}"""
 
 
 def callbacks_sql(d: Dialect, g: Grouping) -> str | None:
