@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import phonenumbers
 
+from seatdesk.i18n import _
+
 DEFAULT_REGION = "CN"
 
 
@@ -24,19 +26,19 @@ def normalise(raw: str, region: str = DEFAULT_REGION, *, strict: bool = True) ->
     """
     text = (raw or "").strip()
     if not text:
-        raise PhoneNumberError("phone number is empty")
+        raise PhoneNumberError(_("phone number is empty"))
     if len(text) > 40:
-        raise PhoneNumberError("phone number is too long")
+        raise PhoneNumberError(_("phone number is too long"))
     if any(ch.isalpha() for ch in text.replace("ext", "")):
-        raise PhoneNumberError(f"phone number {text!r} contains letters")
+        raise PhoneNumberError(_("phone number {text} contains letters").format(text=repr(text)))
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise PhoneNumberError(f"{text!r} is not a phone number") from exc
+        raise PhoneNumberError(_("{text} is not a phone number").format(text=repr(text))) from exc
     if not phonenumbers.is_possible_number(parsed):
-        raise PhoneNumberError(f"{text!r} has the wrong number of digits")
+        raise PhoneNumberError(_("{text} has the wrong number of digits").format(text=repr(text)))
     if strict and not phonenumbers.is_valid_number(parsed):
-        raise PhoneNumberError(f"{text!r} is not a valid number")
+        raise PhoneNumberError(_("{text} is not a valid number").format(text=repr(text)))
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

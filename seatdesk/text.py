@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from seatdesk.i18n import _
+
 # C0/C1 controls (ESC starts terminal escape sequences) except tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -32,7 +34,13 @@ def clean_line(text: str, *, field: str, max_len: int) -> str:
     """
     value = unicodedata.normalize("NFC", text).strip()
     if has_control(value) or "\n" in value:
-        raise ValueError(f"{field} contains control characters or line breaks")
+        raise ValueError(
+            _("{field} contains control characters or line breaks").format(field=field)
+        )
     if len(value) > max_len:
-        raise ValueError(f"{field} is too long ({len(value)} characters, at most {max_len})")
+        raise ValueError(
+            _("{field} is too long ({length} characters, at most {max_len})").format(
+                field=field, length=len(value), max_len=max_len
+            )
+        )
     return value

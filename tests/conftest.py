@@ -58,6 +58,16 @@ def _cheap_password_hashing() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_asked() -> Iterator[None]:
+    """The language is process-wide: a test that switches to Chinese must not leak it."""
+    from seatdesk.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own data directory, never the user's real one."""
     monkeypatch.setenv("SEATDESK_HOME", str(tmp_path / "home"))

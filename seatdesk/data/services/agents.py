@@ -11,6 +11,7 @@ from seatdesk.data.errors import InvalidInput, InvalidTransition
 from seatdesk.data.models import AgentState, AgentStateEvent, AgentStatus, Call, CallState, User
 from seatdesk.data.permissions import Permission, require
 from seatdesk.data.services.base import Service
+from seatdesk.i18n import _
 
 PAUSE_REASONS = ("break", "meal", "training", "meeting", "after_call_work", "personal")
 
@@ -29,17 +30,30 @@ class AgentService(Service):
                     row.current_call_id = None
             s.add(AgentStateEvent(user_id=actor.user_id, at=now, state=state, reason=reason))
             self.signal(s, "floor")
-            return AgentStatusView(user_id=actor.user_id or 0, login=actor.login,
-                                   name=actor.name, agent_no=actor.agent_no,
-                                   team_id=actor.team_id, state=state.value, reason=reason,
-                                   since=now, current_call_id=row.current_call_id)
+            return AgentStatusView(
+                user_id=actor.user_id or 0,
+                login=actor.login,
+                name=actor.name,
+                agent_no=actor.agent_no,
+                team_id=actor.team_id,
+                state=state.value,
+                reason=reason,
+                since=now,
+                current_call_id=row.current_call_id,
+            )
 
     def _busy(self, actor: Actor) -> bool:
         with self.db.read() as s:
-            return bool(s.scalar(select(func.count(Call.id)).where(
-                Call.agent_id == actor.user_id,
-                Call.state.in_([CallState.OFFERED, CallState.ACTIVE, CallState.HELD,
-                                CallState.WRAP_UP]))))
+            return bool(
+                s.scalar(
+                    select(func.count(Call.id)).where(
+                        Call.agent_id == actor.user_id,
+                        Call.state.in_(
+                            [CallState.OFFERED, CallState.ACTIVE, CallState.HELD, CallState.WRAP_UP]
+                        ),
+                    )
+                )
+            )
 
     def log_in(self, actor: Actor) -> AgentStatusView:
         return self._set(actor, AgentState.AVAILABLE)
@@ -50,10 +64,12 @@ class AgentService(Service):
     def pause(self, actor: Actor, reason: str) -> AgentStatusView:
         """Step away from the queue (break, meal, training...); not during a call."""
         if reason not in PAUSE_REASONS:
-            raise InvalidInput(f"pause reason must be one of {', '.join(PAUSE_REASONS)}",
-                               "reason")
+            raise InvalidInput(
+                _("pause reason must be one of {join}").format(join=", ".join(PAUSE_REASONS)),
+                "reason",
+            )
         if self._busy(actor):
-            raise InvalidTransition("finish the current call before pausing")
+            raise InvalidTransition(_("finish the current call before pausing"))
         return self._set(actor, AgentState.PAUSED, reason)
 
     def resume(self, actor: Actor) -> AgentStatusView:
@@ -64,30 +80,43 @@ class AgentService(Service):
             row = s.get(AgentStatus, actor.user_id)
             if row is None:
                 return None
-            return AgentStatusView(user_id=row.user_id, login=actor.login, name=actor.name,
-                                   agent_no=actor.agent_no, team_id=actor.team_id,
-                                   state=row.state.value, reason=row.reason, since=row.since,
-                                   current_call_id=row.current_call_id)
+            return AgentStatusView(
+                user_id=row.user_id,
+                login=actor.login,
+                name=actor.name,
+                agent_no=actor.agent_no,
+                team_id=actor.team_id,
+                state=row.state.value,
+                reason=row.reason,
+                since=row.since,
+                current_call_id=row.current_call_id,
+            )
 
     def floor(self, actor: Actor, *, team_id: int | None, since: datetime) -> list[AgentStatusView]:
         """Every seat of a team (all teams when None) with state and today's handled count."""
         require(actor, Permission.VIEW_FLOOR)
         with self.db.read() as s:
-            handled = dict(s.execute(
-                select(Call.agent_id, func.count(Call.id))
-                .where(Call.state == CallState.CLOSED, Call.closed_at >= since)
-                .group_by(Call.agent_id)).all())
-            stmt = select(User, AgentStatus).outerjoin(AgentStatus,
-                                                       AgentStatus.user_id == User.id)
+            handled = dict(
+                s.execute(
+                    select(Call.agent_id, func.count(Call.id))
+                    .where(Call.state == CallState.CLOSED, Call.closed_at >= since)
+                    .group_by(Call.agent_id)
+                ).all()
+            )
+            stmt = select(User, AgentStatus).outerjoin(AgentStatus, AgentStatus.user_id == User.id)
             if team_id is not None:
                 stmt = stmt.where(User.team_id == team_id)
             rows = s.execute(stmt.where(User.active.is_(True)).order_by(User.agent_no)).all()
             return [
                 AgentStatusView(
-                    user_id=u.id, login=u.login, name=u.name, agent_no=u.agent_no,
+                    user_id=u.id,
+                    login=u.login,
+                    name=u.name,
+                    agent_no=u.agent_no,
                     team_id=u.team_id,
                     state=st.state.value if st else AgentState.LOGGED_OUT.value,
-                    reason=st.reason if st else "", since=st.since if st else since,
+                    reason=st.reason if st else "",
+                    since=st.since if st else since,
                     current_call_id=st.current_call_id if st else None,
                     handled_today=int(handled.get(u.id, 0)),
                 )

@@ -54,6 +54,7 @@ from seatdesk.data.services.customers import (
     summary_of,
     validate_customer,
 )
+from seatdesk.i18n import _
 
 NOTE_MAX = 4000
 DISPOSITIONS = ("resolved", "handed_over", "follow_up", "information", "no_action", "other")
@@ -74,18 +75,41 @@ def call_view(c: Call, *, masked: bool = False) -> CallView:
     number = c.caller_number if c.direction == Direction.INBOUND else c.dialled_number
     shown = phone.mask(number) if masked and number.startswith("+") else number
     return CallView(
-        id=c.id, direction=c.direction.value, state=c.state.value,
-        queue_code=None, caller_number=shown, customer_id=c.customer_id, agent_id=c.agent_id,
-        queued_at=c.queued_at, offered_at=c.offered_at, answered_at=c.answered_at,
-        held_since=c.held_since, ended_at=c.ended_at, closed_at=c.closed_at,
-        talk_seconds=c.talk_seconds, hold_seconds=c.hold_seconds, hold_count=c.hold_count,
-        wrap_seconds=c.wrap_seconds, wait_seconds=c.wait_seconds, category=c.category,
-        disposition=c.disposition, question=c.question, notes=c.notes, resolved=c.resolved,
-        handed_to=c.handed_to, transferred=c.transferred, transfer_target=c.transfer_target,
-        satisfaction=c.satisfaction, follow_up_at=c.follow_up_at,
-        outbound_purpose=c.outbound_purpose, outbound_outcome=c.outbound_outcome,
-        callback_id=c.callback_id, complaint_id=c.complaint_id,
-        parent_call_id=c.parent_call_id, script_id=c.script_id, recording_ref=c.recording_ref,
+        id=c.id,
+        direction=c.direction.value,
+        state=c.state.value,
+        queue_code=None,
+        caller_number=shown,
+        customer_id=c.customer_id,
+        agent_id=c.agent_id,
+        queued_at=c.queued_at,
+        offered_at=c.offered_at,
+        answered_at=c.answered_at,
+        held_since=c.held_since,
+        ended_at=c.ended_at,
+        closed_at=c.closed_at,
+        talk_seconds=c.talk_seconds,
+        hold_seconds=c.hold_seconds,
+        hold_count=c.hold_count,
+        wrap_seconds=c.wrap_seconds,
+        wait_seconds=c.wait_seconds,
+        category=c.category,
+        disposition=c.disposition,
+        question=c.question,
+        notes=c.notes,
+        resolved=c.resolved,
+        handed_to=c.handed_to,
+        transferred=c.transferred,
+        transfer_target=c.transfer_target,
+        satisfaction=c.satisfaction,
+        follow_up_at=c.follow_up_at,
+        outbound_purpose=c.outbound_purpose,
+        outbound_outcome=c.outbound_outcome,
+        callback_id=c.callback_id,
+        complaint_id=c.complaint_id,
+        parent_call_id=c.parent_call_id,
+        script_id=c.script_id,
+        recording_ref=c.recording_ref,
         draft=c.draft,
     )
 
@@ -94,17 +118,17 @@ def validate_wrap_up(record: WrapUp, direction: Direction) -> None:
     """The required fields of the call record (呼入/呼出业务记录表); raises InvalidInput."""
     if direction == Direction.INBOUND:
         if record.category not in {c.value for c in Category}:
-            raise InvalidInput("choose the call's category", "category")
+            raise InvalidInput(_("choose the call's category"), "category")
         if record.disposition not in DISPOSITIONS:
-            raise InvalidInput("choose how the call ended (disposition)", "disposition")
+            raise InvalidInput(_("choose how the call ended (disposition)"), "disposition")
         if record.resolved is None:
-            raise InvalidInput("say whether it was resolved on this call", "resolved")
+            raise InvalidInput(_("say whether it was resolved on this call"), "resolved")
         # 首问负责制: an unresolved call must say who owns it now.
         if record.resolved is False and not record.handed_to.strip():
-            raise InvalidInput("not resolved: say who it was handed to", "handed_to")
+            raise InvalidInput(_("not resolved: say who it was handed to"), "handed_to")
     else:
         if record.outbound_outcome not in {o.value for o in OutboundOutcome}:
-            raise InvalidInput("choose the outcome of the outbound call", "outbound_outcome")
+            raise InvalidInput(_("choose the outcome of the outbound call"), "outbound_outcome")
     for name in ("notes", "question"):
         value = getattr(record, name)
         if len(value) > NOTE_MAX:
@@ -112,29 +136,47 @@ def validate_wrap_up(record: WrapUp, direction: Direction) -> None:
                 f"{name} are too long ({len(value)} characters, at most {NOTE_MAX})", name
             )
     if len(record.handed_to) > 100:
-        raise InvalidInput("'handed to' is too long (at most 100 characters)", "handed_to")
+        raise InvalidInput(_("'handed to' is too long (at most 100 characters)"), "handed_to")
     if record.satisfaction is not None and not 1 <= record.satisfaction <= 5:
-        raise InvalidInput("satisfaction is a score from 1 to 5", "satisfaction")
+        raise InvalidInput(_("satisfaction is a score from 1 to 5"), "satisfaction")
 
 
 class CallService(Service):
     # ---- helpers ---------------------------------------------------------------------
 
     def _event(
-        self, s: Session, call: Call, kind: str, to: CallState | None, actor: Actor,
-        now: datetime, detail: str = "",
+        self,
+        s: Session,
+        call: Call,
+        kind: str,
+        to: CallState | None,
+        actor: Actor,
+        now: datetime,
+        detail: str = "",
     ) -> None:
-        s.add(CallEvent(call_id=call.id, at=now, kind=kind,
-                        from_state=call.state.value if call.state else None,
-                        to_state=to.value if to else None, actor_id=actor.user_id,
-                        detail=detail))
+        s.add(
+            CallEvent(
+                call_id=call.id,
+                at=now,
+                kind=kind,
+                from_state=call.state.value if call.state else None,
+                to_state=to.value if to else None,
+                actor_id=actor.user_id,
+                detail=detail,
+            )
+        )
         if to is not None:
             call.state = to
         call.version += 1
 
     def _set_agent(
-        self, s: Session, user_id: int | None, state: AgentState, now: datetime,
-        call_id: int | None = None, reason: str = "",
+        self,
+        s: Session,
+        user_id: int | None,
+        state: AgentState,
+        now: datetime,
+        call_id: int | None = None,
+        reason: str = "",
     ) -> None:
         if user_id is None:
             return
@@ -153,24 +195,28 @@ class CallService(Service):
     def _locked_call(self, s: Session, call_id: int) -> Call:
         call = s.get(Call, call_id, with_for_update=True)
         if call is None:
-            raise NotFound(f"no call #{call_id}")
+            raise NotFound(_("no call #{call_id}").format(call_id=call_id))
         return call
 
     def _own_call(self, s: Session, actor: Actor, call_id: int, *states: CallState) -> Call:
         call = self._locked_call(s, call_id)
         if call.agent_id != actor.user_id and not actor.is_system:
-            raise InvalidTransition(f"call #{call_id} is not yours")
+            raise InvalidTransition(_("call #{call_id} is not yours").format(call_id=call_id))
         if states and call.state not in states:
-            raise InvalidTransition(
-                f"call #{call_id} is {call.state.value}; cannot do that now"
-            )
+            raise InvalidTransition(f"call #{call_id} is {call.state.value}; cannot do that now")
         return call
 
     # ---- the phone system's side ------------------------------------------------------
 
-    def offer_inbound(self, actor: Actor, number: str, queue_code: str = "general",
-                      *, target_agent_id: int | None = None,
-                      recording_ref: str | None = None) -> int:
+    def offer_inbound(
+        self,
+        actor: Actor,
+        number: str,
+        queue_code: str = "general",
+        *,
+        target_agent_id: int | None = None,
+        recording_ref: str | None = None,
+    ) -> int:
         """A call arrives: queue it, identify the caller, set its routing order."""
         require(actor, Permission.OFFER_CALLS)
         now = self.clock()
@@ -183,20 +229,35 @@ class CallService(Service):
         with self.db.write() as s:
             q = s.scalar(select(Queue).where(Queue.code == queue_code))
             if q is None:
-                raise InvalidInput(f"no queue {queue_code!r}", "queue")
+                raise InvalidInput(
+                    _("no queue {queue_code}").format(queue_code=repr(queue_code)), "queue"
+                )
             matches = CustomerService._lookup(s, e164) if e164 else []
             best = matches[0] if matches else None
             call = Call(
-                direction=Direction.INBOUND, state=CallState.QUEUED, queue_id=q.id,
-                caller_number=raw, customer_id=best.id if len(matches) == 1 else None,
+                direction=Direction.INBOUND,
+                state=CallState.QUEUED,
+                queue_id=q.id,
+                caller_number=raw,
+                customer_id=best.id if len(matches) == 1 else None,
                 route_order=-q.priority,
                 route_rank=route_rank(best.grade, best.key_account) if best else 5,
-                target_agent_id=target_agent_id, queued_at=now, recording_ref=recording_ref,
+                target_agent_id=target_agent_id,
+                queued_at=now,
+                recording_ref=recording_ref,
             )
             s.add(call)
             s.flush()
-            s.add(CallEvent(call_id=call.id, at=now, kind="queued", to_state="queued",
-                            actor_id=actor.user_id, detail=q.code))
+            s.add(
+                CallEvent(
+                    call_id=call.id,
+                    at=now,
+                    kind="queued",
+                    to_state="queued",
+                    actor_id=actor.user_id,
+                    detail=q.code,
+                )
+            )
             self.signal(s, "queue")
             return call.id
 
@@ -234,18 +295,21 @@ class CallService(Service):
         now = self.clock()
         with self.db.write() as s:
             busy = s.scalar(
-                select(Call.id).where(
+                select(Call.id)
+                .where(
                     Call.agent_id == actor.user_id,
                     Call.state.in_([CallState.OFFERED, CallState.ACTIVE, CallState.HELD]),
-                ).limit(1)
+                )
+                .limit(1)
             )
             if busy is not None:
-                raise InvalidTransition(f"finish call #{busy} before taking another")
+                raise InvalidTransition(
+                    _("finish call #{busy} before taking another").format(busy=busy)
+                )
             stmt = (
                 select(Call)
                 .where(Call.state == CallState.QUEUED)
-                .where((Call.target_agent_id.is_(None))
-                       | (Call.target_agent_id == actor.user_id))
+                .where((Call.target_agent_id.is_(None)) | (Call.target_agent_id == actor.user_id))
                 .order_by(Call.route_order, Call.route_rank, Call.queued_at, Call.id)
                 .limit(1)
             )
@@ -266,24 +330,34 @@ class CallService(Service):
         require(actor, Permission.TAKE_CALLS)
         now = self.clock()
         with self.db.write() as s:
-            busy = s.scalar(select(func.count(Call.id)).where(
-                Call.agent_id == actor.user_id,
-                Call.state.in_([CallState.OFFERED, CallState.ACTIVE, CallState.HELD])))
+            busy = s.scalar(
+                select(func.count(Call.id)).where(
+                    Call.agent_id == actor.user_id,
+                    Call.state.in_([CallState.OFFERED, CallState.ACTIVE, CallState.HELD]),
+                )
+            )
             if busy:
-                raise InvalidTransition("finish your current call before taking another")
+                raise InvalidTransition(_("finish your current call before taking another"))
             stmt = select(Call).where(Call.id == call_id)
             if self.db.is_postgres:
                 stmt = stmt.with_for_update(skip_locked=True)
             call = s.scalar(stmt)
             if call is None or call.state != CallState.QUEUED:
-                raise Conflict(f"call #{call_id} was taken by another seat or hung up")
+                raise Conflict(
+                    _("call #{call_id} was taken by another seat or hung up").format(
+                        call_id=call_id
+                    )
+                )
             if call.target_agent_id not in (None, actor.user_id):
-                raise Conflict(f"call #{call_id} is routed to another agent")
+                raise Conflict(
+                    _("call #{call_id} is routed to another agent").format(call_id=call_id)
+                )
             self._offer_to(s, call, actor, now, answer=answer)
             return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
 
-    def _offer_to(self, s: Session, call: Call, actor: Actor, now: datetime,
-                  *, answer: bool) -> None:
+    def _offer_to(
+        self, s: Session, call: Call, actor: Actor, now: datetime, *, answer: bool
+    ) -> None:
         call.agent_id = actor.user_id
         call.offered_at = now
         call.wait_seconds = _seconds(call.queued_at, now)
@@ -336,15 +410,21 @@ class CallService(Service):
         call.ended_at = now
         call.talk_seconds = max(0, _seconds(call.answered_at, now) - call.hold_seconds)
 
-    def transfer(self, actor: Actor, call_id: int, *, queue_code: str | None = None,
-                 agent_login: str | None = None) -> int:
+    def transfer(
+        self,
+        actor: Actor,
+        call_id: int,
+        *,
+        queue_code: str | None = None,
+        agent_login: str | None = None,
+    ) -> int:
         """Hand the caller to a queue or a named agent; returns the new leg's call id.
 
         The agent's own leg goes to wrap-up (they still write the record); the new leg
         waits in the target queue, or rings only at the named agent.
         """
         if bool(queue_code) == bool(agent_login):
-            raise InvalidInput("transfer to either a queue or an agent", "transfer_target")
+            raise InvalidInput(_("transfer to either a queue or an agent"), "transfer_target")
         now = self.clock()
         with self.db.write() as s:
             call = self._own_call(s, actor, call_id, CallState.ACTIVE, CallState.HELD)
@@ -352,32 +432,51 @@ class CallService(Service):
             if agent_login:
                 target_agent = s.scalar(select(User).where(User.login == agent_login))
                 if target_agent is None or not target_agent.active:
-                    raise InvalidInput(f"no agent {agent_login!r}", "transfer_target")
+                    raise InvalidInput(
+                        _("no agent {agent_login}").format(agent_login=repr(agent_login)),
+                        "transfer_target",
+                    )
                 if target_agent.id == actor.user_id:
-                    raise InvalidInput("cannot transfer a call to yourself", "transfer_target")
+                    raise InvalidInput(_("cannot transfer a call to yourself"), "transfer_target")
                 q = s.get(Queue, call.queue_id) if call.queue_id else None
             else:
                 q = s.scalar(select(Queue).where(Queue.code == queue_code))
                 if q is None:
-                    raise InvalidInput(f"no queue {queue_code!r}", "transfer_target")
+                    raise InvalidInput(
+                        _("no queue {queue_code}").format(queue_code=repr(queue_code)),
+                        "transfer_target",
+                    )
             self._stop_talking(call, now)
             call.transferred = True
             call.transfer_target = agent_login or f"queue:{q.code if q else ''}"
-            self._event(s, call, "transferred", CallState.WRAP_UP, actor, now,
-                        detail=call.transfer_target)
+            self._event(
+                s, call, "transferred", CallState.WRAP_UP, actor, now, detail=call.transfer_target
+            )
             leg = Call(
-                direction=Direction.INBOUND, state=CallState.QUEUED,
-                queue_id=q.id if q else call.queue_id, caller_number=call.caller_number,
+                direction=Direction.INBOUND,
+                state=CallState.QUEUED,
+                queue_id=q.id if q else call.queue_id,
+                caller_number=call.caller_number,
                 customer_id=call.customer_id,
                 route_order=-(q.priority if q else 0) - 1,  # a transferred caller waited once
-                route_rank=call.route_rank, queued_at=now, parent_call_id=call.id,
+                route_rank=call.route_rank,
+                queued_at=now,
+                parent_call_id=call.id,
                 target_agent_id=target_agent.id if target_agent else None,
                 category=call.category,
             )
             s.add(leg)
             s.flush()
-            s.add(CallEvent(call_id=leg.id, at=now, kind="queued", to_state="queued",
-                            actor_id=actor.user_id, detail=f"transfer from #{call.id}"))
+            s.add(
+                CallEvent(
+                    call_id=leg.id,
+                    at=now,
+                    kind="queued",
+                    to_state="queued",
+                    actor_id=actor.user_id,
+                    detail=f"transfer from #{call.id}",
+                )
+            )
             self._set_agent(s, actor.user_id, AgentState.WRAP_UP, now, call.id)
             self.signal(s, "queue")
             return leg.id
@@ -399,22 +498,28 @@ class CallService(Service):
         with self.db.write() as s:
             call = self._own_call(s, actor, call_id)
             if call.state in (CallState.CLOSED, CallState.ABANDONED):
-                raise InvalidTransition(f"call #{call_id} is already closed")
+                raise InvalidTransition(
+                    _("call #{call_id} is already closed").format(call_id=call_id)
+                )
             if s.get(Customer, customer_id) is None:
-                raise NotFound(f"no customer #{customer_id}")
+                raise NotFound(_("no customer #{customer_id}").format(customer_id=customer_id))
             call.customer_id = customer_id
             self._event(s, call, "customer", None, actor, now, detail=str(customer_id))
             return call_view(call)
 
-    def set_category(self, actor: Actor, call_id: int, category: str,
-                     script_id: int | None = None) -> CallView:
+    def set_category(
+        self, actor: Actor, call_id: int, category: str, script_id: int | None = None
+    ) -> CallView:
         """Change the call's category during the call (the script follows)."""
         if category not in {c.value for c in Category}:
-            raise InvalidInput(f"unknown category {category!r}", "category")
+            raise InvalidInput(
+                _("unknown category {category}").format(category=repr(category)), "category"
+            )
         now = self.clock()
         with self.db.write() as s:
-            call = self._own_call(s, actor, call_id, CallState.ACTIVE, CallState.HELD,
-                                  CallState.WRAP_UP)
+            call = self._own_call(
+                s, actor, call_id, CallState.ACTIVE, CallState.HELD, CallState.WRAP_UP
+            )
             call.category = category
             if script_id is not None:
                 call.script_id = script_id
@@ -445,8 +550,9 @@ class CallService(Service):
                 # A record replayed from the offline journal after it already reached the
                 # database: saving it again is a no-op, not an error.
                 return call_view(done)
-            call = self._own_call(s, actor, call_id, CallState.WRAP_UP, CallState.ACTIVE,
-                                  CallState.HELD)
+            call = self._own_call(
+                s, actor, call_id, CallState.WRAP_UP, CallState.ACTIVE, CallState.HELD
+            )
             validate_wrap_up(record, call.direction)
             if call.state != CallState.WRAP_UP:
                 self._stop_talking(call, now)
@@ -466,6 +572,7 @@ class CallService(Service):
             call.draft = None
             # Imported here: this method is the only user (the repeat-contact rule's home).
             from seatdesk.data.services.first_contact import mark_prior_contact
+
             mark_prior_contact(s, call)
             self._event(s, call, "closed", CallState.CLOSED, actor, now)
             self._set_agent(s, actor.user_id, AgentState.AVAILABLE, now)
@@ -482,8 +589,9 @@ class CallService(Service):
         now = self.clock()
         with self.db.write() as s:
             call = self._own_call(s, actor, call_id)
-            number = (call.caller_number if call.direction == Direction.INBOUND
-                      else call.dialled_number)
+            number = (
+                call.caller_number if call.direction == Direction.INBOUND else call.dialled_number
+            )
             masked = phone.mask(number) if number.startswith("+") else None
             typed = tuple(p for p in data.phones if p.strip() and p.strip() != masked)
             own = (number,) if number.startswith("+") else ()
@@ -492,8 +600,15 @@ class CallService(Service):
             customer.phones = [CustomerPhone(number=n) for n in numbers]
             s.add(customer)
             s.flush()
-            audit.record(s, actor, "customer.create", at=now, entity="customer",
-                         entity_id=customer.id, detail={"from_call": call.id})
+            audit.record(
+                s,
+                actor,
+                "customer.create",
+                at=now,
+                entity="customer",
+                entity_id=customer.id,
+                detail={"from_call": call.id},
+            )
             call.customer_id = customer.id
             self._event(s, call, "customer", None, actor, now, detail=str(customer.id))
             self.signal(s, f"customer:{customer.id}")
@@ -501,23 +616,35 @@ class CallService(Service):
 
     # ---- outbound ---------------------------------------------------------------------
 
-    def start_outbound(self, actor: Actor, *, customer_id: int, number: str | None = None,
-                       purpose: str = "callback", callback_id: int | None = None,
-                       complaint_id: int | None = None) -> CallView:
+    def start_outbound(
+        self,
+        actor: Actor,
+        *,
+        customer_id: int,
+        number: str | None = None,
+        purpose: str = "callback",
+        callback_id: int | None = None,
+        complaint_id: int | None = None,
+    ) -> CallView:
         """Dial a customer (回访, survey, notification...); the call is live at once."""
         require(actor, Permission.TAKE_CALLS)
         if purpose not in {p.value for p in OutboundPurpose}:
-            raise InvalidInput(f"unknown outbound purpose {purpose!r}", "purpose")
+            raise InvalidInput(
+                _("unknown outbound purpose {purpose}").format(purpose=repr(purpose)), "purpose"
+            )
         now = self.clock()
         with self.db.write() as s:
-            busy = s.scalar(select(func.count(Call.id)).where(
-                Call.agent_id == actor.user_id,
-                Call.state.in_([CallState.OFFERED, CallState.ACTIVE, CallState.HELD])))
+            busy = s.scalar(
+                select(func.count(Call.id)).where(
+                    Call.agent_id == actor.user_id,
+                    Call.state.in_([CallState.OFFERED, CallState.ACTIVE, CallState.HELD]),
+                )
+            )
             if busy:
-                raise InvalidTransition("finish your current call before dialling")
+                raise InvalidTransition(_("finish your current call before dialling"))
             customer = s.get(Customer, customer_id)
             if customer is None:
-                raise NotFound(f"no customer #{customer_id}")
+                raise NotFound(_("no customer #{customer_id}").format(customer_id=customer_id))
             if number:
                 try:
                     dialled = phone.normalise(number)
@@ -526,15 +653,31 @@ class CallService(Service):
             else:
                 dialled = customer.phones[0].number if customer.phones else ""
                 if not dialled:
-                    raise InvalidInput("this customer has no phone number", "number")
-            call = Call(direction=Direction.OUTBOUND, state=CallState.ACTIVE,
-                        customer_id=customer_id, agent_id=actor.user_id, dialled_number=dialled,
-                        outbound_purpose=purpose, callback_id=callback_id,
-                        complaint_id=complaint_id, answered_at=now, offered_at=now)
+                    raise InvalidInput(_("this customer has no phone number"), "number")
+            call = Call(
+                direction=Direction.OUTBOUND,
+                state=CallState.ACTIVE,
+                customer_id=customer_id,
+                agent_id=actor.user_id,
+                dialled_number=dialled,
+                outbound_purpose=purpose,
+                callback_id=callback_id,
+                complaint_id=complaint_id,
+                answered_at=now,
+                offered_at=now,
+            )
             s.add(call)
             s.flush()
-            s.add(CallEvent(call_id=call.id, at=now, kind="dialled", to_state="active",
-                            actor_id=actor.user_id, detail=purpose))
+            s.add(
+                CallEvent(
+                    call_id=call.id,
+                    at=now,
+                    kind="dialled",
+                    to_state="active",
+                    actor_id=actor.user_id,
+                    detail=purpose,
+                )
+            )
             self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
             self.signal(s, "floor")
             return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
@@ -546,9 +689,20 @@ class CallService(Service):
         masked = not allowed(actor, Permission.SEE_UNMASKED)
         with self.db.read() as s:
             rows = s.execute(
-                select(Call.id, Queue.code, Queue.name, Queue.name_zh, Call.caller_number,
-                       Customer.name, Customer.grade, Customer.key_account, Call.queued_at,
-                       Queue.wait_alert_seconds, Call.target_agent_id, Call.route_rank)
+                select(
+                    Call.id,
+                    Queue.code,
+                    Queue.name,
+                    Queue.name_zh,
+                    Call.caller_number,
+                    Customer.name,
+                    Customer.grade,
+                    Customer.key_account,
+                    Call.queued_at,
+                    Queue.wait_alert_seconds,
+                    Call.target_agent_id,
+                    Call.route_rank,
+                )
                 .join(Queue, Queue.id == Call.queue_id)
                 .outerjoin(Customer, Customer.id == Call.customer_id)
                 .where(Call.state == CallState.QUEUED)
@@ -557,10 +711,16 @@ class CallService(Service):
             ).all()
         return [
             WaitingCall(
-                id=r[0], queue_code=r[1], queue_name=r[2], caller_number=(
-                    _cached_mask(r[4]) if masked and r[4].startswith("+") else r[4]),
-                customer_name=r[5], grade=r[6], key_account=bool(r[7]) or r[11] == 0,
-                queued_at=r[8], wait_alert_seconds=r[9], target_agent_id=r[10],
+                id=r[0],
+                queue_code=r[1],
+                queue_name=r[2],
+                caller_number=(_cached_mask(r[4]) if masked and r[4].startswith("+") else r[4]),
+                customer_name=r[5],
+                grade=r[6],
+                key_account=bool(r[7]) or r[11] == 0,
+                queued_at=r[8],
+                wait_alert_seconds=r[9],
+                target_agent_id=r[10],
             )
             for r in rows
         ]
@@ -569,9 +729,9 @@ class CallService(Service):
         with self.db.read() as s:
             call = s.get(Call, call_id)
             if call is None:
-                raise NotFound(f"no call #{call_id}")
+                raise NotFound(_("no call #{call_id}").format(call_id=call_id))
             if call.agent_id != actor.user_id and not allowed(actor, Permission.VIEW_ALL_CALLS):
-                raise NotFound(f"no call #{call_id}")
+                raise NotFound(_("no call #{call_id}").format(call_id=call_id))
             view = call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
             if call.customer_id is None and call.caller_number.startswith("+"):
                 matches = CustomerService._lookup(s, call.caller_number)
@@ -582,11 +742,15 @@ class CallService(Service):
         """The seat's unfinished call, if any (after a restart the desk resumes it)."""
         with self.db.read() as s:
             call = s.scalar(
-                select(Call).where(
+                select(Call)
+                .where(
                     Call.agent_id == actor.user_id,
-                    Call.state.in_([CallState.OFFERED, CallState.ACTIVE, CallState.HELD,
-                                    CallState.WRAP_UP]),
-                ).order_by(Call.id.desc()).limit(1)
+                    Call.state.in_(
+                        [CallState.OFFERED, CallState.ACTIVE, CallState.HELD, CallState.WRAP_UP]
+                    ),
+                )
+                .order_by(Call.id.desc())
+                .limit(1)
             )
             if call is None:
                 return None
@@ -598,22 +762,40 @@ class CallService(Service):
     def events(self, actor: Actor, call_id: int) -> list[CallEventView]:
         with self.db.read() as s:
             call = s.get(Call, call_id)
-            if call is None or (call.agent_id != actor.user_id
-                                and not allowed(actor, Permission.VIEW_ALL_CALLS)):
-                raise NotFound(f"no call #{call_id}")
+            if call is None or (
+                call.agent_id != actor.user_id and not allowed(actor, Permission.VIEW_ALL_CALLS)
+            ):
+                raise NotFound(_("no call #{call_id}").format(call_id=call_id))
             rows = s.execute(
-                select(CallEvent, User.login).outerjoin(User, User.id == CallEvent.actor_id)
-                .where(CallEvent.call_id == call_id).order_by(CallEvent.id)
+                select(CallEvent, User.login)
+                .outerjoin(User, User.id == CallEvent.actor_id)
+                .where(CallEvent.call_id == call_id)
+                .order_by(CallEvent.id)
             ).all()
-            return [CallEventView(at=e.at, kind=e.kind, from_state=e.from_state,
-                                  to_state=e.to_state, actor_login=login, detail=e.detail)
-                    for e, login in rows]
+            return [
+                CallEventView(
+                    at=e.at,
+                    kind=e.kind,
+                    from_state=e.from_state,
+                    to_state=e.to_state,
+                    actor_login=login,
+                    detail=e.detail,
+                )
+                for e, login in rows
+            ]
 
     def handled_today(self, actor: Actor, since: datetime) -> int:
         with self.db.read() as s:
-            return s.scalar(select(func.count(Call.id)).where(
-                Call.agent_id == actor.user_id, Call.state == CallState.CLOSED,
-                Call.closed_at >= since)) or 0
+            return (
+                s.scalar(
+                    select(func.count(Call.id)).where(
+                        Call.agent_id == actor.user_id,
+                        Call.state == CallState.CLOSED,
+                        Call.closed_at >= since,
+                    )
+                )
+                or 0
+            )
 
     def release_stale_offers(self, actor: Actor, older_than: datetime) -> int:
         """Put calls that rang at a seat but were never answered back in the queue."""
@@ -631,14 +813,19 @@ class CallService(Service):
 
 def _same_record(call: Call, record: WrapUp) -> bool:
     """Whether a closed call already holds exactly this record (journal replay)."""
-    return (call.category == (record.category or call.category)
-            and call.disposition == record.disposition and call.question == record.question
-            and call.notes == record.notes and call.resolved == record.resolved
-            and call.handed_to == record.handed_to.strip()
-            and call.satisfaction == record.satisfaction
-            and call.follow_up_at == record.follow_up_at
-            and (call.direction != Direction.OUTBOUND
-                 or call.outbound_outcome == record.outbound_outcome))
+    return (
+        call.category == (record.category or call.category)
+        and call.disposition == record.disposition
+        and call.question == record.question
+        and call.notes == record.notes
+        and call.resolved == record.resolved
+        and call.handed_to == record.handed_to.strip()
+        and call.satisfaction == record.satisfaction
+        and call.follow_up_at == record.follow_up_at
+        and (
+            call.direction != Direction.OUTBOUND or call.outbound_outcome == record.outbound_outcome
+        )
+    )
 
 
 def _with_candidates(view: CallView, matches: list[Any]) -> CallView:

@@ -24,6 +24,7 @@ from seatdesk.data.errors import Conflict, InvalidInput, NotFound
 from seatdesk.data.models import Call, Callback, Complaint, Customer, CustomerPhone, User
 from seatdesk.data.permissions import Permission, allowed, require
 from seatdesk.data.services.base import Service
+from seatdesk.i18n import _
 from seatdesk.text import clean_line
 
 GRADES = ("A", "B", "C", "D")
@@ -50,8 +51,13 @@ def mask_email(email: str) -> str:
 
 def summary_of(c: Customer) -> CustomerSummary:
     return CustomerSummary(
-        id=c.id, name=c.name, company=c.company, grade=c.grade, key_account=c.key_account,
-        risk_flag=c.risk_flag, region=c.region,
+        id=c.id,
+        name=c.name,
+        company=c.company,
+        grade=c.grade,
+        key_account=c.key_account,
+        risk_flag=c.risk_flag,
+        region=c.region,
     )
 
 
@@ -61,25 +67,42 @@ def validate_customer(data: CustomerInput) -> tuple[dict[str, object], list[str]
     Raises InvalidInput naming the first bad field; nothing is changed in that case.
     """
     values: dict[str, object] = {}
-    limits = {"name": 100, "company": 200, "position": 100, "email": 200, "address": 300,
-              "region": 50, "risk_reason": 200, "credit_rating": 10}
+    limits = {
+        "name": 100,
+        "company": 200,
+        "position": 100,
+        "email": 200,
+        "address": 300,
+        "region": 50,
+        "risk_reason": 200,
+        "credit_rating": 10,
+    }
     for name, limit in limits.items():
         try:
             values[name] = clean_line(getattr(data, name), field=name, max_len=limit)
         except ValueError as exc:
             raise InvalidInput(str(exc), name) from None
     if not values["name"]:
-        raise InvalidInput("name is required", "name")
+        raise InvalidInput(_("name is required"), "name")
     email = str(values["email"])
     if email and not _EMAIL.match(email):
-        raise InvalidInput(f"{email!r} is not an e-mail address", "email")
+        raise InvalidInput(_("{email} is not an e-mail address").format(email=repr(email)), "email")
     grade = (data.grade or "C").strip().upper()
     if grade not in GRADES:
-        raise InvalidInput(f"grade must be one of {', '.join(GRADES)}, not {data.grade!r}", "grade")
+        raise InvalidInput(
+            _("grade must be one of {join}, not {grade}").format(
+                join=", ".join(GRADES), grade=repr(data.grade)
+            ),
+            "grade",
+        )
     values["grade"] = grade
     if len(data.notes) > 4000:
-        raise InvalidInput(f"notes are too long ({len(data.notes)} characters, at most 4000)",
-                           "notes")
+        raise InvalidInput(
+            _("notes are too long ({notes} characters, at most 4000)").format(
+                notes=len(data.notes)
+            ),
+            "notes",
+        )
     values["notes"] = data.notes
     values["key_account"] = bool(data.key_account)
     values["risk_flag"] = bool(data.risk_flag)
@@ -124,8 +147,10 @@ class CustomerService(Service):
         with self.db.read() as s:
             rows = s.scalars(
                 select(Customer)
-                .where(Customer.name.like(pattern, escape="\\")
-                       | Customer.company.like(pattern, escape="\\"))
+                .where(
+                    Customer.name.like(pattern, escape="\\")
+                    | Customer.company.like(pattern, escape="\\")
+                )
                 .order_by(Customer.name)
                 .limit(limit)
             )
@@ -143,47 +168,78 @@ class CustomerService(Service):
         masked = not (reveal or allowed(actor, Permission.SEE_UNMASKED))
         now = self.clock()
         with self.db.write() as s:
-            c = s.get(Customer, customer_id, options=[selectinload(Customer.phones),
-                                                     selectinload(Customer.contracts)])
+            c = s.get(
+                Customer,
+                customer_id,
+                options=[selectinload(Customer.phones), selectinload(Customer.contracts)],
+            )
             if c is None:
-                raise NotFound(f"no customer #{customer_id}")
-            audit.record(s, actor, "customer.reveal" if reveal else "customer.view", at=now,
-                         entity="customer", entity_id=c.id)
+                raise NotFound(_("no customer #{customer_id}").format(customer_id=customer_id))
+            audit.record(
+                s,
+                actor,
+                "customer.reveal" if reveal else "customer.view",
+                at=now,
+                entity="customer",
+                entity_id=c.id,
+            )
             return self._card(s, c, masked=masked, now=now)
 
     def _card(self, s: Session, c: Customer, *, masked: bool, now: object) -> CustomerCard:
         phones = tuple(
-            PhoneView(number=phone.mask(p.number) if masked else phone.display(p.number),
-                      label=p.label, masked=masked)
+            PhoneView(
+                number=phone.mask(p.number) if masked else phone.display(p.number),
+                label=p.label,
+                masked=masked,
+            )
             for p in c.phones
         )
         contracts = tuple(
-            ContractView(reference=k.reference, product=k.product, signed_on=k.signed_on,
-                         accepted_on=k.accepted_on, warranty_until=k.warranty_until)
+            ContractView(
+                reference=k.reference,
+                product=k.product,
+                signed_on=k.signed_on,
+                accepted_on=k.accepted_on,
+                warranty_until=k.warranty_until,
+            )
             for k in c.contracts
         )
         complaints = tuple(
-            ItemLine(id=k.id, text=f"{k.category}: {k.summary[:60]}", due_at=k.deadline_at,
-                     overdue=k.deadline_at < now)  # type: ignore[operator]
+            ItemLine(
+                id=k.id,
+                text=f"{k.category}: {k.summary[:60]}",
+                due_at=k.deadline_at,
+                overdue=k.deadline_at < now,
+            )  # type: ignore[operator]
             for k in s.scalars(
-                select(Complaint).where(Complaint.customer_id == c.id,
-                                        Complaint.state != "closed")
+                select(Complaint)
+                .where(Complaint.customer_id == c.id, Complaint.state != "closed")
                 .order_by(Complaint.deadline_at)
             )
         )
         callbacks = tuple(
-            ItemLine(id=b.id, text=f"{b.purpose}: {b.reason[:60]}", due_at=b.due_at,
-                     overdue=b.due_at < now)  # type: ignore[operator]
+            ItemLine(
+                id=b.id,
+                text=f"{b.purpose}: {b.reason[:60]}",
+                due_at=b.due_at,
+                overdue=b.due_at < now,
+            )  # type: ignore[operator]
             for b in s.scalars(
-                select(Callback).where(Callback.customer_id == c.id, Callback.state == "open")
+                select(Callback)
+                .where(Callback.customer_id == c.id, Callback.state == "open")
                 .order_by(Callback.due_at)
             )
         )
         recent = tuple(
-            RecentCallView(id=call.id, direction=call.direction.value,
-                           at=call.answered_at or call.queued_at, category=call.category,
-                           agent_name=agent_name or "", notes=call.notes,
-                           resolved=call.resolved)
+            RecentCallView(
+                id=call.id,
+                direction=call.direction.value,
+                at=call.answered_at or call.queued_at,
+                category=call.category,
+                agent_name=agent_name or "",
+                notes=call.notes,
+                resolved=call.resolved,
+            )
             for call, agent_name in s.execute(
                 select(Call, User.name)
                 .outerjoin(User, User.id == Call.agent_id)
@@ -193,12 +249,26 @@ class CustomerService(Service):
             )
         )
         return CustomerCard(
-            id=c.id, name=c.name, company=c.company, position=c.position,
-            email=mask_email(c.email) if masked else c.email, address=c.address,
-            region=c.region, grade=c.grade, key_account=c.key_account, risk_flag=c.risk_flag,
-            risk_reason=c.risk_reason, credit_rating=c.credit_rating, notes=c.notes,
-            phones=phones, contracts=contracts, open_complaints=complaints,
-            open_callbacks=callbacks, recent_calls=recent, masked=masked, version=c.version,
+            id=c.id,
+            name=c.name,
+            company=c.company,
+            position=c.position,
+            email=mask_email(c.email) if masked else c.email,
+            address=c.address,
+            region=c.region,
+            grade=c.grade,
+            key_account=c.key_account,
+            risk_flag=c.risk_flag,
+            risk_reason=c.risk_reason,
+            credit_rating=c.credit_rating,
+            notes=c.notes,
+            phones=phones,
+            contracts=contracts,
+            open_complaints=complaints,
+            open_callbacks=callbacks,
+            recent_calls=recent,
+            masked=masked,
+            version=c.version,
         )
 
     def create(self, actor: Actor, data: CustomerInput) -> CustomerSummary:
@@ -211,8 +281,15 @@ class CustomerService(Service):
             c.phones = [CustomerPhone(number=n) for n in numbers]
             s.add(c)
             s.flush()
-            audit.record(s, actor, "customer.create", at=now, entity="customer", entity_id=c.id,
-                         detail={"fields": sorted(k for k, v in values.items() if v)})
+            audit.record(
+                s,
+                actor,
+                "customer.create",
+                at=now,
+                entity="customer",
+                entity_id=c.id,
+                detail={"fields": sorted(k for k, v in values.items() if v)},
+            )
             self.signal(s, f"customer:{c.id}")
             return summary_of(c)
 
@@ -224,12 +301,13 @@ class CustomerService(Service):
         values, numbers = validate_customer(data)
         now = self.clock()
         with self.db.write() as s:
-            c = s.get(Customer, customer_id, options=[selectinload(Customer.phones)],
-                      with_for_update=True)
+            c = s.get(
+                Customer, customer_id, options=[selectinload(Customer.phones)], with_for_update=True
+            )
             if c is None:
-                raise NotFound(f"no customer #{customer_id}")
+                raise NotFound(_("no customer #{customer_id}").format(customer_id=customer_id))
             if c.version != expected_version:
-                raise Conflict("this customer was changed by someone else; reload and retry")
+                raise Conflict(_("this customer was changed by someone else; reload and retry"))
             changed: dict[str, object] = {}
             for key, value in values.items():
                 if getattr(c, key) != value:
@@ -238,15 +316,24 @@ class CustomerService(Service):
                     setattr(c, key, value)
             old_numbers = [p.number for p in c.phones]
             if old_numbers != numbers:
-                changed["phones"] = {"added": len(set(numbers) - set(old_numbers)),
-                                     "removed": len(set(old_numbers) - set(numbers))}
+                changed["phones"] = {
+                    "added": len(set(numbers) - set(old_numbers)),
+                    "removed": len(set(old_numbers) - set(numbers)),
+                }
                 keep = {p.number: p for p in c.phones}
                 c.phones = [keep.get(n) or CustomerPhone(number=n) for n in numbers]
             if changed:
                 c.version += 1
                 c.updated_at = now
-                audit.record(s, actor, "customer.update", at=now, entity="customer",
-                             entity_id=c.id, detail={"changed": changed})
+                audit.record(
+                    s,
+                    actor,
+                    "customer.update",
+                    at=now,
+                    entity="customer",
+                    entity_id=c.id,
+                    detail={"changed": changed},
+                )
                 self.signal(s, f"customer:{c.id}")
             return summary_of(c)
 

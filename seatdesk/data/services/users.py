@@ -46,8 +46,13 @@ def _user_view(user: User) -> UserView:
 
 def queue_view(q: Queue) -> QueueView:
     return QueueView(
-        id=q.id, code=q.code, name=q.name, name_zh=q.name_zh, priority=q.priority,
-        sl_seconds=q.sl_seconds, wait_alert_seconds=q.wait_alert_seconds,
+        id=q.id,
+        code=q.code,
+        name=q.name,
+        name_zh=q.name_zh,
+        priority=q.priority,
+        sl_seconds=q.sl_seconds,
+        wait_alert_seconds=q.wait_alert_seconds,
     )
 
 
@@ -65,34 +70,45 @@ class UserService(Service):
     ) -> UserView:
         """Create a user; the password is stored only as an scrypt hash."""
         if not _LOGIN.match(login):
-            raise InvalidInput("login must be 2–64 letters, digits, '.', '_' or '-'", "login")
+            raise InvalidInput(_("login must be 2–64 letters, digits, '.', '_' or '-'"), "login")
         try:
             role_value = Role(role)
         except ValueError:
             roles = ", ".join(r.value for r in Role)
-            raise InvalidInput(f"unknown role {role!r}; choose one of {roles}", "role") from None
+            raise InvalidInput(
+                _("unknown role {role}; choose one of {roles}").format(
+                    role=repr(role), roles=roles
+                ),
+                "role",
+            ) from None
         if len(password) < 6:
-            raise InvalidInput("password must be at least 6 characters", "password")
+            raise InvalidInput(_("password must be at least 6 characters"), "password")
         if not name.strip():
-            raise InvalidInput("name is required", "name")
+            raise InvalidInput(_("name is required"), "name")
         now = self.clock()
         with self.db.write() as s:
             if s.scalar(select(User.id).where(User.login == login)) is not None:
-                raise InvalidInput(f"user {login!r} already exists", "login")
+                raise InvalidInput(
+                    _("user {login} already exists").format(login=repr(login)), "login"
+                )
             team_row = self._team(s, team) if team else None
             if agent_no is None:
                 agent_no = str(1000 + (s.scalar(select(func.count(User.id))) or 0) + 1)
             user = User(
-                login=login, name=name.strip(), role=role_value, agent_no=agent_no,
+                login=login,
+                name=name.strip(),
+                role=role_value,
+                agent_no=agent_no,
                 team_id=team_row.id if team_row else None,
-                password_hash=hash_password(password), created_at=now,
+                password_hash=hash_password(password),
+                created_at=now,
             )
             s.add(user)
             s.flush()
             for code in queues:
                 q = s.scalar(select(Queue).where(Queue.code == code))
                 if q is None:
-                    raise InvalidInput(f"no queue {code!r}", "queues")
+                    raise InvalidInput(_("no queue {code}").format(code=repr(code)), "queues")
                 s.add(UserQueue(user_id=user.id, queue_id=q.id))
             s.flush()
             s.refresh(user)
@@ -112,8 +128,9 @@ class UserService(Service):
         with self.db.write() as s:
             q = s.scalar(select(Queue).where(Queue.code == code))
             if q is None:
-                q = Queue(code=code, name=name, name_zh=name_zh, priority=priority,
-                          sl_seconds=sl_seconds)
+                q = Queue(
+                    code=code, name=name, name_zh=name_zh, priority=priority, sl_seconds=sl_seconds
+                )
                 s.add(q)
                 s.flush()
             return queue_view(q)
@@ -127,7 +144,7 @@ class UserService(Service):
         with self.db.read() as s:
             user = s.scalar(select(User).where(User.login == login))
             if user is None or not user.active:
-                raise NotFound(f"no active user {login!r}")
+                raise NotFound(_("no active user {login}").format(login=repr(login)))
             return actor_of(user)
 
     def users(self) -> list[UserView]:
@@ -143,15 +160,22 @@ class UserService(Service):
         with self.db.write() as s:
             user = s.scalar(select(User).where(User.login == login))
             if user is None or not user.active:
-                audit.record(s, Actor(None, login, "unknown"), "login.failed", at=now,
-                             detail={"reason": "unknown user"})
+                audit.record(
+                    s,
+                    Actor(None, login, "unknown"),
+                    "login.failed",
+                    at=now,
+                    detail={"reason": "unknown user"},
+                )
                 failure = _("wrong login or password")
             elif user.locked_until is not None and user.locked_until > now:
-                audit.record(s, actor_of(user), "login.locked", at=now, entity="user",
-                             entity_id=user.id)
+                audit.record(
+                    s, actor_of(user), "login.locked", at=now, entity="user", entity_id=user.id
+                )
                 minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-                failure = _("account locked after repeated failures; try again in {m} min"
-                            ).format(m=minutes)
+                failure = _("account locked after repeated failures; try again in {m} min").format(
+                    m=minutes
+                )
             elif not verify_password(password, user.password_hash):
                 user.failed_logins += 1
                 detail: dict[str, object] = {"failures": user.failed_logins}
@@ -160,16 +184,26 @@ class UserService(Service):
                     user.failed_logins = 0
                     detail["locked_until"] = user.locked_until.isoformat()
                     failure = _("wrong password; account locked for {m} minutes").format(
-                        m=LOCK_MINUTES)
+                        m=LOCK_MINUTES
+                    )
                 else:
                     failure = _("wrong login or password ({n} tries left)").format(
-                        n=MAX_FAILURES - user.failed_logins)
-                audit.record(s, actor_of(user), "login.failed", at=now, entity="user",
-                             entity_id=user.id, detail=detail)
+                        n=MAX_FAILURES - user.failed_logins
+                    )
+                audit.record(
+                    s,
+                    actor_of(user),
+                    "login.failed",
+                    at=now,
+                    entity="user",
+                    entity_id=user.id,
+                    detail=detail,
+                )
             else:
                 user.failed_logins = 0
                 user.locked_until = None
-                audit.record(s, actor_of(user), "login.ok", at=now, entity="user",
-                             entity_id=user.id)
+                audit.record(
+                    s, actor_of(user), "login.ok", at=now, entity="user", entity_id=user.id
+                )
                 return actor_of(user)
         raise LoginFailed(failure)
