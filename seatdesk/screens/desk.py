@@ -62,6 +62,8 @@ RETRY_SECONDS = 2.0
 # While F2 is in flight the queue and status refreshes wait (at most this long): the claim's
 # own commit wakes the change feed, and re-querying then would compete with the pop.
 TAKE_HOLD_SECONDS = 2.0
+# The call record form is built after the desk's start-up data is painted, or after this.
+FORM_FALLBACK_SECONDS = 1.0
 
 
 # ---- messages from workers ---------------------------------------------------------------
@@ -220,7 +222,9 @@ class DeskScreen(Screen[None]):
                 with Vertical(id="script-pane"):
                     yield ScriptPane(id="script")
                 with Vertical(id="record-pane"):
-                    yield WrapUpForm(id="record")
+                    # Built once the desk shows its data (see _build_form): composing,
+                    # styling and laying out its fields costs more than the rest of the desk.
+                    yield WrapUpForm(id="record", build_after_paint=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -235,6 +239,13 @@ class DeskScreen(Screen[None]):
         self._show_idle()
         self._render_status()
         self._start()
+        # In case the start-up data never arrives (database down), build it anyway.
+        self.set_timer(FORM_FALLBACK_SECONDS, self._build_form)
+
+    def _build_form(self) -> None:
+        """Build the call record's fields after the next paint (once; later calls no-op)."""
+        if not self.form.is_ready:
+            self.call_after_refresh(self.form.build_fields)
 
     # ---- helpers -----------------------------------------------------------------------
 
@@ -444,6 +455,7 @@ class DeskScreen(Screen[None]):
     def on_status_loaded(self, message: StatusLoaded) -> None:
         self.status = message.status
         self._render_status()
+        self._build_form()  # the start-up data is on screen (or about to be): the form now
 
     def _tick(self) -> None:
         self.queue_table.tick(self.now())

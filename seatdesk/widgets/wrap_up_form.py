@@ -2,10 +2,17 @@
 
 Everything typed is kept exactly as typed (the draft); ``record()`` turns it into a
 ``WrapUp`` and says clearly which field cannot be understood.
+
+The fields are built right after the desk's first paint (five selects and a text area cost
+about half a second to compose, style and lay out, and the seat needs them only once a call
+is taken). Until then a placeholder of the same height stands in, and everything the desk
+asks of the form (load, values, record, errors, direction) works on the pending state and
+is applied when the fields arrive; ``wait_ready()`` awaits them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -90,6 +97,7 @@ class WrapUpForm(Vertical):
     WrapUpForm .field-error { height: auto; padding-left: 14; color: $error; }
     WrapUpForm .-invalid { background: $error 30%; }
     WrapUpForm .hidden { display: none; }
+    WrapUpForm #record-placeholder { height: 11; color: $text-muted; }
     """
 
     class Edited(Message):
@@ -100,13 +108,72 @@ class WrapUpForm(Vertical):
             super().__init__()
             self.category = category
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, build_after_paint: bool = True, **kwargs: Any) -> None:
+        """``build_after_paint=False``: the owner calls ``build_fields()`` when it suits."""
         super().__init__(**kwargs)
+        self._build_after_paint = build_after_paint
         self.direction = "inbound"
         self._direction_shown = False
         self._loading = False
+        self._built = False  # the fields are mounted and hold the state
+        self._compose_fields = False  # compose() yields the fields (set just before)
+        self._building = False
+        self._ready: asyncio.Event | None = None
+        # What the desk asked for before the fields exist, applied when they do.
+        self._pending: dict[str, Any] = {}
+        self._pending_error: tuple[str | None, str] | None = None
+        self._direction_wanted = False
+
+    # ---- building after the first paint -------------------------------------------------
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether the real fields are mounted (and the pending state applied)."""
+        return self._built
+
+    def on_mount(self) -> None:
+        self._ready = asyncio.Event()
+        if self._build_after_paint:
+            # After the first refresh: the seat sees queue, card and script at once.
+            self.call_after_refresh(self.build_fields)
+
+    async def wait_ready(self) -> None:
+        """Build the fields now if they are not there yet, and wait until they are."""
+        if self._built:
+            return
+        await self.build_fields()
+        if self._ready is not None:
+            await self._ready.wait()
+
+    async def build_fields(self) -> None:
+        """Swap the placeholder for the real fields and apply what was asked meanwhile."""
+        if self._built or self._building or not self.is_attached:
+            return
+        self._building = True
+        try:
+            self._compose_fields = True
+            # The desk may load a call while this awaits: that still goes to the pending
+            # state, which is applied below once every field is there.
+            await self.recompose()
+        finally:
+            self._building = False
+        if not self.query("#category"):
+            self._compose_fields = False  # detached meanwhile: nothing to fill
+            return
+        self._built = True
+        pending_error = self._pending_error
+        if self._direction_wanted:
+            self._apply_direction()
+        self.load(self._pending)
+        if pending_error is not None:
+            self.show_error(*pending_error)
+        if self._ready is not None:
+            self._ready.set()
 
     def compose(self) -> ComposeResult:
+        if not self._compose_fields:
+            yield Static("", id="record-placeholder")  # blank: shown for a frame or two
+            return
         yes_no = [(_("yes"), True), (_("no"), False)]
 
         def row(label: str, widget: Any, name: str) -> ComposeResult:
@@ -143,16 +210,30 @@ class WrapUpForm(Vertical):
     # ---- filling and reading ---------------------------------------------------------
 
     def set_direction(self, direction: str) -> None:
+        """Show the inbound (disposition) or outbound (outcome) row."""
+        self._direction_wanted = True
+        if not self._built:
+            self.direction = direction
+            return
         if direction == self.direction and self.is_mounted and self._direction_shown:
             return  # toggling display re-lays the whole screen out; skip when unchanged
-        self._direction_shown = True
         self.direction = direction
+        self._apply_direction()
+
+    def _apply_direction(self) -> None:
+        self._direction_shown = True
+        direction = self.direction
         outbound = direction == "outbound"
         self.query_one("#row-outbound_outcome").set_class(not outbound, "hidden")
         self.query_one("#row-disposition").set_class(outbound, "hidden")
 
     def load(self, values: dict[str, Any]) -> None:
         """Fill the form from a draft or a call (values as typed)."""
+        if not self._built:
+            self._pending = dict(values)
+            self._pending_error = None
+            return
+        self._pending = {}
         self._loading = True
         try:
             # Only what differs is set: every change repaints, and the seat is waiting.
@@ -180,6 +261,14 @@ class WrapUpForm(Vertical):
     def values(self) -> dict[str, Any]:
         """What is typed now, exactly (the draft that autosave keeps)."""
         out: dict[str, Any] = {}
+        if not self._built:  # what was loaded, as the fields would give it back
+            for name in ("category", "disposition", "outbound_outcome", "resolved",
+                         "satisfaction"):
+                value = self._pending.get(name)
+                out[name] = None if value is None or value == "" else value
+            for name in ("question", "handed_to", "follow_up", "notes"):
+                out[name] = str(self._pending.get(name) or "")
+            return out
         for name in ("category", "disposition", "outbound_outcome", "resolved",
                      "satisfaction"):
             value = self.query_one(f"#{name}", Select).value
@@ -211,6 +300,9 @@ class WrapUpForm(Vertical):
 
     def show_error(self, field: str | None, message: str) -> None:
         """Show ``message`` under ``field`` and put the cursor there; nothing typed is lost."""
+        if not self._built:
+            self._pending_error = (field, message)
+            return
         self.clear_errors()
         name = field if field in FIELDS else "question"
         if field == "transfer_target":
@@ -223,6 +315,8 @@ class WrapUpForm(Vertical):
         widget.focus()
 
     def clear_errors(self) -> None:
+        """Hide every field error."""
+        self._pending_error = None
         for err in self.query(".field-error"):
             if not err.has_class("hidden"):
                 err.add_class("hidden")
@@ -231,6 +325,9 @@ class WrapUpForm(Vertical):
 
     @property
     def error_text(self) -> str:
+        """The field errors shown now (or waiting for the fields), as one line."""
+        if not self._built:
+            return self._pending_error[1] if self._pending_error else ""
         shown = [str(e.render()) for e in self.query(".field-error") if not e.has_class("hidden")]
         return " ".join(shown)
 
