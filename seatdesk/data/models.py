@@ -271,8 +271,10 @@ class ScriptVersion(Base):
 REPORT_INBOUND_COLUMNS = (
     "parent_call_id", "answered_at", "abandoned_at", "closed_at", "wait_seconds",
     "talk_seconds", "hold_seconds", "hold_count", "wrap_seconds", "transferred", "resolved",
-    "satisfaction", "queue_id", "agent_id", "customer_id", "category",
+    "satisfaction", "queue_id", "agent_id", "customer_id", "category", "prior_contact_at",
 )
+# The columns the outbound report reads, carried in its index on PostgreSQL.
+REPORT_OUTBOUND_COLUMNS = ("outbound_outcome", "satisfaction", "agent_id", "outbound_purpose")
 
 
 class Call(Base):
@@ -354,7 +356,8 @@ class Call(Base):
               postgresql_include=list(REPORT_INBOUND_COLUMNS)),
         Index("ix_calls_outbound_report", "offered_at",
               sqlite_where=text("direction = 'outbound'"),
-              postgresql_where=text("direction = 'outbound'")),
+              postgresql_where=text("direction = 'outbound'"),
+              postgresql_include=list(REPORT_OUTBOUND_COLUMNS)),
     )
 
 

@@ -27,6 +27,8 @@ from seatdesk.data.services.base import Service
 # Long reports by interval would be thousands of rows nobody reads.
 MAX_DAYS = 400
 MAX_INTERVAL_DAYS = 31
+# Up to this many queues their service-level thresholds are inlined (reports_sql.sl_threshold).
+MAX_INLINED_QUEUES = 200
 NONE_KEY = "—"  # rows for calls with no agent / queue / category
 
 
@@ -125,22 +127,31 @@ class ReportService(Service):
                 "lookback": dialect.param(start - timedelta(days=1)),
             }
             grouping = rs.Grouping(by, interval_minutes)
-            calls = [
-                rs.inbound_sql(dialect, grouping, sl_seconds=sl_seconds,
-                               short_abandon=short_abandon_seconds, repeat_days=repeat_days),
-                rs.outbound_sql(dialect, grouping),
-            ]
+            queue_sl = self._queue_thresholds(s) if sl_seconds is None else None
+            inbound: dict[str, Any] = {
+                "sl_seconds": sl_seconds, "short_abandon": short_abandon_seconds,
+                "repeat_days": repeat_days, "queue_sl": queue_sl}
+            calls = [rs.inbound_sql(dialect, grouping, **inbound),
+                     rs.outbound_sql(dialect, grouping)]
             per_key: dict[str | None, list[dict[str, Any]]] = {}
-            if not dialect.pg and grouping.is_time and by != "interval":
+            if dialect.pg and grouping.is_time and (
+                    by != "interval" or len(rs.offset_segments(tz, start, end)) == 1):
+                # PostgreSQL: one plain aggregate per bucket in one statement (see
+                # rs.over_buckets). On a day with a DST change the interval report keeps
+                # its GROUP BY, whose keys for the repeated hour the docs describe.
+                ranges = bucket_ranges(by, first, last, interval_minutes, tz)
+                params |= {"bucket_keys": [k for k, _, _ in ranges],
+                           "bucket_starts": [b0 for _, b0, _ in ranges],
+                           "bucket_ends": [b1 for _, _, b1 in ranges]}
+                bucket = rs.Grouping("bucket", interval_minutes, lo="b.b0", hi="b.b1")
+                calls = [rs.over_buckets(rs.inbound_sql(dialect, bucket, **inbound)),
+                         rs.over_buckets(rs.outbound_sql(dialect, bucket))]
+            elif not dialect.pg and grouping.is_time and by != "interval":
                 # SQLite: one plain aggregate per bucket over the index range (see _group),
                 # as SQLite groups by sorting the period's rows with all their columns.
                 # A day by interval is small enough that one GROUP BY is quicker.
                 span = rs.Grouping("span", interval_minutes)
-                calls = [
-                    rs.inbound_sql(dialect, span, sl_seconds=sl_seconds,
-                                   short_abandon=short_abandon_seconds, repeat_days=repeat_days),
-                    rs.outbound_sql(dialect, span),
-                ]
+                calls = [rs.inbound_sql(dialect, span, **inbound), rs.outbound_sql(dialect, span)]
                 self._per_bucket(s, calls, bucket_ranges(by, first, last, interval_minutes, tz),
                                  dialect, params, per_key)
                 calls = []
@@ -216,6 +227,14 @@ class ReportService(Service):
             return ZoneInfo(timezone)
         except (ValueError, KeyError) as exc:
             raise InvalidInput(f"unknown time zone {timezone!r}", "timezone") from exc
+
+    @staticmethod
+    def _queue_thresholds(s: Session) -> dict[int, int | None] | None:
+        """Each queue's service-level threshold, or None if there are too many to inline."""
+        rows = s.execute(select(Queue.id, Queue.sl_seconds).limit(MAX_INLINED_QUEUES + 1)).all()
+        if len(rows) > MAX_INLINED_QUEUES:
+            return None
+        return {qid: sl for qid, sl in rows}
 
     @staticmethod
     def _per_bucket(s: Session, queries: list[str | None],

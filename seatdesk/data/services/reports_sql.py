@@ -151,6 +151,10 @@ class Grouping:
 
     by: str
     interval_minutes: int = 30
+    # The period's bounds in the WHERE clause: the bound parameters, or (for "bucket")
+    # the columns of the bucket row of ``over_buckets``.
+    lo: str = ":start"
+    hi: str = ":end"
 
     @property
     def is_time(self) -> bool:
@@ -162,6 +166,8 @@ def _key(d: Dialect, g: Grouping, *, time: str, person: str | None, queue: str |
     """(key expression, extra join) for one source, or None if it has no such key."""
     if g.by in ("total", "span"):
         return f"'{g.by}'", ""
+    if g.by == "bucket":
+        return "b.k", ""
     if g.is_time:
         return d.bucket(time, g.by, g.interval_minutes), ""
     if g.by == "agent":
@@ -184,7 +190,7 @@ def _group(g: Grouping) -> str:
     it is far cheaper to run one plain aggregate per bucket over the index range (the
     empty ones return nothing, like an empty group).
     """
-    return "HAVING COUNT(*) > 0" if g.by == "span" else "GROUP BY 1"
+    return "HAVING COUNT(*) > 0" if g.by in ("span", "bucket") else "GROUP BY 1"
 
 
 def _when(cond: str, value: str = "1") -> str:
@@ -198,14 +204,47 @@ def _when(cond: str, value: str = "1") -> str:
     return f"COALESCE(SUM({value}) FILTER (WHERE {cond}), 0)"
 
 
+def over_buckets(sql: str | None) -> str | None:
+    """Run a "bucket" query once per time bucket, all in one statement (PostgreSQL).
+
+    The buckets are bound as three arrays (``:bucket_keys``, ``:bucket_starts``,
+    ``:bucket_ends``, from ``reports.bucket_ranges``); each is one plain aggregate over
+    its index range. No bucket expression is computed per row and nothing is grouped:
+    PostgreSQL cannot estimate how many groups a time expression makes (it takes the
+    number of distinct instants), so a GROUP BY sorts the whole period on disk.
+    """
+    if sql is None:
+        return None
+    return f"""
+SELECT x.* FROM unnest(CAST(:bucket_keys AS text[]), CAST(:bucket_starts AS timestamptz[]),
+                       CAST(:bucket_ends AS timestamptz[])) AS b(k, b0, b1)
+CROSS JOIN LATERAL ({sql}) x"""
+
+
+def sl_threshold(queue_sl: dict[int, int | None] | None) -> str:
+    """Each call's service-level threshold: its queue's sl_seconds, else 20 seconds.
+
+    With the queues known (a small table, read first) this is a CASE on the call's own
+    column, which saves joining every call of the period to its queue.
+    """
+    if queue_sl is None:
+        return "COALESCE(q.sl_seconds, 20)"
+    whens = " ".join(f"WHEN {int(qid)} THEN {int(sl) if sl is not None else 20}"
+                     for qid, sl in sorted(queue_sl.items()))
+    return f"(CASE c.queue_id {whens} ELSE 20 END)" if whens else "20"
+
+
 def inbound_sql(d: Dialect, g: Grouping, *, sl_seconds: int | None,
-                short_abandon: int, repeat_days: int = 7) -> str | None:
+                short_abandon: int, repeat_days: int = 7,
+                queue_sl: dict[int, int | None] | None = None) -> str | None:
     """Queue, handling, first-contact and satisfaction totals of inbound calls.
 
     Bucketed by arrival (queued_at): a call that waits across midnight counts on the day
     it arrived. Transfer legs are handled work but not new offers. Contacts and repeat
     contacts (首问负责制) come from the same scan: the wrap-up stored each contact's
     earlier contact (seatdesk.data.services.first_contact), so a repeat is one comparison.
+    ``queue_sl`` (queue id -> sl_seconds) replaces the join to queues (see sl_threshold).
+    Every column read is in ix_calls_inbound_report, so PostgreSQL scans only the index.
     """
     key = _key(d, g, time="c.queued_at", person="c.agent_id", queue="c.queue_id",
                category="c.category")
@@ -217,7 +256,8 @@ def inbound_sql(d: Dialect, g: Grouping, *, sl_seconds: int | None,
     abandoned = "c.abandoned_at IS NOT NULL AND c.answered_at IS NULL"
     waited = f"{first} AND (c.answered_at IS NOT NULL OR c.abandoned_at IS NOT NULL)"
     handled = "c.answered_at IS NOT NULL AND c.closed_at IS NOT NULL"
-    threshold = str(int(sl_seconds)) if sl_seconds is not None else "COALESCE(q.sl_seconds, 20)"
+    threshold = str(int(sl_seconds)) if sl_seconds is not None else sl_threshold(queue_sl)
+    queues = "LEFT JOIN queues q ON q.id = c.queue_id" if "q.sl_seconds" in threshold else ""
     contact = f"{first} AND {handled} AND c.customer_id IS NOT NULL"
     repeat = (f"{contact} AND c.prior_contact_at IS NOT NULL "
               f"AND c.prior_contact_at >= {d.days_before('c.queued_at', repeat_days)}")
@@ -246,8 +286,8 @@ SELECT {expr} AS k,
   {_when("c.satisfaction IS NOT NULL")} AS sat_n,
   {_when("c.satisfaction IS NOT NULL", "c.satisfaction")} AS sat_sum,
   {_when("c.satisfaction >= 4")} AS sat_good
-FROM calls c LEFT JOIN queues q ON q.id = c.queue_id {join}
-WHERE c.direction = 'inbound' AND c.queued_at >= :start AND c.queued_at < :end
+FROM calls c {queues} {join}
+WHERE c.direction = 'inbound' AND c.queued_at >= {g.lo} AND c.queued_at < {g.hi}
 {_group(g)}"""
 
 
@@ -266,7 +306,7 @@ SELECT {expr} AS k,
   {_when("c.satisfaction IS NOT NULL", "c.satisfaction")} AS sat_sum,
   {_when("c.satisfaction >= 4")} AS sat_good
 FROM calls c {join}
-WHERE c.direction = 'outbound' AND c.offered_at >= :start AND c.offered_at < :end
+WHERE c.direction = 'outbound' AND c.offered_at >= {g.lo} AND c.offered_at < {g.hi}
 {_group(g)}"""
 
 
