@@ -49,6 +49,22 @@ class CliContext:
             raise click.UsageError(_("say who you are with --as LOGIN (or SEATDESK_USER)"))
         return self.backend().users.actor(login)
 
+    def export_window(self, from_text: str, to_text: str, fmt: str, out: object,
+                      login: str | None) -> tuple[Actor, Any, Any]:
+        """What every `export` command checks first: who, which days, where it can go.
+
+        Returns the actor and the [start, end) instants of the days typed, in the center's
+        zone; refuses binary XLSX on a terminal.
+        """
+        from seatdesk.data.exporter import parse_date_range
+
+        backend = self.backend()
+        start, end = parse_date_range(from_text, to_text, self.settings.tz, now=backend.clock())
+        actor = self.actor(login)
+        if fmt == "xlsx" and out is None and sys.stdout.isatty():
+            raise click.UsageError(_("an XLSX file cannot go to the terminal: use --out FILE"))
+        return actor, start, end
+
     def close(self) -> None:
         if self._backend is not None:
             self._backend.close()

@@ -139,14 +139,11 @@ def complaint_calendar(day_start: str, day_end: str, weekdays: str,
 
 def _export(kind: str, from_text: str, to_text: str, fmt: str, out: Path | None,
             login: str | None) -> None:
-    from seatdesk.data.exporter import parse_date_range, write_rows
+    from seatdesk.data.exporter import write_rows
 
     cli = _cli()
+    actor, start, end = cli.export_window(from_text, to_text, fmt, out, login)
     backend = cli.backend()
-    start, end = parse_date_range(from_text, to_text, cli.settings.tz, now=backend.clock())
-    actor = cli.actor(login)
-    if fmt == "xlsx" and out is None and sys.stdout.isatty():
-        raise click.UsageError(_("an XLSX file cannot go to the terminal: use --out FILE"))
     service = backend.complaints if kind == "complaints" else backend.callbacks
     rows = service.export_rows(actor, start, end, fmt)
     tz = cli.settings.tz

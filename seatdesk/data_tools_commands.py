@@ -147,14 +147,11 @@ def import_customers_command(file: Path, maps: tuple[str, ...], dry_run: bool, s
 def export_calls_command(from_text: str, to_text: str, fmt: str, out: Path | None,
                          login: str | None) -> None:
     """Export call records (呼入/呼出业务记录表); masked per role and audited."""
-    from seatdesk.data.exporter import export_calls, parse_date_range
+    from seatdesk.data.exporter import export_calls
 
     cli = _cli()
+    actor, start, end = cli.export_window(from_text, to_text, fmt, out, login)
     backend = cli.backend()
-    start, end = parse_date_range(from_text, to_text, cli.settings.tz, now=backend.clock())
-    actor = cli.actor(login)
-    if fmt == "xlsx" and out is None and sys.stdout.isatty():
-        raise click.UsageError(_("an XLSX file cannot go to the terminal: use --out FILE"))
     progress: Callable[[int], None] | None = None
     if out is not None:
         def progress(n: int) -> None:
