@@ -9,6 +9,7 @@ change feed thread as ``DataChanged`` messages that every screen may listen to.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +77,7 @@ class SeatdeskApp(App[None]):
         self._feed_factory = feed_factory or self._open_feed
         self._feed_stop = threading.Event()
         self._checking_notifications = False
+        self._notifications_at = 0.0
         self._shown_ids: set[int] = set()
         # Screens subscribe to this to re-query when any seat changes the database.
         self.data_changed: Signal[frozenset[str]] = Signal(self, "data_changed")
@@ -110,7 +112,7 @@ class SeatdeskApp(App[None]):
         """The screens this user's role may open (and that exist in this build)."""
         if self.actor is None:
             return []
-        return [e for e in SCREENS if allowed(self.actor, e.permission) and e.load() is not None]
+        return [e for e in SCREENS if allowed(self.actor, e.permission) and e.exists()]
 
     def open_home(self) -> None:
         assert self.actor is not None
@@ -184,8 +186,12 @@ class SeatdeskApp(App[None]):
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.data_changed.publish(message.topics)
-        if self.actor is not None and not self._checking_notifications:
+        # Every commit by any seat is a hint; notifications need not be re-read that often.
+        now = time.monotonic()
+        due = now - self._notifications_at >= self.settings.slow_poll_seconds
+        if self.actor is not None and due and not self._checking_notifications:
             self._checking_notifications = True
+            self._notifications_at = now
             self.check_notifications()
 
     @work(thread=True, exit_on_error=False, group="notifications")

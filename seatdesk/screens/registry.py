@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
+from importlib.util import find_spec
 
 from textual.screen import Screen
 
@@ -21,6 +22,13 @@ class ScreenEntry:
     module: str
     cls: str
     permission: Permission
+
+    def exists(self) -> bool:
+        """Whether this build has the screen, found without importing it (start-up cost)."""
+        try:
+            return find_spec(self.module) is not None
+        except ModuleNotFoundError:
+            return False
 
     def load(self) -> type[Screen[object]] | None:
         try:

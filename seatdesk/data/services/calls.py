@@ -57,6 +57,7 @@ from seatdesk.data.services.customers import (
 from seatdesk.i18n import _
 
 NOTE_MAX = 4000
+LIVE_STATES = (CallState.OFFERED, CallState.ACTIVE, CallState.HELD)
 DISPOSITIONS = ("resolved", "handed_over", "follow_up", "information", "no_action", "other")
 
 
@@ -248,16 +249,7 @@ class CallService(Service):
             )
             s.add(call)
             s.flush()
-            s.add(
-                CallEvent(
-                    call_id=call.id,
-                    at=now,
-                    kind="queued",
-                    to_state="queued",
-                    actor_id=actor.user_id,
-                    detail=q.code,
-                )
-            )
+            self._queued_event(s, call, actor, now, q.code)
             self.signal(s, "queue")
             return call.id
 
@@ -280,8 +272,28 @@ class CallService(Service):
 
     # ---- the seat's side ---------------------------------------------------------------
 
-    def _agent_queue_ids(self, s: Session, user_id: int | None) -> list[int]:
-        return list(s.scalars(select(UserQueue.queue_id).where(UserQueue.user_id == user_id)))
+    @staticmethod
+    def _live_call(s: Session, actor: Actor) -> int | None:
+        """The seat's call that is ringing, live or on hold: one at a time per seat."""
+        return s.scalar(
+            select(Call.id)
+            .where(Call.agent_id == actor.user_id, Call.state.in_(LIVE_STATES))
+            .limit(1)
+        )
+
+    @staticmethod
+    def _queued_event(s: Session, call: Call, actor: Actor, now: datetime, detail: str) -> None:
+        """The first event of a call that starts waiting (a new call or a transfer's leg)."""
+        s.add(
+            CallEvent(
+                call_id=call.id,
+                at=now,
+                kind="queued",
+                to_state="queued",
+                actor_id=actor.user_id,
+                detail=detail,
+            )
+        )
 
     def claim_next(self, actor: Actor, *, answer: bool = True) -> CallView | None:
         """Take the next waiting call for this seat, exactly once among all seats.
@@ -294,14 +306,7 @@ class CallService(Service):
         require(actor, Permission.TAKE_CALLS)
         now = self.clock()
         with self.db.write() as s:
-            busy = s.scalar(
-                select(Call.id)
-                .where(
-                    Call.agent_id == actor.user_id,
-                    Call.state.in_([CallState.OFFERED, CallState.ACTIVE, CallState.HELD]),
-                )
-                .limit(1)
-            )
+            busy = self._live_call(s, actor)
             if busy is not None:
                 raise InvalidTransition(
                     _("finish call #{busy} before taking another").format(busy=busy)
@@ -330,13 +335,7 @@ class CallService(Service):
         require(actor, Permission.TAKE_CALLS)
         now = self.clock()
         with self.db.write() as s:
-            busy = s.scalar(
-                select(func.count(Call.id)).where(
-                    Call.agent_id == actor.user_id,
-                    Call.state.in_([CallState.OFFERED, CallState.ACTIVE, CallState.HELD]),
-                )
-            )
-            if busy:
+            if self._live_call(s, actor) is not None:
                 raise InvalidTransition(_("finish your current call before taking another"))
             stmt = select(Call).where(Call.id == call_id)
             if self.db.is_postgres:
@@ -467,16 +466,7 @@ class CallService(Service):
             )
             s.add(leg)
             s.flush()
-            s.add(
-                CallEvent(
-                    call_id=leg.id,
-                    at=now,
-                    kind="queued",
-                    to_state="queued",
-                    actor_id=actor.user_id,
-                    detail=f"transfer from #{call.id}",
-                )
-            )
+            self._queued_event(s, leg, actor, now, f"transfer from #{call.id}")
             self._set_agent(s, actor.user_id, AgentState.WRAP_UP, now, call.id)
             self.signal(s, "queue")
             return leg.id
@@ -634,13 +624,7 @@ class CallService(Service):
             )
         now = self.clock()
         with self.db.write() as s:
-            busy = s.scalar(
-                select(func.count(Call.id)).where(
-                    Call.agent_id == actor.user_id,
-                    Call.state.in_([CallState.OFFERED, CallState.ACTIVE, CallState.HELD]),
-                )
-            )
-            if busy:
+            if self._live_call(s, actor) is not None:
                 raise InvalidTransition(_("finish your current call before dialling"))
             customer = s.get(Customer, customer_id)
             if customer is None:
