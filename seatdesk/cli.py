@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM, Actor
-from seatdesk.data.engine import DatabaseUrlError
 from seatdesk.data.errors import SeatdeskError
 from seatdesk.i18n import _, detect_language, set_language
+
+if TYPE_CHECKING:
+    # Loaded when a command first needs the database: `seatdesk run` paints its first
+    # screen before SQLAlchemy is imported.
+    from seatdesk.data.backend import Backend
+    from seatdesk.data.dto import Actor
 
 
 class CliContext:
@@ -30,6 +32,8 @@ class CliContext:
 
     def backend(self, *, migrated: bool = True) -> Backend:
         if self._backend is None:
+            from seatdesk.data.backend import Backend
+
             self._backend = Backend.open(self.settings.db_url)
             self._backend.configure(qa_dispute_days=self.settings.qa_dispute_days)
             if migrated:
@@ -77,22 +81,42 @@ def _db_error_line(exc: BaseException) -> str:
 
 
 class SeatdeskGroup(click.Group):
-    """Turns the errors a user can cause into one line and exit code 1."""
+    """Turns the errors a user can cause into one line and exit code 1.
+
+    Loads an area's commands when one of them is asked for (see ``seatdesk.commands``).
+    """
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from seatdesk.commands import COMMAND_HOMES
+
+        if cmd_name in COMMAND_HOMES:
+            _load_commands((COMMAND_HOMES[cmd_name],))
+        elif cmd_name not in self.commands or cmd_name in SHARED_GROUPS:
+            _load_commands()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _load_commands()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (SeatdeskError, DatabaseUrlError, ValueError) as exc:
+        except (SeatdeskError, ValueError) as exc:  # DatabaseUrlError is a ValueError
             if isinstance(exc, click.ClickException):
                 raise
             raise click.ClickException(str(exc)) from None
-        except OperationalError as exc:
-            raise click.ClickException(
-                _("cannot reach the database ({detail})").format(
-                    detail=str(exc.orig).strip().splitlines()[0] if exc.orig else exc)
-            ) from None
-        except DBAPIError as exc:
-            raise click.ClickException(_db_error_line(exc)) from None
+        except Exception as exc:
+            # Looked up, not imported: these exist only once SQLAlchemy is loaded.
+            sa = sys.modules.get("sqlalchemy.exc")
+            if sa is not None and isinstance(exc, sa.OperationalError):
+                raise click.ClickException(
+                    _("cannot reach the database ({detail})").format(
+                        detail=str(exc.orig).strip().splitlines()[0] if exc.orig else exc)
+                ) from None
+            if sa is not None and isinstance(exc, sa.DBAPIError):
+                raise click.ClickException(_db_error_line(exc)) from None
+            raise
 
 
 @click.group(cls=SeatdeskGroup)
@@ -184,10 +208,15 @@ def call() -> None:
 @call.command("offer")
 @click.option("--number", required=True, help="The caller's number as the switch gives it.")
 @click.option("--queue", "queue_code", default="general", show_default=True)
+@click.option("--ring/--no-ring", default=False, show_default=True,
+              help="Ring the queue's longest-idle available seat at once (its desk pops the "
+                   "caller's card); otherwise the call waits for a seat to take it.")
 @pass_cli
-def call_offer(cli: CliContext, number: str, queue_code: str) -> None:
-    """A call arrives: queue it and print its id."""
-    click.echo(cli.backend().calls.offer_inbound(SYSTEM, number, queue_code))
+def call_offer(cli: CliContext, number: str, queue_code: str, ring: bool) -> None:
+    """A call arrives: queue it (or ring a seat) and print its id."""
+    from seatdesk.data.dto import SYSTEM
+
+    click.echo(cli.backend().calls.offer_inbound(SYSTEM, number, queue_code, ring=ring))
 
 
 @call.command("abandon")
@@ -195,6 +224,8 @@ def call_offer(cli: CliContext, number: str, queue_code: str) -> None:
 @pass_cli
 def call_abandon(cli: CliContext, call_id: int) -> None:
     """The caller hung up while waiting."""
+    from seatdesk.data.dto import SYSTEM
+
     if not cli.backend().calls.mark_abandoned(SYSTEM, call_id):
         raise click.ClickException(_("call {id} was already answered or closed").format(id=call_id))
 
@@ -241,15 +272,20 @@ SHARED_GROUPS: dict[str, click.Group] = {
 }
 
 
-def _load_commands() -> None:
-    from seatdesk.commands import load_commands
+_loaded_modules: set[str] = set()
 
-    commands, subcommands = load_commands()
+
+def _load_commands(modules: tuple[str, ...] | None = None) -> None:
+    """Add the commands of ``modules`` (default: all) to the CLI, each module once."""
+    from seatdesk.commands import COMMAND_MODULES, load_commands
+
+    wanted = tuple(m for m in (modules or COMMAND_MODULES) if m not in _loaded_modules)
+    if not wanted:
+        return
+    _loaded_modules.update(wanted)
+    commands, subcommands = load_commands(wanted)
     for command in commands:
         main.add_command(command)
     for group, extra in subcommands.items():
         for command in extra:
             SHARED_GROUPS[group].add_command(command)
-
-
-_load_commands()

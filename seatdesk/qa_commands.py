@@ -12,7 +12,6 @@ from typing import Any
 
 import click
 
-from seatdesk.data.services.qa_results import result_columns, result_dicts
 from seatdesk.i18n import _
 
 BY_CHOICES = ("agent", "team", "inspector", "item")
@@ -59,6 +58,8 @@ def report_qa(cli: Any, from_text: str, to_text: str, by: str, fmt: str, out: st
     backend = cli.backend()
     actor = cli.actor(login)
     start, end = parse_date_range(from_text, to_text, cli.settings.tz, backend.clock())
+    from seatdesk.data.services.qa_results import result_columns, result_dicts
+
     rows = result_dicts(backend.qa.results(actor, start, end, by))
     columns = result_columns(by)
     if fmt == "table":

@@ -15,10 +15,13 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from seatdesk.data.backend import Backend
+from seatdesk.data.dto import SYSTEM
 from seatdesk.data.models import Call, CallState
 from seatdesk.i18n import _
 
 DEFAULT_INTERVAL = 30.0
+# A call ringing at a seat this long goes back to the queue (ring-no-answer).
+RING_TIMEOUT = timedelta(seconds=20)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class WorkerReport:
     released: int = 0
     rule_callbacks: int = 0
     drafts_cleared: int = 0
+    rang_out: int = 0
     errors: tuple[str, ...] = field(default=())
 
     def lines(self) -> list[str]:
@@ -41,6 +45,7 @@ class WorkerReport:
             _("callbacks released to the pool: {n}").format(n=self.released),
             _("callbacks created by schedule rules: {n}").format(n=self.rule_callbacks),
             _("call drafts cleared: {n}").format(n=self.drafts_cleared),
+            _("unanswered rings sent back to the queue: {n}").format(n=self.rang_out),
             *(_("failed: {e}").format(e=e) for e in self.errors),
         ]
 
@@ -60,7 +65,7 @@ def run_once(backend: Backend, *, release_after: timedelta | None = None) -> Wor
     """Run every timed rule once. One rule failing does not stop the others."""
     errors: list[str] = []
     escalated: list[int] = []
-    released = created = cleared = 0
+    released = created = cleared = rang_out = 0
     try:
         escalated = backend.complaints.escalate_overdue()
     except Exception as exc:  # noqa: BLE001 - reported, and the next pass retries
@@ -77,8 +82,12 @@ def run_once(backend: Backend, *, release_after: timedelta | None = None) -> Wor
         cleared = clear_drafts(backend)
     except Exception as exc:  # noqa: BLE001
         errors.append(f"drafts: {exc}")
+    try:
+        rang_out = backend.calls.release_stale_offers(SYSTEM, backend.clock() - RING_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001
+        errors.append(f"rings: {exc}")
     return WorkerReport(escalated=tuple(escalated), released=released, rule_callbacks=created,
-                        drafts_cleared=cleared, errors=tuple(errors))
+                        drafts_cleared=cleared, rang_out=rang_out, errors=tuple(errors))
 
 
 def run_loop(backend: Backend, stop: threading.Event, interval: float = DEFAULT_INTERVAL,

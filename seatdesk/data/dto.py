@@ -234,3 +234,25 @@ class AgentStatusView:
     since: datetime
     current_call_id: int | None
     handled_today: int = 0
+
+
+@dataclass(frozen=True)
+class ScriptView:
+    id: int
+    category: str
+    lang: str
+    direction: str
+    version: int
+    title: str
+    steps: tuple[dict[str, str], ...]
+    published: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PoppedCall:
+    """What the seat shows the moment it takes (or is rung by) a call: the screen pop."""
+
+    call: CallView
+    card: CustomerCard | None
+    script: ScriptView | None

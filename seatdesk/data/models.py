@@ -31,6 +31,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from seatdesk.clock import ensure_utc
+from seatdesk.data.enums import (  # noqa: F401 - re-exported: models are where they are used
+    AgentState,
+    CallState,
+    Category,
+    Direction,
+    OutboundOutcome,
+    OutboundPurpose,
+    Role,
+)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -73,66 +82,6 @@ def _enum(cls: type[enum.Enum]) -> Enum:
     # Stored as plain strings (no native PG enum) so adding a value is a data change,
     # not a schema migration that locks the calls table.
     return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
-class Role(enum.StrEnum):
-    AGENT = "agent"
-    TEAM_LEAD = "team_lead"
-    QA = "qa"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-
-
-class Direction(enum.StrEnum):
-    INBOUND = "inbound"
-    OUTBOUND = "outbound"
-
-
-class CallState(enum.StrEnum):
-    QUEUED = "queued"
-    OFFERED = "offered"  # claimed by / ringing at one seat
-    ACTIVE = "active"
-    HELD = "held"
-    WRAP_UP = "wrap_up"
-    CLOSED = "closed"
-    ABANDONED = "abandoned"
-
-
-class Category(enum.StrEnum):
-    CONSULTATION = "consultation"
-    COMPLAINT = "complaint"
-    ORDER = "order"
-    REPAIR = "repair"
-    QUERY = "query"
-    SUGGESTION = "suggestion"
-    OTHER = "other"
-
-
-class OutboundPurpose(enum.StrEnum):
-    CALLBACK = "callback"
-    SURVEY = "survey"
-    COMPLAINT_FOLLOW_UP = "complaint_follow_up"
-    NOTIFICATION = "notification"
-    SALES = "sales"
-
-
-class OutboundOutcome(enum.StrEnum):
-    REACHED = "reached"
-    NO_ANSWER = "no_answer"
-    BUSY = "busy"
-    WRONG_NUMBER = "wrong_number"
-    REFUSED = "refused"
-    CALL_BACK_LATER = "call_back_later"
-
-
-class AgentState(enum.StrEnum):
-    LOGGED_OUT = "logged_out"
-    AVAILABLE = "available"
-    RINGING = "ringing"
-    ON_CALL = "on_call"
-    ON_HOLD = "on_hold"
-    WRAP_UP = "wrap_up"
-    PAUSED = "paused"
 
 
 class Team(Base):

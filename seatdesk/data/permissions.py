@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
-from seatdesk.data.dto import Actor
+from seatdesk.data.enums import Role
 from seatdesk.data.errors import PermissionDenied
-from seatdesk.data.models import Role
+
+if TYPE_CHECKING:
+    from seatdesk.data.dto import Actor
 
 
 class Permission(enum.StrEnum):

@@ -38,11 +38,11 @@ from seatdesk.data.backend import Backend
 from seatdesk.data.default_scripts import default_scripts
 from seatdesk.data.models import Call, Customer, Queue, Role, ScriptVersion, Team, User
 from seatdesk.data.passwords import hash_password
+from seatdesk.data.seed_vocab import DEMO_PASSWORD, DEMO_USERS  # noqa: F401 - re-exported
 from seatdesk.data.services.first_contact import backfill_prior_contacts
 
 Progress = Callable[[int, int], None]
 
-DEMO_PASSWORD = "demo1234"
 QUEUES = (  # code, English name, 中文名, priority
     ("general", "General enquiries", "综合咨询", 0),
     ("aftersales", "After-sales service", "售后服务", 0),
@@ -50,15 +50,6 @@ QUEUES = (  # code, English name, 中文名, priority
     ("vip", "Key accounts line", "大客户专线", 10),
 )
 TEAMS = (("t1", "一组"), ("t2", "二组"))
-DEMO_USERS = (  # login, name, role, team, 工号
-    ("demo_agent", "张敏", Role.AGENT, "t1", "1024"),
-    ("demo_agent2", "李娜", Role.AGENT, "t1", "1025"),
-    ("demo_agent3", "王强", Role.AGENT, "t2", "1026"),
-    ("demo_lead", "刘洋", Role.TEAM_LEAD, "t1", "1101"),
-    ("demo_qa", "陈静", Role.QA, None, "1201"),
-    ("demo_super", "杨帆", Role.SUPERVISOR, None, "1301"),
-    ("demo_admin", "系统管理员", Role.ADMIN, None, "1401"),
-)
 
 CUSTOMER_CHUNK = 20_000
 CALL_CHUNK = 50_000

@@ -6,6 +6,8 @@ a share of English names and companies keeps the English UI honest.
 
 from __future__ import annotations
 
+from seatdesk.data.enums import Role
+
 SURNAMES = (
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
     "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
@@ -122,3 +124,17 @@ OUTBOUND_NOTES: dict[str, tuple[str, ...]] = {
     "notification": ("已通知维修时间", "已通知合同续签", "已通知价格调整"),
     "sales": ("客户有意向,已发报价", "客户暂无需求", "已预约拜访"),
 }
+
+
+# The demo's users; pure data so `seatdesk demo` knows a demo user's home screen before the
+# database is open (it paints first).
+DEMO_PASSWORD = "demo1234"
+DEMO_USERS = (  # login, name, role, team, 工号
+    ("demo_agent", "张敏", Role.AGENT, "t1", "1024"),
+    ("demo_agent2", "李娜", Role.AGENT, "t1", "1025"),
+    ("demo_agent3", "王强", Role.AGENT, "t2", "1026"),
+    ("demo_lead", "刘洋", Role.TEAM_LEAD, "t1", "1101"),
+    ("demo_qa", "陈静", Role.QA, None, "1201"),
+    ("demo_super", "杨帆", Role.SUPERVISOR, None, "1301"),
+    ("demo_admin", "系统管理员", Role.ADMIN, None, "1401"),
+)

@@ -28,13 +28,15 @@ class SimulationStats:
 
 class CallSimulator:
     def __init__(self, backend: Backend, *, rate_per_minute: float, mean_patience: float,
-                 known_share: float = 0.7, seed: int | None = None) -> None:
+                 known_share: float = 0.7, seed: int | None = None, ring: bool = False) -> None:
+        """``ring``: arriving calls ring an available seat at once (as an ACD does)."""
         if rate_per_minute <= 0 or mean_patience <= 0:
             raise ValueError("rate and patience must be positive")
         self.backend = backend
         self.rate = rate_per_minute / 60.0
         self.mean_patience = mean_patience
         self.known_share = known_share
+        self.ring = ring
         self.rng = random.Random(seed)
         self.stats = SimulationStats()
         self._stop = False
@@ -75,7 +77,8 @@ class CallSimulator:
                 break
             if now >= next_arrival:
                 queue = self.rng.choice(self._queues)
-                call_id = self.backend.calls.offer_inbound(SYSTEM, self._number(), queue)
+                call_id = self.backend.calls.offer_inbound(SYSTEM, self._number(), queue,
+                                                           ring=self.ring)
                 self.stats.offered += 1
                 patience = self.rng.expovariate(1.0 / self.mean_patience)
                 heapq.heappush(deadlines, (now + patience, call_id))

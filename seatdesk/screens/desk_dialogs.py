@@ -7,7 +7,7 @@ and stay open with the message under the field at fault, keeping what was typed.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,11 +18,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from seatdesk.data.dto import CustomerInput, CustomerSummary, QueueView
+from seatdesk.data.enums import PAUSE_REASONS
 from seatdesk.data.errors import InvalidInput
-from seatdesk.data.services.agents import PAUSE_REASONS
 from seatdesk.i18n import _
 from seatdesk.text import neutralise
+
+if TYPE_CHECKING:
+    from seatdesk.data.dto import CustomerInput, CustomerSummary, QueueView
 
 T = TypeVar("T")
 
@@ -139,7 +141,7 @@ class PickCustomerDialog(TranslatedModal[int | None]):
         self.dismiss(None)
 
 
-class NewCustomerDialog(TranslatedModal[CustomerSummary | None]):
+class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
     """Register an unknown caller; the number is pre-filled (masked: the call's own is used)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="NewCustomerDialog")
@@ -183,6 +185,8 @@ class NewCustomerDialog(TranslatedModal[CustomerSummary | None]):
             self.query_one(f"#nc-err-{name}", Static).update("")
         v = {name: self.query_one(f"#nc-{name}", Input).value for name in self.FIELDS}
         phones = tuple(p.strip() for p in v["phones"].replace(",", ",").split(",") if p.strip())
+        from seatdesk.data.dto import CustomerInput
+
         data = CustomerInput(name=v["name"], phones=phones, company=v["company"],
                              region=v["region"], grade=v["grade"] or "C")
         self._create(data)

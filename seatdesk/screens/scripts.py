@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
+from seatdesk.data.dto import ScriptView
 from seatdesk.data.errors import InvalidInput
-from seatdesk.data.services.scripts import ScriptView
 from seatdesk.i18n import _
 from seatdesk.screens.desk_dialogs import translate_bindings
 from seatdesk.scripts import render_steps

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from seatdesk.data.services.scripts import ScriptView
 from seatdesk.i18n import _
 from seatdesk.scripts import STAGES, render_steps
 from seatdesk.text import neutralise
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from seatdesk.data.dto import ScriptView
 
 STAGE_LABELS = {"identify": "Identify", "problem": "Problem", "solve": "Solve",
                 "arrange": "Arrange service", "confirm": "Confirm"}
@@ -38,7 +42,9 @@ class ScriptPane(Static):
 
     def clear_script(self) -> None:
         self.script = None
-        self.update(Text(_("The script appears when a call starts."), style="dim"))
+        # layout=False throughout: the pane's size is fixed (see CustomerCardView).
+        self.update(Text(_("The script appears when a call starts."), style="dim"),
+                    layout=False)
 
     @property
     def stage_name(self) -> str:
@@ -46,7 +52,8 @@ class ScriptPane(Static):
 
     def _render_script(self) -> None:
         if self.script is None:
-            self.update(Text(_("No script is published for this call."), style="dim"))
+            self.update(Text(_("No script is published for this call."), style="dim"),
+                        layout=False)
             return
         out = Text()
         out.append(neutralise(self.script.title), style="bold")
@@ -59,4 +66,4 @@ class ScriptPane(Static):
             out.append("▶ " if here else "  ", style="bold green")
             out.append(f"{label}: ", style="bold green" if here else "bold dim")
             out.append(neutralise(step.text) + "\n", style="" if here else "dim")
-        self.update(out)
+        self.update(out, layout=False)

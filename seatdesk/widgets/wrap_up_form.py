@@ -15,20 +15,23 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from dateutil import parser as date_parser
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Static
 
-from seatdesk.data.dto import WrapUp
+from seatdesk.data.call_record import DISPOSITIONS, NOTE_MAX
+from seatdesk.data.enums import Category, OutboundOutcome
 from seatdesk.data.errors import InvalidInput
-from seatdesk.data.models import Category, OutboundOutcome
-from seatdesk.data.services.calls import DISPOSITIONS, NOTE_MAX
 from seatdesk.i18n import _
+
+if TYPE_CHECKING:
+    from textual.widgets import Input, Select, TextArea
+
+    from seatdesk.data.dto import WrapUp
 
 FIELDS = ("category", "disposition", "outbound_outcome", "question", "notes", "resolved",
           "handed_to", "satisfaction", "follow_up")
@@ -70,6 +73,8 @@ def parse_follow_up(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
         if not rest:
             result = base
         else:
+            from dateutil import parser as date_parser  # only when a time is typed
+
             try:
                 parsed = date_parser.parse(rest.replace("点", ":00").replace(":00:", ":"),
                                            default=base.replace(tzinfo=None))
@@ -123,6 +128,7 @@ class WrapUpForm(Vertical):
         self._pending: dict[str, Any] = {}
         self._pending_error: tuple[str | None, str] | None = None
         self._direction_wanted = False
+        self._errors_shown = False
 
     # ---- building after the first paint -------------------------------------------------
 
@@ -174,6 +180,9 @@ class WrapUpForm(Vertical):
         if not self._compose_fields:
             yield Static("", id="record-placeholder")  # blank: shown for a frame or two
             return
+        # Imported here, after the desk's first paint: these widgets cost start-up time.
+        from textual.widgets import Input, Label, Select, TextArea
+
         yes_no = [(_("yes"), True), (_("no"), False)]
 
         def row(label: str, widget: Any, name: str) -> ComposeResult:
@@ -233,6 +242,8 @@ class WrapUpForm(Vertical):
             self._pending = dict(values)
             self._pending_error = None
             return
+        from textual.widgets import Input, Select, TextArea
+
         self._pending = {}
         self._loading = True
         try:
@@ -269,6 +280,8 @@ class WrapUpForm(Vertical):
             for name in ("question", "handed_to", "follow_up", "notes"):
                 out[name] = str(self._pending.get(name) or "")
             return out
+        from textual.widgets import Input, Select, TextArea
+
         for name in ("category", "disposition", "outbound_outcome", "resolved",
                      "satisfaction"):
             value = self.query_one(f"#{name}", Select).value
@@ -289,6 +302,8 @@ class WrapUpForm(Vertical):
             if len(v[name]) > NOTE_MAX:
                 raise InvalidInput(_("{field} is too long ({n} characters, at most {m})").format(
                     field=_(name.capitalize()), n=len(v[name]), m=NOTE_MAX), name)
+        from seatdesk.data.dto import WrapUp
+
         outbound = self.direction == "outbound"
         return WrapUp(category=v["category"], disposition=None if outbound else v["disposition"],
                       question=v["question"], notes=v["notes"], resolved=v["resolved"],
@@ -308,6 +323,7 @@ class WrapUpForm(Vertical):
         if field == "transfer_target":
             name = "handed_to"
         err = self.query_one(f"#err-{name}", Static)
+        self._errors_shown = True
         err.update(message)
         err.remove_class("hidden")
         widget = self.query_one(f"#{name}")
@@ -317,6 +333,9 @@ class WrapUpForm(Vertical):
     def clear_errors(self) -> None:
         """Hide every field error."""
         self._pending_error = None
+        if not self._errors_shown:
+            return  # nothing to hide: skip two DOM queries on every call loaded
+        self._errors_shown = False
         for err in self.query(".field-error"):
             if not err.has_class("hidden"):
                 err.add_class("hidden")
@@ -344,6 +363,8 @@ class WrapUpForm(Vertical):
             self.post_message(self.Edited())
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        from textual.widgets import Select
+
         event.stop()
         if self._loading:
             return

@@ -31,6 +31,8 @@ def _walk_through(db: str, tmp_path: Path) -> None:
     assert code == 0
     call_id = int(out.strip().splitlines()[-1])
     assert _run(db, "call", "abandon", str(call_id))[0] == 0
+    code, out = _run(db, "call", "offer", "--number", "13900139000", "--ring")
+    assert code == 0 and int(out.strip().splitlines()[-1]) > call_id  # no seat free: queued
     csv_file = tmp_path / "in.csv"
     csv_file.write_text("姓名,手机,等级\n测试客户,13912345678,B\n", encoding="utf-8-sig")
     code, out = _run(db, "import", "customers", str(csv_file), "--as", "boss")
@@ -96,3 +98,18 @@ def test_bad_input_gives_one_clear_line(tmp_path):
     code, out = _run(db, "import", "customers", str(bad_csv), "--as", "boss")
     assert "line 2: name" in out and "line 3: phones" in out and "nothing imported" in out
     assert _run(db, "--db", "mysql://x/y", "user", "list")[0] != 0
+
+
+def test_every_command_is_found_where_the_lazy_loader_looks():
+    """`seatdesk run` loads only its own area's module: the map must match the modules."""
+    from importlib import import_module
+
+    from seatdesk.commands import COMMAND_HOMES, COMMAND_MODULES
+
+    found = {}
+    for name in COMMAND_MODULES:
+        for command in getattr(import_module(name), "COMMANDS", []):
+            found[command.name] = name
+    assert found == COMMAND_HOMES
+    result = CliRunner().invoke(main, ["--help"])
+    assert all(name in result.output for name in COMMAND_HOMES)

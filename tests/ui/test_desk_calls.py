@@ -164,6 +164,7 @@ async def test_transfer_to_a_queue_then_wrap_up(floor_backend, sqlite_url, clock
         assert "nobody" in str(dialog.query_one("#tr-error").render())
         dialog.query_one("#tr-agent", Input).value = ""
         dialog.query_one("#tr-queue", Select).value = "vip"
+        await settle(app, pilot)  # the error line goes: the button moves before a user clicks
         await pilot.click("#transfer")
         assert await until(app, pilot, lambda: app.screen is desk)
         assert desk.call is not None and desk.call.state == "wrap_up"

@@ -7,13 +7,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from seatdesk.data.dto import Actor, AgentStatusView
+from seatdesk.data.enums import PAUSE_REASONS
 from seatdesk.data.errors import InvalidInput, InvalidTransition
 from seatdesk.data.models import AgentState, AgentStateEvent, AgentStatus, Call, CallState, User
 from seatdesk.data.permissions import Permission, require
 from seatdesk.data.services.base import Service
 from seatdesk.i18n import _
-
-PAUSE_REASONS = ("break", "meal", "training", "meeting", "after_call_work", "personal")
 
 
 class AgentService(Service):

@@ -14,20 +14,23 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from seatdesk import phone
 from seatdesk.data import audit
+from seatdesk.data.call_record import DISPOSITIONS, validate_wrap_up
 from seatdesk.data.dto import (
     Actor,
     CallEventView,
     CallView,
     CustomerInput,
     CustomerSummary,
+    PoppedCall,
     WaitingCall,
     WrapUp,
 )
+from seatdesk.data.enums import MISSED_CALL
 from seatdesk.data.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from seatdesk.data.models import (
     AgentState,
@@ -40,7 +43,6 @@ from seatdesk.data.models import (
     Customer,
     CustomerPhone,
     Direction,
-    OutboundOutcome,
     OutboundPurpose,
     Queue,
     User,
@@ -54,11 +56,10 @@ from seatdesk.data.services.customers import (
     summary_of,
     validate_customer,
 )
+from seatdesk.data.services.scripts import published_in
 from seatdesk.i18n import _
 
-NOTE_MAX = 4000
 LIVE_STATES = (CallState.OFFERED, CallState.ACTIVE, CallState.HELD)
-DISPOSITIONS = ("resolved", "handed_over", "follow_up", "information", "no_action", "other")
 
 
 # The queue pane re-reads thousands of waiting numbers on every change; parsing each with
@@ -113,33 +114,6 @@ def call_view(c: Call, *, masked: bool = False) -> CallView:
         recording_ref=c.recording_ref,
         draft=c.draft,
     )
-
-
-def validate_wrap_up(record: WrapUp, direction: Direction) -> None:
-    """The required fields of the call record (呼入/呼出业务记录表); raises InvalidInput."""
-    if direction == Direction.INBOUND:
-        if record.category not in {c.value for c in Category}:
-            raise InvalidInput(_("choose the call's category"), "category")
-        if record.disposition not in DISPOSITIONS:
-            raise InvalidInput(_("choose how the call ended (disposition)"), "disposition")
-        if record.resolved is None:
-            raise InvalidInput(_("say whether it was resolved on this call"), "resolved")
-        # 首问负责制: an unresolved call must say who owns it now.
-        if record.resolved is False and not record.handed_to.strip():
-            raise InvalidInput(_("not resolved: say who it was handed to"), "handed_to")
-    else:
-        if record.outbound_outcome not in {o.value for o in OutboundOutcome}:
-            raise InvalidInput(_("choose the outcome of the outbound call"), "outbound_outcome")
-    for name in ("notes", "question"):
-        value = getattr(record, name)
-        if len(value) > NOTE_MAX:
-            raise InvalidInput(
-                f"{name} are too long ({len(value)} characters, at most {NOTE_MAX})", name
-            )
-    if len(record.handed_to) > 100:
-        raise InvalidInput(_("'handed to' is too long (at most 100 characters)"), "handed_to")
-    if record.satisfaction is not None and not 1 <= record.satisfaction <= 5:
-        raise InvalidInput(_("satisfaction is a score from 1 to 5"), "satisfaction")
 
 
 class CallService(Service):
@@ -217,8 +191,14 @@ class CallService(Service):
         *,
         target_agent_id: int | None = None,
         recording_ref: str | None = None,
+        ring: bool = False,
     ) -> int:
-        """A call arrives: queue it, identify the caller, set its routing order."""
+        """A call arrives: queue it, identify the caller, set its routing order.
+
+        With ``ring`` the call rings at once at the queue's longest-idle available seat
+        (the ACD's choice), whose desk pops the caller's card; with no seat free it waits
+        in the queue like any other call.
+        """
         require(actor, Permission.OFFER_CALLS)
         now = self.clock()
         try:
@@ -250,8 +230,33 @@ class CallService(Service):
             s.add(call)
             s.flush()
             self._queued_event(s, call, actor, now, q.code)
+            seat = self._longest_idle(s, q.id, target_agent_id) if ring else None
+            if seat is not None:
+                call.agent_id = seat
+                call.offered_at = now
+                self._event(s, call, "offered", CallState.OFFERED, actor, now, "ring")
+                self._set_agent(s, seat, AgentState.RINGING, now, call.id)
+                self.signal(s, "ring")
             self.signal(s, "queue")
             return call.id
+
+    def _longest_idle(self, s: Session, queue_id: int, target: int | None) -> int | None:
+        """The available seat that has waited longest and serves this queue (locked)."""
+        serves = select(UserQueue.user_id).where(UserQueue.queue_id == queue_id)
+        has_queues = select(UserQueue.user_id).where(UserQueue.user_id == AgentStatus.user_id)
+        stmt = (
+            select(AgentStatus.user_id)
+            .where(AgentStatus.state == AgentState.AVAILABLE)
+            .where(AgentStatus.user_id.in_(serves) | ~has_queues.exists())
+            .order_by(AgentStatus.since, AgentStatus.user_id)
+            .limit(1)
+        )
+        if target is not None:
+            stmt = stmt.where(AgentStatus.user_id == target)
+        if self.db.is_postgres:
+            # Two calls arriving together must not ring the same seat.
+            stmt = stmt.with_for_update(skip_locked=True)
+        return s.scalar(stmt)
 
     def mark_abandoned(self, actor: Actor, call_id: int) -> bool:
         """The caller hung up while waiting. False if a seat had already answered."""
@@ -306,53 +311,121 @@ class CallService(Service):
         require(actor, Permission.TAKE_CALLS)
         now = self.clock()
         with self.db.write() as s:
-            busy = self._live_call(s, actor)
-            if busy is not None:
-                raise InvalidTransition(
-                    _("finish call #{busy} before taking another").format(busy=busy)
-                )
-            stmt = (
-                select(Call)
-                .where(Call.state == CallState.QUEUED)
-                .where((Call.target_agent_id.is_(None)) | (Call.target_agent_id == actor.user_id))
-                .order_by(Call.route_order, Call.route_rank, Call.queued_at, Call.id)
-                .limit(1)
-            )
-            # The seat's queues as a subquery (a seat with none takes from every queue):
-            # one round trip fewer on the path the seat waits on.
-            mine = select(UserQueue.queue_id).where(UserQueue.user_id == actor.user_id)
-            stmt = stmt.where(Call.queue_id.in_(mine) | ~mine.exists())
-            if self.db.is_postgres:
-                stmt = stmt.with_for_update(skip_locked=True)
-            call = s.scalar(stmt)
+            call = self._claim_next_in(s, actor, now, answer=answer)
             if call is None:
                 return None
-            self._offer_to(s, call, actor, now, answer=answer)
             return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+
+    def _claim_next_in(self, s: Session, actor: Actor, now: datetime, *, answer: bool
+                       ) -> Call | None:
+        busy = self._live_call(s, actor)
+        if busy is not None:
+            raise InvalidTransition(
+                _("finish call #{busy} before taking another").format(busy=busy)
+            )
+        stmt = (
+            select(Call)
+            .where(Call.state == CallState.QUEUED)
+            .where((Call.target_agent_id.is_(None)) | (Call.target_agent_id == actor.user_id))
+            .order_by(Call.route_order, Call.route_rank, Call.queued_at, Call.id)
+            .limit(1)
+        )
+        # The seat's queues as a subquery (a seat with none takes from every queue):
+        # one round trip fewer on the path the seat waits on.
+        mine = select(UserQueue.queue_id).where(UserQueue.user_id == actor.user_id)
+        stmt = stmt.where(Call.queue_id.in_(mine) | ~mine.exists())
+        if self.db.is_postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        call = s.scalar(stmt)
+        if call is not None:
+            self._offer_to(s, call, actor, now, answer=answer)
+        return call
 
     def claim(self, actor: Actor, call_id: int, *, answer: bool = True) -> CallView:
         """Take one particular waiting call (Enter on a queue row)."""
         require(actor, Permission.TAKE_CALLS)
         now = self.clock()
         with self.db.write() as s:
-            if self._live_call(s, actor) is not None:
-                raise InvalidTransition(_("finish your current call before taking another"))
-            stmt = select(Call).where(Call.id == call_id)
-            if self.db.is_postgres:
-                stmt = stmt.with_for_update(skip_locked=True)
-            call = s.scalar(stmt)
-            if call is None or call.state != CallState.QUEUED:
-                raise Conflict(
-                    _("call #{call_id} was taken by another seat or hung up").format(
-                        call_id=call_id
-                    )
-                )
-            if call.target_agent_id not in (None, actor.user_id):
-                raise Conflict(
-                    _("call #{call_id} is routed to another agent").format(call_id=call_id)
-                )
-            self._offer_to(s, call, actor, now, answer=answer)
+            call = self._claim_in(s, actor, call_id, now, answer=answer)
             return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+
+    def _claim_in(self, s: Session, actor: Actor, call_id: int, now: datetime, *,
+                  answer: bool) -> Call:
+        if self._live_call(s, actor) is not None:
+            raise InvalidTransition(_("finish your current call before taking another"))
+        stmt = select(Call).where(Call.id == call_id)
+        if self.db.is_postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        call = s.scalar(stmt)
+        if call is None or call.state != CallState.QUEUED:
+            raise Conflict(
+                _("call #{call_id} was taken by another seat or hung up").format(
+                    call_id=call_id
+                )
+            )
+        if call.target_agent_id not in (None, actor.user_id):
+            raise Conflict(
+                _("call #{call_id} is routed to another agent").format(call_id=call_id)
+            )
+        self._offer_to(s, call, actor, now, answer=answer)
+        return call
+
+    # ---- the screen pop: call, card and script in one transaction --------------------
+
+    def take(self, actor: Actor, call_id: int | None = None, *, lang: str) -> PoppedCall | None:
+        """F2 (the next call), Enter (``call_id``), or answering the call ringing here.
+
+        One write transaction claims or answers, reads the customer card (audited) and
+        the script, and records which script version the seat was shown: the seat waits
+        on this, and every separate transaction is another round trip. None when nobody
+        is waiting.
+        """
+        require(actor, Permission.TAKE_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            ringing = s.scalar(
+                select(Call).where(Call.agent_id == actor.user_id,
+                                   Call.state == CallState.OFFERED).limit(1)
+            )
+            if ringing is not None and call_id in (None, ringing.id):
+                call: Call | None = ringing
+                ringing.answered_at = now
+                self._event(s, ringing, "answered", CallState.ACTIVE, actor, now)
+                self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, ringing.id)
+                self.signal(s, "floor")
+            elif call_id is None:
+                call = self._claim_next_in(s, actor, now, answer=True)
+            else:
+                call = self._claim_in(s, actor, call_id, now, answer=True)
+            if call is None:
+                return None
+            return self._popped(s, actor, call, lang)
+
+    def ringing(self, actor: Actor, *, lang: str) -> PoppedCall | None:
+        """The call ringing at this seat with its card and script (the pop on ringing)."""
+        require(actor, Permission.TAKE_CALLS)
+        with self.db.write() as s:
+            call = s.scalar(
+                select(Call).where(Call.agent_id == actor.user_id,
+                                   Call.state == CallState.OFFERED).limit(1)
+            )
+            return None if call is None else self._popped(s, actor, call, lang)
+
+    def _popped(self, s: Session, actor: Actor, call: Call, lang: str) -> PoppedCall:
+        view = call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+        card = None
+        if call.customer_id is not None:
+            card = CustomerService(self.db, self.clock).card_in(s, actor, call.customer_id)
+        elif call.caller_number.startswith("+"):
+            view = _with_candidates(view, CustomerService._lookup(s, call.caller_number))
+        if call.direction == Direction.OUTBOUND:
+            script = published_in(s, call.outbound_purpose, lang, "outbound")
+        else:
+            script = published_in(s, call.category, lang, "inbound")
+        if script is not None and call.script_id is None:
+            call.script_id = script.id
+            view = replace(view, script_id=script.id)
+        return PoppedCall(view, card, script)
 
     def _offer_to(
         self, s: Session, call: Call, actor: Actor, now: datetime, *, answer: bool
@@ -782,17 +855,28 @@ class CallService(Service):
             )
 
     def release_stale_offers(self, actor: Actor, older_than: datetime) -> int:
-        """Put calls that rang at a seat but were never answered back in the queue."""
+        """Put calls that rang at a seat but were never answered back in the queue.
+
+        The seat that let it ring out is set to paused ("missed call"), as switches do
+        after a ring-no-answer: the caller should not ring at an empty chair again.
+        """
         require(actor, Permission.OFFER_CALLS)
+        now = self.clock()
         with self.db.write() as s:
-            result = s.execute(
-                update(Call)
+            stale = list(s.scalars(
+                select(Call)
                 .where(Call.state == CallState.OFFERED, Call.offered_at < older_than)
-                .values(state=CallState.QUEUED, agent_id=None, offered_at=None)
-            )
-            if result.rowcount:  # type: ignore[attr-defined]
+                .with_for_update()
+            ))
+            for call in stale:
+                seat = call.agent_id
+                self._event(s, call, "ring_no_answer", CallState.QUEUED, actor, now)
+                call.agent_id, call.offered_at = None, None
+                self._set_agent(s, seat, AgentState.PAUSED, now, reason=MISSED_CALL)
+            if stale:
                 self.signal(s, "queue")
-            return int(result.rowcount)  # type: ignore[attr-defined]
+                self.signal(s, "floor")
+            return len(stale)
 
 
 def _same_record(call: Call, record: WrapUp) -> bool:

@@ -162,28 +162,33 @@ class CustomerService(Service):
         ``reveal`` unmasks phone numbers and e-mail for roles allowed to, and is audited
         separately so a supervisor can see who looked at whose digits.
         """
+        with self.db.write() as s:
+            return self.card_in(s, actor, customer_id, reveal=reveal)
+
+    def card_in(self, s: Session, actor: Actor, customer_id: int, *, reveal: bool = False
+                ) -> CustomerCard:
+        """``card`` within the caller's transaction (the screen pop takes one round trip)."""
         require(actor, Permission.VIEW_CUSTOMER)
         if reveal:
             require(actor, Permission.REVEAL_CUSTOMER)
         masked = not (reveal or allowed(actor, Permission.SEE_UNMASKED))
         now = self.clock()
-        with self.db.write() as s:
-            c = s.get(
-                Customer,
-                customer_id,
-                options=[selectinload(Customer.phones), selectinload(Customer.contracts)],
-            )
-            if c is None:
-                raise NotFound(_("no customer #{customer_id}").format(customer_id=customer_id))
-            audit.record(
-                s,
-                actor,
-                "customer.reveal" if reveal else "customer.view",
-                at=now,
-                entity="customer",
-                entity_id=c.id,
-            )
-            return self._card(s, c, masked=masked, now=now)
+        c = s.get(
+            Customer,
+            customer_id,
+            options=[selectinload(Customer.phones), selectinload(Customer.contracts)],
+        )
+        if c is None:
+            raise NotFound(_("no customer #{customer_id}").format(customer_id=customer_id))
+        audit.record(
+            s,
+            actor,
+            "customer.reveal" if reveal else "customer.view",
+            at=now,
+            entity="customer",
+            entity_id=c.id,
+        )
+        return self._card(s, c, masked=masked, now=now)
 
     def _card(self, s: Session, c: Customer, *, masked: bool, now: object) -> CustomerCard:
         phones = tuple(

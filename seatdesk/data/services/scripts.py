@@ -18,13 +18,13 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from seatdesk.data import audit
-from seatdesk.data.dto import Actor
+from seatdesk.data.dto import Actor, ScriptView
 from seatdesk.data.errors import InvalidInput
 from seatdesk.data.models import Category, OutboundPurpose, ScriptVersion
 from seatdesk.data.permissions import Permission, require
@@ -33,19 +33,6 @@ from seatdesk.scripts import GENERAL, validate_steps
 
 LANGS = ("zh", "en")
 DIRECTIONS = ("inbound", "outbound")
-
-
-@dataclass(frozen=True)
-class ScriptView:
-    id: int
-    category: str
-    lang: str
-    direction: str
-    version: int
-    title: str
-    steps: tuple[dict[str, str], ...]
-    published: bool
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -151,29 +138,8 @@ class ScriptService(Service):
     def published(self, category: str | None, lang: str, direction: str = "inbound"
                   ) -> ScriptView | None:
         """The newest published script for the call; falls back to the general one."""
-        # Before a category is chosen the general script is shown; a center that has none
-        # falls back to its "other" (inbound) or "callback" (outbound) script.
-        fallback = "callback" if direction == "outbound" else Category.OTHER.value
-        wanted = list(dict.fromkeys(c for c in (category, GENERAL, fallback) if c))
-        languages = (lang, *[x for x in LANGS if x != lang])
-        # One round trip for every candidate (a few rows), then the preference in Python:
-        # the screen pop waits on this, and each extra query is a wait on PostgreSQL.
         with self.db.read() as s:
-            rows = s.scalars(
-                select(ScriptVersion)
-                .where(ScriptVersion.category.in_(wanted), ScriptVersion.lang.in_(languages),
-                       ScriptVersion.direction == direction,
-                       ScriptVersion.published.is_(True))
-                .order_by(ScriptVersion.version.desc()))
-            best: dict[tuple[str, str], ScriptVersion] = {}
-            for row in rows:
-                best.setdefault((row.category, row.lang), row)
-            for cat in wanted:
-                for language in languages:
-                    row = best.get((cat, language))
-                    if row is not None:
-                        return _view(row)
-        return None
+            return published_in(s, category, lang, direction)
 
     def get(self, script_id: int) -> ScriptView | None:
         with self.db.read() as s:
@@ -334,3 +300,30 @@ def default_scripts() -> list[ScriptInput]:
                      {"stage": "confirm", "text": _CONFIRM[lang]})
             out.append(ScriptInput(cat, lang, "outbound", _title(cat, lang), steps))
     return out
+
+
+def published_in(s: Session, category: str | None, lang: str, direction: str = "inbound"
+                 ) -> ScriptView | None:
+    """``ScriptService.published`` within the caller's transaction (the screen pop's)."""
+    # Before a category is chosen the general script is shown; a center that has none
+    # falls back to its "other" (inbound) or "callback" (outbound) script.
+    fallback = "callback" if direction == "outbound" else Category.OTHER.value
+    wanted = list(dict.fromkeys(c for c in (category, GENERAL, fallback) if c))
+    languages = (lang, *[x for x in LANGS if x != lang])
+    # One round trip for every candidate (a few rows), then the preference in Python:
+    # the screen pop waits on this, and each extra query is a wait on PostgreSQL.
+    rows = s.scalars(
+        select(ScriptVersion)
+        .where(ScriptVersion.category.in_(wanted), ScriptVersion.lang.in_(languages),
+               ScriptVersion.direction == direction,
+               ScriptVersion.published.is_(True))
+        .order_by(ScriptVersion.version.desc()))
+    best: dict[tuple[str, str], ScriptVersion] = {}
+    for row in rows:
+        best.setdefault((row.category, row.lang), row)
+    for cat in wanted:
+        for language in languages:
+            row = best.get((cat, language))
+            if row is not None:
+                return _view(row)
+    return None

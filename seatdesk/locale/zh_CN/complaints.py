@@ -155,4 +155,5 @@ MESSAGES: dict[str, str] = {
     "max_attempts": "最多次数", "completed_at": "完成时间", "complaint_id": "投诉",
     "level": "级别", "state": "状态", "reason": "原因", "purpose": "目的",
     "number": "号码", "customer": "客户", "id": "编号",
+    "unanswered rings sent back to the queue: {n}": "未接振铃转回队列:{n}",
 }
