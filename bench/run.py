@@ -29,8 +29,8 @@ from bench import bench_seed
 from bench.common import Row, format_table, machine, rows_from_module, write_json
 
 ENGINES = ("sqlite", "postgresql")
-PEER_MODULES = (("desk", "bench.bench_desk"), ("staffing", "bench.bench_staffing"),
-                ("reports", "bench.bench_reports"))
+PEER_MODULES = (("desk", "bench.bench_desk"), ("startup", "bench.bench_startup"),
+                ("staffing", "bench.bench_staffing"), ("reports", "bench.bench_reports"))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -4,28 +4,30 @@ The backend is injected, so tests build the app over a test database. Database w
 runs in thread workers; their failures are handled in one place
 (``on_worker_state_changed``), and changes made by other seats arrive through the
 change feed thread as ``DataChanged`` messages that every screen may listen to.
+
+Start-up paints first and connects second: the backend may be given as an opener that the
+first database worker calls, so SQLAlchemy, the models and the connection load while the
+screen is already on the terminal (a seat sees its desk at once, then its queue fills).
 """
 
 from __future__ import annotations
 
+import gc
+import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import OperationalError
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from seatdesk.clock import Clock, utc_now
 from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import Actor
-from seatdesk.data.errors import SeatdeskError
+from seatdesk.data.errors import LoginFailed, SeatdeskError
 from seatdesk.data.permissions import allowed
 from seatdesk.i18n import _
 from seatdesk.messages import DataChanged, FeedLost
@@ -34,19 +36,52 @@ from seatdesk.text import neutralise
 
 if TYPE_CHECKING:
     # Imported lazily at run time: the change feed pulls in psycopg, which a SQLite desk
-    # never needs and which costs start-up time before the first paint.
+    # never needs, and the backend pulls in SQLAlchemy; both cost start-up time before
+    # the first paint.
+    from textual.screen import Screen
+
+    from seatdesk.data.backend import Backend
     from seatdesk.data.changes import ChangeFeed
+    from seatdesk.data.dto import Actor
 
 FeedFactory = Callable[[], "ChangeFeed"]
+# By then the desk has imported the data layer, signed in and drawn its first data.
+FREEZE_AFTER_SECONDS = 3.0
+BackendOpener = Callable[[], "Backend"]
 
 
 def user_message(error: BaseException) -> str:
     """A one-line message for the user; database outages are said plainly."""
     if isinstance(error, SeatdeskError):
         return str(error)
-    if isinstance(error, OperationalError):
+    # Looked up, not imported: such an error exists only once SQLAlchemy is loaded.
+    sa = sys.modules.get("sqlalchemy.exc")
+    if sa is not None and isinstance(error, sa.OperationalError):
         return _("the database cannot be reached; your work is kept, retrying")
     return _("unexpected error: {error}").format(error=error.__class__.__name__)
+
+
+def screens_for(actor: Actor | None) -> list[ScreenEntry]:
+    """The screens this user's role may open (and that exist in this build)."""
+    if actor is None:
+        return []
+    return [e for e in SCREENS if allowed(actor, e.permission) and e.exists()]
+
+
+def _first_home(actor: Actor | None, sign_in_as: tuple[str, str] | None) -> str | None:
+    """The mode to show first: the signed-in role's home, or the expected one's."""
+    if actor is not None:
+        entries = screens_for(actor)
+        home = HOME.get(actor.role)
+        entry = next((e for e in entries if e.mode == home), entries[0] if entries else None)
+        return entry.mode if entry is not None else None
+    if sign_in_as is not None:
+        return HOME.get(sign_in_as[1], "desk")
+    return None
+
+
+def _entry(mode: str) -> ScreenEntry | None:
+    return next((e for e in SCREENS if e.mode == mode), None)
 
 
 class SeatdeskApp(App[None]):
@@ -59,20 +94,42 @@ class SeatdeskApp(App[None]):
 
     def __init__(
         self,
-        backend: Backend,
+        backend: Backend | BackendOpener,
         settings: Settings | None = None,
         *,
         actor: Actor | None = None,
         login: str | None = None,
+        sign_in_as: tuple[str, str] | None = None,
         clock: Clock = utc_now,
         feed_factory: FeedFactory | None = None,
     ) -> None:
+        """``backend`` is a Backend, or an opener called by the first database worker.
+
+        ``sign_in_as`` = (login, role) signs in without a password (the demo): the role's
+        home paints at once and the user is looked up in the background.
+        """
+        # The first screen (the role's home when already known) is the app's default screen:
+        # mounted with the app, it paints without a mode switch's full CSS refresh.
+        first = _first_home(actor, sign_in_as)
+        if first is not None:
+            self.DEFAULT_MODE = first
         super().__init__()
-        self.backend = backend
         self.settings = settings or Settings()
-        backend.configure(qa_dispute_days=self.settings.qa_dispute_days)
+        self._backend: Backend | None = None
+        self._opener: BackendOpener | None = None
+        self._backend_lock = threading.Lock()
+        if callable(backend):
+            self._opener = backend
+        else:
+            self._adopt(backend)  # type: ignore[arg-type]
         self.actor: Actor | None = actor
         self.login_hint = login
+        self.sign_in_as = sign_in_as
+        self._actor_ready = threading.Event()
+        self._actor_error: BaseException | None = None
+        self.sign_in_error = ""
+        if actor is not None:
+            self._actor_ready.set()
         self.clock = clock
         self._feed_factory = feed_factory or self._open_feed
         self._feed_stop = threading.Event()
@@ -84,6 +141,33 @@ class SeatdeskApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
 
+    # ---- the database, opened off the UI thread ----------------------------------------
+
+    def _adopt(self, backend: Backend) -> None:
+        backend.configure(qa_dispute_days=self.settings.qa_dispute_days)
+        self._backend = backend
+
+    @property
+    def backend(self) -> Backend:
+        """The backend; the first caller (a worker thread) opens it when given an opener."""
+        backend = self._backend
+        if backend is not None:
+            return backend
+        with self._backend_lock:
+            if self._backend is None:
+                assert self._opener is not None
+                self._adopt(self._opener())
+            assert self._backend is not None
+            return self._backend
+
+    def session_actor(self, timeout: float | None = None) -> Actor:
+        """(worker thread) The signed-in user, waiting for a background sign-in to finish."""
+        if not self._actor_ready.wait(timeout):
+            raise LoginFailed(_("still signing in"))
+        if self.actor is None:
+            raise self._actor_error or LoginFailed(_("not signed in"))
+        return self.actor
+
     def _open_feed(self) -> ChangeFeed:
         """(feed thread) The database's change feed, imported off the UI thread's path."""
         from seatdesk.data.changes import open_feed
@@ -92,38 +176,84 @@ class SeatdeskApp(App[None]):
 
     # ---- start-up and roles ------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        entry = _entry(self.DEFAULT_MODE)
+        screen_cls = entry.load() if entry is not None else None
+        return screen_cls() if screen_cls is not None else super().get_default_screen()
+
     def on_mount(self) -> None:
-        self.watch_changes()
-        if self.actor is None:
+        # The database work starts once the first screen is on the terminal: importing
+        # SQLAlchemy in a thread would otherwise share the GIL with the first paint.
+        self.call_after_refresh(self.watch_changes)
+        self.set_timer(FREEZE_AFTER_SECONDS, self._freeze_start_up_objects)
+        first = _entry(self.DEFAULT_MODE)
+        if first is not None:  # registered so that switching back finds the same screen
+            screen_cls = first.load()
+            assert screen_cls is not None
+            self.add_mode(first.mode, screen_cls)
+        if self.actor is not None:
+            self.open_home()
+        elif self.sign_in_as is not None:
+            self.call_after_refresh(self._sign_in, self.sign_in_as[0])
+        else:
             from seatdesk.screens.login import LoginScreen
 
             self.push_screen(LoginScreen(self.login_hint), self._logged_in)
-        else:
-            self.open_home()
+
+    def _freeze_start_up_objects(self) -> None:
+        """Exempt what start-up built from the garbage collector's full passes.
+
+        Modules, the ORM's metadata and the screens live as long as the desk; left in the
+        collected heap, every full collection walks them, a 60-90 ms stall measured in the
+        middle of a screen pop (bench/bench_desk.py).
+        """
+        gc.freeze()
+
+    @work(thread=True, exit_on_error=False, group="sign-in")
+    def _sign_in(self, login: str) -> None:
+        """(worker) Open the database and look the user up, while the home screen paints."""
+        try:
+            actor = self.backend.users.actor(login)
+        except Exception as exc:  # noqa: BLE001 - said in one line as the desk closes
+            self._actor_error = exc
+            self._actor_ready.set()
+            self.call_from_thread(self._sign_in_failed, user_message(exc))
+            return
+        self.actor = actor
+        self._actor_ready.set()
+        expected = self.sign_in_as[1] if self.sign_in_as else None
+        # The guess was wrong (the user's role changed): go to the right home.
+        self.call_from_thread(self.open_home if actor.role != expected else self._show_user)
+
+    def _sign_in_failed(self, message: str) -> None:
+        """Close with one line on the terminal (as the CLI says its errors)."""
+        self.sign_in_error = message
+        self.exit(return_code=1, message=message)
 
     def _logged_in(self, actor: Actor | None) -> None:
         if actor is None:
             self.exit()
             return
         self.actor = actor
+        self._actor_ready.set()
         self.open_home()
+
+    def _show_user(self) -> None:
+        assert self.actor is not None
+        self.sub_title = f"{self.actor.name} · {_(self.actor.role)} · {self.actor.agent_no}"
 
     def available_screens(self) -> list[ScreenEntry]:
         """The screens this user's role may open (and that exist in this build)."""
-        if self.actor is None:
-            return []
-        return [e for e in SCREENS if allowed(self.actor, e.permission) and e.exists()]
+        return screens_for(self.actor)
 
     def open_home(self) -> None:
+        self._show_user()
         assert self.actor is not None
-        self.sub_title = f"{self.actor.name} · {_(self.actor.role)} · {self.actor.agent_no}"
-        entries = self.available_screens()
-        if not entries:
+        mode = _first_home(self.actor, None)
+        if mode is None:
             self.notify(_("no screen is available for your role"), severity="error")
             return
-        home = HOME.get(self.actor.role)
-        entry = next((e for e in entries if e.mode == home), entries[0])
-        self.open_screen(entry.mode)
+        self.open_screen(mode)
 
     def open_screen(self, mode: str) -> None:
         """Switch to a role's screen; refused (with a message) if the role may not."""
@@ -131,7 +261,12 @@ class SeatdeskApp(App[None]):
         if entry is None:
             self.notify(_("you may not open that screen"), severity="error")
             return
+        self._open_mode(mode)
+
+    def _open_mode(self, mode: str) -> None:
         if mode not in self._modes:
+            entry = _entry(mode)
+            assert entry is not None
             screen_cls = entry.load()
             assert screen_cls is not None
             self.add_mode(mode, screen_cls)

@@ -41,10 +41,10 @@ lang_option = click.option(
 def run_desk(login: str | None) -> None:
     """Open seatdesk: sign in, then the screens of your role."""
     cli = _cli()
-    backend = cli.backend()
     from seatdesk.app import SeatdeskApp
 
-    SeatdeskApp(backend, cli.settings, login=login, clock=backend.clock).run()
+    # The sign-in screen paints first; the database opens while the user types.
+    SeatdeskApp(lambda: cli.backend(), cli.settings, login=login).run()
 
 
 def _demo_url(given: str | None) -> str:
@@ -66,39 +66,64 @@ def _demo_url(given: str | None) -> str:
               help="Simulated arriving calls per minute (0: no simulator).")
 @click.option("--patience", type=click.FloatRange(min=1.0), default=120.0, show_default=True,
               help="Average seconds a simulated caller waits before hanging up.")
+@click.option("--ring/--no-ring", default=True, show_default=True,
+              help="Simulated calls ring an available seat at once (screen pop); "
+                   "--no-ring leaves them in the queue for F2.")
 @lang_option
-def demo(login: str, customers: int, days: int, rate: float, patience: float) -> None:
+def demo(login: str, customers: int, days: int, rate: float, patience: float,
+         ring: bool) -> None:
     """A ready-to-try desk: a seeded demo database, simulated callers, logged straight in."""
-    from seatdesk.data.backend import Backend
-    from seatdesk.data.dto import SYSTEM
-    from seatdesk.data.migrate import upgrade
-
     cli = _cli()
     root = click.get_current_context().find_root()
     url = _demo_url(root.params.get("db_url"))
     settings = cli.settings.with_overrides(db_url=url)
-    backend = Backend.open(url)
-    try:
+    stop = threading.Event()
+    threads: list[tuple[threading.Thread, Any]] = []
+    opened: list[Any] = []
+
+    def prepare(announce: bool = False) -> Any:
+        """Open, migrate and (when empty) seed the demo database, then start the callers.
+
+        Behind the desk (``announce`` off) nothing may print: it would tear the screen.
+        """
+        from seatdesk.data.backend import Backend
+        from seatdesk.data.dto import SYSTEM
+        from seatdesk.data.migrate import upgrade
+
+        backend = Backend.open(url)
+        opened.append(backend)
         upgrade(backend.db)
-        _seed_demo(backend, customers, days)
+        _seed_demo(backend, customers, days, announce)
         backend.scripts.ensure_defaults(SYSTEM)
-        actor = backend.users.actor(login)
-        stop = threading.Event()
-        threads = _background(backend, stop, rate, patience)
-        from seatdesk.app import SeatdeskApp
+        threads.extend(_background(backend, stop, rate, patience, ring))
+        return backend
 
-        try:
-            SeatdeskApp(backend, settings, actor=actor, clock=backend.clock).run()
-        finally:
-            stop.set()
-            for thread, stopper in threads:
-                stopper()
-                thread.join(timeout=3)
+    if _first_run(url):
+        prepare(announce=True)  # seeding takes a few seconds: said on the terminal, before the desk
+    from seatdesk.app import SeatdeskApp
+    from seatdesk.data.seed_vocab import DEMO_USERS
+
+    # The desk paints at once; the database opens behind it (see SeatdeskApp).
+    role = next((str(r) for name, _n, r, _t, _a in DEMO_USERS if name == login), "agent")
+    backend_or_opener: Any = opened[0] if opened else prepare
+    try:
+        SeatdeskApp(backend_or_opener, settings, sign_in_as=(login, role)).run()
     finally:
-        backend.close()
+        stop.set()
+        for thread, stopper in threads:
+            stopper()
+            thread.join(timeout=3)
+        for backend in opened:
+            backend.close()
 
 
-def _seed_demo(backend: Any, customers: int, days: int) -> None:
+def _first_run(url: str) -> bool:
+    """True when the embedded demo database does not exist yet (it is about to be seeded)."""
+    prefix = "sqlite:///"
+    return url.startswith(prefix) and not Path(url[len(prefix):]).exists()
+
+
+def _seed_demo(backend: Any, customers: int, days: int, announce: bool) -> None:
     try:
         from seatdesk.data import seed
     except ModuleNotFoundError as exc:
@@ -107,18 +132,19 @@ def _seed_demo(backend: Any, customers: int, days: int) -> None:
         raise click.ClickException(_("demo data is not available in this build")) from None
     seed.ensure_reference_data(backend)
     if seed.is_empty(backend):
-        click.echo(_("seeding the demo database ({n} customers)…").format(n=customers))
+        if announce:
+            click.echo(_("seeding the demo database ({n} customers)…").format(n=customers))
         seed.seed(backend, seed.SeedOptions(customers=customers, days=days, random_seed=1024))
 
 
-def _background(backend: Any, stop: threading.Event, rate: float, patience: float
-                ) -> list[tuple[threading.Thread, Any]]:
+def _background(backend: Any, stop: threading.Event, rate: float, patience: float,
+                ring: bool) -> list[tuple[threading.Thread, Any]]:
     """The call simulator and (when built) the timed-rules worker, as daemon threads."""
     threads: list[tuple[threading.Thread, Any]] = []
     if rate > 0:
         from seatdesk.data.simulator import CallSimulator
 
-        sim = CallSimulator(backend, rate_per_minute=rate, mean_patience=patience)
+        sim = CallSimulator(backend, rate_per_minute=rate, mean_patience=patience, ring=ring)
         thread = threading.Thread(target=_quietly(lambda: sim.run(None)), name="simulator",
                                   daemon=True)
         thread.start()

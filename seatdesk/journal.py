@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
-from seatdesk.data.dto import Actor, WrapUp
 from seatdesk.data.errors import DatabaseUnavailable, SeatdeskError
+
+if TYPE_CHECKING:
+    from seatdesk.data.dto import Actor, WrapUp
 
 DRAFT = "draft"
 WRAP_UP = "wrap_up"
@@ -32,9 +33,16 @@ WRAP_UP = "wrap_up"
 
 def is_outage(exc: BaseException) -> bool:
     """True when ``exc`` means the database cannot be reached (keep the work, retry later)."""
-    if isinstance(exc, (OperationalError, DatabaseUnavailable)):
+    if isinstance(exc, DatabaseUnavailable):
         return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+    # Looked up, not imported: a SQLAlchemy error exists only once SQLAlchemy is loaded,
+    # and the desk paints before it is (start-up speed).
+    sa = sys.modules.get("sqlalchemy.exc")
+    if sa is None:
+        return False
+    if isinstance(exc, sa.OperationalError):
+        return True
+    return isinstance(exc, sa.DBAPIError) and bool(exc.connection_invalidated)
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,8 @@ def wrap_up_from_json(data: dict[str, Any]) -> WrapUp:
     values = dict(data)
     if values.get("follow_up_at"):
         values["follow_up_at"] = datetime.fromisoformat(values["follow_up_at"])
+    from seatdesk.data.dto import WrapUp
+
     return WrapUp(**values)
 
 
@@ -171,7 +181,7 @@ class DrainReport:
     messages: list[str] = field(default_factory=list)
 
 
-ActorOf = Callable[[str], Actor]
+ActorOf = Callable[[str], "Actor"]
 
 
 def apply_entry(backend: Any, actor: Actor, entry: JournalEntry) -> str | None:

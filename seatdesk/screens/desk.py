@@ -14,20 +14,17 @@ from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
+from textual.widget import MountError
 from textual.widgets import DataTable, Footer, Static
 
-from seatdesk.data.dto import CallView, CustomerCard, WaitingCall, WrapUp
+from seatdesk.data.call_record import validate_wrap_up
+from seatdesk.data.enums import Direction
 from seatdesk.data.errors import InvalidInput, SeatdeskError
-from seatdesk.data.models import Direction
-from seatdesk.data.services.calls import validate_wrap_up
-from seatdesk.data.services.scripts import ScriptView
 from seatdesk.i18n import _, current_language
 from seatdesk.journal import (
     DRAFT,
@@ -54,7 +51,18 @@ from seatdesk.widgets.status_bar import SeatStatus, StatusBar
 from seatdesk.widgets.wrap_up_form import WrapUpForm
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
+    from textual.timer import Timer
+
     from seatdesk.app import SeatdeskApp
+    from seatdesk.data.dto import (
+        CallView,
+        CustomerCard,
+        PoppedCall,
+        ScriptView,
+        WaitingCall,
+        WrapUp,
+    )
 
 LIVE_STATES = ("offered", "active", "held", "wrap_up")
 AUTOSAVE_SECONDS = 0.5
@@ -64,6 +72,11 @@ RETRY_SECONDS = 2.0
 TAKE_HOLD_SECONDS = 2.0
 # The call record form is built after the desk's start-up data is painted, or after this.
 FORM_FALLBACK_SECONDS = 1.0
+# After a pop is shown, the refreshes it held back wait this long (see _end_take).
+AFTER_POP_SECONDS = 0.05
+# Change-feed topics after which an idle, available seat checks whether it is ringing
+# ("*": SQLite tells only that something changed; "poll": the slow safety poll).
+RING_TOPICS = frozenset({"ring", "*", "poll"})
 
 
 # ---- messages from workers ---------------------------------------------------------------
@@ -204,6 +217,11 @@ class DeskScreen(Screen[None]):
         self._last_queue_ms = 0.0
         self._taking_since: float | None = None
         self._status_dirty = False
+        # Queue names in the seat's language (code -> name), read once at start-up.
+        self.queue_names: dict[str, str] = {}
+        self._pending_queue: list[WaitingCall] | None = None
+        self._queue_table: QueueTable | None = None
+        self._ring_checking = False
 
     @property
     def seat_app(self) -> SeatdeskApp:
@@ -215,7 +233,10 @@ class DeskScreen(Screen[None]):
         with Horizontal(id="desk-main"):
             with Vertical(id="left"):
                 with Vertical(id="queue-pane"):
-                    yield QueueTable(id="queue")
+                    # The table is mounted right after the first paint (_mount_queue): it
+                    # has no rows before the database answers, and mounting it costs the
+                    # first frame a sixth of its time.
+                    yield Static(_("connecting…"), id="queue-placeholder")
                 with Vertical(id="card-pane"):
                     yield CustomerCardView(id="card")
             with Vertical(id="right"):
@@ -225,7 +246,6 @@ class DeskScreen(Screen[None]):
                     # Built once the desk shows its data (see _build_form): composing,
                     # styling and laying out its fields costs more than the rest of the desk.
                     yield WrapUpForm(id="record", build_after_paint=False)
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#queue-pane").border_title = _("Queue")
@@ -238,9 +258,47 @@ class DeskScreen(Screen[None]):
         self.set_interval(RETRY_SECONDS, self._retry_journal)
         self._show_idle()
         self._render_status()
+        # The key bar follows the first paint: the seat looks at the panes first, and its
+        # dozen keys cost the first frame time (start-up target).
+        self.call_after_refresh(self._mount_footer)
+        self.call_after_refresh(self._mount_queue)
         self._start()
         # In case the start-up data never arrives (database down), build it anyway.
         self.set_timer(FORM_FALLBACK_SECONDS, self._build_form)
+
+    async def _mount_footer(self) -> None:
+        if not self._still_shown():
+            return
+        try:
+            await self.mount(Footer())
+        except MountError:
+            return  # closing meanwhile
+        self.refresh_bindings()  # a footer that arrives late has missed the first update
+
+    def _still_shown(self) -> bool:
+        """False while the desk is being taken down (the app quit during start-up)."""
+        panes = list(self.query("#queue-pane"))
+        return self.is_attached and bool(panes) and panes[0].is_attached
+
+    async def _mount_queue(self) -> None:
+        if not self._still_shown():
+            return
+        table = QueueTable(id="queue")
+        try:
+            await self.query_one("#queue-pane").mount(table)
+        except MountError:
+            return  # closing meanwhile
+        await self.query_one("#queue-placeholder").remove()
+        self._queue_table = table  # mounted, columns added: rows may go in
+        if self.focused is None:
+            table.focus()  # as when it was the first focusable widget: Enter takes a row
+        if self._pending_queue is not None:
+            calls, self._pending_queue = self._pending_queue, None
+            table.queue_names = self.queue_names
+            table.apply(calls, self.now())
+
+    def _queue_mounted(self) -> QueueTable | None:
+        return self._queue_table
 
     def _build_form(self) -> None:
         """Build the call record's fields after the next paint (once; later calls no-op)."""
@@ -301,15 +359,24 @@ class DeskScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="start")
     def _start(self) -> None:
-        """Write what the journal holds, resume an unfinished call, or log in available."""
+        """Write what the journal holds, resume an unfinished call, or log in available.
+
+        The desk is already painted; this waits for the database and the sign-in (both
+        may still be opening in the background) and then fills it.
+        """
         journal = self.journal
         assert journal is not None
-        report = drain(journal, self.backend, self.backend.users.actor)
+        try:
+            self.seat_app.session_actor()
+            report = drain(journal, self.backend, self.backend.users.actor)
+        except Exception as exc:  # noqa: BLE001 - reported on the desk, retried later
+            self._fail(exc)
+            return
         self.post_message(JournalState(report.left, report.offline, report.messages))
         try:
             zh = self._lang() == "zh"
             # Set before the first rows arrive (the table reads it when adding rows).
-            self.queue_table.queue_names = {
+            self.queue_names = {
                 q.code: (q.name_zh if zh and q.name_zh else q.name)
                 for q in self.backend.users.queues()}
             self.post_message(QueueLoaded(self.backend.calls.waiting(self.actor)))
@@ -353,6 +420,13 @@ class DeskScreen(Screen[None]):
         if script is not None and call.script_id is None and call.state in LIVE_STATES:
             self.backend.calls.set_script(self.actor, call.id, script.id)
 
+    def _post_popped(self, popped: PoppedCall) -> None:
+        """(worker thread) Post a popped call with the draft kept for it (if any)."""
+        call = popped.call
+        draft = (self.journal.latest_draft(call.id) if self.journal else None) or call.draft
+        self.post_message(CallLoaded(call, popped.card, popped.script, draft, pop=True,
+                                     repeat=self._repeat_warning(call, call.category)))
+
     def _script_for(self, call: CallView, category: str | None) -> ScriptView | None:
         if call.direction == Direction.OUTBOUND:
             return self.backend.scripts.published(call.outbound_purpose, self._lang(),
@@ -379,13 +453,64 @@ class DeskScreen(Screen[None]):
     # ---- changes from other seats ------------------------------------------------------
 
     def _on_data_changed(self, topics: frozenset[str]) -> None:
+        if self.seat_app.actor is None:
+            return  # the start-up worker loads everything once signed in
         if self._taking():
             self._queue_dirty = self._status_dirty = True  # refreshed once the pop is shown
+            return
+        idle = self.call is None and self.status.state == "available"
+        ringing = self.call is not None and self.call.state == "offered"
+        if (idle or ringing) and topics & RING_TOPICS:
+            # The pop first, alone: the queue and status refreshes wait for it (as for F2),
+            # so three workers do not share the GIL while the seat's phone rings.
+            self._begin_take()
+            self._queue_dirty = True
+            if self.now().timestamp() - self._status_at >= 2.0 or "floor" in topics:
+                self._status_dirty = True
+            self._check_ringing()
             return
         self.refresh_queue()
         if self.now().timestamp() - self._status_at >= 2.0 or "floor" in topics:
             self._status_at = self.now().timestamp()
             self._refresh_status()
+
+    def _check_ringing(self) -> None:
+        if self._ring_checking:
+            return
+        self._ring_checking = True
+        self._ring_check()
+
+    def _ring_checked(self) -> None:
+        """No pop came of the check: run the refreshes it held back."""
+        self._end_take()
+
+    @work(thread=True, exit_on_error=False, group="ring")
+    def _ring_check(self) -> None:
+        """(worker) Has the ACD rung this seat? Then pop the caller's card (screen pop)."""
+        try:
+            current = self.backend.calls.current_call(self.actor)
+            shown = self.call
+            if shown is not None and shown.state == "offered" and (
+                    current is None or current.id != shown.id):
+                # It stopped ringing here: the caller hung up or it rang out.
+                self.post_message(CallLoaded(None))
+                self._status_dirty = True  # paused after a missed call, or free again
+                self.app.call_from_thread(self._ring_checked)
+                return
+            if current is None or current.state != "offered" or shown is not None:
+                self.app.call_from_thread(self._ring_checked)
+                return
+            popped = self.backend.calls.ringing(self.actor, lang=self._lang())
+            if popped is None:  # answered elsewhere or hung up meanwhile
+                self.app.call_from_thread(self._ring_checked)
+                return
+            self._post_popped(popped)  # its CallLoaded ends the hold
+        except Exception as exc:  # noqa: BLE001 - the next change checks again
+            self.app.call_from_thread(self._ring_checked)
+            if is_outage(exc):
+                self.post_message(JournalState(len(self.journal or []), True))
+        finally:
+            self._ring_checking = False
 
     def refresh_queue(self) -> None:
         """Re-query the queue; a refresh asked for while one runs re-arms after it."""
@@ -432,7 +557,9 @@ class DeskScreen(Screen[None]):
         if self._taking_since is None:
             return
         self._taking_since = None
-        self.call_after_refresh(self._after_take)
+        # A few frames later, not at the next refresh: two workers re-querying while the
+        # pop is drawn take the GIL from the drawing (measured: 20-30 ms later paints).
+        self.set_timer(AFTER_POP_SECONDS, self._after_take)
 
     def _after_take(self) -> None:
         if self._queue_dirty:
@@ -446,7 +573,12 @@ class DeskScreen(Screen[None]):
         import time as _time
 
         started = _time.perf_counter()
-        self.queue_table.apply(message.calls, self.now())
+        table = self._queue_mounted()
+        if table is None:
+            self._pending_queue = message.calls  # shown once the table is mounted
+        else:
+            table.queue_names = self.queue_names
+            table.apply(message.calls, self.now())
         self._last_queue_ms = (_time.perf_counter() - started) * 1000
         self._queue_busy = False
         if self._queue_dirty:
@@ -458,7 +590,9 @@ class DeskScreen(Screen[None]):
         self._build_form()  # the start-up data is on screen (or about to be): the form now
 
     def _tick(self) -> None:
-        self.queue_table.tick(self.now())
+        table = self._queue_mounted()
+        if table is not None:
+            table.tick(self.now())
         self._render_status()
 
     def _render_status(self) -> None:
@@ -491,11 +625,13 @@ class DeskScreen(Screen[None]):
             self.form.load(values)
         self._show_card(message.card, message.repeat)
         self.script_pane.show(message.script, self._script_values(), self._stage())
+        if new_call and message.pop and call.state == "offered":
+            self.app.bell()  # it rings: F2 answers
         self.status.state = {"offered": "ringing", "active": "on_call", "held": "on_hold",
                              "wrap_up": "wrap_up"}[call.state]
         self._render_status()
-        if message.pop and call.customer_id is None:
-            self._pop_unknown(call)
+        if message.pop and call.customer_id is None and call.state != "offered":
+            self._pop_unknown(call)  # once answered: a ringing seat's F2 must stay free
 
     def _show_card(self, card: CustomerCard | None, repeat: str | None = None) -> None:
         if card is not None:
@@ -777,18 +913,13 @@ class DeskScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="call")
     def _take(self, call_id: int | None) -> None:
         try:
-            if self.call is not None and self.call.state == "offered":
-                view = self.backend.calls.answer(self.actor, self.call.id)
-            elif call_id is None:
-                view = self.backend.calls.claim_next(self.actor)
-            else:
-                view = self.backend.calls.claim(self.actor, call_id)
-            if view is None:
+            # Answers the call ringing here, or claims; card and script come in the same
+            # transaction (one round trip for the whole pop).
+            popped = self.backend.calls.take(self.actor, call_id, lang=self._lang())
+            if popped is None:
                 self.post_message(ActionFailed(_("nobody is waiting")))
                 return
-            if view.customer_id is None:
-                view = self.backend.calls.get(self.actor, view.id)  # with the candidates
-            self._load_call(view, pop=True)
+            self._post_popped(popped)
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,11 +11,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from seatdesk.data.dto import Actor
 from seatdesk.i18n import _
 
+if TYPE_CHECKING:
+    pass
 
-class LoginScreen(Screen[Actor | None]):
+
+class LoginScreen(Screen["Actor | None"]):
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
     LoginScreen > Vertical { width: 60; height: auto; border: thick $accent; padding: 1 2; }

@@ -65,6 +65,7 @@ class QaScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[WorkRow] = []
+        self._prepared = False  # the default form exists and the first list was asked for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,7 +101,8 @@ class QaScreen(Screen[None]):
         table.focus()
         self.prepare()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
+    # Its own group: the list it asks for at its end must not cancel it (exclusive groups).
+    @work(thread=True, exit_on_error=False, group="qa-prepare")
     def prepare(self) -> None:
         from seatdesk.data.qa_default_form import ensure_default_form
 
@@ -110,11 +112,14 @@ class QaScreen(Screen[None]):
             from seatdesk.app import user_message
 
             self.post_message(WorkFailed(user_message(exc)))
+            self._prepared = True  # later changes retry the list
             return
+        self._prepared = True
         self.app.call_from_thread(self.action_refresh)
 
     def _on_data_changed(self, topics: frozenset[str]) -> None:
-        if topics & {"qa", "*"}:
+        # Before the first list (prepare) a change is already included in it.
+        if self._prepared and topics & {"qa", "*"}:
             self.action_refresh()
 
     # ---- filters ------------------------------------------------------------------------

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from seatdesk.data.dto import CustomerCard
 from seatdesk.i18n import _
 from seatdesk.text import neutralise
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from seatdesk.data.dto import CustomerCard
 
 
 def _day(value: date | datetime | None, tz: ZoneInfo) -> str:
@@ -86,8 +90,11 @@ class CustomerCardView(Static):
                   repeat_warning: str | None = None, current_call_id: int | None = None
                   ) -> None:
         self.card = card
-        self.update(render_card(card, tz, today, repeat_warning, current_call_id))
+        # layout=False: the pane's size is fixed, so a new card repaints it alone instead of
+        # re-laying the whole desk out (the pop is on the seat's critical path).
+        self.update(render_card(card, tz, today, repeat_warning, current_call_id),
+                    layout=False)
 
     def show_message(self, message: str) -> None:
         self.card = None
-        self.update(Text(message, style="dim"))
+        self.update(Text(message, style="dim"), layout=False)

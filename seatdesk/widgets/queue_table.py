@@ -6,9 +6,8 @@ column ticks every second for the rows on screen only, so 5,000 waiting calls st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
@@ -16,9 +15,14 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
-from seatdesk.data.dto import WaitingCall
 from seatdesk.i18n import _
 from seatdesk.text import neutralise
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from seatdesk.data.dto import WaitingCall
 
 COLUMNS = ("wait", "queue", "number", "customer", "grade")
 

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from seatdesk.data.dto import CallView
 from seatdesk.i18n import _
 from seatdesk.widgets.queue_table import format_wait
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from seatdesk.data.dto import CallView
+
 STATE_STYLE = {"available": "bold green", "ringing": "bold yellow", "on_call": "bold cyan",
                "on_hold": "bold magenta", "wrap_up": "bold blue", "paused": "bold red",
-               "logged_out": "dim"}
+               "logged_out": "dim", "connecting": "dim"}
 
 
 @dataclass
 class SeatStatus:
-    state: str = "logged_out"
+    # Until the database answers (the desk paints before it is open).
+    state: str = "connecting"
     reason: str = ""
     handled_today: int = 0
     callbacks_due: int = 0
@@ -69,4 +74,4 @@ class StatusBar(Static):
         elif status.callbacks_due:
             out.append("  " + _("⏰ {n} callbacks due").format(n=status.callbacks_due),
                        style="bold yellow")
-        self.update(out)
+        self.update(out, layout=False)  # one fixed line: no desk re-layout each second

@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "on_hold": "保持",
     "paused": "暂停",
     "logged_out": "未登录",
+    "connecting": "正在连接…",
     "inbound": "呼入",
     "outbound": "呼出",
     "wrong login or password": "登录名或密码错误",

@@ -75,6 +75,7 @@ MESSAGES: dict[str, str] = {
     "meeting": "会议",
     "after_call_work": "话后整理",
     "personal": "个人事务",
+    "missed_call": "未接来电",
     # queue
     "Wait": "等待",
     "Number": "号码",
@@ -160,4 +161,5 @@ MESSAGES.update({
     "Version": "版本",
     "Title": "标题",
     "Published": "发布时间",
+    "connecting…": "正在连接数据库…",
 })

@@ -1,0 +1,70 @@
+"""A call rings the seat: its card pops before the agent answers; F2 answers it."""
+
+from __future__ import annotations
+
+from seatdesk.data.dto import SYSTEM
+from seatdesk.data.models import AgentState, AgentStatus, Call, CallState
+from seatdesk.worker import RING_TIMEOUT, run_once
+from tests.ui.desk_support import desk_app, desk_floor, settle, until
+
+
+def _call(backend, call_id):
+    with backend.db.read() as s:
+        row = s.get(Call, call_id)
+        s.expunge(row)
+        return row
+
+
+def _seat(backend, user_id):
+    with backend.db.read() as s:
+        row = s.get(AgentStatus, user_id)
+        s.expunge(row)
+        return row
+
+
+async def test_ringing_call_pops_the_card_and_f2_answers(sqlite_url, clock):
+    from seatdesk.data.backend import Backend
+
+    backend = Backend.open(sqlite_url, clock)
+    data = desk_floor(backend)
+    agent = data["people"]["agent1"]
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = app.screen
+        await settle(app, pilot)
+        assert await until(app, pilot, lambda: desk.status.state == "available")
+        # The phone system offers a call and the ACD rings this (the only free) seat.
+        call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True)
+        assert await until(app, pilot, lambda: desk.card is not None)
+        assert desk.card.name == "王芳" and desk.call.id == call_id
+        assert desk.status.state == "ringing"
+        assert "王芳" in str(desk.card_view.render())
+        assert desk.script_pane.script is not None  # the script is there before "hello"
+        assert _call(backend, call_id).state == CallState.OFFERED
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call.state == "active")
+        assert _call(backend, call_id).state == CallState.ACTIVE
+        assert _seat(backend, agent.user_id).state == AgentState.ON_CALL
+    backend.close()
+
+
+async def test_ring_out_clears_the_pop_and_shows_the_missed_call(sqlite_url, clock):
+    from seatdesk.data.backend import Backend
+
+    backend = Backend.open(sqlite_url, clock)
+    data = desk_floor(backend)
+    agent = data["people"]["agent1"]
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = app.screen
+        await settle(app, pilot)
+        assert await until(app, pilot, lambda: desk.status.state == "available")
+        call_id = backend.calls.offer_inbound(SYSTEM, "13900139000", "general", ring=True)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        clock.advance(seconds=RING_TIMEOUT.total_seconds() + 1)
+        assert run_once(backend).rang_out == 1  # nobody answered: back to the queue
+        assert await until(app, pilot, lambda: desk.call is None)
+        assert await until(app, pilot, lambda: desk.status.state == "paused")
+        assert desk.status.reason == "missed_call"
+        assert _call(backend, call_id).state == CallState.QUEUED
+    backend.close()

@@ -1,0 +1,87 @@
+"""Start-up paints first and connects second: the desk is on screen before the database
+layer is even imported, then fills in; the sign-in behind it is the real one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from seatdesk.app import SeatdeskApp
+from seatdesk.config import Settings
+from seatdesk.data.backend import Backend
+from seatdesk.screens.desk import DeskScreen
+from tests.factories import floor
+from tests.ui.desk_support import settle, until
+
+FIRST_PAINT_MODULES = ["seatdesk.cli", "seatdesk.desk_commands", "seatdesk.app",
+                       "seatdesk.screens.desk", "seatdesk.screens.login"]
+
+
+def test_the_first_screen_needs_no_database_layer():
+    """What `seatdesk run`/`demo` import before the first paint leaves SQLAlchemy alone."""
+    code = (
+        "import importlib, sys\n"
+        f"for m in {FIRST_PAINT_MODULES!r}:\n"
+        "    importlib.import_module(m)\n"
+        "print(sorted(m for m in ('sqlalchemy', 'seatdesk.data.models', 'psycopg',\n"
+        "                         'alembic', 'seatdesk.data.dto') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _opener(url, clock, opened):
+    def open_backend() -> Backend:
+        opened.append(True)
+        return Backend.open(url, clock)
+
+    return open_backend
+
+
+async def test_desk_paints_before_the_database_opens_then_fills(sqlite_url, clock):
+    setup = Backend.open(sqlite_url, clock)
+    floor(setup)
+    setup.close()
+    opened: list[bool] = []
+    app = SeatdeskApp(_opener(sqlite_url, clock, opened), Settings(db_url=sqlite_url),
+                      sign_in_as=("agent1", "agent"), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = app.screen
+        assert isinstance(desk, DeskScreen)  # the first screen, before any database work
+        assert desk.status.state == "connecting" and not opened
+        assert await until(app, pilot, lambda: desk.status.state == "available")
+        assert opened == [True] and app.actor is not None and app.actor.login == "agent1"
+        assert "Agent1" in app.sub_title
+        await settle(app, pilot)
+    app.backend.close()
+
+
+async def test_a_wrong_guess_of_the_role_lands_on_the_right_home(sqlite_url, clock):
+    setup = Backend.open(sqlite_url, clock)
+    floor(setup)
+    setup.close()
+    app = SeatdeskApp(_opener(sqlite_url, clock, []), Settings(db_url=sqlite_url),
+                      sign_in_as=("lead1", "agent"), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await until(app, pilot, lambda: app.actor is not None)
+        assert await until(app, pilot, lambda: type(app.screen).__name__ == "FloorScreen")
+        await settle(app, pilot)
+    app.backend.close()
+
+
+async def test_an_unknown_user_ends_with_a_clear_message(sqlite_url, clock, capsys):
+    setup = Backend.open(sqlite_url, clock)
+    floor(setup)
+    setup.close()
+    app = SeatdeskApp(_opener(sqlite_url, clock, []), Settings(db_url=sqlite_url),
+                      sign_in_as=("nobody", "agent"), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 1
+    assert app.sign_in_error == "no active user 'nobody'"  # the line the terminal shows
+    assert "Traceback" not in capsys.readouterr().err
+    app.backend.close()
