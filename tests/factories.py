@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from seatdesk.data.backend import Backend
 from seatdesk.data.dto import Actor, CustomerInput
 from seatdesk.data.services.users import actor_of  # noqa: F401  (re-export for tests)
 
+T = TypeVar("T")
 
 def floor(backend: Backend) -> dict[str, Actor]:
     """Two queues, agents, a team lead, a QA inspector, a supervisor."""
@@ -26,3 +29,12 @@ def customer(backend: Backend, actor: Actor, name: str, *phones: str, grade: str
     return backend.customers.create(
         actor, CustomerInput(name=name, phones=phones, grade=grade, key_account=key_account)
     ).id
+
+
+def row(backend: Backend, model: type[T], key: object) -> T:
+    """One row as the database holds it now, detached (for asserting what was written)."""
+    with backend.db.read() as s:
+        found = s.get(model, key)
+        assert found is not None, f"no {model.__name__} {key!r}"
+        s.expunge(found)
+        return found

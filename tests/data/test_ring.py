@@ -11,21 +11,15 @@ from seatdesk.data.dto import SYSTEM
 from seatdesk.data.errors import InvalidTransition
 from seatdesk.data.models import AgentState, AgentStatus, Call, CallEvent, CallState
 from seatdesk.worker import RING_TIMEOUT, run_once
-from tests.factories import customer, floor
+from tests.factories import customer, floor, row
 
 
 def _call(backend, call_id):
-    with backend.db.read() as s:
-        row = s.get(Call, call_id)
-        s.expunge(row)
-        return row
+    return row(backend, Call, call_id)
 
 
 def _seat(backend, user_id):
-    with backend.db.read() as s:
-        row = s.get(AgentStatus, user_id)
-        s.expunge(row)
-        return row
+    return row(backend, AgentStatus, user_id)
 
 
 def test_rings_the_longest_idle_seat_then_the_next_then_queues(backend, clock):

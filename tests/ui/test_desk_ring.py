@@ -2,37 +2,45 @@
 
 from __future__ import annotations
 
+import pytest
+
 from seatdesk.data.dto import SYSTEM
 from seatdesk.data.models import AgentState, AgentStatus, Call, CallState
 from seatdesk.worker import RING_TIMEOUT, run_once
+from tests.factories import row
 from tests.ui.desk_support import desk_app, desk_floor, settle, until
 
 
 def _call(backend, call_id):
-    with backend.db.read() as s:
-        row = s.get(Call, call_id)
-        s.expunge(row)
-        return row
+    return row(backend, Call, call_id)
 
 
 def _seat(backend, user_id):
-    with backend.db.read() as s:
-        row = s.get(AgentStatus, user_id)
-        s.expunge(row)
-        return row
+    return row(backend, AgentStatus, user_id)
 
 
-async def test_ringing_call_pops_the_card_and_f2_answers(sqlite_url, clock):
+@pytest.fixture
+def free_seat(sqlite_url, clock):
+    """A floor with customers and scripts, and agent1's desk (not yet running)."""
     from seatdesk.data.backend import Backend
 
     backend = Backend.open(sqlite_url, clock)
-    data = desk_floor(backend)
-    agent = data["people"]["agent1"]
-    app = desk_app(backend, sqlite_url, clock, agent)
+    agent = desk_floor(backend)["people"]["agent1"]
+    yield backend, agent, desk_app(backend, sqlite_url, clock, agent)
+    backend.close()
+
+
+async def _available(app, pilot):
+    desk = app.screen
+    await settle(app, pilot)
+    assert await until(app, pilot, lambda: desk.status.state == "available")
+    return desk
+
+
+async def test_ringing_call_pops_the_card_and_f2_answers(free_seat):
+    backend, agent, app = free_seat
     async with app.run_test(size=(120, 40)) as pilot:
-        desk = app.screen
-        await settle(app, pilot)
-        assert await until(app, pilot, lambda: desk.status.state == "available")
+        desk = await _available(app, pilot)
         # The phone system offers a call and the ACD rings this (the only free) seat.
         call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True)
         assert await until(app, pilot, lambda: desk.card is not None)
@@ -45,20 +53,12 @@ async def test_ringing_call_pops_the_card_and_f2_answers(sqlite_url, clock):
         assert await until(app, pilot, lambda: desk.call.state == "active")
         assert _call(backend, call_id).state == CallState.ACTIVE
         assert _seat(backend, agent.user_id).state == AgentState.ON_CALL
-    backend.close()
 
 
-async def test_ring_out_clears_the_pop_and_shows_the_missed_call(sqlite_url, clock):
-    from seatdesk.data.backend import Backend
-
-    backend = Backend.open(sqlite_url, clock)
-    data = desk_floor(backend)
-    agent = data["people"]["agent1"]
-    app = desk_app(backend, sqlite_url, clock, agent)
+async def test_ring_out_clears_the_pop_and_shows_the_missed_call(free_seat, clock):
+    backend, agent, app = free_seat
     async with app.run_test(size=(120, 40)) as pilot:
-        desk = app.screen
-        await settle(app, pilot)
-        assert await until(app, pilot, lambda: desk.status.state == "available")
+        desk = await _available(app, pilot)
         call_id = backend.calls.offer_inbound(SYSTEM, "13900139000", "general", ring=True)
         assert await until(app, pilot, lambda: desk.call is not None)
         clock.advance(seconds=RING_TIMEOUT.total_seconds() + 1)
@@ -67,4 +67,3 @@ async def test_ring_out_clears_the_pop_and_shows_the_missed_call(sqlite_url, clo
         assert await until(app, pilot, lambda: desk.status.state == "paused")
         assert desk.status.reason == "missed_call"
         assert _call(backend, call_id).state == CallState.QUEUED
-    backend.close()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from seatdesk.app import SeatdeskApp
 from seatdesk.config import Settings
 from seatdesk.data.backend import Backend
@@ -31,6 +33,15 @@ def test_the_first_screen_needs_no_database_layer():
     assert out.stdout.strip() == "[]"
 
 
+@pytest.fixture
+def floor_url(sqlite_url, clock):
+    """A SQLite database with the floor's people, closed again: the app opens it itself."""
+    setup = Backend.open(sqlite_url, clock)
+    floor(setup)
+    setup.close()
+    return sqlite_url
+
+
 def _opener(url, clock, opened):
     def open_backend() -> Backend:
         opened.append(True)
@@ -39,12 +50,9 @@ def _opener(url, clock, opened):
     return open_backend
 
 
-async def test_desk_paints_before_the_database_opens_then_fills(sqlite_url, clock):
-    setup = Backend.open(sqlite_url, clock)
-    floor(setup)
-    setup.close()
+async def test_desk_paints_before_the_database_opens_then_fills(floor_url, clock):
     opened: list[bool] = []
-    app = SeatdeskApp(_opener(sqlite_url, clock, opened), Settings(db_url=sqlite_url),
+    app = SeatdeskApp(_opener(floor_url, clock, opened), Settings(db_url=floor_url),
                       sign_in_as=("agent1", "agent"), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         desk = app.screen
@@ -57,11 +65,8 @@ async def test_desk_paints_before_the_database_opens_then_fills(sqlite_url, cloc
     app.backend.close()
 
 
-async def test_a_wrong_guess_of_the_role_lands_on_the_right_home(sqlite_url, clock):
-    setup = Backend.open(sqlite_url, clock)
-    floor(setup)
-    setup.close()
-    app = SeatdeskApp(_opener(sqlite_url, clock, []), Settings(db_url=sqlite_url),
+async def test_a_wrong_guess_of_the_role_lands_on_the_right_home(floor_url, clock):
+    app = SeatdeskApp(_opener(floor_url, clock, []), Settings(db_url=floor_url),
                       sign_in_as=("lead1", "agent"), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         assert await until(app, pilot, lambda: app.actor is not None)
@@ -70,11 +75,8 @@ async def test_a_wrong_guess_of_the_role_lands_on_the_right_home(sqlite_url, clo
     app.backend.close()
 
 
-async def test_an_unknown_user_ends_with_a_clear_message(sqlite_url, clock, capsys):
-    setup = Backend.open(sqlite_url, clock)
-    floor(setup)
-    setup.close()
-    app = SeatdeskApp(_opener(sqlite_url, clock, []), Settings(db_url=sqlite_url),
+async def test_an_unknown_user_ends_with_a_clear_message(floor_url, clock, capsys):
+    app = SeatdeskApp(_opener(floor_url, clock, []), Settings(db_url=floor_url),
                       sign_in_as=("nobody", "agent"), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(100):
