@@ -43,3 +43,31 @@ def test_fresh_sqlite_file_is_created_with_wal(tmp_path):
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
     finally:
         db.dispose()
+
+
+def test_the_quick_heads_check_matches_the_migration_files(db_url):
+    """HEADS lets a desk start skip Alembic; it must name exactly the newest revisions."""
+    from seatdesk.data.migrate import HEADS, applied_revisions
+
+    db = Database(db_url)
+    try:
+        assert HEADS == head_revisions(db)
+        assert applied_revisions(db) == HEADS  # the fixture's database is current
+    finally:
+        db.dispose()
+
+
+def test_an_upgrade_with_nothing_to_do_does_not_load_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'current.db'}"
+    db = Database(url)
+    upgrade(db)
+    db.dispose()
+    code = ("import sys\nfrom seatdesk.data.engine import Database\n"
+            "from seatdesk.data.migrate import upgrade\n"
+            f"upgrade(Database({url!r}))\nprint('alembic' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
