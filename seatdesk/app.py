@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 FeedFactory = Callable[[], "ChangeFeed"]
 # By then the desk has imported the data layer, signed in and drawn its first data.
 FREEZE_AFTER_SECONDS = 3.0
+# The first frame is composed, rendered and written in about this long.
+CONNECT_AFTER_SECONDS = 0.04
 BackendOpener = Callable[[], "Backend"]
 
 
@@ -183,8 +185,9 @@ class SeatdeskApp(App[None]):
 
     def on_mount(self) -> None:
         # The database work starts once the first screen is on the terminal: importing
-        # SQLAlchemy in a thread would otherwise share the GIL with the first paint.
-        self.call_after_refresh(self.watch_changes)
+        # SQLAlchemy in a thread would otherwise share the GIL with the first paint and
+        # with Textual's output thread writing it.
+        self.set_timer(CONNECT_AFTER_SECONDS, self.watch_changes)
         self.set_timer(FREEZE_AFTER_SECONDS, self._freeze_start_up_objects)
         first = _entry(self.DEFAULT_MODE)
         if first is not None:  # registered so that switching back finds the same screen
@@ -194,7 +197,8 @@ class SeatdeskApp(App[None]):
         if self.actor is not None:
             self.open_home()
         elif self.sign_in_as is not None:
-            self.call_after_refresh(self._sign_in, self.sign_in_as[0])
+            login = self.sign_in_as[0]
+            self.set_timer(CONNECT_AFTER_SECONDS, lambda: self._sign_in(login))
         else:
             from seatdesk.screens.login import LoginScreen
 

@@ -47,6 +47,10 @@ def run_desk(login: str | None) -> None:
     SeatdeskApp(lambda: cli.backend(), cli.settings, login=login).run()
 
 
+# Seconds after the demo database opens before the simulated callers start.
+BACKGROUND_AFTER_SECONDS = 1.5
+
+
 def _demo_url(given: str | None) -> str:
     if given:
         return given
@@ -80,6 +84,7 @@ def demo(login: str, customers: int, days: int, rate: float, patience: float,
     stop = threading.Event()
     threads: list[tuple[threading.Thread, Any]] = []
     opened: list[Any] = []
+    timers: list[threading.Timer] = []
 
     def prepare(announce: bool = False) -> Any:
         """Open, migrate and (when empty) seed the demo database, then start the callers.
@@ -93,9 +98,16 @@ def demo(login: str, customers: int, days: int, rate: float, patience: float,
         backend = Backend.open(url)
         opened.append(backend)
         upgrade(backend.db)
-        _seed_demo(backend, customers, days, announce)
+        if announce or not _has_user(backend, login):  # a demo database seeds only once
+            _seed_demo(backend, customers, days, announce)
         backend.scripts.ensure_defaults(SYSTEM)
-        threads.extend(_background(backend, stop, rate, patience, ring))
+        # The callers and the rules worker start once the desk has loaded: their first
+        # pass would otherwise compete with the seat's own start-up queries.
+        starter = threading.Timer(BACKGROUND_AFTER_SECONDS, lambda: threads.extend(
+            _background(backend, stop, rate, patience, ring)))
+        starter.daemon = True
+        starter.start()
+        timers.append(starter)
         return backend
 
     if _first_run(url):
@@ -110,11 +122,23 @@ def demo(login: str, customers: int, days: int, rate: float, patience: float,
         SeatdeskApp(backend_or_opener, settings, sign_in_as=(login, role)).run()
     finally:
         stop.set()
+        for timer in timers:
+            timer.cancel()
         for thread, stopper in threads:
             stopper()
             thread.join(timeout=3)
         for backend in opened:
             backend.close()
+
+
+def _has_user(backend: Any, login: str) -> bool:
+    from seatdesk.data.errors import NotFound
+
+    try:
+        backend.users.actor(login)
+    except NotFound:
+        return False
+    return True
 
 
 def _first_run(url: str) -> bool:
