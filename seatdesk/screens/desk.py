@@ -480,10 +480,6 @@ class DeskScreen(Screen[None]):
         self._ring_checking = True
         self._ring_check()
 
-    def _ring_checked(self) -> None:
-        """No pop came of the check: run the refreshes it held back."""
-        self._end_take()
-
     @work(thread=True, exit_on_error=False, group="ring")
     def _ring_check(self) -> None:
         """(worker) Has the ACD rung this seat? Then pop the caller's card (screen pop)."""
@@ -495,18 +491,18 @@ class DeskScreen(Screen[None]):
                 # It stopped ringing here: the caller hung up or it rang out.
                 self.post_message(CallLoaded(None))
                 self._status_dirty = True  # paused after a missed call, or free again
-                self.app.call_from_thread(self._ring_checked)
+                self.app.call_from_thread(self._end_take)  # no pop: refresh
                 return
             if current is None or current.state != "offered" or shown is not None:
-                self.app.call_from_thread(self._ring_checked)
+                self.app.call_from_thread(self._end_take)  # no pop: refresh
                 return
             popped = self.backend.calls.ringing(self.actor, lang=self._lang())
             if popped is None:  # answered elsewhere or hung up meanwhile
-                self.app.call_from_thread(self._ring_checked)
+                self.app.call_from_thread(self._end_take)  # no pop: refresh
                 return
             self._post_popped(popped)  # its CallLoaded ends the hold
         except Exception as exc:  # noqa: BLE001 - the next change checks again
-            self.app.call_from_thread(self._ring_checked)
+            self.app.call_from_thread(self._end_take)  # no pop: refresh
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
         finally:
