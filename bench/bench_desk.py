@@ -313,7 +313,9 @@ async def screen_pop(url: str, samples: int, numbers: list[str]) -> dict[str, An
             "f2_to_card_and_script_painted": summary(paint_ms),
             "f2_to_card_and_script": take,
             "baseline_services_only": direct,
-            "f2_vs_services_p50_ratio": round(take["p50_ms"] / max(direct["p50_ms"], 0.01), 1)}
+            # What the seat sees (painted) against the same database work without a UI.
+            "f2_vs_services_p50_ratio": round(
+                summary(paint_ms)["p50_ms"] / max(direct["p50_ms"], 0.01), 1)}
 
 
 async def queue_pane(url: str, waiting: int) -> dict[str, Any]:
@@ -432,7 +434,7 @@ def _print(report: dict[str, Any]) -> None:
             calls = f", {e['calls']:,} calls" if "calls" in e else ""
             print(f"{name:<11} {key:<34} {s['p50_ms']:>9} {s['p95_ms']:>9}  "
                   f"n={s['n']}, {e['customers']:,} customers{calls}")
-        print(f"{name:<11} {'F2 / services-only (p50)':<34} "
+        print(f"{name:<11} {'F2 painted / services-only (p50)':<34} "
               f"{pop['f2_vs_services_p50_ratio']:>9}x")
         if "queue_5000" not in e:
             continue

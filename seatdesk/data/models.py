@@ -296,6 +296,8 @@ class Call(Base):
         ),
         Index("ix_calls_queued_at", "queued_at"),
         Index("ix_calls_agent_state", "agent_id", "state"),
+        # The seat's calls handled today (status line): see migration k4_agent_closed.
+        Index("ix_calls_agent_closed", "agent_id", "closed_at"),
         Index("ix_calls_customer_queued", "customer_id", "queued_at"),
         Index("ix_calls_state", "state"),
         # Reports (seatdesk.kpi): inbound by arrival, covering on PostgreSQL (index-only scans).

@@ -458,7 +458,8 @@ class DeskScreen(Screen[None]):
         if self._taking():
             self._queue_dirty = self._status_dirty = True  # refreshed once the pop is shown
             return
-        idle = self.call is None and self.status.state == "available"
+        # Not the status line's word for it: that may be a refresh behind the database.
+        idle = self.call is None
         ringing = self.call is not None and self.call.state == "offered"
         if (idle or ringing) and topics & RING_TOPICS:
             # The pop first, alone: the queue and status refreshes wait for it (as for F2),
@@ -583,6 +584,8 @@ class DeskScreen(Screen[None]):
     def on_status_loaded(self, message: StatusLoaded) -> None:
         self.status = message.status
         self._render_status()
+        if self.call is None and self.status.state == "ringing" and not self._taking():
+            self._check_ringing()  # rung while the desk was busy: pop it now
         self._build_form()  # the start-up data is on screen (or about to be): the form now
 
     def _tick(self) -> None:
