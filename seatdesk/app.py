@@ -209,9 +209,11 @@ class SeatdeskApp(App[None]):
 
         Modules, the ORM's metadata and the screens live as long as the desk; left in the
         collected heap, every full collection walks them, a 60-90 ms stall measured in the
-        middle of a screen pop (bench/bench_desk.py).
+        middle of a screen pop (bench/bench_desk.py). Collection, paused while the desk
+        started (seatdesk.desk_commands), resumes now.
         """
         gc.freeze()
+        gc.enable()
 
     @work(thread=True, exit_on_error=False, group="sign-in")
     def _sign_in(self, login: str) -> None:
