@@ -63,6 +63,16 @@ def user_message(error: BaseException) -> str:
     return _("unexpected error: {error}").format(error=error.__class__.__name__)
 
 
+def start_up_message(error: BaseException) -> str:
+    """The one line a desk that cannot start leaves on the terminal (as the CLI says it)."""
+    sa = sys.modules.get("sqlalchemy.exc")
+    if sa is not None and isinstance(error, sa.OperationalError):
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
+        return _("cannot reach the database ({detail})").format(
+            detail=detail[0] if detail else error.__class__.__name__)
+    return user_message(error)
+
+
 def screens_for(actor: Actor | None) -> list[ScreenEntry]:
     """The screens this user's role may open (and that exist in this build)."""
     if actor is None:
@@ -223,7 +233,7 @@ class SeatdeskApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - said in one line as the desk closes
             self._actor_error = exc
             self._actor_ready.set()
-            self.call_from_thread(self._sign_in_failed, user_message(exc))
+            self.call_from_thread(self._sign_in_failed, start_up_message(exc))
             return
         self.actor = actor
         self._actor_ready.set()

@@ -87,3 +87,17 @@ async def test_an_unknown_user_ends_with_a_clear_message(floor_url, clock, capsy
     assert app.sign_in_error == "no active user 'nobody'"  # the line the terminal shows
     assert "Traceback" not in capsys.readouterr().err
     app.backend.close()
+
+
+async def test_a_database_that_is_down_at_start_ends_with_one_clear_line(tmp_path, clock):
+    # Nothing listens on this port: the demo's sign-in cannot reach the database.
+    url = "postgresql+psycopg://postgres@127.0.0.1:9/seatdesk?connect_timeout=2"
+    app = SeatdeskApp(lambda: Backend.open(url, clock), Settings(db_url=url),
+                      sign_in_as=("agent1", "agent"), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 1
+    assert app.sign_in_error.startswith("cannot reach the database (")
