@@ -50,6 +50,10 @@ class Settings:
     note_max_chars: int = 4000
     qa_dispute_days: int = field(default_factory=lambda: env_days("SEATDESK_QA_DISPUTE_DAYS", 7))
     keymap: dict[str, str] = field(default_factory=dict)
+    # A seat that becomes free is rung with the longest-waiting call it serves (an ACD's
+    # delivery), instead of waiting for F2. SEATDESK_RING_WHEN_FREE=1; the demo sets it.
+    ring_when_free: bool = field(default_factory=lambda: os.environ.get(
+        "SEATDESK_RING_WHEN_FREE", "").strip().lower() in ("1", "yes", "true", "on"))
 
     @property
     def tz(self) -> ZoneInfo:

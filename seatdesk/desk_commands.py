@@ -82,7 +82,8 @@ def demo(login: str, customers: int, days: int, rate: float, patience: float,
     cli = _cli()
     root = click.get_current_context().find_root()
     url = _demo_url(root.params.get("db_url"))
-    settings = cli.settings.with_overrides(db_url=url)
+    # Ringing demo: arriving calls ring a free seat, and a seat that frees up is rung.
+    settings = cli.settings.with_overrides(db_url=url, ring_when_free=ring or None)
     stop = threading.Event()
     threads: list[tuple[threading.Thread, Any]] = []
     opened: list[Any] = []

@@ -475,6 +475,30 @@ class DeskScreen(Screen[None]):
             self._status_at = self.now().timestamp()
             self._refresh_status()
 
+    def _ring_when_free(self) -> None:
+        """A free seat takes the longest-waiting call, ringing (Settings.ring_when_free)."""
+        if not self.seat_app.settings.ring_when_free or self.call is not None \
+                or self._taking():
+            return
+        self._begin_take()
+        self._ring_next()
+
+    # Not the "call" group: an F2 at the same moment must not cancel it (the database
+    # decides: F2 answers what rings here, or ring_next finds the seat on a call).
+    @work(thread=True, exit_on_error=False, group="ring")
+    def _ring_next(self) -> None:
+        try:
+            popped = self.backend.calls.ring_next(self.actor, lang=self._lang())
+        except Exception as exc:  # noqa: BLE001 - F2 still works; the next status retries
+            self.app.call_from_thread(self._end_take)
+            if is_outage(exc):
+                self.post_message(JournalState(len(self.journal or []), True))
+            return
+        if popped is None:
+            self.app.call_from_thread(self._end_take)  # nobody waiting for this seat
+            return
+        self._post_popped(popped)
+
     def _check_ringing(self) -> None:
         if self._ring_checking:
             return
@@ -586,6 +610,8 @@ class DeskScreen(Screen[None]):
         self._render_status()
         if self.call is None and self.status.state == "ringing" and not self._taking():
             self._check_ringing()  # rung while the desk was busy: pop it now
+        elif self.status.state == "available":
+            self._ring_when_free()
         self._build_form()  # the start-up data is on screen (or about to be): the form now
 
     def _tick(self) -> None:
@@ -847,6 +873,7 @@ class DeskScreen(Screen[None]):
             self.notify(_("call record saved"))
         self._render_status()
         self.refresh_queue()
+        self._ring_when_free()
 
     def on_action_failed(self, message: ActionFailed) -> None:
         self._end_take()

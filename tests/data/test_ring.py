@@ -146,3 +146,20 @@ def test_take_with_nobody_waiting_and_an_unknown_caller(backend, clock):
     call_id = backend.calls.offer_inbound(SYSTEM, "13700137000", "general")
     popped = backend.calls.take(agent, call_id, lang="en")
     assert popped.card is None and {c.name for c in popped.call.candidates} == {"张伟", "张丽"}
+
+
+def test_a_seat_that_becomes_free_is_rung_with_the_longest_waiting_call(backend, clock):
+    people = floor(backend)
+    agent = people["agent1"]
+    first = backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    clock.advance(seconds=5)
+    backend.calls.offer_inbound(SYSTEM, "13900139000", "general")
+    assert backend.calls.ring_next(agent, lang="en") is None  # not logged in: never rung
+    backend.agents.log_in(agent)
+    backend.agents.pause(agent, "meal")
+    assert backend.calls.ring_next(agent, lang="en") is None  # at lunch
+    backend.agents.resume(agent)
+    popped = backend.calls.ring_next(agent, lang="en")
+    assert popped.call.id == first and popped.call.state == "offered"
+    assert _seat(backend, agent.user_id).state == AgentState.RINGING
+    assert backend.calls.ring_next(agent, lang="en") is None  # one call at a time

@@ -67,3 +67,38 @@ async def test_ring_out_clears_the_pop_and_shows_the_missed_call(free_seat, cloc
         assert await until(app, pilot, lambda: desk.status.state == "paused")
         assert desk.status.reason == "missed_call"
         assert _call(backend, call_id).state == CallState.QUEUED
+
+
+async def test_a_seat_that_frees_up_is_rung_with_the_waiting_call(sqlite_url, clock):
+    """With ring_when_free, saving the record rings the next waiting caller at this seat."""
+    from dataclasses import replace
+
+    from seatdesk.data.backend import Backend
+    from tests.ui.test_desk_calls import _fill
+
+    backend = Backend.open(sqlite_url, clock)
+    agent = desk_floor(backend)["people"]["agent1"]
+    first = backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    app = desk_app(backend, sqlite_url, clock, agent)
+    app.settings = replace(app.settings, ring_when_free=True)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            desk = app.screen
+            # Free at start-up with a caller waiting: it rings here without F2.
+            assert await until(app, pilot, lambda: desk.call is not None)
+            assert desk.call.id == first and desk.status.state == "ringing"
+            await pilot.press("f2")
+            assert await until(app, pilot, lambda: desk.call.state == "active")
+            second = backend.calls.offer_inbound(SYSTEM, "13900139000", "general")
+            await pilot.press("f5")
+            assert await until(app, pilot, lambda: desk.call.state == "wrap_up")
+            await desk.form.wait_ready()
+            _fill(desk, category="query", disposition="information", resolved=True)
+            await pilot.press("ctrl+s")
+            assert await until(app, pilot, lambda: desk.call is not None
+                               and desk.call.id == second)
+            assert desk.status.state == "ringing" and desk.card.name == "李雷"
+            assert _call(backend, first).state == CallState.CLOSED
+            assert _call(backend, second).state == CallState.OFFERED
+    finally:
+        backend.close()

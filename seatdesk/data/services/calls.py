@@ -411,6 +411,21 @@ class CallService(Service):
             )
             return None if call is None else self._popped(s, actor, call, lang)
 
+    def ring_next(self, actor: Actor, *, lang: str) -> PoppedCall | None:
+        """A seat that has just become free: the longest-waiting call it serves rings here.
+
+        As an ACD delivers queued calls to the next free agent; None when the seat is not
+        available (paused, on a call) or nobody waits it may take.
+        """
+        require(actor, Permission.TAKE_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            seat = s.get(AgentStatus, actor.user_id)
+            if seat is None or seat.state != AgentState.AVAILABLE:
+                return None
+            call = self._claim_next_in(s, actor, now, answer=False)
+            return None if call is None else self._popped(s, actor, call, lang)
+
     def _popped(self, s: Session, actor: Actor, call: Call, lang: str) -> PoppedCall:
         view = call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
         card = None
