@@ -75,15 +75,20 @@ async def test_a_wrong_guess_of_the_role_lands_on_the_right_home(floor_url, cloc
     app.backend.close()
 
 
-async def test_an_unknown_user_ends_with_a_clear_message(floor_url, clock, capsys):
-    app = SeatdeskApp(_opener(floor_url, clock, []), Settings(db_url=floor_url),
-                      sign_in_as=("nobody", "agent"), clock=clock)
+async def _closes(app: SeatdeskApp, seconds: float = 10.0) -> int | None:
+    """Run the app until it closes itself (or ``seconds`` pass); its return code."""
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
+        for _ in range(int(seconds / 0.05)):
             if app.return_code is not None:
                 break
             await pilot.pause(0.05)
-    assert app.return_code == 1
+    return app.return_code
+
+
+async def test_an_unknown_user_ends_with_a_clear_message(floor_url, clock, capsys):
+    app = SeatdeskApp(_opener(floor_url, clock, []), Settings(db_url=floor_url),
+                      sign_in_as=("nobody", "agent"), clock=clock)
+    assert await _closes(app) == 1
     assert app.sign_in_error == "no active user 'nobody'"  # the line the terminal shows
     assert "Traceback" not in capsys.readouterr().err
     app.backend.close()
@@ -94,10 +99,5 @@ async def test_a_database_that_is_down_at_start_ends_with_one_clear_line(tmp_pat
     url = "postgresql+psycopg://postgres@127.0.0.1:9/seatdesk?connect_timeout=2"
     app = SeatdeskApp(lambda: Backend.open(url, clock), Settings(db_url=url),
                       sign_in_as=("agent1", "agent"), clock=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(200):
-            if app.return_code is not None:
-                break
-            await pilot.pause(0.05)
-    assert app.return_code == 1
+    assert await _closes(app) == 1
     assert app.sign_in_error.startswith("cannot reach the database (")
