@@ -60,7 +60,13 @@ class StatusBar(Static):
         if status.state == "paused" and status.reason:
             label += f" ({_(status.reason)})"
         out.append(f" {label} ", style=STATE_STYLE.get(status.state, "bold"))
-        if call is not None:
+        if call is not None and call.state == "offered" and call.offered_at is not None:
+            # Ringing: how long it has rung is what matters (it rings out after 20 s).
+            rung = max(0, int((now - call.offered_at).total_seconds()))
+            out.append("  " + _("call #{id}").format(id=call.id))
+            out.append("  " + _("ringing for {t} · F2 answers").format(t=format_wait(rung)),
+                       style="bold yellow")
+        elif call is not None:
             talk, hold, wrap = call_timers(call, now)
             out.append("  " + _("call #{id}").format(id=call.id))
             out.append("  " + _("talk {t}").format(t=format_wait(talk)))

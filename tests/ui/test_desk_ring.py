@@ -46,6 +46,7 @@ async def test_ringing_call_pops_the_card_and_f2_answers(free_seat):
         assert await until(app, pilot, lambda: desk.card is not None)
         assert desk.card.name == "王芳" and desk.call.id == call_id
         assert desk.status.state == "ringing"
+        assert "ringing for 00:00 · F2 answers" in str(desk.query_one("#status").render())
         assert "王芳" in str(desk.card_view.render())
         assert desk.script_pane.script is not None  # the script is there before "hello"
         assert _call(backend, call_id).state == CallState.OFFERED

@@ -162,4 +162,5 @@ MESSAGES.update({
     "Title": "标题",
     "Published": "发布时间",
     "connecting…": "正在连接数据库…",
+    "ringing for {t} · F2 answers": "已振铃 {t} · F2 接听",
 })
