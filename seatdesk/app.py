@@ -172,10 +172,9 @@ class SeatdeskApp(App[None]):
             assert self._backend is not None
             return self._backend
 
-    def session_actor(self, timeout: float | None = None) -> Actor:
+    def session_actor(self) -> Actor:
         """(worker thread) The signed-in user, waiting for a background sign-in to finish."""
-        if not self._actor_ready.wait(timeout):
-            raise LoginFailed(_("still signing in"))
+        self._actor_ready.wait()
         if self.actor is None:
             raise self._actor_error or LoginFailed(_("not signed in"))
         return self.actor

@@ -72,6 +72,8 @@ RETRY_SECONDS = 2.0
 TAKE_HOLD_SECONDS = 2.0
 # The call record form is built after the desk's start-up data is painted, or after this.
 FORM_FALLBACK_SECONDS = 1.0
+# Re-reading the seat's status on every change would be a query per commit on the floor.
+STATUS_EVERY = 2.0
 # After a pop is shown, the refreshes it held back wait this long (see _end_take).
 AFTER_POP_SECONDS = 0.05
 # Change-feed topics after which an idle, available seat checks whether it is ringing
@@ -297,9 +299,6 @@ class DeskScreen(Screen[None]):
             table.queue_names = self.queue_names
             table.apply(calls, self.now())
 
-    def _queue_mounted(self) -> QueueTable | None:
-        return self._queue_table
-
     def _build_form(self) -> None:
         """Build the call record's fields after the next paint (once; later calls no-op)."""
         if not self.form.is_ready:
@@ -411,20 +410,21 @@ class DeskScreen(Screen[None]):
         if call.customer_id is not None:
             card = self.backend.customers.card(self.actor, call.customer_id)
         script = self._script_for(call, call.category)
-        draft = (self.journal.latest_draft(call.id) if self.journal else None) or call.draft
-        repeat = self._repeat_warning(call, call.category)
-        self.post_message(CallLoaded(call, card, script, draft, pop=pop, repeat=repeat,
-                                     keep_form=keep_form))
+        self._post_call(call, card, script, pop=pop, keep_form=keep_form)
         # Recorded after the pop is on its way: the seat should not wait for this write.
         # Only the first script shown is recorded here; a category change records its own.
         if script is not None and call.script_id is None and call.state in LIVE_STATES:
             self.backend.calls.set_script(self.actor, call.id, script.id)
 
     def _post_popped(self, popped: PoppedCall) -> None:
-        """(worker thread) Post a popped call with the draft kept for it (if any)."""
-        call = popped.call
+        """(worker thread) Post a call taken or rung with its card and script (one read)."""
+        self._post_call(popped.call, popped.card, popped.script, pop=True)
+
+    def _post_call(self, call: CallView, card: CustomerCard | None, script: ScriptView | None,
+                   *, pop: bool, keep_form: bool = False) -> None:
+        """(worker thread) Post a call to show, with the draft kept for it and any warning."""
         draft = (self.journal.latest_draft(call.id) if self.journal else None) or call.draft
-        self.post_message(CallLoaded(call, popped.card, popped.script, draft, pop=True,
+        self.post_message(CallLoaded(call, card, script, draft, pop=pop, keep_form=keep_form,
                                      repeat=self._repeat_warning(call, call.category)))
 
     def _script_for(self, call: CallView, category: str | None) -> ScriptView | None:
@@ -466,14 +466,17 @@ class DeskScreen(Screen[None]):
             # so three workers do not share the GIL while the seat's phone rings.
             self._begin_take()
             self._queue_dirty = True
-            if self.now().timestamp() - self._status_at >= 2.0 or "floor" in topics:
-                self._status_dirty = True
+            self._status_dirty = self._status_dirty or self._status_due(topics)
             self._check_ringing()
             return
         self.refresh_queue()
-        if self.now().timestamp() - self._status_at >= 2.0 or "floor" in topics:
+        if self._status_due(topics):
             self._status_at = self.now().timestamp()
             self._refresh_status()
+
+    def _status_due(self, topics: frozenset[str]) -> bool:
+        """The status line is re-read at most every STATUS_EVERY seconds, or on floor news."""
+        return self.now().timestamp() - self._status_at >= STATUS_EVERY or "floor" in topics
 
     def _ring_when_free(self) -> None:
         """A free seat takes the longest-waiting call, ringing (Settings.ring_when_free)."""
@@ -594,7 +597,7 @@ class DeskScreen(Screen[None]):
         import time as _time
 
         started = _time.perf_counter()
-        table = self._queue_mounted()
+        table = self._queue_table
         if table is None:
             self._pending_queue = message.calls  # shown once the table is mounted
         else:
@@ -615,7 +618,7 @@ class DeskScreen(Screen[None]):
         self._build_form()  # the start-up data is on screen (or about to be): the form now
 
     def _tick(self) -> None:
-        table = self._queue_mounted()
+        table = self._queue_table
         if table is not None:
             table.tick(self.now())
         self._render_status()

@@ -18,8 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from seatdesk import phone
-from seatdesk.data import audit
-from seatdesk.data.call_record import DISPOSITIONS, validate_wrap_up
+from seatdesk.data.call_record import validate_wrap_up
 from seatdesk.data.dto import (
     Actor,
     CallEventView,
@@ -41,7 +40,6 @@ from seatdesk.data.models import (
     CallState,
     Category,
     Customer,
-    CustomerPhone,
     Direction,
     OutboundPurpose,
     Queue,
@@ -52,6 +50,7 @@ from seatdesk.data.permissions import Permission, allowed, require
 from seatdesk.data.services.base import Service
 from seatdesk.data.services.customers import (
     CustomerService,
+    insert_customer,
     route_rank,
     summary_of,
     validate_customer,
@@ -674,19 +673,7 @@ class CallService(Service):
             typed = tuple(p for p in data.phones if p.strip() and p.strip() != masked)
             own = (number,) if number.startswith("+") else ()
             values, numbers = validate_customer(replace(data, phones=own + typed))
-            customer = Customer(**values, created_at=now, updated_at=now)
-            customer.phones = [CustomerPhone(number=n) for n in numbers]
-            s.add(customer)
-            s.flush()
-            audit.record(
-                s,
-                actor,
-                "customer.create",
-                at=now,
-                entity="customer",
-                entity_id=customer.id,
-                detail={"from_call": call.id},
-            )
+            customer = insert_customer(s, actor, values, numbers, now, {"from_call": call.id})
             call.customer_id = customer.id
             self._event(s, call, "customer", None, actor, now, detail=str(customer.id))
             self.signal(s, f"customer:{customer.id}")
@@ -917,4 +904,4 @@ def _with_candidates(view: CallView, matches: list[Any]) -> CallView:
     return replace(view, candidates=tuple(matches))
 
 
-__all__ = ["CallService", "call_view", "validate_wrap_up", "DISPOSITIONS", "summary_of"]
+__all__ = ["CallService", "call_view"]

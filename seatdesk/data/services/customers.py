@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, fields
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -47,6 +49,18 @@ def mask_email(email: str) -> str:
         return email
     user, _, domain = email.partition("@")
     return (user[:1] + "***@" + domain) if user else email
+
+
+def insert_customer(s: Session, actor: Actor, values: dict[str, object], numbers: list[str],
+                    now: datetime, detail: dict[str, Any]) -> Customer:
+    """Add a validated customer with its numbers and audit the creation (``detail``)."""
+    c = Customer(**values, created_at=now, updated_at=now)
+    c.phones = [CustomerPhone(number=n) for n in numbers]
+    s.add(c)
+    s.flush()
+    audit.record(s, actor, "customer.create", at=now, entity="customer", entity_id=c.id,
+                 detail=detail)
+    return c
 
 
 def summary_of(c: Customer) -> CustomerSummary:
@@ -282,19 +296,8 @@ class CustomerService(Service):
         values, numbers = validate_customer(data)
         now = self.clock()
         with self.db.write() as s:
-            c = Customer(**values, created_at=now, updated_at=now)
-            c.phones = [CustomerPhone(number=n) for n in numbers]
-            s.add(c)
-            s.flush()
-            audit.record(
-                s,
-                actor,
-                "customer.create",
-                at=now,
-                entity="customer",
-                entity_id=c.id,
-                detail={"fields": sorted(k for k, v in values.items() if v)},
-            )
+            c = insert_customer(s, actor, values, numbers, now,
+                                {"fields": sorted(k for k, v in values.items() if v)})
             self.signal(s, f"customer:{c.id}")
             return summary_of(c)
 
