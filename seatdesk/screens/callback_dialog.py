@@ -15,13 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from seatdesk.data.errors import InvalidInput
 from seatdesk.data.services.callbacks import CallbackInput
 from seatdesk.duetime import DueTimeError, describe_due, parse_due
 from seatdesk.i18n import _
+from seatdesk.screens.form_dialog import FormDialog
 
 
 @dataclass
@@ -35,7 +35,7 @@ class CallbackRefused(Message):
     field: str | None
 
 
-class ScheduleCallbackDialog(ModalScreen[int | None]):
+class ScheduleCallbackDialog(FormDialog[int | None]):
     DEFAULT_CSS = """
     ScheduleCallbackDialog { align: center middle; }
     ScheduleCallbackDialog > Vertical { width: 76; height: auto; border: thick $accent;
@@ -50,6 +50,8 @@ class ScheduleCallbackDialog(ModalScreen[int | None]):
         Binding("escape", "cancel", _("Cancel"), id="callback.cancel"),
         Binding("ctrl+s", "save", _("Save callback"), id="callback.save"),
     ]
+    ERROR_ID = "callback-error"
+    FIELD_WIDGETS = {"due_at": "#due", "reason": "#reason", "number": "#number"}
 
     def __init__(self, customer_id: int, call_id: int | None = None) -> None:
         super().__init__()
@@ -100,20 +102,6 @@ class ScheduleCallbackDialog(ModalScreen[int | None]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def _error(self, text: str, field: str | None = None) -> None:
-        self.query_one("#callback-error", Static).update(text)
-        target = {"due_at": "#due", "reason": "#reason", "number": "#number"}.get(field or "")
-        if target:
-            self.query_one(target, Input).focus()
 
     def action_save(self) -> None:
         due_text = self.query_one("#due", Input).value

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from seatdesk.data.errors import SeatdeskError
 from seatdesk.data.services.complaints import CATEGORIES, SEVERITIES, ComplaintInput
 from seatdesk.duetime import local_text
 from seatdesk.i18n import _
+from seatdesk.screens.form_dialog import FormDialog
 
 
 @dataclass
@@ -35,7 +35,7 @@ class ComplaintRefused(Message):
     field: str | None
 
 
-class RegisterComplaintDialog(ModalScreen[int | None]):
+class RegisterComplaintDialog(FormDialog[int | None]):
     DEFAULT_CSS = """
     RegisterComplaintDialog { align: center middle; }
     RegisterComplaintDialog > Vertical { width: 90; height: auto; max-height: 100%;
@@ -51,6 +51,10 @@ class RegisterComplaintDialog(ModalScreen[int | None]):
         Binding("escape", "cancel", _("Cancel"), id="complaint.cancel"),
         Binding("ctrl+s", "save", _("Register complaint"), id="complaint.save"),
     ]
+    ERROR_ID = "complaint-error"
+    FIELD_WIDGETS = {"category": "#category", "severity": "#severity", "summary": "#summary",
+                     "customer_wants": "#wants", "owner_department": "#department",
+                     "owner": "#owner"}
 
     def __init__(self, call_id: int | None = None, customer_id: int | None = None) -> None:
         super().__init__()
@@ -87,22 +91,6 @@ class RegisterComplaintDialog(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#category", Select).focus()
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def _error(self, text: str, field: str | None = None) -> None:
-        self.query_one("#complaint-error", Static).update(text)
-        target = {"category": "#category", "severity": "#severity", "summary": "#summary",
-                  "customer_wants": "#wants", "owner_department": "#department",
-                  "owner": "#owner"}.get(field or "")
-        if target:
-            self.query_one(target).focus()
 
     def action_save(self) -> None:
         if self.customer_id is None:
