@@ -51,3 +51,12 @@ async def until(app: SeatdeskApp, pilot: Any, condition: Any, timeout: float = 1
         await app.workers.wait_for_complete()
         await pilot.pause(0.05)
     return True
+
+
+async def take_call(app: SeatdeskApp, pilot: Any) -> Any:
+    """Let the desk load, press F2 and let the call land; the desk screen."""
+    await settle(app, pilot)
+    desk = app.screen
+    await pilot.press("f2")
+    await settle(app, pilot)
+    return desk

@@ -13,7 +13,7 @@ from seatdesk.data.dto import SYSTEM
 from seatdesk.data.models import AgentStatus, Call, CallEvent, CallState
 from seatdesk.screens.desk import DeskScreen
 from seatdesk.screens.desk_dialogs import NewCustomerDialog, PickCustomerDialog, TransferDialog
-from tests.ui.desk_support import desk_app, desk_floor, settle, until
+from tests.ui.desk_support import desk_app, desk_floor, settle, take_call, until
 
 
 def _events(backend: Backend, call_id: int) -> list[str]:
@@ -118,10 +118,7 @@ async def test_required_fields_and_first_contact_rule(floor_backend, sqlite_url,
     call_id = backend.calls.offer_inbound(SYSTEM, "13900139000", "general")
     app = desk_app(backend, sqlite_url, clock, agent)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        desk = app.screen
-        await pilot.press("f2")
-        await settle(app, pilot)
+        desk = await take_call(app, pilot)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "category" in desk.form.error_text
@@ -150,10 +147,7 @@ async def test_transfer_to_a_queue_then_wrap_up(floor_backend, sqlite_url, clock
     call_id = backend.calls.offer_inbound(SYSTEM, "13900139000", "general")
     app = desk_app(backend, sqlite_url, clock, agent)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        desk = app.screen
-        await pilot.press("f2")
-        await settle(app, pilot)
+        desk = await take_call(app, pilot)
         await pilot.press("f4")
         await settle(app, pilot)
         dialog = app.screen
@@ -251,10 +245,7 @@ async def test_screen_pop_unknown_caller_and_shared_number(floor_backend, sqlite
     unknown = backend.calls.offer_inbound(SYSTEM, "13511112222", "general")
     app = desk_app(backend, sqlite_url, clock, agent)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        desk = app.screen
-        await pilot.press("f2")
-        await settle(app, pilot)
+        desk = await take_call(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, NewCustomerDialog)
         assert dialog.query_one("#nc-phones", Input).value == "135****2222"

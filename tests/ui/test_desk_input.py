@@ -11,7 +11,7 @@ from seatdesk.data.dto import SYSTEM
 from seatdesk.data.models import AgentStatus, Call
 from seatdesk.i18n import set_language
 from seatdesk.screens.desk_dialogs import ConfirmDialog
-from tests.ui.desk_support import desk_app, desk_floor, settle
+from tests.ui.desk_support import desk_app, desk_floor, settle, take_call
 
 ESCAPES = "pasted \x1b[2J\x1b]0;pwned\x07 text"
 
@@ -41,10 +41,7 @@ async def test_bad_input_is_explained_and_kept(floor_backend, sqlite_url, clock,
     call_id = backend.calls.offer_inbound(SYSTEM, "13900139000", "general")
     app = desk_app(backend, sqlite_url, clock, agent, lang=lang)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        desk = app.screen
-        await pilot.press("f2")
-        await settle(app, pilot)
+        desk = await take_call(app, pilot)
         form = desk.form
         form.query_one("#category", Select).value = "query"
         form.query_one("#disposition", Select).value = "resolved"
@@ -89,10 +86,7 @@ async def test_quit_is_refused_during_a_call_and_logs_out_when_idle(floor_backen
     backend.calls.offer_inbound(SYSTEM, "13900139000", "general")
     app = desk_app(backend, sqlite_url, clock, agent)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        desk = app.screen
-        await pilot.press("f2")
-        await settle(app, pilot)
+        desk = await take_call(app, pilot)
         await pilot.press("ctrl+q")
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmDialog)
