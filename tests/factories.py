@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+import threading
+from typing import Any, TypeVar
 
 from seatdesk.data.backend import Backend
 from seatdesk.data.dto import Actor, CustomerInput
@@ -38,3 +39,25 @@ def row(backend: Backend, model: type[T], key: object) -> T:
         assert found is not None, f"no {model.__name__} {key!r}"
         s.expunge(found)
         return found
+
+
+def racing_worker_passes(db_url: str, clock: Any, workers: int = 2) -> list[Any]:
+    """``workers`` timed-rules passes started together, each over its own connections."""
+    from seatdesk.worker import run_once
+
+    backends = [Backend.open(db_url, clock) for _ in range(workers)]
+    barrier = threading.Barrier(workers)
+    reports: list[Any] = []
+
+    def work(backend: Backend) -> None:
+        barrier.wait()
+        reports.append(run_once(backend))
+
+    threads = [threading.Thread(target=work, args=(b,)) for b in backends]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for b in backends:
+        b.close()
+    return reports

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from seatdesk.data.errors import Conflict, InvalidInput
 from seatdesk.data.models import Callback, Contract, Customer, User
 from seatdesk.data.services.callbacks import CallbackInput
 from seatdesk.worker import run_once
-from tests.factories import customer, floor
+from tests.factories import customer, floor, racing_worker_passes
 
 
 def _outbound(backend, agent, cid, outcome, callback_id=None):
@@ -208,22 +207,9 @@ def test_two_workers_racing_create_rule_callbacks_once(db_url, clock):
         cid = customer(seed, people["agent1"], f"客户{i}", f"1370000{i:04d}")
         _contract(seed, cid, delivered_at=clock() - timedelta(minutes=30),
                   signed_on=date(2026, 10, 23))
-    workers = [Backend.open(db_url, clock) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    reports = []
-
-    def work(b):
-        barrier.wait()
-        reports.append(run_once(b))
-
-    threads = [threading.Thread(target=work, args=(b,)) for b in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    reports = racing_worker_passes(db_url, clock)
     assert all(not r.errors for r in reports), reports
     assert sum(r.rule_callbacks for r in reports) == 40
     with seed.db.read() as s:
         assert s.scalar(select(func.count(Callback.id))) == 40
-    for b in [seed, *workers]:
-        b.close()
+    seed.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from seatdesk.data.errors import InvalidInput, PermissionDenied
 from seatdesk.data.models import Callback, Complaint, ComplaintEvent, Notification, Team, User
 from seatdesk.data.services.complaints import ComplaintInput
 from seatdesk.worker import run_once
-from tests.factories import customer, floor
+from tests.factories import customer, floor, racing_worker_passes
 
 
 def _return_call(backend, agent, complaint_id, customer_id, outcome="reached"):
@@ -179,19 +178,7 @@ def test_two_workers_racing_escalate_exactly_once(db_url, clock):
     cid = customer(seed, people["agent1"], "钱七", "13900000004")
     ids = [_complaint(seed, people, cid).id for _ in range(6)]
     clock.advance(hours=30)
-    workers = [Backend.open(db_url, clock) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    reports = []
-
-    def work(b):
-        barrier.wait()
-        reports.append(run_once(b))
-
-    threads = [threading.Thread(target=work, args=(b,)) for b in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    reports = racing_worker_passes(db_url, clock)
     assert all(not r.errors for r in reports), reports
     escalated = sorted(i for r in reports for i in r.escalated)
     assert escalated == sorted(ids)
@@ -202,8 +189,7 @@ def test_two_workers_racing_escalate_exactly_once(db_url, clock):
         # Each escalated complaint notified its new owner once.
         assert s.scalar(select(func.count(Notification.id)).where(
             Notification.kind == "escalation")) == 6
-    for b in [seed, *workers]:
-        b.close()
+    seed.close()
 
 
 def test_escalation_key_is_unique_even_if_rows_are_not_locked(backend, clock):
