@@ -493,12 +493,12 @@ class DeskScreen(Screen[None]):
         try:
             popped = self.backend.calls.ring_next(self.actor, lang=self._lang())
         except Exception as exc:  # noqa: BLE001 - F2 still works; the next status retries
-            self.app.call_from_thread(self._end_take)
+            self.app.call_from_thread(self._end_take, False)
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
             return
         if popped is None:
-            self.app.call_from_thread(self._end_take)  # nobody waiting for this seat
+            self.app.call_from_thread(self._end_take, False)  # nobody waiting here
             return
         self._post_popped(popped)
 
@@ -519,18 +519,18 @@ class DeskScreen(Screen[None]):
                 # It stopped ringing here: the caller hung up or it rang out.
                 self.post_message(CallLoaded(None))
                 self._status_dirty = True  # paused after a missed call, or free again
-                self.app.call_from_thread(self._end_take)  # no pop: refresh
+                self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
                 return
             if current is None or current.state != "offered" or shown is not None:
-                self.app.call_from_thread(self._end_take)  # no pop: refresh
+                self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
                 return
             popped = self.backend.calls.ringing(self.actor, lang=self._lang())
             if popped is None:  # answered elsewhere or hung up meanwhile
-                self.app.call_from_thread(self._end_take)  # no pop: refresh
+                self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
                 return
             self._post_popped(popped)  # its CallLoaded ends the hold
         except Exception as exc:  # noqa: BLE001 - the next change checks again
-            self.app.call_from_thread(self._end_take)  # no pop: refresh
+            self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
         finally:
@@ -576,11 +576,14 @@ class DeskScreen(Screen[None]):
 
         self._taking_since = _time.monotonic()
 
-    def _end_take(self) -> None:
-        """The pop is shown (or refused): run the refreshes held back, after the paint."""
+    def _end_take(self, drawn: bool = True) -> None:
+        """The pop is shown (``drawn``) or none came: run the refreshes held back."""
         if self._taking_since is None:
             return
         self._taking_since = None
+        if not drawn:
+            self._after_take()  # nothing to draw: the queue should not wait
+            return
         # A few frames later, not at the next refresh: two workers re-querying while the
         # pop is drawn take the GIL from the drawing (measured: 20-30 ms later paints).
         self.set_timer(AFTER_POP_SECONDS, self._after_take)
@@ -879,7 +882,7 @@ class DeskScreen(Screen[None]):
         self._ring_when_free()
 
     def on_action_failed(self, message: ActionFailed) -> None:
-        self._end_take()
+        self._end_take(drawn=False)
         if message.field and self.call is not None and message.field in (
                 "category", "disposition", "outbound_outcome", "question", "notes",
                 "resolved", "handed_to", "satisfaction", "follow_up"):
