@@ -7,6 +7,8 @@ Measured in this process, each against a baseline taken in the same run:
    table, through the real change feed (PRAGMA data_version poll on SQLite, LISTEN/NOTIFY on
    PostgreSQL). And offer with ``ring`` -> card: the ACD rings this idle seat; from the
    commit to the caller's card and script applied and then painted. p50/p95.
+   With ``--db`` (a seeded database) also the status line's queries for the agent with
+   the most calls, against a primary-key fetch.
 2. F2 -> card and script: from the F2 action to the customer card and the script being
    applied on the UI thread ("applied"), to the first frame rendered after that ("painted",
    hooked on ``App._display``), and until the process is idle again (``Pilot.pause``,
@@ -436,6 +438,11 @@ def _print(report: dict[str, Any]) -> None:
                   f"n={s['n']}, {e['customers']:,} customers{calls}")
         print(f"{name:<11} {'F2 painted / services-only (p50)':<34} "
               f"{pop['f2_vs_services_p50_ratio']:>9}x")
+        if "status_refresh" in e:
+            st = e["status_refresh"]
+            print(f"{name:<11} {'status line queries (busiest agent)':<34} "
+                  f"{st['status_queries']['p50_ms']:>9} {st['status_queries']['p95_ms']:>9}  "
+                  f"{st['agent_calls']:,} calls of the agent; {st['ratio_p50']}x a pk fetch")
         if "queue_5000" not in e:
             continue
         q = e["queue_5000"]
@@ -445,6 +452,40 @@ def _print(report: dict[str, Any]) -> None:
         print(f"{name:<11} {'queue 5000: 1 s tick (visible rows)':<34} "
               f"{q['tick_visible_rows_ms']:>9}  query {q['query_ms']} ms, "
               f"peak RSS {q['peak_rss_mb']} MB")
+
+
+def status_refresh(backend: Backend, samples: int) -> dict[str, Any]:
+    """The desk's status-line queries for the agent with the most calls, vs a pk fetch.
+
+    What a seat re-reads every few seconds: its state, today's handled count, its
+    callback alerts. At 10M calls the count once read every call the agent ever closed.
+    """
+    from sqlalchemy import func
+
+    from seatdesk.data.models import User
+
+    with backend.db.read() as s:
+        busiest, handled = s.execute(
+            select(Call.agent_id, func.count(Call.id)).where(Call.agent_id.is_not(None))
+            .group_by(Call.agent_id).order_by(func.count(Call.id).desc()).limit(1)).one()
+        login = s.scalar(select(User.login).where(User.id == busiest))
+        some_customer = s.scalar(select(Customer.id).limit(1))
+    actor = backend.users.actor(login)
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    ms: dict[str, list[float]] = {"status": [], "pk": []}
+    for _ in range(samples):
+        started = time.perf_counter()
+        backend.agents.status(actor)
+        backend.calls.handled_today(actor, today)
+        backend.callbacks.alerts(actor)
+        ms["status"].append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        with backend.db.read() as s:
+            s.get(Customer, some_customer)
+        ms["pk"].append((time.perf_counter() - started) * 1000)
+    status, pk = summary(ms["status"]), summary(ms["pk"])
+    return {"agent_calls": handled, "status_queries": status, "baseline_pk_fetch": pk,
+            "ratio_p50": round(status["p50_ms"] / max(pk["p50_ms"], 0.01), 1)}
 
 
 def run_existing(name: str, url: str, samples: int) -> dict[str, Any]:
@@ -483,8 +524,10 @@ def run_existing(name: str, url: str, samples: int) -> dict[str, Any]:
                               .where(CustomerPhone.number == number)) if number else 0
             if owners == 1 and number not in numbers:
                 numbers.append(number)
+    status = status_refresh(backend, samples)
     backend.close()
     entry = {"customers": customers, "calls": calls, "existing_database": True,
+             "status_refresh": status,
              "screen_pop": asyncio.run(screen_pop(url, samples, numbers))}
     return {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                         "platform": platform.platform()},
