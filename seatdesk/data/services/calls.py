@@ -315,9 +315,9 @@ class CallService(Service):
                 return None
             return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
 
-    def _claim_next_in(self, s: Session, actor: Actor, now: datetime, *, answer: bool
-                       ) -> Call | None:
-        busy = self._live_call(s, actor)
+    def _claim_next_in(self, s: Session, actor: Actor, now: datetime, *, answer: bool,
+                       seat_checked: bool = False) -> Call | None:
+        busy = None if seat_checked else self._live_call(s, actor)
         if busy is not None:
             raise InvalidTransition(
                 _("finish call #{busy} before taking another").format(busy=busy)
@@ -349,8 +349,8 @@ class CallService(Service):
             return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
 
     def _claim_in(self, s: Session, actor: Actor, call_id: int, now: datetime, *,
-                  answer: bool) -> Call:
-        if self._live_call(s, actor) is not None:
+                  answer: bool, seat_checked: bool = False) -> Call:
+        if not seat_checked and self._live_call(s, actor) is not None:
             raise InvalidTransition(_("finish your current call before taking another"))
         stmt = select(Call).where(Call.id == call_id)
         if self.db.is_postgres:
@@ -382,20 +382,25 @@ class CallService(Service):
         require(actor, Permission.TAKE_CALLS)
         now = self.clock()
         with self.db.write() as s:
-            ringing = s.scalar(
+            # One look at the seat serves both: answer what rings here, or refuse a second.
+            live = s.scalar(
                 select(Call).where(Call.agent_id == actor.user_id,
-                                   Call.state == CallState.OFFERED).limit(1)
+                                   Call.state.in_(LIVE_STATES)).limit(1)
             )
-            if ringing is not None and call_id in (None, ringing.id):
-                call: Call | None = ringing
-                ringing.answered_at = now
-                self._event(s, ringing, "answered", CallState.ACTIVE, actor, now)
-                self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, ringing.id)
-                self.signal(s, "floor")
+            call: Call | None
+            if live is not None and live.state == CallState.OFFERED \
+                    and call_id in (None, live.id):
+                call = live
+                self._answer_in(s, live, actor, now)
+            elif live is not None:
+                raise InvalidTransition(
+                    _("finish call #{busy} before taking another").format(busy=live.id)
+                    if call_id is None else
+                    _("finish your current call before taking another"))
             elif call_id is None:
-                call = self._claim_next_in(s, actor, now, answer=True)
+                call = self._claim_next_in(s, actor, now, answer=True, seat_checked=True)
             else:
-                call = self._claim_in(s, actor, call_id, now, answer=True)
+                call = self._claim_in(s, actor, call_id, now, answer=True, seat_checked=True)
             if call is None:
                 return None
             return self._popped(s, actor, call, lang)
@@ -460,11 +465,14 @@ class CallService(Service):
         now = self.clock()
         with self.db.write() as s:
             call = self._own_call(s, actor, call_id, CallState.OFFERED)
-            call.answered_at = now
-            self._event(s, call, "answered", CallState.ACTIVE, actor, now)
-            self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
-            self.signal(s, "floor")
+            self._answer_in(s, call, actor, now)
             return call_view(call)
+
+    def _answer_in(self, s: Session, call: Call, actor: Actor, now: datetime) -> None:
+        call.answered_at = now
+        self._event(s, call, "answered", CallState.ACTIVE, actor, now)
+        self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
+        self.signal(s, "floor")
 
     def hold(self, actor: Actor, call_id: int) -> CallView:
         """Put the caller on hold (after asking: "对不起,请稍候")."""
