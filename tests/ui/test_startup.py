@@ -51,15 +51,32 @@ def _opener(url, clock, opened):
 
 
 async def test_desk_paints_before_the_database_opens_then_fills(floor_url, clock):
-    opened: list[bool] = []
-    app = SeatdeskApp(_opener(floor_url, clock, opened), Settings(db_url=floor_url),
+    frames: list[str] = []  # the screen of each frame rendered
+    at_open: list[tuple[list[str], str]] = []  # frames so far, seat status, when it opened
+
+    def open_backend() -> Backend:
+        at_open.append((list(frames), app.screen.status.state))
+        return Backend.open(floor_url, clock)
+
+    app = SeatdeskApp(open_backend, Settings(db_url=floor_url),
                       sign_in_as=("agent1", "agent"), clock=clock)
+    display = app._display
+
+    def painted(screen, renderable) -> None:
+        if renderable is not None:
+            frames.append(type(app.screen).__name__)
+        display(screen, renderable)
+
+    app._display = painted
     async with app.run_test(size=(120, 40)) as pilot:
         desk = app.screen
         assert isinstance(desk, DeskScreen)  # the first screen, before any database work
-        assert desk.status.state == "connecting" and not opened
         assert await until(app, pilot, lambda: desk.status.state == "available")
-        assert opened == [True] and app.actor is not None and app.actor.login == "agent1"
+        # The desk had been drawn, still "connecting", before the database was opened.
+        assert len(at_open) == 1
+        frames_then, state_then = at_open[0]
+        assert frames_then and frames_then[0] == "DeskScreen" and state_then == "connecting"
+        assert app.actor is not None and app.actor.login == "agent1"
         assert "Agent1" in app.sub_title
         await settle(app, pilot)
     app.backend.close()
