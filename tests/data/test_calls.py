@@ -230,3 +230,12 @@ def test_several_customers_on_one_number_are_candidates(backend):
     assert {c.id for c in backend.calls.current_call(agent).candidates} == {a, b}
     picked = backend.calls.set_customer(agent, call_id, b)
     assert picked.customer_id == b
+
+
+def test_every_call_action_shows_an_agent_the_masked_number(backend, clock):
+    people = floor(backend)
+    agent = people["agent1"]
+    call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    views = [backend.calls.claim_next(agent), backend.calls.hold(agent, call_id),
+             backend.calls.resume(agent, call_id), backend.calls.end(agent, call_id)]
+    assert {v.caller_number for v in views} == {"138****8000"}

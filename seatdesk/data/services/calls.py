@@ -66,6 +66,11 @@ LIVE_STATES = (CallState.OFFERED, CallState.ACTIVE, CallState.HELD)
 _cached_mask = lru_cache(maxsize=65536)(phone.mask)
 
 
+def _seen_by(call: Call, actor: Actor) -> CallView:
+    """The call as ``actor`` may see it: the number masked unless the role sees digits."""
+    return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+
+
 def _seconds(a: datetime | None, b: datetime | None) -> int:
     if a is None or b is None:
         return 0
@@ -313,7 +318,7 @@ class CallService(Service):
             call = self._claim_next_in(s, actor, now, answer=answer)
             if call is None:
                 return None
-            return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+            return _seen_by(call, actor)
 
     def _claim_next_in(self, s: Session, actor: Actor, now: datetime, *, answer: bool,
                        seat_checked: bool = False) -> Call | None:
@@ -346,7 +351,7 @@ class CallService(Service):
         now = self.clock()
         with self.db.write() as s:
             call = self._claim_in(s, actor, call_id, now, answer=answer)
-            return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+            return _seen_by(call, actor)
 
     def _claim_in(self, s: Session, actor: Actor, call_id: int, now: datetime, *,
                   answer: bool, seat_checked: bool = False) -> Call:
@@ -431,7 +436,7 @@ class CallService(Service):
             return None if call is None else self._popped(s, actor, call, lang)
 
     def _popped(self, s: Session, actor: Actor, call: Call, lang: str) -> PoppedCall:
-        view = call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+        view = _seen_by(call, actor)
         card = None
         if call.customer_id is not None:
             card = CustomerService(self.db, self.clock).card_in(s, actor, call.customer_id)
@@ -466,7 +471,7 @@ class CallService(Service):
         with self.db.write() as s:
             call = self._own_call(s, actor, call_id, CallState.OFFERED)
             self._answer_in(s, call, actor, now)
-            return call_view(call)
+            return _seen_by(call, actor)
 
     def _answer_in(self, s: Session, call: Call, actor: Actor, now: datetime) -> None:
         call.answered_at = now
@@ -484,7 +489,7 @@ class CallService(Service):
             self._event(s, call, "held", CallState.HELD, actor, now)
             self._set_agent(s, actor.user_id, AgentState.ON_HOLD, now, call.id)
             self.signal(s, "floor")
-            return call_view(call)
+            return _seen_by(call, actor)
 
     def resume(self, actor: Actor, call_id: int) -> CallView:
         now = self.clock()
@@ -495,7 +500,7 @@ class CallService(Service):
             self._event(s, call, "resumed", CallState.ACTIVE, actor, now)
             self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
             self.signal(s, "floor")
-            return call_view(call)
+            return _seen_by(call, actor)
 
     def _stop_talking(self, call: Call, now: datetime) -> None:
         if call.state == CallState.HELD:
@@ -575,7 +580,7 @@ class CallService(Service):
             self._event(s, call, "ended", CallState.WRAP_UP, actor, now)
             self._set_agent(s, actor.user_id, AgentState.WRAP_UP, now, call.id)
             self.signal(s, "floor")
-            return call_view(call)
+            return _seen_by(call, actor)
 
     def set_customer(self, actor: Actor, call_id: int, customer_id: int) -> CallView:
         """Link the call to the customer the agent picked (several matched, or new)."""
@@ -590,7 +595,7 @@ class CallService(Service):
                 raise NotFound(_("no customer #{customer_id}").format(customer_id=customer_id))
             call.customer_id = customer_id
             self._event(s, call, "customer", None, actor, now, detail=str(customer_id))
-            return call_view(call)
+            return _seen_by(call, actor)
 
     def set_category(
         self, actor: Actor, call_id: int, category: str, script_id: int | None = None
@@ -609,7 +614,7 @@ class CallService(Service):
             if script_id is not None:
                 call.script_id = script_id
             self._event(s, call, "category", None, actor, now, detail=category)
-            return call_view(call)
+            return _seen_by(call, actor)
 
     def set_script(self, actor: Actor, call_id: int, script_id: int) -> None:
         """Record the script version the seat was shown for this call."""
@@ -634,7 +639,7 @@ class CallService(Service):
             if done.state == CallState.CLOSED and _same_record(done, record):
                 # A record replayed from the offline journal after it already reached the
                 # database: saving it again is a no-op, not an error.
-                return call_view(done)
+                return _seen_by(done, actor)
             call = self._own_call(
                 s, actor, call_id, CallState.WRAP_UP, CallState.ACTIVE, CallState.HELD
             )
@@ -662,7 +667,7 @@ class CallService(Service):
             self._event(s, call, "closed", CallState.CLOSED, actor, now)
             self._set_agent(s, actor.user_id, AgentState.AVAILABLE, now)
             self.signal(s, "floor")
-            return call_view(call)
+            return _seen_by(call, actor)
 
     def register_caller(self, actor: Actor, call_id: int, data: CustomerInput) -> CustomerSummary:
         """Register the unknown caller of the seat's call as a new customer and link the call.
@@ -747,7 +752,7 @@ class CallService(Service):
             )
             self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
             self.signal(s, "floor")
-            return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+            return _seen_by(call, actor)
 
     # ---- reading ----------------------------------------------------------------------
 
@@ -799,7 +804,7 @@ class CallService(Service):
                 raise NotFound(_("no call #{call_id}").format(call_id=call_id))
             if call.agent_id != actor.user_id and not allowed(actor, Permission.VIEW_ALL_CALLS):
                 raise NotFound(_("no call #{call_id}").format(call_id=call_id))
-            view = call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+            view = _seen_by(call, actor)
             if call.customer_id is None and call.caller_number.startswith("+"):
                 matches = CustomerService._lookup(s, call.caller_number)
                 view = _with_candidates(view, matches)
@@ -821,7 +826,7 @@ class CallService(Service):
             )
             if call is None:
                 return None
-            view = call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+            view = _seen_by(call, actor)
             if call.customer_id is None and call.caller_number.startswith("+"):
                 view = _with_candidates(view, CustomerService._lookup(s, call.caller_number))
             return view
