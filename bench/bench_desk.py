@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import os
 import platform
 import resource
@@ -51,6 +50,7 @@ os.environ.setdefault("SEATDESK_HOME", tempfile.mkdtemp(prefix="seatdesk-bench-"
 
 from sqlalchemy import insert, select  # noqa: E402
 
+from bench.common import write_json  # noqa: E402
 from seatdesk.app import SeatdeskApp  # noqa: E402
 from seatdesk.config import Settings  # noqa: E402
 from seatdesk.data.backend import Backend  # noqa: E402
@@ -62,7 +62,6 @@ from seatdesk.data.models import Call, CallState, Customer, CustomerPhone, Direc
 from seatdesk.i18n import set_language  # noqa: E402
 from seatdesk.screens.desk import DeskScreen  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results" / "desk.json"
 PG_ADMIN = os.environ.get("SEATDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -549,17 +548,11 @@ def main(argv: list[str] | None = None) -> int:
             report["engines"].update(part["engines"])
             report["machine"] = part["machine"]
         _print(report)
-        out = RESULTS.with_name("desk-existing.json")
-        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-        print(f"written {out.relative_to(ROOT)}")
+        print(f"written {write_json(report, 'desk-existing').relative_to(ROOT)}")
         return 0
     report = run(args.quick)
     _print(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-    print(f"written {RESULTS.relative_to(ROOT)}")
+    print(f"written {write_json(report, 'desk').relative_to(ROOT)}")
     return 0
 
 

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
 
+from bench.common import write_json  # noqa: E402
 from seatdesk.clock import FrozenClock  # noqa: E402
 from seatdesk.data.backend import Backend  # noqa: E402
 from seatdesk.data.dto import SYSTEM  # noqa: E402
@@ -36,7 +37,6 @@ from seatdesk.data.migrate import upgrade  # noqa: E402
 from seatdesk.data.seed import SeedOptions, seed  # noqa: E402
 from seatdesk.data.services.reports import period_bounds  # noqa: E402
 
-RESULTS = Path(__file__).parent / "results" / "reports.json"
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # noon in Shanghai, a Monday
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_DB = "seatdesk_bench_reports"
@@ -166,8 +166,7 @@ def run(quick: bool) -> dict[str, Any]:
             r = e[name]
             print(f"{e['engine']:<11} {e['calls']:>11,} {name:<16} {r['calls_in_period']:>10,} "
                   f"{r['report_ms']:>10.1f} {r['baseline_count_ms']:>12.1f}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_json(results, "reports")
     return results
 
 

@@ -24,7 +24,6 @@ Run: ``python bench/bench_staffing.py [--quick]``; results also go to
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import platform
 import random
@@ -40,9 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # runnable as a plain script from a checkout
     sys.path.insert(0, str(ROOT))
 
+from bench.common import write_json  # noqa: E402
 from seatdesk.staffing import erlang  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results" / "staffing.json"
 
 INTERVAL_MIN = 15
 ANSWER_WITHIN = 20.0
@@ -461,9 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args.quick)
     print(f"staffing benchmark (median of {report['repeats']} rounds, Python {report['python']})")
     print(_table(report))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"written {RESULTS.relative_to(ROOT)}")
+    print(f"written {write_json(report, 'staffing').relative_to(ROOT)}")
     return 0
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import json
 import os
 import pty
 import re
@@ -43,7 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-RESULTS = Path(__file__).resolve().parent / "results" / "startup.json"
+from bench.common import write_json  # noqa: E402
+
 # Terminal control sequences (CSI, OSC, charset, keypad), removed to find the painted text.
 ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]"
                      rb"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
@@ -204,9 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = run(rounds=args.rounds, customers=args.customers)
     _print(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"written {RESULTS.relative_to(ROOT)}")
+    print(f"written {write_json(report, 'startup').relative_to(ROOT)}")
     return 0
 
 
