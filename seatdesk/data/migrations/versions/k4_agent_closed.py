@@ -2,8 +2,9 @@
 
 The desk's status line counts the calls the seat has handled today. With only
 (agent_id, state) to go on, PostgreSQL and SQLite read every call the agent ever closed
-and filter on closed_at: 1.9 s for an agent with 440,000 calls in a 10-million-call
-database, on every status refresh. (agent_id, closed_at) answers it from a short range.
+and filter on closed_at: 95 ms (190-300 ms on a first read) for an agent with 24,000
+calls in a 10-million-call database, on every status refresh. (agent_id, closed_at)
+answers it from a short range (~1 ms).
 
 Lock: a plain CREATE INDEX holds a SHARE lock on ``calls`` while it builds (reads go on,
 writes wait), in the order of half a minute per 10 million calls. Run the upgrade in a
