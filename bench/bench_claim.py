@@ -56,7 +56,7 @@ def seat_process(inbox: Any, outbox: Any, go: Any) -> None:
     """
     # Imported now, while the runner is still preparing, not after the start signal.
     from seatdesk.data.engine import Database
-    from seatdesk.data.services.calls import CallService
+    from seatdesk.services.calls import CallService
 
     seats: dict[str, CallService] = {}
     while True:
@@ -79,7 +79,7 @@ def seat_process(inbox: Any, outbox: Any, go: Any) -> None:
 def _race(calls: Any, agent: SeatAgent, seat_no: int, outbox: Any, go: Any) -> tuple:
     from sqlalchemy import text
 
-    from seatdesk.data.dto import Actor
+    from seatdesk.services.dto import Actor
 
     actor = Actor(user_id=agent.user_id, login=agent.login, role="agent", name=agent.login,
                   agent_no=agent.agent_no)
@@ -197,9 +197,9 @@ def prepare_agents(url: str, count: int) -> list[SeatAgent]:
     """``count`` agents on the bench queue, created directly (one shared password hash)."""
     from sqlalchemy import select
 
-    from seatdesk.data.backend import Backend
     from seatdesk.data.models import Role, User, UserQueue
-    from seatdesk.data.passwords import hash_password
+    from seatdesk.domain.passwords import hash_password
+    from seatdesk.services.container import Backend
 
     backend = Backend.open(url)
     try:
@@ -231,8 +231,8 @@ def offer_batch(url: str, count: int, marker: str) -> float:
     """
     from sqlalchemy import insert, select
 
-    from seatdesk.data.backend import Backend
     from seatdesk.data.models import Call, CallEvent, CallState, Direction, Queue
+    from seatdesk.services.container import Backend
 
     backend = Backend.open(url)
     started = time.perf_counter()
@@ -272,8 +272,8 @@ def verify(url: str, marker: str, reports: list[tuple]) -> Integrity:
     """Check every call of the batch was offered once, to the seat that says it took it."""
     from sqlalchemy import func, select
 
-    from seatdesk.data.backend import Backend
     from seatdesk.data.models import Call, CallEvent
+    from seatdesk.services.container import Backend
 
     claimed_by: dict[int, list[int]] = {}
     for r in reports:

@@ -51,16 +51,16 @@ os.environ.setdefault("SEATDESK_HOME", tempfile.mkdtemp(prefix="seatdesk-bench-"
 from sqlalchemy import insert, select  # noqa: E402
 
 from bench.common import write_json  # noqa: E402
-from seatdesk.app import SeatdeskApp  # noqa: E402
-from seatdesk.config import Settings  # noqa: E402
-from seatdesk.data.backend import Backend  # noqa: E402
-from seatdesk.data.dto import SYSTEM  # noqa: E402
 from seatdesk.data.engine import Database  # noqa: E402
-from seatdesk.data.errors import NotFound  # noqa: E402
 from seatdesk.data.migrate import upgrade  # noqa: E402
 from seatdesk.data.models import Call, CallState, Customer, CustomerPhone, Direction, Queue  # noqa: E402,E501
-from seatdesk.i18n import set_language  # noqa: E402
-from seatdesk.screens.desk import DeskScreen  # noqa: E402
+from seatdesk.domain.errors import NotFound  # noqa: E402
+from seatdesk.domain.i18n import set_language  # noqa: E402
+from seatdesk.services.container import Backend  # noqa: E402
+from seatdesk.services.dto import SYSTEM  # noqa: E402
+from seatdesk.services.settings import Settings  # noqa: E402
+from seatdesk.ui.app import SeatdeskApp  # noqa: E402
+from seatdesk.ui.screens.desk import DeskScreen  # noqa: E402
 
 PG_ADMIN = os.environ.get("SEATDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -299,7 +299,7 @@ async def screen_pop(url: str, samples: int, numbers: list[str]) -> dict[str, An
             backend.scripts.published(view.category, "en", "inbound")
             direct_ms.append((time.perf_counter() - started) * 1000)
             backend.calls.end(actor, call_id)
-            from seatdesk.data.dto import WrapUp
+            from seatdesk.services.dto import WrapUp
 
             backend.calls.save_wrap_up(actor, call_id, WrapUp(
                 category="query", disposition="information", resolved=True))

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from bench.common import Row, interleaved, ratio, summarise
-from seatdesk.data.backend import Backend
 from seatdesk.data.models import Customer, CustomerPhone
+from seatdesk.services.container import Backend
 
 
 def national(e164: str) -> str:

@@ -1,6 +1,6 @@
 """Benchmark: the KPI report at call-center scale, on SQLite and PostgreSQL.
 
-Loads a call history with ``seatdesk.data.seed`` (bulk COPY / executemany), then times
+Loads a call history with ``seatdesk.exchange.seed`` (bulk COPY / executemany), then times
 a one-month ``--by day`` report and a one-day ``--by interval`` report, each against a
 baseline measured in the same run: a bare ``SELECT count(*)`` of the inbound calls of the
 same period. Prints a table and writes bench/results/reports.json.
@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text  # noqa: E402
 
 from bench.common import write_json  # noqa: E402
-from seatdesk.clock import FrozenClock  # noqa: E402
-from seatdesk.data.backend import Backend  # noqa: E402
-from seatdesk.data.dto import SYSTEM  # noqa: E402
 from seatdesk.data.migrate import upgrade  # noqa: E402
-from seatdesk.data.seed import SeedOptions, seed  # noqa: E402
-from seatdesk.data.services.reports import period_bounds  # noqa: E402
+from seatdesk.domain.clock import FrozenClock  # noqa: E402
+from seatdesk.exchange.seed import SeedOptions, seed  # noqa: E402
+from seatdesk.services.container import Backend  # noqa: E402
+from seatdesk.services.dto import SYSTEM  # noqa: E402
+from seatdesk.services.reports import period_bounds  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # noon in Shanghai, a Monday
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

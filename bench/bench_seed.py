@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 # An ordinary week averages 0.79 of a weekday's calls (quieter Friday and weekend, as
-# seatdesk.data.seed generates them), so calls ≈ days * calls_per_day * 0.79.
+# seatdesk.exchange.seed generates them), so calls ≈ days * calls_per_day * 0.79.
 WEEK_FACTOR = (4 * 1.0 + 0.95 + 0.35 + 0.25) / 7
 
 
@@ -204,8 +204,8 @@ def fallback_seed(url: str, customers: int, calls: int, random_seed: int) -> Non
     """
     from sqlalchemy import insert, select
 
-    from seatdesk.data.backend import Backend
     from seatdesk.data.models import Call, Customer, CustomerPhone, Queue
+    from seatdesk.services.container import Backend
 
     rng = random.Random(random_seed)
     backend = Backend.open(url)

@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:  # runnable as a plain script from a checkout
     sys.path.insert(0, str(ROOT))
 
 from bench.common import write_json  # noqa: E402
-from seatdesk.staffing import erlang  # noqa: E402
+from seatdesk.domain.staffing import erlang  # noqa: E402
 
 INTERVAL_MIN = 15
 ANSWER_WITHIN = 20.0

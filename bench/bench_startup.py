@@ -117,10 +117,10 @@ def terminal_run(argv: list[str], marks: dict[str, bytes], env: dict[str, str],
 def prepared_database(workdir: Path, customers: int) -> str:
     """A ready demo-style database the desk opens (SQLite, like the embedded default)."""
     from bench.bench_desk import bulk_customers
-    from seatdesk.data.backend import Backend
-    from seatdesk.data.dto import SYSTEM
     from seatdesk.data.migrate import upgrade
-    from seatdesk.data.seed import ensure_reference_data
+    from seatdesk.exchange.seed import ensure_reference_data
+    from seatdesk.services.container import Backend
+    from seatdesk.services.dto import SYSTEM
 
     url = f"sqlite:///{workdir / 'startup.db'}"
     backend = Backend.open(url)

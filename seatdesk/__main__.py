@@ -1,4 +1,4 @@
-from seatdesk.cli import main
+from seatdesk.cli.main import main
 
 if __name__ == "__main__":
     main()

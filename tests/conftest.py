@@ -18,11 +18,11 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
-from seatdesk.clock import FrozenClock
-from seatdesk.data.backend import Backend
 from seatdesk.data.engine import Database
 from seatdesk.data.migrate import upgrade
 from seatdesk.data.models import Base
+from seatdesk.domain.clock import FrozenClock
+from seatdesk.services.container import Backend
 
 PG_ADMIN = os.environ.get("SEATDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_PG = os.environ.get("SEATDESK_REQUIRE_PG") == "1"
@@ -49,7 +49,7 @@ def _cheap_password_hashing() -> Iterator[None]:
 
     The stored hash records its own parameters, so verification is the real code path.
     """
-    from seatdesk.data import passwords
+    from seatdesk.domain import passwords
 
     saved = passwords._N
     passwords._N = 2**8
@@ -60,7 +60,7 @@ def _cheap_password_hashing() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _english_unless_asked() -> Iterator[None]:
     """The language is process-wide: a test that switches to Chinese must not leak it."""
-    from seatdesk.i18n import set_language
+    from seatdesk.domain.i18n import set_language
 
     set_language("en")
     yield

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from typing import Any, TypeVar
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import Actor, CustomerInput
-from seatdesk.data.services.users import actor_of  # noqa: F401  (re-export for tests)
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import Actor, CustomerInput
+from seatdesk.services.users import actor_of  # noqa: F401  (re-export for tests)
 
 T = TypeVar("T")
 
@@ -43,7 +43,7 @@ def row(backend: Backend, model: type[T], key: object) -> T:
 
 def racing_worker_passes(db_url: str, clock: Any, workers: int = 2) -> list[Any]:
     """``workers`` timed-rules passes started together, each over its own connections."""
-    from seatdesk.worker import run_once
+    from seatdesk.runtime.daemon import run_once
 
     backends = [Backend.open(db_url, clock) for _ in range(workers)]
     barrier = threading.Barrier(workers)

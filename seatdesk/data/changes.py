@@ -17,7 +17,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from seatdesk.data.engine import Database
-from seatdesk.data.services.base import CHANGE_CHANNEL
+from seatdesk.data.topics import CHANGE_CHANNEL
 
 
 class ChangeFeed(Protocol):

@@ -8,11 +8,11 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from seatdesk.cli import main
-from seatdesk.data.backend import Backend
+from seatdesk.cli.main import main
 from seatdesk.data.models import AuditEntry
-from seatdesk.data.services.callbacks import CallbackInput
-from seatdesk.data.services.complaints import ComplaintInput
+from seatdesk.services.callbacks import CallbackInput
+from seatdesk.services.complaints import ComplaintInput
+from seatdesk.services.container import Backend
 from tests.factories import customer, floor
 
 
@@ -29,7 +29,7 @@ def _seed(sqlite_url, clock):
 def test_worker_once_prints_what_it_did(sqlite_url):
     from datetime import UTC, datetime
 
-    from seatdesk.clock import FrozenClock
+    from seatdesk.domain.clock import FrozenClock
 
     backend, complaint = _seed(sqlite_url, FrozenClock(datetime(2020, 1, 6, 1, 30, tzinfo=UTC)))
     backend.close()
@@ -94,7 +94,7 @@ def test_deadline_rule_and_calendar_commands(sqlite_url, clock):
     assert result.exit_code == 1 and "category" in result.output
     result = runner.invoke(main, [*base, "list", "--as", "lead1"])
     assert result.exit_code == 0 and "王芳" in result.output
-    from seatdesk.data.models_complaints import ComplaintDeadlineRule, WorkCalendarRow
+    from seatdesk.data.models.complaints import ComplaintDeadlineRule, WorkCalendarRow
 
     with backend.db.read() as s:
         assert s.scalar(select(ComplaintDeadlineRule.hours)) == 8

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from seatdesk.cli import main
+from seatdesk.cli.main import main
 
 
 def _run(db: str, *args: str, input: str | None = None) -> tuple[int, str]:
@@ -104,7 +104,7 @@ def test_every_command_is_found_where_the_lazy_loader_looks():
     """`seatdesk run` loads only its own area's module: the map must match the modules."""
     from importlib import import_module
 
-    from seatdesk.commands import COMMAND_HOMES, COMMAND_MODULES
+    from seatdesk.cli.registry import COMMAND_HOMES, COMMAND_MODULES
 
     found = {}
     for name in COMMAND_MODULES:

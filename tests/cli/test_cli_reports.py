@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from seatdesk.cli import main
-from seatdesk.data.backend import Backend
+from seatdesk.cli.main import main
 from seatdesk.data.models import AuditEntry
+from seatdesk.services.container import Backend
 from tests.data.test_reports import build_hand_floor
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM, Actor, WrapUp
-from seatdesk.qa_forms import FormDefinition
-from seatdesk.qa_scoring import Answer, value_range
+from seatdesk.domain.qa.forms import FormDefinition
+from seatdesk.domain.qa.scoring import Answer, value_range
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM, Actor, WrapUp
 
 
 def closed_call(backend: Backend, agent: Actor, *, category: str = "repair",

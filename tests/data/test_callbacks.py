@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import WrapUp
-from seatdesk.data.errors import Conflict, InvalidInput
 from seatdesk.data.models import Callback, Contract, Customer, User
-from seatdesk.data.services.callbacks import CallbackInput
-from seatdesk.worker import run_once
+from seatdesk.domain.errors import Conflict, InvalidInput
+from seatdesk.runtime.daemon import run_once
+from seatdesk.services.callbacks import CallbackInput
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import WrapUp
 from tests.factories import customer, floor, racing_worker_passes
 
 

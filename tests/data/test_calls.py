@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from seatdesk.data.dto import SYSTEM, WrapUp
-from seatdesk.data.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from seatdesk.data.models import AgentStatus, Call, CallEvent
+from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
+from seatdesk.services.dto import SYSTEM, WrapUp
 from tests.factories import customer, floor
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
-from seatdesk.data.backend import Backend
 from seatdesk.data.changes import open_feed
-from seatdesk.data.dto import SYSTEM
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM
 from tests.factories import floor
 
 

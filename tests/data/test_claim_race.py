@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import WrapUp
 from seatdesk.data.models import Call, CallEvent, CallState, Direction, Role, User
-from seatdesk.data.passwords import hash_password
+from seatdesk.domain.passwords import hash_password
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import WrapUp
 
 WRAP = WrapUp(category="query", disposition="resolved", resolved=True, notes="race")
 

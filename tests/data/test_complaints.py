@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM, WrapUp
-from seatdesk.data.errors import InvalidInput, PermissionDenied
 from seatdesk.data.models import Callback, Complaint, ComplaintEvent, Notification, Team, User
-from seatdesk.data.services.complaints import ComplaintInput
-from seatdesk.worker import run_once
+from seatdesk.domain.errors import InvalidInput, PermissionDenied
+from seatdesk.runtime.daemon import run_once
+from seatdesk.services.complaints import ComplaintInput
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM, WrapUp
 from tests.factories import customer, floor, racing_worker_passes
 
 

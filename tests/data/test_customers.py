@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from seatdesk.data.dto import CustomerInput
-from seatdesk.data.errors import Conflict, InvalidInput, PermissionDenied
 from seatdesk.data.models import AuditEntry
+from seatdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
+from seatdesk.services.dto import CustomerInput
 from tests.factories import customer, floor
 
 

@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from seatdesk import phone
-from seatdesk.data.errors import InvalidInput, PermissionDenied
-from seatdesk.data.exporter import call_columns, export_calls, parse_date_range, write_rows
 from seatdesk.data.models import AuditEntry, Call, Customer, User
-from seatdesk.data.seed import SeedOptions, seed
+from seatdesk.domain import phone
+from seatdesk.domain.errors import InvalidInput, PermissionDenied
+from seatdesk.exchange.exporter import call_columns, export_calls, parse_date_range, write_rows
+from seatdesk.exchange.seed import SeedOptions, seed
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)

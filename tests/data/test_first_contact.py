@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from seatdesk.data.dto import SYSTEM, WrapUp
+from seatdesk.services.dto import SYSTEM, WrapUp
 from tests.factories import customer, floor
 
 

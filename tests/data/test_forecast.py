@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from seatdesk.data.errors import InvalidInput, PermissionDenied
 from seatdesk.data.models import Call, CallState, Direction, Queue
-from seatdesk.roster.forecast import StaffingGoal, required_agents
+from seatdesk.domain.errors import InvalidInput, PermissionDenied
+from seatdesk.domain.roster.forecast import StaffingGoal, required_agents
 from tests.factories import floor
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from seatdesk.data.errors import Conflict, InvalidInput, PermissionDenied
 from seatdesk.data.models import (
     Call,
     Callback,
@@ -17,6 +16,7 @@ from seatdesk.data.models import (
     Direction,
     Notification,
 )
+from seatdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
 from tests.factories import floor
 
 

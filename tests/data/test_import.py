@@ -8,10 +8,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from seatdesk.data.dto import SYSTEM, CustomerInput
-from seatdesk.data.errors import InvalidInput, PermissionDenied
-from seatdesk.data.importer import import_customers
 from seatdesk.data.models import AuditEntry, Customer, CustomerPhone
+from seatdesk.domain.errors import InvalidInput, PermissionDenied
+from seatdesk.exchange.importer import import_customers
+from seatdesk.services.dto import SYSTEM, CustomerInput
 
 HEADER = "客户编号,姓名,公司,电话,手机,邮箱,等级,大客户,危险客户,备注\n"
 GOOD = (HEADER

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from seatdesk.data.dto import SYSTEM, WrapUp
 from seatdesk.data.models import Call, CallState
-from seatdesk.journal import DRAFT, WRAP_UP, Journal, drain, wrap_up_to_json
+from seatdesk.runtime.journal import DRAFT, WRAP_UP, Journal, drain, wrap_up_to_json
+from seatdesk.services.dto import SYSTEM, WrapUp
 from tests.factories import floor
 
 

@@ -6,9 +6,9 @@ import json
 
 from click.testing import CliRunner
 
-from seatdesk.cli import main
-from seatdesk.data.backend import Backend
-from seatdesk.data.qa_default_form import ensure_default_form
+from seatdesk.cli.main import main
+from seatdesk.exchange.qa_default_form import ensure_default_form
+from seatdesk.services.container import Backend
 from tests.data.qa_helpers import closed_call, perfect
 from tests.factories import floor
 

@@ -10,17 +10,17 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from seatdesk.config import Settings
-from seatdesk.data.errors import InvalidInput, InvalidTransition, PermissionDenied
 from seatdesk.data.models import AuditEntry
-from seatdesk.qa_scoring import Answer
+from seatdesk.domain.errors import InvalidInput, InvalidTransition, PermissionDenied
+from seatdesk.domain.qa.scoring import Answer
+from seatdesk.services.settings import Settings
 from tests.data.qa_helpers import closed_call, perfect
 from tests.factories import floor
 
 
 @pytest.fixture
 def people(backend):
-    from seatdesk.data.qa_default_form import ensure_default_form
+    from seatdesk.exchange.qa_default_form import ensure_default_form
 
     people = floor(backend)
     for login, role in [("agent3", "agent"), ("lead2", "team_lead")]:

@@ -7,17 +7,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from seatdesk.data.errors import (
+from seatdesk.data.models import AuditEntry, Notification, QaEvaluation, QaForm
+from seatdesk.domain.errors import (
     Conflict,
     InvalidInput,
     InvalidTransition,
     NotFound,
     PermissionDenied,
 )
-from seatdesk.data.models import AuditEntry, Notification, QaEvaluation, QaForm
-from seatdesk.data.qa_default_form import default_form, ensure_default_form
-from seatdesk.data.services.qa_views import WorkFilter
-from seatdesk.qa_scoring import Answer
+from seatdesk.domain.qa.scoring import Answer
+from seatdesk.exchange.qa_default_form import default_form, ensure_default_form
+from seatdesk.services.qa_views import WorkFilter
 from tests.data.qa_helpers import closed_call, perfect
 from tests.factories import floor
 
@@ -267,7 +267,7 @@ def test_call_record_masks_customer_and_is_audited(backend, people):
 
 
 def test_default_form_round_trips():
-    from seatdesk.qa_forms import parse_form, render_form
+    from seatdesk.domain.qa.forms import parse_form, render_form
 
     form = default_form()
     assert parse_form(render_form(form, "toml"), "toml") == form

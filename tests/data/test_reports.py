@@ -12,8 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.errors import InvalidInput, PermissionDenied
 from seatdesk.data.models import (
     AgentStateEvent,
     AuditEntry,
@@ -31,7 +29,9 @@ from seatdesk.data.models import (
     Shift,
     User,
 )
-from seatdesk.data.services.first_contact import backfill_prior_contacts
+from seatdesk.domain.errors import InvalidInput, PermissionDenied
+from seatdesk.services.container import Backend
+from seatdesk.services.first_contact import backfill_prior_contacts
 from tests.factories import floor
 
 SH = ZoneInfo("Asia/Shanghai")

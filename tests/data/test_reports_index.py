@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text, update
 
-from seatdesk.data.backend import Backend
 from seatdesk.data.models import Queue
-from seatdesk.data.services import reports as reports_module
-from seatdesk.data.services import reports_sql as rs
-from seatdesk.data.services.reports import bucket_ranges, period_bounds
+from seatdesk.services import reports as reports_module
+from seatdesk.services import reports_sql as rs
+from seatdesk.services.container import Backend
+from seatdesk.services.reports import bucket_ranges, period_bounds
 from tests.data.test_reports import build_hand_floor, inbound
 from tests.factories import floor
 
@@ -100,7 +100,7 @@ def test_thresholds_sql_is_a_case_on_the_call():
 @pytest.mark.postgres
 def test_report_queries_read_only_the_report_indexes(pg_url, clock):
     """Index-only scans are PostgreSQL's, so this runs there only (never skipped in CI)."""
-    from seatdesk.data.backend import Backend
+    from seatdesk.services.container import Backend
 
     backend = Backend.open(pg_url, clock)
     try:

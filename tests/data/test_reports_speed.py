@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text, update
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM, WrapUp
 from seatdesk.data.models import Call, CallState, Customer, Direction
-from seatdesk.data.services.first_contact import (
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM, WrapUp
+from seatdesk.services.first_contact import (
     backfill_prior_contacts,
     backfill_prior_contacts_sql,
     mark_prior_contact,

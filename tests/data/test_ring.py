@@ -7,10 +7,10 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from seatdesk.data.dto import SYSTEM
-from seatdesk.data.errors import InvalidTransition
 from seatdesk.data.models import AgentState, AgentStatus, Call, CallEvent, CallState
-from seatdesk.worker import RING_TIMEOUT, run_once
+from seatdesk.domain.errors import InvalidTransition
+from seatdesk.runtime.daemon import RING_TIMEOUT, run_once
+from seatdesk.services.dto import SYSTEM
 from tests.factories import customer, floor, row
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from seatdesk.data.dto import SYSTEM
-from seatdesk.data.errors import PermissionDenied
+from seatdesk.domain.errors import PermissionDenied
+from seatdesk.services.dto import SYSTEM
 from tests.factories import floor
 
 

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from seatdesk.data.errors import PermissionDenied
 from seatdesk.data.models import AgentState, AgentStateEvent, AuditEntry, Notification, Shift
-from seatdesk.data.services.roster import RuleBroken
-from seatdesk.roster.rules import REST
+from seatdesk.domain.errors import PermissionDenied
+from seatdesk.domain.roster.rules import REST
+from seatdesk.services.roster import RuleBroken
 from tests.factories import floor
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from seatdesk.data.dto import SYSTEM
-from seatdesk.data.errors import InvalidInput, PermissionDenied
-from seatdesk.data.services.scripts import ScriptInput, parse_toml, to_toml
-from seatdesk.scripts import auto_stage, fill, render_steps, step_stage
+from seatdesk.domain.errors import InvalidInput, PermissionDenied
+from seatdesk.domain.scripts import auto_stage, fill, render_steps, step_stage
+from seatdesk.services.dto import SYSTEM
+from seatdesk.services.scripts import ScriptInput, parse_toml, to_toml
 from tests.factories import floor
 
 STEPS = ({"stage": "identify", "text": "您好,{company},工号{agent_no}为您服务。"},

@@ -10,9 +10,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from seatdesk import phone
-from seatdesk.data.backend import Backend
-from seatdesk.data.default_scripts import STAGES, default_scripts
 from seatdesk.data.models import (
     Call,
     Contract,
@@ -23,7 +20,10 @@ from seatdesk.data.models import (
     Team,
     User,
 )
-from seatdesk.data.seed import SeedOptions, ensure_reference_data, is_empty, seed
+from seatdesk.domain import phone
+from seatdesk.exchange.default_scripts import STAGES, default_scripts
+from seatdesk.exchange.seed import SeedOptions, ensure_reference_data, is_empty, seed
+from seatdesk.services.container import Backend
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SMALL = SeedOptions(customers=400, days=7, calls_per_day=150, random_seed=5)
@@ -168,7 +168,7 @@ def test_seed_appends_without_clashing_numbers(backend):
                         ).scalars().all()
         assert len(own) == len(set(own)) == 100
     # Live inserts after the bulk load still get fresh ids (the sequence was moved on).
-    from seatdesk.data.dto import SYSTEM, CustomerInput
+    from seatdesk.services.dto import SYSTEM, CustomerInput
 
     new = backend.customers.create(SYSTEM, CustomerInput(name="新客户", phones=("13012345678",)))
     assert new.id == 101

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from seatdesk.data.models import Call, CustomerPhone
-from seatdesk.data.seed import SeedOptions, seed
-from seatdesk.data.simulator import CallSimulator
+from seatdesk.exchange.seed import SeedOptions, seed
+from seatdesk.exchange.simulator import CallSimulator
 
 
 def test_simulator_offers_known_numbers_and_abandons(backend):
@@ -45,6 +45,6 @@ def test_simulator_refuses_bad_settings_and_empty_floor(backend):
 
 
 def sim_actor():
-    from seatdesk.data.dto import SYSTEM
+    from seatdesk.services.dto import SYSTEM
 
     return SYSTEM

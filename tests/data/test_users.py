@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from seatdesk.data.errors import InvalidInput, LoginFailed
 from seatdesk.data.models import AuditEntry, User
+from seatdesk.domain.errors import InvalidInput, LoginFailed
 
 
 def test_password_is_hashed_and_lockout_persists(backend, clock):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from seatdesk.data.dto import SYSTEM, WrapUp
 from seatdesk.data.models import Call
-from seatdesk.worker import WorkerReport, run_loop, run_once
+from seatdesk.runtime.daemon import WorkerReport, run_loop, run_once
+from seatdesk.services.dto import SYSTEM, WrapUp
 from tests.factories import customer, floor
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from seatdesk.app import SeatdeskApp
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM
-from seatdesk.i18n import set_language
+from seatdesk.domain.i18n import set_language
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM
+from seatdesk.services.settings import Settings
+from seatdesk.ui.app import SeatdeskApp
 from tests.factories import customer, floor
 
 

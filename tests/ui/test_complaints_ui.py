@@ -8,17 +8,17 @@ from sqlalchemy import select
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 from textual.worker import WorkerCancelled
 
-from seatdesk.app import SeatdeskApp
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM, WrapUp
 from seatdesk.data.models import Callback, Complaint
-from seatdesk.data.services.callbacks import CallbackInput
-from seatdesk.data.services.complaints import ComplaintInput
-from seatdesk.screens.callback_dialog import ScheduleCallbackDialog
-from seatdesk.screens.callbacks import CallbacksScreen, StartOutbound
-from seatdesk.screens.complaint_dialog import RegisterComplaintDialog
-from seatdesk.screens.complaints import ComplaintsScreen, ComplaintStepDialog
+from seatdesk.services.callbacks import CallbackInput
+from seatdesk.services.complaints import ComplaintInput
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM, WrapUp
+from seatdesk.services.settings import Settings
+from seatdesk.ui.app import SeatdeskApp
+from seatdesk.ui.dialogs.callback import ScheduleCallbackDialog
+from seatdesk.ui.dialogs.complaint import RegisterComplaintDialog
+from seatdesk.ui.screens.callbacks import CallbacksScreen, StartOutbound
+from seatdesk.ui.screens.complaints import ComplaintsScreen, ComplaintStepDialog
 from tests.factories import customer, floor
 
 

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Input, Select, TextArea
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM
 from seatdesk.data.models import AgentStatus, Call, CallEvent, CallState
-from seatdesk.screens.desk import DeskScreen
-from seatdesk.screens.desk_dialogs import NewCustomerDialog, PickCustomerDialog, TransferDialog
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM
+from seatdesk.ui.dialogs.desk import NewCustomerDialog, PickCustomerDialog, TransferDialog
+from seatdesk.ui.screens.desk import DeskScreen
 from tests.ui.desk_support import desk_app, desk_floor, settle, take_call, until
 
 
@@ -306,12 +306,12 @@ async def test_pause_with_a_reason_and_resume(floor_backend, sqlite_url, clock):
 
 async def test_callback_from_f6_is_dialled_and_its_attempt_recorded(floor_backend, sqlite_url,
                                                                     clock):
-    pytest.importorskip("seatdesk.screens.callbacks")
+    pytest.importorskip("seatdesk.ui.screens.callbacks")
     from datetime import timedelta
 
     from seatdesk.data.models import Callback
-    from seatdesk.data.services.callbacks import CallbackInput
-    from seatdesk.screens.callbacks import StartOutbound
+    from seatdesk.services.callbacks import CallbackInput
+    from seatdesk.ui.screens.callbacks import StartOutbound
 
     backend, data = floor_backend
     agent = data["people"]["agent1"]

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Select, TextArea
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM
 from seatdesk.data.models import Call, CallState
-from seatdesk.screens.desk import DeskScreen
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM
+from seatdesk.ui.screens.desk import DeskScreen
 from tests.ui.desk_support import desk_app, desk_floor, settle
 
 

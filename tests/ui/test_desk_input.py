@@ -6,11 +6,11 @@ import pytest
 from click.testing import CliRunner
 from textual.widgets import Input, Select, TextArea
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM
 from seatdesk.data.models import AgentStatus, Call
-from seatdesk.i18n import set_language
-from seatdesk.screens.desk_dialogs import ConfirmDialog
+from seatdesk.domain.i18n import set_language
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM
+from seatdesk.ui.dialogs.desk import ConfirmDialog
 from tests.ui.desk_support import desk_app, desk_floor, settle, take_call
 
 ESCAPES = "pasted \x1b[2J\x1b]0;pwned\x07 text"
@@ -105,7 +105,7 @@ async def test_quit_is_refused_during_a_call_and_logs_out_when_idle(floor_backen
 
 
 def test_scripts_commands_export_and_import(sqlite_url, tmp_path, monkeypatch):
-    from seatdesk.cli import main
+    from seatdesk.cli.main import main
 
     backend = Backend.open(sqlite_url)
     desk_floor(backend)

@@ -18,20 +18,20 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from textual.widgets import Select, TextArea
 
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM
 from seatdesk.data.models import Call, CallState
-from seatdesk.journal import Journal
-from seatdesk.screens.desk import DeskScreen
+from seatdesk.runtime.journal import Journal
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM
+from seatdesk.services.settings import Settings
+from seatdesk.ui.screens.desk import DeskScreen
 from tests.ui.desk_support import desk_app, desk_floor, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = textwrap.dedent("""
     import asyncio, sys
-    from seatdesk.clock import utc_now
-    from seatdesk.data.backend import Backend
+    from seatdesk.domain.clock import utc_now
+    from seatdesk.services.container import Backend
     from tests.ui.desk_support import desk_app, settle
 
     async def main(url):

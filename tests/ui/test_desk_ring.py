@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from seatdesk.data.dto import SYSTEM
 from seatdesk.data.models import AgentState, AgentStatus, Call, CallState
-from seatdesk.worker import RING_TIMEOUT, run_once
+from seatdesk.runtime.daemon import RING_TIMEOUT, run_once
+from seatdesk.services.dto import SYSTEM
 from tests.factories import row
 from tests.ui.desk_support import desk_app, desk_floor, settle, until
 
@@ -22,7 +22,7 @@ def _seat(backend, user_id):
 @pytest.fixture
 def free_seat(sqlite_url, clock):
     """A floor with customers and scripts, and agent1's desk (not yet running)."""
-    from seatdesk.data.backend import Backend
+    from seatdesk.services.container import Backend
 
     backend = Backend.open(sqlite_url, clock)
     agent = desk_floor(backend)["people"]["agent1"]
@@ -74,7 +74,7 @@ async def test_a_seat_that_frees_up_is_rung_with_the_waiting_call(sqlite_url, cl
     """With ring_when_free, saving the record rings the next waiting caller at this seat."""
     from dataclasses import replace
 
-    from seatdesk.data.backend import Backend
+    from seatdesk.services.container import Backend
     from tests.ui.test_desk_calls import _fill
 
     backend = Backend.open(sqlite_url, clock)

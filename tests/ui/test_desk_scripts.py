@@ -7,19 +7,19 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from seatdesk.app import SeatdeskApp
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
 from seatdesk.locale.zh_CN import MESSAGES
-from seatdesk.screens.scripts import ScriptsScreen
+from seatdesk.services.container import Backend
+from seatdesk.services.settings import Settings
+from seatdesk.ui.app import SeatdeskApp
+from seatdesk.ui.screens.scripts import ScriptsScreen
 from tests.ui.desk_support import desk_floor, settle
 
 ROOT = Path(__file__).resolve().parents[2]
-DESK_FILES = ["seatdesk/screens/desk.py", "seatdesk/screens/desk_dialogs.py",
-              "seatdesk/screens/scripts.py", "seatdesk/desk_commands.py",
-              "seatdesk/widgets/queue_table.py", "seatdesk/widgets/customer_card.py",
-              "seatdesk/widgets/script_pane.py", "seatdesk/widgets/wrap_up_form.py",
-              "seatdesk/widgets/status_bar.py"]
+DESK_FILES = ["seatdesk/ui/screens/desk.py", "seatdesk/ui/dialogs/desk.py",
+              "seatdesk/ui/screens/scripts.py", "seatdesk/cli/desk.py",
+              "seatdesk/ui/widgets/queue_table.py", "seatdesk/ui/widgets/customer_card.py",
+              "seatdesk/ui/widgets/script_pane.py", "seatdesk/ui/widgets/wrap_up_form.py",
+              "seatdesk/ui/widgets/status_bar.py"]
 
 
 def _message_ids(path: Path) -> set[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM, CustomerInput
-from seatdesk.i18n import set_language
+from seatdesk.domain.i18n import set_language
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM, CustomerInput
 from tests.ui.desk_support import desk_app, desk_floor
 
 

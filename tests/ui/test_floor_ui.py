@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from seatdesk.app import SeatdeskApp
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
-from seatdesk.data.dto import SYSTEM
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM
+from seatdesk.services.settings import Settings
+from seatdesk.ui.app import SeatdeskApp
 from tests.factories import floor
 
 

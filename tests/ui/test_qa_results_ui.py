@@ -6,12 +6,12 @@ import csv
 
 from sqlalchemy import func, select
 
-from seatdesk.app import SeatdeskApp
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
 from seatdesk.data.models import AuditEntry, QaEvaluation, User
-from seatdesk.data.qa_default_form import ensure_default_form
-from seatdesk.qa_scoring import Answer
+from seatdesk.domain.qa.scoring import Answer
+from seatdesk.exchange.qa_default_form import ensure_default_form
+from seatdesk.services.container import Backend
+from seatdesk.services.settings import Settings
+from seatdesk.ui.app import SeatdeskApp
 from tests.data.qa_helpers import closed_call, perfect
 from tests.factories import floor
 

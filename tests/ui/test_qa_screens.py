@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from seatdesk.app import SeatdeskApp
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
 from seatdesk.data.models import Notification, QaEvaluation
-from seatdesk.data.qa_default_form import ensure_default_form
-from seatdesk.i18n import set_language
-from seatdesk.qa_scoring import Answer
-from seatdesk.widgets.score_form import ScoreForm
+from seatdesk.domain.i18n import set_language
+from seatdesk.domain.qa.scoring import Answer
+from seatdesk.exchange.qa_default_form import ensure_default_form
+from seatdesk.services.container import Backend
+from seatdesk.services.settings import Settings
+from seatdesk.ui.app import SeatdeskApp
+from seatdesk.ui.widgets.score_form import ScoreForm
 from tests.data.qa_helpers import closed_call, perfect
 from tests.factories import floor
 

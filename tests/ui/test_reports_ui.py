@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from seatdesk import kpi
-from seatdesk.app import SeatdeskApp
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
-from seatdesk.widgets.kpi_chart import KpiChart
+from seatdesk.domain import kpi
+from seatdesk.services.container import Backend
+from seatdesk.services.settings import Settings
+from seatdesk.ui.app import SeatdeskApp
+from seatdesk.ui.widgets.kpi_chart import KpiChart
 from tests.data.test_reports import build_hand_floor
 
 

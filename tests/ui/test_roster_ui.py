@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from seatdesk.app import SeatdeskApp
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
 from seatdesk.data.models import Shift
+from seatdesk.services.container import Backend
+from seatdesk.services.settings import Settings
+from seatdesk.ui.app import SeatdeskApp
 from tests.factories import floor
 
 MON = date(2026, 11, 23)

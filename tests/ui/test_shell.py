@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from seatdesk.app import SeatdeskApp
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
+from seatdesk.services.container import Backend
+from seatdesk.services.settings import Settings
+from seatdesk.ui.app import SeatdeskApp
 from tests.factories import floor
 
 
@@ -53,7 +53,7 @@ async def test_login_opens_role_home_and_help(sqlite_url, clock):
 
 
 async def test_notifications_reach_the_user_on_any_screen(sqlite_url, clock):
-    from seatdesk.data.services.notifications import add_notification
+    from seatdesk.services.notifications import add_notification
 
     backend = Backend.open(sqlite_url, clock)
     people = floor(backend)

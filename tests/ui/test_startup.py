@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from seatdesk.app import SeatdeskApp
-from seatdesk.config import Settings
-from seatdesk.data.backend import Backend
-from seatdesk.screens.desk import DeskScreen
+from seatdesk.services.container import Backend
+from seatdesk.services.settings import Settings
+from seatdesk.ui.app import SeatdeskApp
+from seatdesk.ui.screens.desk import DeskScreen
 from tests.factories import floor
 from tests.probes import loaded_after_importing
 from tests.ui.desk_support import settle, until
 
-FIRST_PAINT_MODULES = ["seatdesk.cli", "seatdesk.desk_commands", "seatdesk.app",
-                       "seatdesk.screens.desk", "seatdesk.screens.login"]
+FIRST_PAINT_MODULES = ["seatdesk.cli.main", "seatdesk.cli.desk", "seatdesk.ui.app",
+                       "seatdesk.ui.screens.desk", "seatdesk.ui.screens.login"]
 
 
 def test_the_first_screen_needs_no_database_layer():
@@ -22,7 +22,7 @@ def test_the_first_screen_needs_no_database_layer():
     loaded = loaded_after_importing(FIRST_PAINT_MODULES)
     assert "textual" in loaded  # the probe sees what it should
     assert not loaded & {"sqlalchemy", "seatdesk.data.models", "psycopg", "alembic",
-                         "seatdesk.data.dto"}
+                         "seatdesk.services.dto"}
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Reports: measure names, the reports screen and `seatdesk report kpi`."""
 
 MESSAGES: dict[str, str] = {
-    # measures (seatdesk.kpi)
+    # measures (seatdesk.domain.kpi)
     "Offered": "呼入量",
     "Answered": "接通量",
     "Abandoned": "放弃量",

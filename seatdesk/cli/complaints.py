@@ -1,0 +1,189 @@
+"""Command line of the complaints area: the timed-rules worker, complaint settings, exports.
+
+seatdesk.cli.main imports this module while it is being built, so cli is imported lazily.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from seatdesk.domain.i18n import _
+
+
+def _cli() -> Any:
+    from seatdesk.cli.main import CliContext
+
+    return click.get_current_context().find_object(CliContext)
+
+
+# ---- the worker --------------------------------------------------------------------------
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run one pass, print what it did and exit (cron).")
+@click.option("--interval", type=click.FloatRange(min=1.0), default=30.0, show_default=True,
+              help="Seconds between passes.")
+@click.option("--release-after", type=click.IntRange(min=1), default=120, show_default=True,
+              help="Minutes a seat's callback may be overdue before it goes to the pool.")
+def worker_command(once: bool, interval: float, release_after: int) -> None:
+    """Run the timed rules: escalations, callback release, schedule rules, draft clean-up."""
+    from seatdesk.runtime.daemon import WorkerReport, run_loop, run_once
+
+    backend = _cli().backend()
+    after = timedelta(minutes=release_after)
+    if once:
+        report = run_once(backend, release_after=after)
+        for line in report.lines():
+            click.echo(line)
+        if report.errors:
+            sys.exit(1)
+        return
+    stop = threading.Event()
+
+    def _stop(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+
+    def _show(report: WorkerReport) -> None:
+        if report.escalated or report.released or report.rule_callbacks or report.errors:
+            stamp = datetime.now().strftime("%H:%M:%S")
+            click.echo(f"{stamp} " + "; ".join(report.lines()))
+
+    click.echo(_("worker running every {s:g} s; Ctrl+C stops it").format(s=interval))
+    try:
+        run_loop(backend, stop, interval, release_after=after, on_report=_show)
+    except KeyboardInterrupt:
+        stop.set()
+    click.echo(_("worker stopped"))
+
+
+# ---- complaint settings --------------------------------------------------------------------
+
+
+@click.group("complaint")
+def complaint_group() -> None:
+    """Complaints: list them, set deadline rules and the working calendar."""
+
+
+@complaint_group.command("list")
+@click.option("--view", type=click.Choice(["open", "overdue", "all"]), default="open",
+              show_default=True)
+@click.option("--as", "login", default=None, help="Who asks (team lead or supervisor).")
+def complaint_list(view: str, login: str | None) -> None:
+    """List complaints, nearest deadline first."""
+    from seatdesk.domain.duetime import local_text
+    from seatdesk.domain.text import neutralise
+
+    cli = _cli()
+    backend = cli.backend()
+    for r in backend.complaints.listing(cli.actor(login), view):
+        late = "!" if r.overdue else " "
+        click.echo(f"#{r.id:<6}{late} {local_text(r.deadline_at, cli.settings.tz)}  "
+                   f"L{r.level} {_(r.state):<10} {r.owner_login or r.owner_department or '-':<12}"
+                   f" {neutralise(r.customer_name)}: {neutralise(r.summary)[:50]}")
+
+
+@complaint_group.command("deadline-rule")
+@click.option("--category", default="", help="Complaint category ('' for any).")
+@click.option("--severity", default="", help="Severity ('' for any).")
+@click.option("--hours", type=float, required=True, help="Hours the owner has to answer.")
+@click.option("--clock-hours", is_flag=True,
+              help="Count calendar hours instead of the center's working hours.")
+@click.option("--as", "login", default=None)
+def complaint_deadline_rule(category: str, severity: str, hours: float, clock_hours: bool,
+                            login: str | None) -> None:
+    """Set the answer deadline for a category and/or severity."""
+    cli = _cli()
+    cli.backend().complaints.set_deadline_rule(cli.actor(login), category=category,
+                                               severity=severity, hours=hours,
+                                               working_hours=not clock_hours)
+    click.echo(_("deadline rule saved"))
+
+
+@complaint_group.command("calendar")
+@click.option("--start", "day_start", default="08:30", show_default=True)
+@click.option("--end", "day_end", default="17:30", show_default=True)
+@click.option("--weekdays", default="01234", show_default=True,
+              help="Working weekdays as digits, 0 = Monday.")
+@click.option("--holiday", "holidays", multiple=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="A day off (repeatable).")
+@click.option("--workday", "workdays", multiple=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="A make-up working day, 调休 (repeatable).")
+@click.option("--as", "login", default=None)
+def complaint_calendar(day_start: str, day_end: str, weekdays: str,
+                       holidays: tuple[datetime, ...], workdays: tuple[datetime, ...],
+                       login: str | None) -> None:
+    """Set the working hours deadlines are counted in."""
+    cli = _cli()
+    actor = cli.actor(login)
+    service = cli.backend().complaints
+    service.set_calendar(actor, tz_name=cli.settings.timezone, day_start=day_start,
+                         day_end=day_end, weekdays=weekdays)
+    for day in holidays:
+        service.set_calendar_day(actor, date.fromordinal(day.toordinal()), working=False)
+    for day in workdays:
+        service.set_calendar_day(actor, date.fromordinal(day.toordinal()), working=True)
+    click.echo(_("working calendar saved"))
+
+
+# ---- exports -------------------------------------------------------------------------------
+
+
+def _export(kind: str, from_text: str, to_text: str, fmt: str, out: Path | None,
+            login: str | None) -> None:
+    from seatdesk.exchange.exporter import write_rows
+
+    cli = _cli()
+    actor, start, end = cli.export_window(from_text, to_text, fmt, out, login)
+    backend = cli.backend()
+    service = backend.complaints if kind == "complaints" else backend.callbacks
+    rows = service.export_rows(actor, start, end, fmt)
+    tz = cli.settings.tz
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, datetime):
+                row[key] = value.astimezone(tz)
+    columns = [(key, _(key)) for key in service.EXPORT_COLUMNS]
+    count = write_rows(rows, columns, fmt, out)
+    if out is not None:
+        click.echo(_("{n} rows written to {out}").format(n=count, out=out), err=True)
+
+
+def _export_options(fn: Any) -> Any:
+    fn = click.option("--as", "login", default=None,
+                      help="Who exports (needs the export permission).")(fn)
+    fn = click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+                      default=None, help="File to write (default: standard output).")(fn)
+    fn = click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]),
+                      default="csv", show_default=True)(fn)
+    fn = click.option("--to", "to_text", required=True, help="Last day, included.")(fn)
+    return click.option("--from", "from_text", required=True,
+                        help="First day (2026-11-01, yesterday...).")(fn)
+
+
+@click.command("complaints")
+@_export_options
+def export_complaints(from_text: str, to_text: str, fmt: str, out: Path | None,
+                      login: str | None) -> None:
+    """Export complaints registered in the period; masked per role and audited."""
+    _export("complaints", from_text, to_text, fmt, out, login)
+
+
+@click.command("callbacks")
+@_export_options
+def export_callbacks(from_text: str, to_text: str, fmt: str, out: Path | None,
+                     login: str | None) -> None:
+    """Export callbacks created in the period; masked per role and audited."""
+    _export("callbacks", from_text, to_text, fmt, out, login)
+
+
+COMMANDS: list[click.Command] = [worker_command, complaint_group]
+SUBCOMMANDS: dict[str, list[click.Command]] = {"export": [export_complaints, export_callbacks]}

@@ -1,0 +1,141 @@
+"""QA on the command line: `seatdesk report qa` and `seatdesk qa form export|import`.
+
+``seatdesk.cli.main`` imports this module while it is being built, so the CLI context is
+reached through ``ctx.obj`` (``@click.pass_obj``) rather than imported at the top.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import click
+
+from seatdesk.domain.i18n import _
+
+BY_CHOICES = ("agent", "team", "inspector", "item")
+
+
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def render_table(rows: list[dict[str, object]], columns: list[tuple[str, str]]) -> str:
+    """A plain aligned text table (CJK-aware widths)."""
+    from seatdesk.domain.text import neutralise
+
+    def cell(v: object) -> str:
+        if v is None:
+            return "-"
+        if isinstance(v, float):
+            return f"{v:.1f}"
+        return neutralise(str(v))
+
+    grid = [[h for _k, h in columns]] + [[cell(r.get(k)) for k, _h in columns] for r in rows]
+    widths = [max(_width(line[i]) for line in grid) for i in range(len(columns))]
+    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(line, widths, strict=True))
+             .rstrip() for line in grid]
+    return "\n".join(lines)
+
+
+@click.command("qa")
+@click.option("--from", "from_text", required=True, help="First day (center's time zone).")
+@click.option("--to", "to_text", required=True, help="Last day, inclusive.")
+@click.option("--by", type=click.Choice(BY_CHOICES), default="agent", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
+              default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--as", "login", default=None, help="Your login (or SEATDESK_USER).")
+@click.pass_obj
+def report_qa(cli: Any, from_text: str, to_text: str, by: str, fmt: str, out: str | None,
+              login: str | None) -> None:
+    """QA results: average score, pass rate, critical fails, most-failed items."""
+    from seatdesk.exchange.exporter import parse_date_range, write_rows
+
+    backend = cli.backend()
+    actor = cli.actor(login)
+    start, end = parse_date_range(from_text, to_text, cli.settings.tz, backend.clock())
+    from seatdesk.services.qa_results import result_columns, result_dicts
+
+    rows = result_dicts(backend.qa.results(actor, start, end, by))
+    columns = result_columns(by)
+    if fmt == "table":
+        text = render_table(rows, columns) + "\n"
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+        return
+    if fmt == "xlsx" and out is None:
+        raise click.ClickException(_("xlsx needs --out FILE"))
+    count = write_rows(rows, columns, fmt, out)
+    if out:
+        click.echo(_("{n} rows written to {path}").format(n=count, path=out), err=True)
+
+
+@click.group("qa")
+def qa_group() -> None:
+    """Quality inspection: monitoring forms."""
+
+
+@qa_group.group("form")
+def form_group() -> None:
+    """Export and import QA monitoring forms (TOML or JSON)."""
+
+
+@form_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--code", default="default", show_default=True, help="Which form.")
+@click.option("--as", "login", default=None, help="Your login (or SEATDESK_USER).")
+@click.pass_obj
+def form_export(cli: Any, path: str, code: str, login: str | None) -> None:
+    """Write the newest version of a form to PATH (.toml or .json)."""
+    from seatdesk.domain.errors import InvalidInput
+    from seatdesk.domain.qa.forms import FormError, format_of, render_form
+    from seatdesk.services.permissions import Permission, require
+
+    actor = cli.actor(login)
+    require(actor, Permission.EDIT_QA_FORMS)
+    try:
+        fmt = format_of(path)
+    except FormError as exc:
+        raise InvalidInput(str(exc), "path") from None
+    version = cli.backend().qa.form(actor, code=code)
+    Path(path).write_text(render_form(version.form, fmt), encoding="utf-8")
+    click.echo(_("form {code} version {v} written to {path}").format(
+        code=code, v=version.version, path=path))
+
+
+@form_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "login", default=None, help="Your login (or SEATDESK_USER).")
+@click.pass_obj
+def form_import(cli: Any, path: str, login: str | None) -> None:
+    """Validate PATH and publish it as the form's next version."""
+    from seatdesk.domain.qa.forms import FormError, format_of, parse_form
+
+    actor = cli.actor(login)
+    try:
+        form = parse_form(Path(path).read_text(encoding="utf-8"), format_of(path))
+    except (FormError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    version = cli.backend().qa.publish_form(actor, form)
+    click.echo(_("form {code} published as version {v}").format(code=version.code,
+                                                                v=version.version))
+
+
+@qa_group.command("seed-form")
+@click.pass_obj
+def seed_form(cli: Any) -> None:
+    """Publish the default monitoring form if there is none (safe to repeat)."""
+    from seatdesk.exchange.qa_default_form import ensure_default_form
+
+    form_id = ensure_default_form(cli.backend())
+    click.echo(_("default form ready (id {id})").format(id=form_id))
+
+
+COMMANDS: list[click.Command] = [qa_group]
+SUBCOMMANDS: dict[str, list[click.Command]] = {"report": [report_qa]}

@@ -1,0 +1,52 @@
+"""Models: audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from seatdesk.data.models.base import Base, BigId, UtcDateTime, _enum  # noqa: F401
+from seatdesk.domain.enums import (  # noqa: F401 - re-exported: models are where they are used
+    AgentState,
+    CallState,
+    Category,
+    Direction,
+    OutboundOutcome,
+    OutboundPurpose,
+    Role,
+)
+
+
+class AuditEntry(Base):
+    """Who viewed, revealed, exported or changed what (客户资料保密)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_login: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    entity: Mapped[str] = mapped_column(String(40), default="")
+    entity_id: Mapped[str] = mapped_column(String(40), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Notification(Base):
+    """A message for one user shown on their screen (escalations, QA results...)."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    ref: Mapped[str] = mapped_column(String(60), default="")
+    read_at: Mapped[datetime | None]

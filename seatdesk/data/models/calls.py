@@ -1,0 +1,163 @@
+"""Models: calls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from seatdesk.data.models.base import Base, BigId, UtcDateTime, _enum  # noqa: F401
+from seatdesk.domain.enums import (  # noqa: F401 - re-exported: models are where they are used
+    AgentState,
+    CallState,
+    Category,
+    Direction,
+    OutboundOutcome,
+    OutboundPurpose,
+    Role,
+)
+
+# The columns the inbound report reads, carried in its index on PostgreSQL.
+REPORT_INBOUND_COLUMNS = (
+    "parent_call_id", "answered_at", "abandoned_at", "closed_at", "wait_seconds",
+    "talk_seconds", "hold_seconds", "hold_count", "wrap_seconds", "transferred", "resolved",
+    "satisfaction", "queue_id", "agent_id", "customer_id", "category", "prior_contact_at",
+)
+# The columns the outbound report reads, carried in its index on PostgreSQL.
+REPORT_OUTBOUND_COLUMNS = ("outbound_outcome", "satisfaction", "agent_id", "outbound_purpose")
+
+
+class Call(Base):
+    """One call, inbound or outbound: the call log row and its business record."""
+
+    __tablename__ = "calls"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    state: Mapped[CallState] = mapped_column(_enum(CallState))
+    queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id"))
+    caller_number: Mapped[str] = mapped_column(String(20), default="")  # E.164 or raw if invalid
+    dialled_number: Mapped[str] = mapped_column(String(20), default="")
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Routing order, copied at offer time so claiming is one indexed scan, no joins:
+    # queue priority (stored negated: lower sorts first), then key accounts and grade
+    # (0 key account, 1–4 grade A–D, 5 unknown caller), then longest wait.
+    route_order: Mapped[int] = mapped_column(default=0)
+    route_rank: Mapped[int] = mapped_column(default=5)
+    target_agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    queued_at: Mapped[datetime | None]
+    offered_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    held_since: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    abandoned_at: Mapped[datetime | None]
+    wait_seconds: Mapped[int | None]
+    talk_seconds: Mapped[int] = mapped_column(default=0)
+    hold_seconds: Mapped[int] = mapped_column(default=0)
+    hold_count: Mapped[int] = mapped_column(default=0)
+    wrap_seconds: Mapped[int] = mapped_column(default=0)
+    category: Mapped[str | None] = mapped_column(String(32))
+    disposition: Mapped[str | None] = mapped_column(String(32))
+    question: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    resolved: Mapped[bool | None]
+    handed_to: Mapped[str] = mapped_column(String(100), default="")
+    transferred: Mapped[bool] = mapped_column(default=False)
+    transfer_target: Mapped[str] = mapped_column(String(100), default="")
+    satisfaction: Mapped[int | None]
+    follow_up_at: Mapped[datetime | None]
+    recording_ref: Mapped[str | None] = mapped_column(String(300))
+    script_id: Mapped[int | None] = mapped_column(ForeignKey("scripts.id"))
+    outbound_purpose: Mapped[str | None] = mapped_column(String(32))
+    outbound_outcome: Mapped[str | None] = mapped_column(String(32))
+    callback_id: Mapped[int | None] = mapped_column(ForeignKey("callbacks.id", use_alter=True))
+    complaint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaints.id", use_alter=True)
+    )
+    parent_call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    # First-contact responsibility, decided at wrap-up when the category is final (see
+    # seatdesk.services.first_contact): the customer's latest earlier contact about the
+    # same category, up to 90 days back. The report's repeat count is then a comparison on
+    # this row, whatever its window. No foreign key: an id for drill-down, not a constraint.
+    prior_contact_id: Mapped[int | None] = mapped_column(BigId)
+    prior_contact_at: Mapped[datetime | None]
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # autosaved wrap-up form
+    version: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (
+        # The claim scan: only waiting calls, already in routing order.
+        Index(
+            "ix_calls_waiting",
+            "route_order",
+            "route_rank",
+            "queued_at",
+            sqlite_where=text("state = 'queued'"),
+            postgresql_where=text("state = 'queued'"),
+        ),
+        Index("ix_calls_queued_at", "queued_at"),
+        Index("ix_calls_agent_state", "agent_id", "state"),
+        # The seat's calls handled today (status line): see migration k4_agent_closed.
+        Index("ix_calls_agent_closed", "agent_id", "closed_at"),
+        Index("ix_calls_customer_queued", "customer_id", "queued_at"),
+        Index("ix_calls_state", "state"),
+        # Reports (seatdesk.domain.kpi): inbound by arrival, covering on PostgreSQL
+        # (index-only scans).
+        Index("ix_calls_inbound_report", "queued_at",
+              sqlite_where=text("direction = 'inbound'"),
+              postgresql_where=text("direction = 'inbound'"),
+              postgresql_include=list(REPORT_INBOUND_COLUMNS)),
+        Index("ix_calls_outbound_report", "offered_at",
+              sqlite_where=text("direction = 'outbound'"),
+              postgresql_where=text("direction = 'outbound'"),
+              postgresql_include=list(REPORT_OUTBOUND_COLUMNS)),
+    )
+
+
+class CallEvent(Base):
+    """Every state change of a call: who, when, from what to what."""
+
+    __tablename__ = "call_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class AgentStatus(Base):
+    """The live state of one seat (one row per agent), read by the floor view."""
+
+    __tablename__ = "agent_status"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    state: Mapped[AgentState] = mapped_column(_enum(AgentState))
+    reason: Mapped[str] = mapped_column(String(50), default="")
+    since: Mapped[datetime]
+    current_call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+
+
+class AgentStateEvent(Base):
+    """History of seat states: the raw material for adherence and occupancy."""
+
+    __tablename__ = "agent_state_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime]
+    state: Mapped[AgentState] = mapped_column(_enum(AgentState))
+    reason: Mapped[str] = mapped_column(String(50), default="")
+    __table_args__ = (
+        Index("ix_agent_state_events_user_at", "user_id", "at"),
+        Index("ix_agent_state_events_at", "at"),  # occupancy reports scan a period
+    )

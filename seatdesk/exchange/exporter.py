@@ -1,0 +1,286 @@
+"""Exports: one streaming writer for CSV, JSON and XLSX, and the call-record export.
+
+``write_rows`` is shared by every area (complaints, callbacks, roster, reports): rows
+stream through it, so a 10M-row export never sits in memory. CSV is UTF-8 with a BOM so
+Excel opens Chinese text cleanly; JSON is an array of objects with ISO datetimes; XLSX
+uses openpyxl's write-only mode.
+
+Text typed by people is neutralised on the way out (control characters would corrupt a
+terminal or an XLSX file), and cells starting like a formula are quoted, so a note saying
+"=HYPERLINK(...)" stays text in Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as date_parser
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
+
+from seatdesk.data.models import Call, Customer, Queue, User
+from seatdesk.domain import phone
+from seatdesk.domain.errors import InvalidInput
+from seatdesk.domain.i18n import _
+from seatdesk.domain.text import neutralise
+from seatdesk.services import audit
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import Actor
+from seatdesk.services.permissions import Permission, allowed, require
+
+FORMATS = ("csv", "json", "xlsx")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+Progress = Callable[[int], None]
+
+
+# ---- dates ---------------------------------------------------------------------------------
+
+
+def _parse_day(text: str, tz: tzinfo, now: datetime, which: str) -> tuple[datetime, bool]:
+    """An aware datetime in ``tz`` and whether only a date (no time of day) was given."""
+    value = text.strip().lower()
+    today = now.astimezone(tz).date()
+    words = {"today": today, "今天": today, "yesterday": today - timedelta(days=1),
+             "昨天": today - timedelta(days=1)}
+    if value in words:
+        day = words[value]
+        return datetime.combine(day, time(), tz), True
+    if not value:
+        raise InvalidInput(_("{which}: a date is required").format(which=which), which)
+    try:
+        a = date_parser.parse(value, default=datetime(2000, 1, 1, 0, 0, 0))
+        b = date_parser.parse(value, default=datetime(2000, 1, 1, 1, 1, 1))
+    except (ValueError, OverflowError):
+        raise InvalidInput(_("{which}: cannot read {value!r} as a date "
+                             "(try 2026-11-01, 2026/11/01, today or yesterday)").format(
+                                 which=which, value=text), which) from None
+    date_only = a.time() != b.time()
+    if a.tzinfo is None:
+        a = a.replace(tzinfo=tz)
+    return a, date_only
+
+
+def parse_date_range(from_text: str, to_text: str, tz: tzinfo | str,
+                     now: datetime | None = None) -> tuple[datetime, datetime]:
+    """[start, end) in UTC from two dates typed in the center's zone; --to is inclusive.
+
+    A date without a time means the whole day, so "--from 2026-11-01 --to 2026-11-01"
+    covers that one day. Raises InvalidInput naming the bad value.
+    """
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    from datetime import UTC
+
+    now = now or datetime.now(UTC)
+    start, _start_date_only = _parse_day(from_text, zone, now, "--from")
+    end, end_date_only = _parse_day(to_text, zone, now, "--to")
+    if end_date_only:
+        end = datetime.combine(end.date() + timedelta(days=1), time(), zone)
+    if end <= start:
+        raise InvalidInput(_("--to ({to}) is before --from ({start})").format(
+            to=to_text, start=from_text), "--to")
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+# ---- the writer ----------------------------------------------------------------------------
+
+
+def _text_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        value = neutralise(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return _text_cell(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no time zones; rows are center-local
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bool):
+        return value
+    return _text_cell(value)
+
+
+@contextmanager
+def _binary_target(out: BinaryIO | str | Path | None) -> Iterator[BinaryIO]:
+    if out is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+    elif isinstance(out, str | Path):
+        with open(out, "wb") as handle:
+            yield handle
+    else:
+        yield out
+
+
+def write_rows(rows: Iterable[Mapping[str, object]], columns: Sequence[tuple[str, str]],
+               fmt: str, out: BinaryIO | str | Path | None) -> int:
+    """Write ``rows`` (keys are the first item of each column) as csv, json or xlsx.
+
+    ``columns`` is [(key, heading)]; headings are shown to people (already translated),
+    keys are used as JSON names. ``out`` is a binary stream, a path, or None for stdout.
+    Returns the number of rows written.
+    """
+    if fmt not in FORMATS:
+        raise InvalidInput(_("unknown format {fmt!r}; use csv, json or xlsx").format(fmt=fmt),
+                           "format")
+    keys = [k for k, _h in columns]
+    count = 0
+    with _binary_target(out) as target:
+        if fmt == "csv":
+            text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
+            try:
+                writer = csv.writer(text)
+                writer.writerow([h for _k, h in columns])
+                for row in rows:
+                    writer.writerow([_csv_value(row.get(k)) for k in keys])
+                    count += 1
+            finally:
+                text.flush()
+                text.detach()
+        elif fmt == "json":
+            target.write(b"[")
+            for row in rows:
+                item = {k: _json_value(row.get(k)) for k in keys}
+                target.write((b",\n" if count else b"\n")
+                             + json.dumps(item, ensure_ascii=False).encode())
+                count += 1
+            target.write(b"\n]\n" if count else b"]\n")
+        else:
+            count = _write_xlsx(rows, columns, target)
+    return count
+
+
+def _write_xlsx(rows: Iterable[Mapping[str, object]], columns: Sequence[tuple[str, str]],
+                target: BinaryIO) -> int:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append([h for _k, h in columns])
+    count = 0
+    for row in rows:
+        sheet.append([_xlsx_value(row.get(k)) for k, _h in columns])
+        count += 1
+    if target.seekable():
+        book.save(target)
+    else:  # stdout: openpyxl needs to seek, so build in memory
+        buffer = io.BytesIO()
+        book.save(buffer)
+        target.write(buffer.getvalue())
+    return count
+
+
+# ---- the call-record export ---------------------------------------------------------------
+
+
+def call_columns() -> list[tuple[str, str]]:
+    """The columns of the 呼入/呼出业务记录表 export, headings translated."""
+    return [
+        ("call_id", _("Call")), ("time", _("Time")), ("direction", _("Direction")),
+        ("state", _("State")), ("queue", _("Queue")), ("number", _("Number")),
+        ("customer", _("Customer")), ("category", _("Category")),
+        ("disposition", _("Disposition")), ("question", _("Question")),
+        ("notes", _("Notes")), ("resolved", _("Resolved")), ("handed_to", _("Handed to")),
+        ("agent", _("Agent")), ("agent_no", _("Agent no.")), ("wait_seconds", _("Wait (s)")),
+        ("talk_seconds", _("Talk (s)")), ("hold_seconds", _("Hold (s)")),
+        ("wrap_seconds", _("Wrap-up (s)")), ("satisfaction", _("Satisfaction")),
+        ("outbound_purpose", _("Outbound purpose")),
+        ("outbound_outcome", _("Outbound outcome")),
+    ]
+
+
+def _call_rows(backend: Backend, start: datetime, end: datetime, tz: tzinfo, masked: bool,
+               progress: Progress | None) -> Iterator[dict[str, object]]:
+    agent = aliased(User)
+    stmt = (
+        select(Call.id, Call.queued_at, Call.offered_at, Call.direction, Call.state,
+               Queue.code, Call.caller_number, Call.dialled_number, Customer.name,
+               Call.category, Call.disposition, Call.question, Call.notes, Call.resolved,
+               Call.handed_to, agent.name, agent.agent_no, Call.wait_seconds,
+               Call.talk_seconds, Call.hold_seconds, Call.wrap_seconds, Call.satisfaction,
+               Call.outbound_purpose, Call.outbound_outcome)
+        .outerjoin(Queue, Queue.id == Call.queue_id)
+        .outerjoin(Customer, Customer.id == Call.customer_id)
+        .outerjoin(agent, agent.id == Call.agent_id)
+        # Inbound calls count from when they arrived; outbound ones (never queued) from
+        # when they were dialled.
+        .where(or_(and_(Call.queued_at >= start, Call.queued_at < end),
+                   and_(Call.queued_at.is_(None), Call.offered_at >= start,
+                        Call.offered_at < end)))
+        .order_by(Call.id)
+        .execution_options(yield_per=2000)
+    )
+    with backend.db.read() as s:
+        for n, r in enumerate(s.execute(stmt), start=1):
+            number = r[6] if r[3].value == "inbound" else r[7]
+            if number.startswith("+"):
+                number = phone.mask(number) if masked else phone.display(number)
+            at = r[1] or r[2]
+            yield {
+                "call_id": r[0], "time": at.astimezone(tz) if at else None,
+                "direction": r[3].value, "state": r[4].value, "queue": r[5] or "",
+                "number": number, "customer": r[8] or "", "category": r[9] or "",
+                "disposition": r[10] or "", "question": r[11], "notes": r[12],
+                "resolved": r[13], "handed_to": r[14], "agent": r[15] or "",
+                "agent_no": r[16] or "", "wait_seconds": r[17], "talk_seconds": r[18],
+                "hold_seconds": r[19], "wrap_seconds": r[20], "satisfaction": r[21],
+                "outbound_purpose": r[22] or "", "outbound_outcome": r[23] or "",
+            }
+            if progress and n % 5000 == 0:
+                progress(n)
+
+
+def export_calls(backend: Backend, actor: Actor, start: datetime, end: datetime, fmt: str,
+                 out: BinaryIO | str | Path | None, *, tz: tzinfo | str = "Asia/Shanghai",
+                 progress: Progress | None = None) -> int:
+    """Export the call records of [start, end) for ``actor``; audited; returns the row count.
+
+    Phone numbers are masked unless the actor's role may see them unmasked.
+    """
+    require(actor, Permission.EXPORT_CALLS)
+    if fmt not in FORMATS:
+        raise InvalidInput(_("unknown format {fmt!r}; use csv, json or xlsx").format(fmt=fmt),
+                           "format")
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    masked = not allowed(actor, Permission.SEE_UNMASKED)
+    count = write_rows(_call_rows(backend, start, end, zone, masked, progress), call_columns(),
+                       fmt, out)
+    # Recorded after the file is written, with the true row count (customer data left us).
+    with backend.db.write() as s:
+        audit.record(s, actor, "calls.export", at=backend.clock(), entity="calls",
+                     detail={"from": start.isoformat(), "to": end.isoformat(), "rows": count,
+                             "format": fmt, "masked": masked,
+                             "target": str(out) if isinstance(out, str | Path) else "stream"})
+    return count

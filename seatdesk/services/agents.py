@@ -1,0 +1,124 @@
+"""Seat presence: log in, pause with a reason, resume, log out; the floor's live view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from seatdesk.data.models import AgentState, AgentStateEvent, AgentStatus, Call, CallState, User
+from seatdesk.data.topics import Topic
+from seatdesk.domain.enums import PAUSE_REASONS
+from seatdesk.domain.errors import InvalidInput, InvalidTransition
+from seatdesk.domain.i18n import _
+from seatdesk.services.base import Service
+from seatdesk.services.dto import Actor, AgentStatusView
+from seatdesk.services.permissions import Permission, require
+
+
+class AgentService(Service):
+    def _set(self, actor: Actor, state: AgentState, reason: str = "") -> AgentStatusView:
+        now = self.clock()
+        with self.db.write() as s:
+            row = s.get(AgentStatus, actor.user_id)
+            if row is None:
+                row = AgentStatus(user_id=actor.user_id, state=state, since=now, reason=reason)
+                s.add(row)
+            else:
+                row.state, row.reason, row.since = state, reason, now
+                if state in (AgentState.AVAILABLE, AgentState.PAUSED, AgentState.LOGGED_OUT):
+                    row.current_call_id = None
+            s.add(AgentStateEvent(user_id=actor.user_id, at=now, state=state, reason=reason))
+            self.signal(s, Topic.FLOOR)
+            return AgentStatusView(
+                user_id=actor.user_id or 0,
+                login=actor.login,
+                name=actor.name,
+                agent_no=actor.agent_no,
+                team_id=actor.team_id,
+                state=state.value,
+                reason=reason,
+                since=now,
+                current_call_id=row.current_call_id,
+            )
+
+    def _busy(self, actor: Actor) -> bool:
+        with self.db.read() as s:
+            return bool(
+                s.scalar(
+                    select(func.count(Call.id)).where(
+                        Call.agent_id == actor.user_id,
+                        Call.state.in_(
+                            [CallState.OFFERED, CallState.ACTIVE, CallState.HELD, CallState.WRAP_UP]
+                        ),
+                    )
+                )
+            )
+
+    def log_in(self, actor: Actor) -> AgentStatusView:
+        return self._set(actor, AgentState.AVAILABLE)
+
+    def log_out(self, actor: Actor) -> AgentStatusView:
+        return self._set(actor, AgentState.LOGGED_OUT)
+
+    def pause(self, actor: Actor, reason: str) -> AgentStatusView:
+        """Step away from the queue (break, meal, training...); not during a call."""
+        if reason not in PAUSE_REASONS:
+            raise InvalidInput(
+                _("pause reason must be one of {join}").format(join=", ".join(PAUSE_REASONS)),
+                "reason",
+            )
+        if self._busy(actor):
+            raise InvalidTransition(_("finish the current call before pausing"))
+        return self._set(actor, AgentState.PAUSED, reason)
+
+    def resume(self, actor: Actor) -> AgentStatusView:
+        return self._set(actor, AgentState.AVAILABLE)
+
+    def status(self, actor: Actor) -> AgentStatusView | None:
+        with self.db.read() as s:
+            row = s.get(AgentStatus, actor.user_id)
+            if row is None:
+                return None
+            return AgentStatusView(
+                user_id=row.user_id,
+                login=actor.login,
+                name=actor.name,
+                agent_no=actor.agent_no,
+                team_id=actor.team_id,
+                state=row.state.value,
+                reason=row.reason,
+                since=row.since,
+                current_call_id=row.current_call_id,
+            )
+
+    def floor(self, actor: Actor, *, team_id: int | None, since: datetime) -> list[AgentStatusView]:
+        """Every seat of a team (all teams when None) with state and today's handled count."""
+        require(actor, Permission.VIEW_FLOOR)
+        with self.db.read() as s:
+            handled = dict(
+                s.execute(
+                    select(Call.agent_id, func.count(Call.id))
+                    .where(Call.state == CallState.CLOSED, Call.closed_at >= since)
+                    .group_by(Call.agent_id)
+                ).all()
+            )
+            stmt = select(User, AgentStatus).outerjoin(AgentStatus, AgentStatus.user_id == User.id)
+            if team_id is not None:
+                stmt = stmt.where(User.team_id == team_id)
+            rows = s.execute(stmt.where(User.active.is_(True)).order_by(User.agent_no)).all()
+            return [
+                AgentStatusView(
+                    user_id=u.id,
+                    login=u.login,
+                    name=u.name,
+                    agent_no=u.agent_no,
+                    team_id=u.team_id,
+                    state=st.state.value if st else AgentState.LOGGED_OUT.value,
+                    reason=st.reason if st else "",
+                    since=st.since if st else since,
+                    current_call_id=st.current_call_id if st else None,
+                    handled_today=int(handled.get(u.id, 0)),
+                )
+                for u, st in rows
+            ]

@@ -1,0 +1,28 @@
+"""What every service shares: the database, the clock, the change signal."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from seatdesk.data.engine import Database
+from seatdesk.data.topics import CHANGE_CHANNEL, Topic
+from seatdesk.domain.clock import Clock, utc_now
+
+
+class Service:
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    def signal(self, session: Session, topic: Topic) -> None:
+        """Tell every seat that ``topic`` changed (delivered when the transaction commits).
+
+        On PostgreSQL this is NOTIFY; on SQLite seats see the commit through
+        PRAGMA data_version, so there is nothing to send.
+        """
+        if self.db.is_postgres:
+            session.execute(
+                text("SELECT pg_notify(:channel, :topic)"),
+                {"channel": CHANGE_CHANNEL, "topic": str(topic)},
+            )

@@ -1,0 +1,921 @@
+"""Calls: offer, claim exactly once, answer, hold, transfer, end, wrap up, abandon, outbound.
+
+State machine (every change is a CallEvent):
+
+    queued -> offered -> active <-> held -> wrap_up -> closed
+    queued/offered -> abandoned          (caller hung up while waiting)
+    active/held --transfer--> wrap_up    (+ a new queued leg for the target)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from seatdesk.data.models import (
+    AgentState,
+    AgentStateEvent,
+    AgentStatus,
+    Call,
+    CallEvent,
+    CallState,
+    Category,
+    Customer,
+    Direction,
+    OutboundPurpose,
+    Queue,
+    User,
+    UserQueue,
+)
+from seatdesk.data.topics import Topic
+from seatdesk.domain import phone
+from seatdesk.domain.call_record import validate_wrap_up
+from seatdesk.domain.enums import MISSED_CALL
+from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from seatdesk.domain.i18n import _
+from seatdesk.services.base import Service
+from seatdesk.services.customers import (
+    CustomerService,
+    insert_customer,
+    route_rank,
+    summary_of,
+    validate_customer,
+)
+from seatdesk.services.dto import (
+    Actor,
+    CallEventView,
+    CallView,
+    CustomerInput,
+    CustomerSummary,
+    PoppedCall,
+    WaitingCall,
+    WrapUp,
+)
+from seatdesk.services.permissions import Permission, allowed, require
+from seatdesk.services.scripts import published_in
+
+LIVE_STATES = (CallState.OFFERED, CallState.ACTIVE, CallState.HELD)
+
+
+# The queue pane re-reads thousands of waiting numbers on every change; parsing each with
+# phonenumbers costs ~0.1 ms, so the masked form of a number is remembered.
+_cached_mask = lru_cache(maxsize=65536)(phone.mask)
+
+
+def _seen_by(call: Call, actor: Actor) -> CallView:
+    """The call as ``actor`` may see it: the number masked unless the role sees digits."""
+    return call_view(call, masked=not allowed(actor, Permission.SEE_UNMASKED))
+
+
+def _seconds(a: datetime | None, b: datetime | None) -> int:
+    if a is None or b is None:
+        return 0
+    return max(0, int(round((b - a).total_seconds())))
+
+
+def call_view(c: Call, *, masked: bool = False) -> CallView:
+    number = c.caller_number if c.direction == Direction.INBOUND else c.dialled_number
+    shown = phone.mask(number) if masked and number.startswith("+") else number
+    return CallView(
+        id=c.id,
+        direction=c.direction.value,
+        state=c.state.value,
+        queue_code=None,
+        caller_number=shown,
+        customer_id=c.customer_id,
+        agent_id=c.agent_id,
+        queued_at=c.queued_at,
+        offered_at=c.offered_at,
+        answered_at=c.answered_at,
+        held_since=c.held_since,
+        ended_at=c.ended_at,
+        closed_at=c.closed_at,
+        talk_seconds=c.talk_seconds,
+        hold_seconds=c.hold_seconds,
+        hold_count=c.hold_count,
+        wrap_seconds=c.wrap_seconds,
+        wait_seconds=c.wait_seconds,
+        category=c.category,
+        disposition=c.disposition,
+        question=c.question,
+        notes=c.notes,
+        resolved=c.resolved,
+        handed_to=c.handed_to,
+        transferred=c.transferred,
+        transfer_target=c.transfer_target,
+        satisfaction=c.satisfaction,
+        follow_up_at=c.follow_up_at,
+        outbound_purpose=c.outbound_purpose,
+        outbound_outcome=c.outbound_outcome,
+        callback_id=c.callback_id,
+        complaint_id=c.complaint_id,
+        parent_call_id=c.parent_call_id,
+        script_id=c.script_id,
+        recording_ref=c.recording_ref,
+        draft=c.draft,
+    )
+
+
+class CallService(Service):
+    # ---- helpers ---------------------------------------------------------------------
+
+    def _event(
+        self,
+        s: Session,
+        call: Call,
+        kind: str,
+        to: CallState | None,
+        actor: Actor,
+        now: datetime,
+        detail: str = "",
+    ) -> None:
+        s.add(
+            CallEvent(
+                call_id=call.id,
+                at=now,
+                kind=kind,
+                from_state=call.state.value if call.state else None,
+                to_state=to.value if to else None,
+                actor_id=actor.user_id,
+                detail=detail,
+            )
+        )
+        if to is not None:
+            call.state = to
+        call.version += 1
+
+    def _set_agent(
+        self,
+        s: Session,
+        user_id: int | None,
+        state: AgentState,
+        now: datetime,
+        call_id: int | None = None,
+        reason: str = "",
+    ) -> None:
+        if user_id is None:
+            return
+        row = s.get(AgentStatus, user_id)
+        if row is None:
+            row = AgentStatus(user_id=user_id, state=state, since=now)
+            s.add(row)
+        elif row.state == state and row.current_call_id == call_id:
+            return
+        changed = row.state != state
+        row.state, row.reason, row.current_call_id = state, reason, call_id
+        if changed or row.since is None:
+            row.since = now
+            s.add(AgentStateEvent(user_id=user_id, at=now, state=state, reason=reason))
+
+    def _locked_call(self, s: Session, call_id: int) -> Call:
+        call = s.get(Call, call_id, with_for_update=True)
+        if call is None:
+            raise NotFound(_("no call #{call_id}").format(call_id=call_id))
+        return call
+
+    def _own_call(self, s: Session, actor: Actor, call_id: int, *states: CallState) -> Call:
+        call = self._locked_call(s, call_id)
+        if call.agent_id != actor.user_id and not actor.is_system:
+            raise InvalidTransition(_("call #{call_id} is not yours").format(call_id=call_id))
+        if states and call.state not in states:
+            raise InvalidTransition(f"call #{call_id} is {call.state.value}; cannot do that now")
+        return call
+
+    # ---- the phone system's side ------------------------------------------------------
+
+    def offer_inbound(
+        self,
+        actor: Actor,
+        number: str,
+        queue_code: str = "general",
+        *,
+        target_agent_id: int | None = None,
+        recording_ref: str | None = None,
+        ring: bool = False,
+    ) -> int:
+        """A call arrives: queue it, identify the caller, set its routing order.
+
+        With ``ring`` the call rings at once at the queue's longest-idle available seat
+        (the ACD's choice), whose desk pops the caller's card; with no seat free it waits
+        in the queue like any other call.
+        """
+        require(actor, Permission.OFFER_CALLS)
+        now = self.clock()
+        try:
+            e164 = phone.normalise(number, strict=False)
+        except phone.PhoneNumberError:
+            # Withheld or malformed numbers still reach a seat; they just match nobody.
+            e164 = ""
+        raw = e164 or number.strip()[:20]
+        with self.db.write() as s:
+            q = s.scalar(select(Queue).where(Queue.code == queue_code))
+            if q is None:
+                raise InvalidInput(
+                    _("no queue {queue_code}").format(queue_code=repr(queue_code)), "queue"
+                )
+            matches = CustomerService._lookup(s, e164) if e164 else []
+            best = matches[0] if matches else None
+            call = Call(
+                direction=Direction.INBOUND,
+                state=CallState.QUEUED,
+                queue_id=q.id,
+                caller_number=raw,
+                customer_id=best.id if len(matches) == 1 else None,
+                route_order=-q.priority,
+                route_rank=route_rank(best.grade, best.key_account) if best else 5,
+                target_agent_id=target_agent_id,
+                queued_at=now,
+                recording_ref=recording_ref,
+            )
+            s.add(call)
+            s.flush()
+            self._queued_event(s, call, actor, now, q.code)
+            seat = self._longest_idle(s, q.id, target_agent_id) if ring else None
+            if seat is not None:
+                call.agent_id = seat
+                call.offered_at = now
+                self._event(s, call, "offered", CallState.OFFERED, actor, now, "ring")
+                self._set_agent(s, seat, AgentState.RINGING, now, call.id)
+                self.signal(s, Topic.RING)
+            self.signal(s, Topic.QUEUE)
+            return call.id
+
+    def _longest_idle(self, s: Session, queue_id: int, target: int | None) -> int | None:
+        """The available seat that has waited longest and serves this queue (locked)."""
+        serves = select(UserQueue.user_id).where(UserQueue.queue_id == queue_id)
+        has_queues = select(UserQueue.user_id).where(UserQueue.user_id == AgentStatus.user_id)
+        stmt = (
+            select(AgentStatus.user_id)
+            .where(AgentStatus.state == AgentState.AVAILABLE)
+            .where(AgentStatus.user_id.in_(serves) | ~has_queues.exists())
+            .order_by(AgentStatus.since, AgentStatus.user_id)
+            .limit(1)
+        )
+        if target is not None:
+            stmt = stmt.where(AgentStatus.user_id == target)
+        if self.db.is_postgres:
+            # Two calls arriving together must not ring the same seat.
+            stmt = stmt.with_for_update(skip_locked=True)
+        return s.scalar(stmt)
+
+    def mark_abandoned(self, actor: Actor, call_id: int) -> bool:
+        """The caller hung up while waiting. False if a seat had already answered."""
+        require(actor, Permission.OFFER_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._locked_call(s, call_id)
+            if call.state not in (CallState.QUEUED, CallState.OFFERED):
+                return False
+            call.abandoned_at = now
+            call.wait_seconds = _seconds(call.queued_at, now)
+            agent = call.agent_id
+            self._event(s, call, "abandoned", CallState.ABANDONED, actor, now)
+            if agent is not None:
+                self._set_agent(s, agent, AgentState.AVAILABLE, now)
+            self.signal(s, Topic.QUEUE)
+            return True
+
+    # ---- the seat's side ---------------------------------------------------------------
+
+    @staticmethod
+    def _live_call(s: Session, actor: Actor) -> int | None:
+        """The seat's call that is ringing, live or on hold: one at a time per seat."""
+        return s.scalar(
+            select(Call.id)
+            .where(Call.agent_id == actor.user_id, Call.state.in_(LIVE_STATES))
+            .limit(1)
+        )
+
+    @staticmethod
+    def _queued_event(s: Session, call: Call, actor: Actor, now: datetime, detail: str) -> None:
+        """The first event of a call that starts waiting (a new call or a transfer's leg)."""
+        s.add(
+            CallEvent(
+                call_id=call.id,
+                at=now,
+                kind="queued",
+                to_state="queued",
+                actor_id=actor.user_id,
+                detail=detail,
+            )
+        )
+
+    def claim_next(self, actor: Actor, *, answer: bool = True) -> CallView | None:
+        """Take the next waiting call for this seat, exactly once among all seats.
+
+        Order: queue priority, then key accounts and grade, then longest wait. On
+        PostgreSQL competing seats skip each other's locked rows (SKIP LOCKED); on SQLite
+        the IMMEDIATE write transaction serialises them. With ``answer`` the call goes
+        straight to active (the desk's F2); otherwise it rings (offered).
+        """
+        require(actor, Permission.TAKE_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._claim_next_in(s, actor, now, answer=answer)
+            if call is None:
+                return None
+            return _seen_by(call, actor)
+
+    def _claim_next_in(self, s: Session, actor: Actor, now: datetime, *, answer: bool,
+                       seat_checked: bool = False) -> Call | None:
+        busy = None if seat_checked else self._live_call(s, actor)
+        if busy is not None:
+            raise InvalidTransition(
+                _("finish call #{busy} before taking another").format(busy=busy)
+            )
+        stmt = (
+            select(Call)
+            .where(Call.state == CallState.QUEUED)
+            .where((Call.target_agent_id.is_(None)) | (Call.target_agent_id == actor.user_id))
+            .order_by(Call.route_order, Call.route_rank, Call.queued_at, Call.id)
+            .limit(1)
+        )
+        # The seat's queues as a subquery (a seat with none takes from every queue):
+        # one round trip fewer on the path the seat waits on.
+        mine = select(UserQueue.queue_id).where(UserQueue.user_id == actor.user_id)
+        stmt = stmt.where(Call.queue_id.in_(mine) | ~mine.exists())
+        if self.db.is_postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        call = s.scalar(stmt)
+        if call is not None:
+            self._offer_to(s, call, actor, now, answer=answer)
+        return call
+
+    def claim(self, actor: Actor, call_id: int, *, answer: bool = True) -> CallView:
+        """Take one particular waiting call (Enter on a queue row)."""
+        require(actor, Permission.TAKE_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._claim_in(s, actor, call_id, now, answer=answer)
+            return _seen_by(call, actor)
+
+    def _claim_in(self, s: Session, actor: Actor, call_id: int, now: datetime, *,
+                  answer: bool, seat_checked: bool = False) -> Call:
+        if not seat_checked and self._live_call(s, actor) is not None:
+            raise InvalidTransition(_("finish your current call before taking another"))
+        stmt = select(Call).where(Call.id == call_id)
+        if self.db.is_postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        call = s.scalar(stmt)
+        if call is None or call.state != CallState.QUEUED:
+            raise Conflict(
+                _("call #{call_id} was taken by another seat or hung up").format(
+                    call_id=call_id
+                )
+            )
+        if call.target_agent_id not in (None, actor.user_id):
+            raise Conflict(
+                _("call #{call_id} is routed to another agent").format(call_id=call_id)
+            )
+        self._offer_to(s, call, actor, now, answer=answer)
+        return call
+
+    # ---- the screen pop: call, card and script in one transaction --------------------
+
+    def take(self, actor: Actor, call_id: int | None = None, *, lang: str) -> PoppedCall | None:
+        """F2 (the next call), Enter (``call_id``), or answering the call ringing here.
+
+        One write transaction claims or answers, reads the customer card (audited) and
+        the script, and records which script version the seat was shown: the seat waits
+        on this, and every separate transaction is another round trip. None when nobody
+        is waiting.
+        """
+        require(actor, Permission.TAKE_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            # One look at the seat serves both: answer what rings here, or refuse a second.
+            live = s.scalar(
+                select(Call).where(Call.agent_id == actor.user_id,
+                                   Call.state.in_(LIVE_STATES)).limit(1)
+            )
+            call: Call | None
+            if live is not None and live.state == CallState.OFFERED \
+                    and call_id in (None, live.id):
+                call = live
+                self._answer_in(s, live, actor, now)
+            elif live is not None:
+                raise InvalidTransition(
+                    _("finish call #{busy} before taking another").format(busy=live.id)
+                    if call_id is None else
+                    _("finish your current call before taking another"))
+            elif call_id is None:
+                call = self._claim_next_in(s, actor, now, answer=True, seat_checked=True)
+            else:
+                call = self._claim_in(s, actor, call_id, now, answer=True, seat_checked=True)
+            if call is None:
+                return None
+            return self._popped(s, actor, call, lang)
+
+    def ringing(self, actor: Actor, *, lang: str) -> PoppedCall | None:
+        """The call ringing at this seat with its card and script (the pop on ringing)."""
+        require(actor, Permission.TAKE_CALLS)
+        with self.db.write() as s:
+            call = s.scalar(
+                select(Call).where(Call.agent_id == actor.user_id,
+                                   Call.state == CallState.OFFERED).limit(1)
+            )
+            return None if call is None else self._popped(s, actor, call, lang)
+
+    def ring_next(self, actor: Actor, *, lang: str) -> PoppedCall | None:
+        """A seat that has just become free: the longest-waiting call it serves rings here.
+
+        As an ACD delivers queued calls to the next free agent; None when the seat is not
+        available (paused, on a call) or nobody waits it may take.
+        """
+        require(actor, Permission.TAKE_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            seat = s.get(AgentStatus, actor.user_id)
+            if seat is None or seat.state != AgentState.AVAILABLE:
+                return None
+            call = self._claim_next_in(s, actor, now, answer=False)
+            return None if call is None else self._popped(s, actor, call, lang)
+
+    def _popped(self, s: Session, actor: Actor, call: Call, lang: str) -> PoppedCall:
+        view = _seen_by(call, actor)
+        card = None
+        if call.customer_id is not None:
+            card = CustomerService(self.db, self.clock).card_in(s, actor, call.customer_id)
+        elif call.caller_number.startswith("+"):
+            view = _with_candidates(view, CustomerService._lookup(s, call.caller_number))
+        if call.direction == Direction.OUTBOUND:
+            script = published_in(s, call.outbound_purpose, lang, "outbound")
+        else:
+            script = published_in(s, call.category, lang, "inbound")
+        if script is not None and call.script_id is None:
+            call.script_id = script.id
+            view = replace(view, script_id=script.id)
+        return PoppedCall(view, card, script)
+
+    def _offer_to(
+        self, s: Session, call: Call, actor: Actor, now: datetime, *, answer: bool
+    ) -> None:
+        call.agent_id = actor.user_id
+        call.offered_at = now
+        call.wait_seconds = _seconds(call.queued_at, now)
+        self._event(s, call, "offered", CallState.OFFERED, actor, now)
+        if answer:
+            call.answered_at = now
+            self._event(s, call, "answered", CallState.ACTIVE, actor, now)
+            self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
+        else:
+            self._set_agent(s, actor.user_id, AgentState.RINGING, now, call.id)
+        self.signal(s, Topic.QUEUE)
+
+    def answer(self, actor: Actor, call_id: int) -> CallView:
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id, CallState.OFFERED)
+            self._answer_in(s, call, actor, now)
+            return _seen_by(call, actor)
+
+    def _answer_in(self, s: Session, call: Call, actor: Actor, now: datetime) -> None:
+        call.answered_at = now
+        self._event(s, call, "answered", CallState.ACTIVE, actor, now)
+        self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
+        self.signal(s, Topic.FLOOR)
+
+    def hold(self, actor: Actor, call_id: int) -> CallView:
+        """Put the caller on hold (after asking: "对不起,请稍候")."""
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id, CallState.ACTIVE)
+            call.held_since = now
+            call.hold_count += 1
+            self._event(s, call, "held", CallState.HELD, actor, now)
+            self._set_agent(s, actor.user_id, AgentState.ON_HOLD, now, call.id)
+            self.signal(s, Topic.FLOOR)
+            return _seen_by(call, actor)
+
+    def resume(self, actor: Actor, call_id: int) -> CallView:
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id, CallState.HELD)
+            call.hold_seconds += _seconds(call.held_since, now)
+            call.held_since = None
+            self._event(s, call, "resumed", CallState.ACTIVE, actor, now)
+            self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
+            self.signal(s, Topic.FLOOR)
+            return _seen_by(call, actor)
+
+    def _stop_talking(self, call: Call, now: datetime) -> None:
+        if call.state == CallState.HELD:
+            call.hold_seconds += _seconds(call.held_since, now)
+            call.held_since = None
+        call.ended_at = now
+        call.talk_seconds = max(0, _seconds(call.answered_at, now) - call.hold_seconds)
+
+    def transfer(
+        self,
+        actor: Actor,
+        call_id: int,
+        *,
+        queue_code: str | None = None,
+        agent_login: str | None = None,
+    ) -> int:
+        """Hand the caller to a queue or a named agent; returns the new leg's call id.
+
+        The agent's own leg goes to wrap-up (they still write the record); the new leg
+        waits in the target queue, or rings only at the named agent.
+        """
+        if bool(queue_code) == bool(agent_login):
+            raise InvalidInput(_("transfer to either a queue or an agent"), "transfer_target")
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id, CallState.ACTIVE, CallState.HELD)
+            target_agent: User | None = None
+            if agent_login:
+                target_agent = s.scalar(select(User).where(User.login == agent_login))
+                if target_agent is None or not target_agent.active:
+                    raise InvalidInput(
+                        _("no agent {agent_login}").format(agent_login=repr(agent_login)),
+                        "transfer_target",
+                    )
+                if target_agent.id == actor.user_id:
+                    raise InvalidInput(_("cannot transfer a call to yourself"), "transfer_target")
+                q = s.get(Queue, call.queue_id) if call.queue_id else None
+            else:
+                q = s.scalar(select(Queue).where(Queue.code == queue_code))
+                if q is None:
+                    raise InvalidInput(
+                        _("no queue {queue_code}").format(queue_code=repr(queue_code)),
+                        "transfer_target",
+                    )
+            self._stop_talking(call, now)
+            call.transferred = True
+            call.transfer_target = agent_login or f"queue:{q.code if q else ''}"
+            self._event(
+                s, call, "transferred", CallState.WRAP_UP, actor, now, detail=call.transfer_target
+            )
+            leg = Call(
+                direction=Direction.INBOUND,
+                state=CallState.QUEUED,
+                queue_id=q.id if q else call.queue_id,
+                caller_number=call.caller_number,
+                customer_id=call.customer_id,
+                route_order=-(q.priority if q else 0) - 1,  # a transferred caller waited once
+                route_rank=call.route_rank,
+                queued_at=now,
+                parent_call_id=call.id,
+                target_agent_id=target_agent.id if target_agent else None,
+                category=call.category,
+            )
+            s.add(leg)
+            s.flush()
+            self._queued_event(s, leg, actor, now, f"transfer from #{call.id}")
+            self._set_agent(s, actor.user_id, AgentState.WRAP_UP, now, call.id)
+            self.signal(s, Topic.QUEUE)
+            return leg.id
+
+    def end(self, actor: Actor, call_id: int) -> CallView:
+        """The conversation is over (the customer hung up first); wrap-up starts."""
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id, CallState.ACTIVE, CallState.HELD)
+            self._stop_talking(call, now)
+            self._event(s, call, "ended", CallState.WRAP_UP, actor, now)
+            self._set_agent(s, actor.user_id, AgentState.WRAP_UP, now, call.id)
+            self.signal(s, Topic.FLOOR)
+            return _seen_by(call, actor)
+
+    def set_customer(self, actor: Actor, call_id: int, customer_id: int) -> CallView:
+        """Link the call to the customer the agent picked (several matched, or new)."""
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id)
+            if call.state in (CallState.CLOSED, CallState.ABANDONED):
+                raise InvalidTransition(
+                    _("call #{call_id} is already closed").format(call_id=call_id)
+                )
+            if s.get(Customer, customer_id) is None:
+                raise NotFound(_("no customer #{customer_id}").format(customer_id=customer_id))
+            call.customer_id = customer_id
+            self._event(s, call, "customer", None, actor, now, detail=str(customer_id))
+            return _seen_by(call, actor)
+
+    def set_category(
+        self, actor: Actor, call_id: int, category: str, script_id: int | None = None
+    ) -> CallView:
+        """Change the call's category during the call (the script follows)."""
+        if category not in {c.value for c in Category}:
+            raise InvalidInput(
+                _("unknown category {category}").format(category=repr(category)), "category"
+            )
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._own_call(
+                s, actor, call_id, CallState.ACTIVE, CallState.HELD, CallState.WRAP_UP
+            )
+            call.category = category
+            if script_id is not None:
+                call.script_id = script_id
+            self._event(s, call, "category", None, actor, now, detail=category)
+            return _seen_by(call, actor)
+
+    def set_script(self, actor: Actor, call_id: int, script_id: int) -> None:
+        """Record the script version the seat was shown for this call."""
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id)
+            if call.state not in (CallState.CLOSED, CallState.ABANDONED):
+                call.script_id = script_id
+
+    def save_draft(self, actor: Actor, call_id: int, draft: dict[str, Any]) -> None:
+        """Autosave the wrap-up form as typed, so nothing is lost if the seat dies."""
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id)
+            if call.state in (CallState.CLOSED, CallState.ABANDONED):
+                return
+            call.draft = draft
+
+    def save_wrap_up(self, actor: Actor, call_id: int, record: WrapUp) -> CallView:
+        """Write the call record and close the call; the agent becomes available."""
+        now = self.clock()
+        with self.db.write() as s:
+            done = self._own_call(s, actor, call_id)
+            if done.state == CallState.CLOSED and _same_record(done, record):
+                # A record replayed from the offline journal after it already reached the
+                # database: saving it again is a no-op, not an error.
+                return _seen_by(done, actor)
+            call = self._own_call(
+                s, actor, call_id, CallState.WRAP_UP, CallState.ACTIVE, CallState.HELD
+            )
+            validate_wrap_up(record, call.direction)
+            if call.state != CallState.WRAP_UP:
+                self._stop_talking(call, now)
+                self._event(s, call, "ended", CallState.WRAP_UP, actor, now)
+            call.category = record.category or call.category
+            call.disposition = record.disposition
+            call.question = record.question
+            call.notes = record.notes
+            call.resolved = record.resolved
+            call.handed_to = record.handed_to.strip()
+            call.satisfaction = record.satisfaction
+            call.follow_up_at = record.follow_up_at
+            if call.direction == Direction.OUTBOUND:
+                call.outbound_outcome = record.outbound_outcome
+            call.closed_at = now
+            call.wrap_seconds = _seconds(call.ended_at, now)
+            call.draft = None
+            # Imported here: this method is the only user (the repeat-contact rule's home).
+            from seatdesk.services.first_contact import mark_prior_contact
+
+            mark_prior_contact(s, call)
+            self._event(s, call, "closed", CallState.CLOSED, actor, now)
+            self._set_agent(s, actor.user_id, AgentState.AVAILABLE, now)
+            self.signal(s, Topic.FLOOR)
+            return _seen_by(call, actor)
+
+    def register_caller(self, actor: Actor, call_id: int, data: CustomerInput) -> CustomerSummary:
+        """Register the unknown caller of the seat's call as a new customer and link the call.
+
+        The seat sees the caller's number masked, so the call's own number is added here
+        (typed numbers are added too); the create is audited like any other.
+        """
+        require(actor, Permission.EDIT_CUSTOMER)
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._own_call(s, actor, call_id)
+            number = (
+                call.caller_number if call.direction == Direction.INBOUND else call.dialled_number
+            )
+            masked = phone.mask(number) if number.startswith("+") else None
+            typed = tuple(p for p in data.phones if p.strip() and p.strip() != masked)
+            own = (number,) if number.startswith("+") else ()
+            values, numbers = validate_customer(replace(data, phones=own + typed))
+            customer = insert_customer(s, actor, values, numbers, now, {"from_call": call.id})
+            call.customer_id = customer.id
+            self._event(s, call, "customer", None, actor, now, detail=str(customer.id))
+            self.signal(s, f"customer:{customer.id}")
+            return summary_of(customer)
+
+    # ---- outbound ---------------------------------------------------------------------
+
+    def start_outbound(
+        self,
+        actor: Actor,
+        *,
+        customer_id: int,
+        number: str | None = None,
+        purpose: str = "callback",
+        callback_id: int | None = None,
+        complaint_id: int | None = None,
+    ) -> CallView:
+        """Dial a customer (回访, survey, notification...); the call is live at once."""
+        require(actor, Permission.TAKE_CALLS)
+        if purpose not in {p.value for p in OutboundPurpose}:
+            raise InvalidInput(
+                _("unknown outbound purpose {purpose}").format(purpose=repr(purpose)), "purpose"
+            )
+        now = self.clock()
+        with self.db.write() as s:
+            if self._live_call(s, actor) is not None:
+                raise InvalidTransition(_("finish your current call before dialling"))
+            customer = s.get(Customer, customer_id)
+            if customer is None:
+                raise NotFound(_("no customer #{customer_id}").format(customer_id=customer_id))
+            if number:
+                try:
+                    dialled = phone.normalise(number)
+                except phone.PhoneNumberError as exc:
+                    raise InvalidInput(str(exc), "number") from None
+            else:
+                dialled = customer.phones[0].number if customer.phones else ""
+                if not dialled:
+                    raise InvalidInput(_("this customer has no phone number"), "number")
+            call = Call(
+                direction=Direction.OUTBOUND,
+                state=CallState.ACTIVE,
+                customer_id=customer_id,
+                agent_id=actor.user_id,
+                dialled_number=dialled,
+                outbound_purpose=purpose,
+                callback_id=callback_id,
+                complaint_id=complaint_id,
+                answered_at=now,
+                offered_at=now,
+            )
+            s.add(call)
+            s.flush()
+            s.add(
+                CallEvent(
+                    call_id=call.id,
+                    at=now,
+                    kind="dialled",
+                    to_state="active",
+                    actor_id=actor.user_id,
+                    detail=purpose,
+                )
+            )
+            self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
+            self.signal(s, Topic.FLOOR)
+            return _seen_by(call, actor)
+
+    # ---- reading ----------------------------------------------------------------------
+
+    def waiting(self, actor: Actor, limit: int = 5000) -> list[WaitingCall]:
+        """The live queue, in the order seats will take the calls."""
+        masked = not allowed(actor, Permission.SEE_UNMASKED)
+        with self.db.read() as s:
+            rows = s.execute(
+                select(
+                    Call.id,
+                    Queue.code,
+                    Queue.name,
+                    Queue.name_zh,
+                    Call.caller_number,
+                    Customer.name,
+                    Customer.grade,
+                    Customer.key_account,
+                    Call.queued_at,
+                    Queue.wait_alert_seconds,
+                    Call.target_agent_id,
+                    Call.route_rank,
+                )
+                .join(Queue, Queue.id == Call.queue_id)
+                .outerjoin(Customer, Customer.id == Call.customer_id)
+                .where(Call.state == CallState.QUEUED)
+                .order_by(Call.route_order, Call.route_rank, Call.queued_at, Call.id)
+                .limit(limit)
+            ).all()
+        return [
+            WaitingCall(
+                id=r[0],
+                queue_code=r[1],
+                queue_name=r[2],
+                caller_number=(_cached_mask(r[4]) if masked and r[4].startswith("+") else r[4]),
+                customer_name=r[5],
+                grade=r[6],
+                key_account=bool(r[7]) or r[11] == 0,
+                queued_at=r[8],
+                wait_alert_seconds=r[9],
+                target_agent_id=r[10],
+            )
+            for r in rows
+        ]
+
+    def get(self, actor: Actor, call_id: int) -> CallView:
+        with self.db.read() as s:
+            call = s.get(Call, call_id)
+            if call is None:
+                raise NotFound(_("no call #{call_id}").format(call_id=call_id))
+            if call.agent_id != actor.user_id and not allowed(actor, Permission.VIEW_ALL_CALLS):
+                raise NotFound(_("no call #{call_id}").format(call_id=call_id))
+            view = _seen_by(call, actor)
+            if call.customer_id is None and call.caller_number.startswith("+"):
+                matches = CustomerService._lookup(s, call.caller_number)
+                view = _with_candidates(view, matches)
+            return view
+
+    def current_call(self, actor: Actor) -> CallView | None:
+        """The seat's unfinished call, if any (after a restart the desk resumes it)."""
+        with self.db.read() as s:
+            call = s.scalar(
+                select(Call)
+                .where(
+                    Call.agent_id == actor.user_id,
+                    Call.state.in_(
+                        [CallState.OFFERED, CallState.ACTIVE, CallState.HELD, CallState.WRAP_UP]
+                    ),
+                )
+                .order_by(Call.id.desc())
+                .limit(1)
+            )
+            if call is None:
+                return None
+            view = _seen_by(call, actor)
+            if call.customer_id is None and call.caller_number.startswith("+"):
+                view = _with_candidates(view, CustomerService._lookup(s, call.caller_number))
+            return view
+
+    def events(self, actor: Actor, call_id: int) -> list[CallEventView]:
+        with self.db.read() as s:
+            call = s.get(Call, call_id)
+            if call is None or (
+                call.agent_id != actor.user_id and not allowed(actor, Permission.VIEW_ALL_CALLS)
+            ):
+                raise NotFound(_("no call #{call_id}").format(call_id=call_id))
+            rows = s.execute(
+                select(CallEvent, User.login)
+                .outerjoin(User, User.id == CallEvent.actor_id)
+                .where(CallEvent.call_id == call_id)
+                .order_by(CallEvent.id)
+            ).all()
+            return [
+                CallEventView(
+                    at=e.at,
+                    kind=e.kind,
+                    from_state=e.from_state,
+                    to_state=e.to_state,
+                    actor_login=login,
+                    detail=e.detail,
+                )
+                for e, login in rows
+            ]
+
+    def handled_today(self, actor: Actor, since: datetime) -> int:
+        with self.db.read() as s:
+            return (
+                s.scalar(
+                    select(func.count(Call.id)).where(
+                        Call.agent_id == actor.user_id,
+                        Call.state == CallState.CLOSED,
+                        Call.closed_at >= since,
+                    )
+                )
+                or 0
+            )
+
+    def release_stale_offers(self, actor: Actor, older_than: datetime) -> int:
+        """Put calls that rang at a seat but were never answered back in the queue.
+
+        The seat that let it ring out is set to paused ("missed call"), as switches do
+        after a ring-no-answer: the caller should not ring at an empty chair again.
+        """
+        require(actor, Permission.OFFER_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            stale = list(s.scalars(
+                select(Call)
+                .where(Call.state == CallState.OFFERED, Call.offered_at < older_than)
+                .with_for_update()
+            ))
+            for call in stale:
+                seat = call.agent_id
+                self._event(s, call, "ring_no_answer", CallState.QUEUED, actor, now)
+                call.agent_id, call.offered_at = None, None
+                self._set_agent(s, seat, AgentState.PAUSED, now, reason=MISSED_CALL)
+            if stale:
+                self.signal(s, Topic.QUEUE)
+                self.signal(s, Topic.FLOOR)
+            return len(stale)
+
+
+def _same_record(call: Call, record: WrapUp) -> bool:
+    """Whether a closed call already holds exactly this record (journal replay)."""
+    return (
+        call.category == (record.category or call.category)
+        and call.disposition == record.disposition
+        and call.question == record.question
+        and call.notes == record.notes
+        and call.resolved == record.resolved
+        and call.handed_to == record.handed_to.strip()
+        and call.satisfaction == record.satisfaction
+        and call.follow_up_at == record.follow_up_at
+        and (
+            call.direction != Direction.OUTBOUND or call.outbound_outcome == record.outbound_outcome
+        )
+    )
+
+
+def _with_candidates(view: CallView, matches: list[Any]) -> CallView:
+    from dataclasses import replace
+
+    return replace(view, candidates=tuple(matches))
+
+
+__all__ = ["CallService", "call_view"]

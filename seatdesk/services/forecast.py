@@ -1,0 +1,195 @@
+"""Forecast: calls per interval from the history (counted in SQL), hand overrides, agents.
+
+History = inbound calls offered on the queue (abandoned included, transfers' child calls
+excluded) on the same weekday and interval over the last N weeks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from seatdesk.data.models import Call, CallState, Direction, Queue
+from seatdesk.data.models.roster import ForecastOverride
+from seatdesk.data.topics import Topic
+from seatdesk.domain.errors import InvalidInput, NotFound
+from seatdesk.domain.i18n import _
+from seatdesk.domain.roster.forecast import (
+    DEFAULT_AHT_SECONDS,
+    StaffingGoal,
+    apply_overrides,
+    mean_per_interval,
+    required_agents,
+)
+from seatdesk.services.base import Service
+from seatdesk.services.dto import Actor
+from seatdesk.services.permissions import Permission, require
+
+MAX_WEEKS = 26
+
+
+def center_tz() -> ZoneInfo:
+    """The center's zone (SEATDESK_TZ, default Asia/Shanghai), as the settings use it."""
+    return ZoneInfo(os.environ.get("SEATDESK_TZ", "Asia/Shanghai"))
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    start: datetime  # local interval start
+    history: float  # mean calls over the weeks looked at
+    override: float | None
+    calls: float  # what the requirement is computed from
+    required: int
+
+
+@dataclass(frozen=True)
+class ForecastView:
+    queue_code: str
+    day: date
+    interval_minutes: int
+    weeks: int
+    aht_seconds: float
+    aht_from_history: bool
+    goal: StaffingGoal
+    rows: tuple[ForecastRow, ...]
+
+
+def check_interval(interval_minutes: int) -> int:
+    if interval_minutes not in (15, 30, 60):
+        raise InvalidInput(_("the interval must be 15, 30 or 60 minutes"), "interval")
+    return interval_minutes
+
+
+def _slot_expr(s: Session, base: datetime, seconds: int) -> ColumnElement[int]:
+    """The interval index of Call.queued_at counted from ``base`` (dialect-specific epoch)."""
+    epoch = int(base.timestamp())
+    if s.get_bind().dialect.name == "sqlite":
+        secs = cast(func.strftime("%s", Call.queued_at), Integer)
+        return cast((secs - epoch) / seconds, Integer)
+    return cast(func.floor((func.extract("epoch", Call.queued_at) - epoch) / seconds), Integer)
+
+
+def history_counts(s: Session, queue_id: int, day: date, *, weeks: int, interval_minutes: int,
+                   tz: tzinfo) -> list[dict[int, int]]:
+    """Offered calls per interval index for the same weekday in each of the last ``weeks``."""
+    out = []
+    for back in range(1, weeks + 1):
+        past = day - timedelta(weeks=back)
+        start = datetime.combine(past, time(), tzinfo=tz)
+        end = datetime.combine(past + timedelta(days=1), time(), tzinfo=tz)
+        slot = _slot_expr(s, start, interval_minutes * 60).label("slot")
+        rows = s.execute(
+            select(slot, func.count(Call.id))
+            .where(Call.direction == Direction.INBOUND, Call.parent_call_id.is_(None),
+                   Call.queue_id == queue_id, Call.queued_at >= start, Call.queued_at < end)
+            .group_by(slot)).all()
+        out.append({int(k): int(n) for k, n in rows})
+    return out
+
+
+def history_aht(s: Session, queue_id: int, day: date, *, weeks: int, tz: tzinfo) -> float | None:
+    """Average handling time (talk + hold + wrap-up) of answered calls over the weeks."""
+    start = datetime.combine(day - timedelta(weeks=weeks), time(), tzinfo=tz)
+    end = datetime.combine(day, time(), tzinfo=tz)
+    value = s.scalar(
+        select(func.avg(Call.talk_seconds + Call.hold_seconds + Call.wrap_seconds))
+        .where(Call.direction == Direction.INBOUND, Call.queue_id == queue_id,
+               Call.state == CallState.CLOSED, Call.answered_at.is_not(None),
+               Call.queued_at >= start, Call.queued_at < end))
+    return float(value) if value else None
+
+
+def forecast_queue(s: Session, queue: Queue, day: date, *, interval_minutes: int = 30,
+                   weeks: int = 4, aht: float | None = None, target_sl: float = 0.8,
+                   shrinkage: float = 0.0, tz: tzinfo | None = None) -> ForecastView:
+    """The forecast of one queue and day inside the caller's session."""
+    tz = tz or center_tz()
+    check_interval(interval_minutes)
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise InvalidInput(_("look back 1 to {n} weeks").format(n=MAX_WEEKS), "weeks")
+    if aht is not None and aht <= 0:
+        raise InvalidInput(_("the handling time must be more than 0 seconds"), "aht")
+    if not 0 < target_sl < 1:
+        raise InvalidInput(_("the service-level target must be between 0 and 1"), "target")
+    n = 1440 // interval_minutes
+    mean = mean_per_interval(history_counts(s, queue.id, day, weeks=weeks,
+                                            interval_minutes=interval_minutes, tz=tz), n)
+    overrides = {
+        o.start_minute // interval_minutes: o.calls
+        for o in s.scalars(select(ForecastOverride).where(
+            ForecastOverride.queue_id == queue.id, ForecastOverride.day == day,
+            ForecastOverride.interval_minutes == interval_minutes))
+    }
+    calls = apply_overrides(mean, overrides)
+    from_history = False
+    if aht is None:
+        measured = history_aht(s, queue.id, day, weeks=weeks, tz=tz)
+        from_history = measured is not None
+        aht = measured or DEFAULT_AHT_SECONDS
+    goal = StaffingGoal(target_sl=target_sl, answer_within=float(queue.sl_seconds),
+                        shrinkage=shrinkage)
+    required = required_agents(calls, aht=aht, interval_minutes=interval_minutes, goal=goal)
+    midnight = datetime.combine(day, time(), tzinfo=tz)
+    rows = tuple(
+        ForecastRow(midnight + timedelta(minutes=i * interval_minutes), mean[i],
+                    overrides.get(i), calls[i], required[i])
+        for i in range(n))
+    return ForecastView(queue.code, day, interval_minutes, weeks, round(aht, 1), from_history,
+                        goal, rows)
+
+
+def queue_by_code(s: Session, code: str) -> Queue:
+    q = s.scalar(select(Queue).where(Queue.code == code))
+    if q is None:
+        raise NotFound(_("no queue {code!r}").format(code=code))
+    return q
+
+
+class ForecastService(Service):
+    """Forecasts for team leads: read the history, keep hand overrides."""
+
+    tz: tzinfo = center_tz()
+
+    def forecast(self, actor: Actor, queue_code: str, day: date, *, interval_minutes: int = 30,
+                 weeks: int = 4, aht: float | None = None, target_sl: float = 0.8,
+                 shrinkage: float = 0.0) -> ForecastView:
+        """Expected calls and agents required per interval of ``day`` for one queue."""
+        require(actor, Permission.PLAN_ROSTER)
+        with self.db.read() as s:
+            return forecast_queue(s, queue_by_code(s, queue_code), day,
+                                  interval_minutes=interval_minutes, weeks=weeks, aht=aht,
+                                  target_sl=target_sl, shrinkage=shrinkage, tz=self.tz)
+
+    def set_override(self, actor: Actor, queue_code: str, day: date, start_minute: int,
+                     calls: float | None, *, interval_minutes: int = 30) -> None:
+        """Type the expected calls for one interval (None removes the override)."""
+        require(actor, Permission.PLAN_ROSTER)
+        check_interval(interval_minutes)
+        if start_minute % interval_minutes or not 0 <= start_minute < 1440:
+            raise InvalidInput(_("the start must be on the {n}-minute grid").format(
+                n=interval_minutes), "start")
+        if calls is not None and not 0 <= calls <= 100_000:
+            raise InvalidInput(_("expected calls must be between 0 and 100000"), "calls")
+        now = self.clock()
+        with self.db.write() as s:
+            q = queue_by_code(s, queue_code)
+            row = s.scalar(select(ForecastOverride).where(
+                ForecastOverride.queue_id == q.id, ForecastOverride.day == day,
+                ForecastOverride.start_minute == start_minute,
+                ForecastOverride.interval_minutes == interval_minutes))
+            if calls is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(ForecastOverride(queue_id=q.id, day=day, start_minute=start_minute,
+                                       interval_minutes=interval_minutes, calls=calls,
+                                       set_by=actor.user_id, set_at=now))
+            else:
+                row.calls, row.set_by, row.set_at = calls, actor.user_id, now
+            self.signal(s, Topic.FORECAST)

@@ -1,0 +1,643 @@
+"""Shift rosters (排班): templates, the weekly roster per team, rules, fill, publish, export.
+
+Every change is checked against the roster rules in the same transaction that writes it;
+a change that breaks a rule is refused with the rule's message unless the lead gives a
+reason, which is kept on the shift and audited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from seatdesk.data.models import (
+    AgentStateEvent,
+    Notification,
+    Queue,
+    Role,
+    Shift,
+    ShiftTemplate,
+    Team,
+    User,
+    UserQueue,
+)
+from seatdesk.data.models.roster import RosterWeek
+from seatdesk.data.topics import Topic
+from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
+from seatdesk.domain.i18n import _
+from seatdesk.domain.roster import adherence as adh
+from seatdesk.domain.roster.coverage import (
+    CoverageRow,
+    CoverageSummary,
+    TemplateSpec,
+    compare,
+    day_grid,
+    scheduled_minutes,
+    summarise,
+    working_periods,
+)
+from seatdesk.services import audit
+from seatdesk.services.base import Service
+from seatdesk.services.dto import Actor
+from seatdesk.services.forecast import center_tz, check_interval, forecast_queue
+from seatdesk.services.permissions import Permission, require
+
+if TYPE_CHECKING:
+    from seatdesk.domain.roster.optimiser import FillResult
+from seatdesk.domain.roster.rules import (
+    PlannedShift,
+    RosterRules,
+    Violation,
+    check_agent,
+    violations_touching,
+    week_start,
+)
+from seatdesk.domain.text import clean_line
+
+WORK, LEAVE, OFF = "work", "leave", "off"
+DEFAULT_TEMPLATES = (
+    # code, name, start, length, breaks [[offset, length]] (minutes)
+    ("E", "Early 07:00–16:00", 7 * 60, 9 * 60, [[240, 60]]),
+    ("D", "Day 08:30–17:30", 8 * 60 + 30, 9 * 60, [[210, 60]]),
+    ("L", "Late 13:00–22:00", 13 * 60, 9 * 60, [[240, 60]]),
+    ("N", "Night 22:00–07:00", 22 * 60, 9 * 60, [[240, 60]]),
+)
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class RuleBroken(InvalidInput):
+    """A roster change breaks a rule; give a reason to keep it anyway."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        super().__init__("; ".join(v.message for v in violations), "shift")
+        self.violations = tuple(violations)
+
+
+@dataclass(frozen=True)
+class TemplateView:
+    id: int
+    code: str
+    name: str
+    start_minute: int
+    length_minutes: int
+    breaks: tuple[tuple[int, int], ...]
+    weekdays: str
+
+    @property
+    def spec(self) -> TemplateSpec:
+        return TemplateSpec(self.code, self.start_minute, self.length_minutes, self.breaks,
+                            self.weekdays)
+
+    @property
+    def hours(self) -> str:
+        end = (self.start_minute + self.length_minutes) % 1440
+        return f"{self.start_minute // 60:02d}:{self.start_minute % 60:02d}–" \
+               f"{end // 60:02d}:{end % 60:02d}"
+
+
+@dataclass(frozen=True)
+class RosterAgent:
+    user_id: int
+    login: str
+    name: str
+    agent_no: str
+    queues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShiftView:
+    id: int
+    user_id: int
+    day: date
+    kind: str
+    template_code: str | None
+    start_at: datetime | None
+    end_at: datetime | None
+    published: bool
+    override_reason: str
+
+
+@dataclass(frozen=True)
+class RosterWeekView:
+    team_id: int
+    team_code: str
+    week_start: date
+    agents: tuple[RosterAgent, ...]
+    shifts: tuple[ShiftView, ...]
+    templates: tuple[TemplateView, ...]
+    published_at: datetime | None
+    unpublished_changes: int
+    violations: tuple[Violation, ...]
+
+    def shift(self, user_id: int, day: date) -> ShiftView | None:
+        return next((s for s in self.shifts if s.user_id == user_id and s.day == day), None)
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        return tuple(self.week_start + timedelta(days=i) for i in range(7))
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    copied: int
+    refused: tuple[Violation, ...]
+
+
+@dataclass(frozen=True)
+class FillReport:
+    result: FillResult
+    created: int
+    grid_minutes: int
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    team_code: str
+    day: date
+    interval_minutes: int
+    rows: tuple[CoverageRow, ...]
+    summary: CoverageSummary
+
+
+@dataclass(frozen=True)
+class AdherenceLine:
+    user_id: int
+    name: str
+    agent_no: str
+    day: adh.DayAdherence
+
+
+def _template_view(t: ShiftTemplate) -> TemplateView:
+    return TemplateView(t.id, t.code, t.name, t.start_minute, t.length_minutes,
+                        tuple((int(a), int(b)) for a, b in t.breaks), t.weekdays)
+
+
+def _shift_view(s: Shift, codes: dict[int, str]) -> ShiftView:
+    return ShiftView(s.id, s.user_id, s.day, s.kind,
+                     codes.get(s.template_id) if s.template_id else None, s.start_at, s.end_at,
+                     s.published, s.override_reason)
+
+
+def parse_hhmm(value: str, field: str) -> int:
+    """'08:30' → 510 minutes after midnight; a clear message otherwise."""
+    m = _HHMM.match(value.strip())
+    if not m:
+        raise InvalidInput(_("{value!r} is not a time like 08:30").format(value=value), field)
+    return int(m.group(1)) * 60 + int(m.group(2))
+
+
+class RosterService(Service):
+    tz: tzinfo = center_tz()
+    rules: RosterRules = RosterRules()
+
+    # ---- lookups -------------------------------------------------------------------
+
+    def _team(self, s: Session, actor: Actor, team_code: str | None) -> Team:
+        if team_code is None:
+            if actor.team_id is None:
+                raise InvalidInput(_("say which team (you belong to none)"), "team")
+            team = s.get(Team, actor.team_id)
+        else:
+            team = s.scalar(select(Team).where(Team.code == team_code))
+        if team is None:
+            raise NotFound(_("no team {code!r}").format(code=team_code))
+        # Team leads plan their own team; supervisors and admins any team.
+        if actor.role == Role.TEAM_LEAD.value and actor.team_id != team.id:
+            raise PermissionDenied(_("you may plan only your own team"))
+        return team
+
+    def _templates(self, s: Session) -> list[ShiftTemplate]:
+        return list(s.scalars(select(ShiftTemplate).order_by(ShiftTemplate.start_minute,
+                                                             ShiftTemplate.code)))
+
+    def _agents(self, s: Session, team: Team) -> list[RosterAgent]:
+        users = list(s.scalars(select(User).where(
+            User.team_id == team.id, User.active.is_(True), User.role == Role.AGENT)
+            .order_by(User.agent_no)))
+        skills: dict[int, list[str]] = defaultdict(list)
+        for uid, code in s.execute(select(UserQueue.user_id, Queue.code).join(
+                Queue, Queue.id == UserQueue.queue_id).where(
+                UserQueue.user_id.in_([u.id for u in users])).order_by(Queue.code)):
+            skills[uid].append(code)
+        return [RosterAgent(u.id, u.login, u.name, u.agent_no, tuple(skills[u.id]))
+                for u in users]
+
+    def _planned(self, s: Session, user_ids: list[int], first: date, last: date,
+                 ) -> dict[int, list[tuple[Shift, PlannedShift]]]:
+        """Work shifts of these agents between two days, as rule-checkable values."""
+        templates = {t.id: t for t in self._templates(s)}
+        out: dict[int, list[tuple[Shift, PlannedShift]]] = defaultdict(list)
+        for row in s.scalars(select(Shift).where(
+                Shift.user_id.in_(user_ids), Shift.day >= first, Shift.day <= last,
+                Shift.kind == WORK)):
+            out[row.user_id].append((row, self._as_planned(row, templates.get(row.template_id))))
+        return out
+
+    def _as_planned(self, row: Shift, t: ShiftTemplate | None) -> PlannedShift:
+        assert row.start_at is not None and row.end_at is not None
+        breaks = [(int(a), int(b)) for a, b in (t.breaks if t else [])]
+        periods = tuple(working_periods(row.start_at, row.end_at, breaks))
+        work = sum(int((e - b).total_seconds() // 60) for b, e in periods)
+        return PlannedShift(row.user_id, row.day, row.start_at, row.end_at, work, periods)
+
+    # ---- templates ----------------------------------------------------------------
+
+    def templates(self) -> list[TemplateView]:
+        with self.db.read() as s:
+            return [_template_view(t) for t in self._templates(s)]
+
+    def save_template(self, actor: Actor, code: str, name: str, start: str, length_minutes: int,
+                      breaks: list[tuple[int, int]] | None = None,
+                      weekdays: str = "1234567") -> TemplateView:
+        """Create or change a shift template (start 'HH:MM', length and breaks in minutes)."""
+        require(actor, Permission.PLAN_ROSTER)
+        code = clean_line(code, field="code", max_len=8)
+        if not code:
+            raise InvalidInput(_("a template needs a code"), "code")
+        name = clean_line(name, field="name", max_len=100) or code
+        start_minute = parse_hhmm(start, "start")
+        if not 60 <= length_minutes <= 16 * 60:
+            raise InvalidInput(_("a shift lasts 1 to 16 hours"), "length")
+        breaks = sorted(breaks or [])
+        for offset, length in breaks:
+            if offset < 0 or length <= 0 or offset + length > length_minutes:
+                raise InvalidInput(_("each break must lie inside the shift"), "breaks")
+        if not weekdays or not set(weekdays) <= set("1234567"):
+            raise InvalidInput(_("weekdays are digits 1 (Monday) to 7 (Sunday)"), "weekdays")
+        with self.db.write() as s:
+            row = s.scalar(select(ShiftTemplate).where(ShiftTemplate.code == code))
+            if row is None:
+                row = ShiftTemplate(code=code)
+                s.add(row)
+            row.name, row.start_minute, row.length_minutes = name, start_minute, length_minutes
+            row.breaks = [list(b) for b in breaks]
+            row.weekdays = "".join(sorted(set(weekdays)))
+            s.flush()
+            self.signal(s, Topic.ROSTER)
+            return _template_view(row)
+
+    def ensure_default_templates(self, actor: Actor) -> list[TemplateView]:
+        """Create the usual early/day/late/night templates when there are none yet."""
+        require(actor, Permission.PLAN_ROSTER)
+        with self.db.write() as s:
+            if not self._templates(s):
+                for code, name, start, length, breaks in DEFAULT_TEMPLATES:
+                    s.add(ShiftTemplate(code=code, name=name, start_minute=start,
+                                        length_minutes=length, breaks=breaks))
+                s.flush()
+            return [_template_view(t) for t in self._templates(s)]
+
+    # ---- the week -----------------------------------------------------------------
+
+    def teams(self, actor: Actor) -> list[str]:
+        """Team codes the actor may plan."""
+        require(actor, Permission.PLAN_ROSTER)
+        with self.db.read() as s:
+            stmt = select(Team.code).order_by(Team.code)
+            if actor.role == Role.TEAM_LEAD.value:
+                stmt = stmt.where(Team.id == actor.team_id)
+            return list(s.scalars(stmt))
+
+    def week(self, actor: Actor, team_code: str | None, day: date) -> RosterWeekView:
+        """The team's roster for the ISO week holding ``day``, with every rule it breaks."""
+        require(actor, Permission.PLAN_ROSTER)
+        monday = week_start(day)
+        with self.db.read() as s:
+            team = self._team(s, actor, team_code)
+            return self._week(s, team, monday)
+
+    def _week(self, s: Session, team: Team, monday: date) -> RosterWeekView:
+        agents = self._agents(s, team)
+        ids = [a.user_id for a in agents]
+        templates = self._templates(s)
+        codes = {t.id: t.code for t in templates}
+        sunday = monday + timedelta(days=6)
+        rows = list(s.scalars(select(Shift).where(
+            Shift.user_id.in_(ids), Shift.day >= monday, Shift.day <= sunday)))
+        planned = self._planned(s, ids, monday - timedelta(days=7), sunday + timedelta(days=7))
+        violations: list[Violation] = []
+        for uid in ids:
+            found = check_agent([p for _r, p in planned.get(uid, [])], self.rules)
+            violations += [v for v in found if v.day is None or monday <= v.day <= sunday]
+        rw = s.scalar(select(RosterWeek).where(RosterWeek.team_id == team.id,
+                                               RosterWeek.week_start == monday))
+        return RosterWeekView(
+            team.id, team.code, monday, tuple(agents),
+            tuple(_shift_view(r, codes) for r in rows),
+            tuple(_template_view(t) for t in templates),
+            rw.published_at if rw else None,
+            sum(1 for r in rows if not r.published), tuple(violations))
+
+    def _place(self, s: Session, actor: Actor, user: User, day: date, choice: str,
+               reason: str, templates: dict[str, ShiftTemplate]) -> Shift | None:
+        """Put ``choice`` on ``user``'s ``day`` after checking the rules (no commit)."""
+        existing = s.scalar(select(Shift).where(Shift.user_id == user.id, Shift.day == day))
+        new: Shift | None = None
+        if choice in (LEAVE, OFF):
+            new = Shift(user_id=user.id, day=day, kind=choice)
+        elif choice:
+            t = templates.get(choice)
+            if t is None:
+                raise InvalidInput(_("no shift template {code!r}").format(code=choice), "shift")
+            spec = _template_view(t).spec
+            if not spec.offered_on(day):
+                raise InvalidInput(_("template {code} is not worked on {day:%A}").format(
+                    code=t.code, day=day), "shift")
+            start, end = spec.span(day, self.tz)
+            new = Shift(user_id=user.id, day=day, kind=WORK, template_id=t.id,
+                        start_at=start, end_at=end)
+            around = self._planned(s, [user.id], day - timedelta(days=13),
+                                   day + timedelta(days=13)).get(user.id, [])
+            others = [p for r, p in around if r.day != day]
+            found = violations_touching(
+                check_agent(others + [self._as_planned(new, t)], self.rules), day)
+            if found and not reason:
+                raise RuleBroken(found)
+            if found:
+                new.override_reason = reason
+                audit.record(s, actor, "roster.override", at=self.clock(), entity="user",
+                             entity_id=user.id,
+                             detail={"day": day.isoformat(), "shift": t.code, "reason": reason,
+                                     "rules": [v.rule for v in found]})
+        if existing is not None:
+            s.delete(existing)
+            s.flush()
+        if new is not None:
+            s.add(new)
+        return new
+
+    def assign(self, actor: Actor, user_id: int, day: date, choice: str,
+               reason: str = "") -> ShiftView | None:
+        """Set one agent's day: a template code, 'leave', 'off', or '' to clear it.
+
+        Raises RuleBroken (nothing changes) if a rule is broken and no reason is given.
+        """
+        require(actor, Permission.PLAN_ROSTER)
+        reason = clean_line(reason, field="reason", max_len=200)
+        with self.db.write() as s:
+            user = s.get(User, user_id)
+            if user is None:
+                raise NotFound(_("no user {id}").format(id=user_id))
+            team = s.get(Team, user.team_id) if user.team_id else None
+            if team is None:
+                raise InvalidInput(_("{name} belongs to no team").format(name=user.name), "user")
+            self._team(s, actor, team.code)
+            templates = {t.code: t for t in self._templates(s)}
+            row = self._place(s, actor, user, day, choice, reason, templates)
+            s.flush()
+            self.signal(s, Topic.ROSTER)
+            codes = {t.id: t.code for t in templates.values()}
+            return _shift_view(row, codes) if row is not None else None
+
+    def copy_last_week(self, actor: Actor, team_code: str | None, day: date) -> CopyResult:
+        """Copy the previous week's shifts onto the empty days of this week.
+
+        Copies that would break a rule are left out and reported.
+        """
+        require(actor, Permission.PLAN_ROSTER)
+        monday = week_start(day)
+        with self.db.write() as s:
+            team = self._team(s, actor, team_code)
+            templates = {t.code: t for t in self._templates(s)}
+            by_id = {t.id: t.code for t in templates.values()}
+            agents = {a.user_id for a in self._agents(s, team)}
+            previous = list(s.scalars(select(Shift).where(
+                Shift.user_id.in_(agents), Shift.day >= monday - timedelta(days=7),
+                Shift.day < monday).order_by(Shift.day)))
+            taken = set(s.execute(select(Shift.user_id, Shift.day).where(
+                Shift.user_id.in_(agents), Shift.day >= monday,
+                Shift.day < monday + timedelta(days=7))).all())
+            copied, refused = 0, []
+            for old in previous:
+                target = old.day + timedelta(days=7)
+                if (old.user_id, target) in taken:
+                    continue
+                choice = by_id.get(old.template_id, "") if old.kind == WORK else old.kind
+                user = s.get(User, old.user_id)
+                assert user is not None
+                try:
+                    self._place(s, actor, user, target, choice, "", templates)
+                except RuleBroken as exc:
+                    refused += list(exc.violations)
+                    continue
+                s.flush()
+                copied += 1
+            self.signal(s, Topic.ROSTER)
+            return CopyResult(copied, tuple(refused))
+
+    def publish(self, actor: Actor, team_code: str | None, day: date) -> int:
+        """Publish the week: agents see their shifts and are notified. Returns shifts published."""
+        require(actor, Permission.PLAN_ROSTER)
+        monday = week_start(day)
+        now = self.clock()
+        with self.db.write() as s:
+            team = self._team(s, actor, team_code)
+            agents = self._agents(s, team)
+            rows = list(s.scalars(select(Shift).where(
+                Shift.user_id.in_([a.user_id for a in agents]), Shift.day >= monday,
+                Shift.day < monday + timedelta(days=7))))
+            for r in rows:
+                r.published = True
+            rw = s.scalar(select(RosterWeek).where(RosterWeek.team_id == team.id,
+                                                   RosterWeek.week_start == monday))
+            if rw is None:
+                rw = RosterWeek(team_id=team.id, week_start=monday)
+                s.add(rw)
+            rw.published_at, rw.published_by = now, actor.user_id
+            for a in agents:
+                s.add(Notification(user_id=a.user_id, at=now, kind="roster",
+                                   text=_("Your shifts for the week of {week} are published"
+                                          ).format(week=monday), ref=f"roster:{monday}"))
+            audit.record(s, actor, "roster.publish", at=now, entity="team", entity_id=team.id,
+                         detail={"week": monday.isoformat(), "shifts": len(rows)})
+            self.signal(s, Topic.ROSTER)
+            return len(rows)
+
+    def my_next_shifts(self, actor: Actor, n: int = 5) -> list[ShiftView]:
+        """The actor's next published shifts (leave and days off included), soonest first."""
+        now = self.clock()
+        today = now.astimezone(self.tz).date()
+        with self.db.read() as s:
+            codes = {t.id: t.code for t in self._templates(s)}
+            rows = s.scalars(select(Shift).where(
+                Shift.user_id == actor.user_id, Shift.published.is_(True), Shift.day >= today)
+                .order_by(Shift.day))
+            out = [_shift_view(r, codes) for r in rows
+                   if r.kind != WORK or (r.end_at is not None and r.end_at > now)]
+            return out[:n]
+
+    # ---- export -------------------------------------------------------------------
+
+    def export_rows(self, actor: Actor, team_code: str | None, day: date,
+                    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """The week as a sheet (one row per agent, one column per day); audited."""
+        view = self.week(actor, team_code, day)
+        columns = ["agent_no", "name"] + [d.isoformat() for d in view.days]
+        rows = []
+        for a in view.agents:
+            row: dict[str, Any] = {"agent_no": a.agent_no, "name": a.name}
+            for d in view.days:
+                row[d.isoformat()] = self.cell_text(view, a.user_id, d)
+            rows.append(row)
+        with self.db.write() as s:
+            audit.record(s, actor, "roster.export", at=self.clock(), entity="team",
+                         entity_id=view.team_id,
+                         detail={"week": view.week_start.isoformat(), "rows": len(rows)})
+        return columns, rows
+
+    def cell_text(self, view: RosterWeekView, user_id: int, day: date) -> str:
+        """How one day of one agent reads in a grid or a sheet."""
+        sh = view.shift(user_id, day)
+        if sh is None:
+            return ""
+        if sh.kind == LEAVE:
+            return _("leave")
+        if sh.kind == OFF:
+            return _("off")
+        t = next((t for t in view.templates if t.code == sh.template_code), None)
+        return f"{sh.template_code} {t.hours}" if t else str(sh.template_code)
+
+    # ---- requirement, coverage, fill ---------------------------------------------------
+
+    def _team_queues(self, s: Session, agents: list[RosterAgent]) -> list[Queue]:
+        codes = sorted({q for a in agents for q in a.queues})
+        stmt = select(Queue).where(Queue.active.is_(True)).order_by(Queue.code)
+        if codes:  # the queues the team's agents take; all queues if nobody has skills
+            stmt = stmt.where(Queue.code.in_(codes))
+        return list(s.scalars(stmt))
+
+    def _requirement(self, s: Session, queues: list[Queue], days: list[date],
+                     interval: int, weeks: int) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for q in queues:
+            req: list[int] = []
+            for d in days:
+                f = forecast_queue(s, q, d, interval_minutes=interval, weeks=weeks, tz=self.tz)
+                req += [r.required for r in f.rows]
+            out[q.code] = req
+        return out
+
+    def coverage(self, actor: Actor, team_code: str | None, day: date, *,
+                 interval_minutes: int = 30, weeks: int = 4) -> CoverageView:
+        """Required versus scheduled agents per interval of one day."""
+        require(actor, Permission.PLAN_ROSTER)
+        check_interval(interval_minutes)
+        with self.db.read() as s:
+            team = self._team(s, actor, team_code)
+            agents = self._agents(s, team)
+            req = self._requirement(s, self._team_queues(s, agents), [day], interval_minutes,
+                                    weeks)
+            grid = day_grid(day, self.tz, interval_minutes)
+            total = [sum(r[i] for r in req.values()) for i in range(len(grid))]
+            planned = self._planned(s, [a.user_id for a in agents], day - timedelta(days=1), day)
+            periods = [p.periods for shifts in planned.values() for _r, p in shifts]
+            rows = compare(grid, total, scheduled_minutes(periods, grid, interval_minutes),
+                           interval_minutes)
+            return CoverageView(team.code, day, interval_minutes, tuple(rows),
+                                summarise(rows, interval_minutes))
+
+    def fill(self, actor: Actor, team_code: str | None, day: date, *, time_limit: float = 10.0,
+             interval_minutes: int = 30, weeks: int = 4) -> FillReport:
+        """Fill the empty days of the week with the optimiser; kept shifts stay as they are."""
+        require(actor, Permission.PLAN_ROSTER)
+        check_interval(interval_minutes)
+        monday = week_start(day)
+        days = [monday + timedelta(days=i) for i in range(7)]
+        with self.db.read() as s:
+            team = self._team(s, actor, team_code)
+            agents = self._agents(s, team)
+            ids = [a.user_id for a in agents]
+            templates = self._templates(s)
+            if not templates:
+                raise InvalidInput(_("there are no shift templates yet"), "templates")
+            req = self._requirement(s, self._team_queues(s, agents), days, interval_minutes,
+                                    weeks)
+            planned = self._planned(s, ids, monday - timedelta(days=7),
+                                    monday + timedelta(days=13))
+            closed = defaultdict(set)
+            for uid, d in s.execute(select(Shift.user_id, Shift.day).where(
+                    Shift.user_id.in_(ids), Shift.kind.in_([LEAVE, OFF]),
+                    Shift.day >= monday, Shift.day <= days[-1])):
+                closed[uid].add(d)
+        grid = tuple(g for d in days for g in day_grid(d, self.tz, interval_minutes))
+        # OR-Tools (and the pandas it pulls in) costs ~2 s of CPU to import: load it
+        # only when a lead actually fills a roster, not at every seat's start-up.
+        from seatdesk.domain.roster.optimiser import AgentSpec, FillProblem, fill
+
+        problem = FillProblem(
+            tuple(days), self.tz, interval_minutes, grid, req,
+            # An agent with no queue set up takes any of the team's queues.
+            tuple(AgentSpec(a.user_id, frozenset(a.queues or req), frozenset(closed[a.user_id]))
+                  for a in agents),
+            tuple(_template_view(t).spec for t in templates), self.rules,
+            tuple(p for shifts in planned.values() for _r, p in shifts))
+        # Solved outside any transaction: the write lock is held only to store the answer.
+        result = fill(problem, time_limit=time_limit)
+        created = 0
+        with self.db.write() as s:
+            by_code = {t.code: t for t in self._templates(s)}
+            for uid, d, code in result.assignments:
+                if s.scalar(select(Shift.id).where(Shift.user_id == uid, Shift.day == d)):
+                    continue  # someone planned this day meanwhile
+                t = by_code[code]
+                start, end = _template_view(t).spec.span(d, self.tz)
+                s.add(Shift(user_id=uid, day=d, kind=WORK, template_id=t.id, start_at=start,
+                            end_at=end))
+                created += 1
+            audit.record(s, actor, "roster.fill", at=self.clock(), entity="team",
+                         entity_id=team.id,
+                         detail={"week": monday.isoformat(), "created": created,
+                                 "short_intervals": len(result.short), "status": result.status})
+            self.signal(s, Topic.ROSTER)
+        return FillReport(result, created, interval_minutes)
+
+    # ---- adherence ----------------------------------------------------------------
+
+    def adherence(self, actor: Actor, team_code: str | None, first: date,
+                  last: date | None = None, *, grace_minutes: int = 0) -> list[AdherenceLine]:
+        """Late log-ins, early log-outs and time out of adherence per agent and worked day."""
+        require(actor, Permission.PLAN_ROSTER)
+        last = last or first
+        if last < first or (last - first).days > 62:
+            raise InvalidInput(_("choose a range of at most two months"), "day")
+        with self.db.read() as s:
+            team = self._team(s, actor, team_code)
+            agents = {a.user_id: a for a in self._agents(s, team)}
+            planned = self._planned(s, list(agents), first, last)
+            lo = datetime.combine(first, time(), tzinfo=self.tz) - timedelta(days=1)
+            hi = datetime.combine(last, time(), tzinfo=self.tz) + timedelta(days=2)
+            events: dict[int, list[adh.StateChange]] = defaultdict(list)
+            for uid, at, state in s.execute(
+                    select(AgentStateEvent.user_id, AgentStateEvent.at, AgentStateEvent.state)
+                    .where(AgentStateEvent.user_id.in_(list(agents)),
+                           AgentStateEvent.at >= lo, AgentStateEvent.at < hi)
+                    .order_by(AgentStateEvent.at, AgentStateEvent.id)):
+                events[uid].append(adh.StateChange(at, state.value))
+        out = []
+        for uid, shifts in planned.items():
+            a = agents[uid]
+            for _row, p in sorted(shifts, key=lambda rp: rp[1].start):
+                scheduled = adh.ScheduledShift(p.day, p.start, p.end, p.periods)
+                out.append(AdherenceLine(uid, a.name, a.agent_no, adh.day_adherence(
+                    uid, scheduled, events[uid], grace_minutes=grace_minutes)))
+        return sorted(out, key=lambda line: (line.day.day, line.agent_no))
+
+    def lateness(self, actor: Actor, team_code: str | None, month: date,
+                 ) -> list[tuple[RosterAgent, int]]:
+        """Late arrivals per agent in the month holding ``month`` (考勤: 迟到次数)."""
+        first = month.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        lines = self.adherence(actor, team_code, first, last)
+        counts = adh.lateness_by_month(line.day for line in lines)
+        with self.db.read() as s:
+            team = self._team(s, actor, team_code)
+            agents = self._agents(s, team)
+        key = f"{first:%Y-%m}"
+        return [(a, counts.get((a.user_id, key), 0)) for a in agents]
+

@@ -1,0 +1,392 @@
+"""The App: logs a user in, opens their role's screens, relays database changes.
+
+The backend is injected, so tests build the app over a test database. Database work
+runs in thread workers; their failures are handled in one place
+(``on_worker_state_changed``), and changes made by other seats arrive through the
+change feed thread as ``DataChanged`` messages that every screen may listen to.
+
+Start-up paints first and connects second: the backend may be given as an opener that the
+first database worker calls, so SQLAlchemy, the models and the connection load while the
+screen is already on the terminal (a seat sees its desk at once, then its queue fills).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.signal import Signal
+from textual.worker import Worker, WorkerState
+
+from seatdesk.domain.clock import Clock, utc_now
+from seatdesk.domain.errors import LoginFailed, SeatdeskError
+from seatdesk.domain.i18n import _
+from seatdesk.domain.text import neutralise
+from seatdesk.services.permissions import allowed
+from seatdesk.services.settings import Settings
+from seatdesk.ui.messages import DataChanged, FeedLost
+from seatdesk.ui.screens.registry import HOME, SCREENS, ScreenEntry
+
+if TYPE_CHECKING:
+    # Imported lazily at run time: the change feed pulls in psycopg, which a SQLite desk
+    # never needs, and the backend pulls in SQLAlchemy; both cost start-up time before
+    # the first paint.
+    from textual.screen import Screen
+
+    from seatdesk.data.changes import ChangeFeed
+    from seatdesk.services.container import Backend
+    from seatdesk.services.dto import Actor
+
+FeedFactory = Callable[[], "ChangeFeed"]
+# By then the desk has imported the data layer, signed in and drawn its first data.
+FREEZE_AFTER_SECONDS = 3.0
+# The first frame is composed, rendered and written in about this long.
+CONNECT_AFTER_SECONDS = 0.04
+BackendOpener = Callable[[], "Backend"]
+
+
+def user_message(error: BaseException) -> str:
+    """A one-line message for the user; database outages are said plainly."""
+    if isinstance(error, SeatdeskError):
+        return str(error)
+    # Looked up, not imported: such an error exists only once SQLAlchemy is loaded.
+    sa = sys.modules.get("sqlalchemy.exc")
+    if sa is not None and isinstance(error, sa.OperationalError):
+        return _("the database cannot be reached; your work is kept, retrying")
+    return _("unexpected error: {error}").format(error=error.__class__.__name__)
+
+
+def start_up_message(error: BaseException) -> str:
+    """The one line a desk that cannot start leaves on the terminal (as the CLI says it)."""
+    sa = sys.modules.get("sqlalchemy.exc")
+    if sa is not None and isinstance(error, sa.OperationalError):
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
+        return _("cannot reach the database ({detail})").format(
+            detail=detail[0] if detail else error.__class__.__name__)
+    return user_message(error)
+
+
+def screens_for(actor: Actor | None) -> list[ScreenEntry]:
+    """The screens this user's role may open (and that exist in this build)."""
+    if actor is None:
+        return []
+    return [e for e in SCREENS if allowed(actor, e.permission) and e.exists()]
+
+
+def _first_home(actor: Actor | None, sign_in_as: tuple[str, str] | None) -> str | None:
+    """The mode to show first: the signed-in role's home, or the expected one's."""
+    if actor is not None:
+        entries = screens_for(actor)
+        home = HOME.get(actor.role)
+        entry = next((e for e in entries if e.mode == home), entries[0] if entries else None)
+        return entry.mode if entry is not None else None
+    if sign_in_as is not None:
+        return HOME.get(sign_in_as[1], "desk")
+    return None
+
+
+def _entry(mode: str) -> ScreenEntry | None:
+    return next((e for e in SCREENS if e.mode == mode), None)
+
+
+class SeatdeskApp(App[None]):
+    TITLE = "seatdesk"
+    CSS_PATH = "seatdesk.tcss"
+    BINDINGS = [
+        Binding("ctrl+q", "quit_desk", _("Quit"), id="quit", priority=True),
+        Binding("f1", "help", _("Help"), id="help"),
+    ]
+
+    def __init__(
+        self,
+        backend: Backend | BackendOpener,
+        settings: Settings | None = None,
+        *,
+        actor: Actor | None = None,
+        login: str | None = None,
+        sign_in_as: tuple[str, str] | None = None,
+        clock: Clock = utc_now,
+        feed_factory: FeedFactory | None = None,
+    ) -> None:
+        """``backend`` is a Backend, or an opener called by the first database worker.
+
+        ``sign_in_as`` = (login, role) signs in without a password (the demo): the role's
+        home paints at once and the user is looked up in the background.
+        """
+        # The first screen (the role's home when already known) is the app's default screen:
+        # mounted with the app, it paints without a mode switch's full CSS refresh.
+        first = _first_home(actor, sign_in_as)
+        if first is not None:
+            self.DEFAULT_MODE = first
+        super().__init__()
+        self.settings = settings or Settings()
+        self._backend: Backend | None = None
+        self._opener: BackendOpener | None = None
+        self._backend_lock = threading.Lock()
+        if callable(backend):
+            self._opener = backend
+        else:
+            self._adopt(backend)  # type: ignore[arg-type]
+        self.actor: Actor | None = actor
+        self.login_hint = login
+        self.sign_in_as = sign_in_as
+        self._actor_ready = threading.Event()
+        self._actor_error: BaseException | None = None
+        self.sign_in_error = ""
+        if actor is not None:
+            self._actor_ready.set()
+        self.clock = clock
+        self._feed_factory = feed_factory or self._open_feed
+        self._feed_stop = threading.Event()
+        self._checking_notifications = False
+        self._notifications_at = 0.0
+        self._shown_ids: set[int] = set()
+        # Screens subscribe to this to re-query when any seat changes the database.
+        self.data_changed: Signal[frozenset[str]] = Signal(self, "data_changed")
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+
+    # ---- the database, opened off the UI thread ----------------------------------------
+
+    def _adopt(self, backend: Backend) -> None:
+        backend.configure(qa_dispute_days=self.settings.qa_dispute_days)
+        self._backend = backend
+
+    @property
+    def backend(self) -> Backend:
+        """The backend; the first caller (a worker thread) opens it when given an opener."""
+        backend = self._backend
+        if backend is not None:
+            return backend
+        with self._backend_lock:
+            if self._backend is None:
+                assert self._opener is not None
+                self._adopt(self._opener())
+            assert self._backend is not None
+            return self._backend
+
+    def session_actor(self) -> Actor:
+        """(worker thread) The signed-in user, waiting for a background sign-in to finish."""
+        self._actor_ready.wait()
+        if self.actor is None:
+            raise self._actor_error or LoginFailed(_("not signed in"))
+        return self.actor
+
+    def _open_feed(self) -> ChangeFeed:
+        """(feed thread) The database's change feed, imported off the UI thread's path."""
+        from seatdesk.data.changes import open_feed
+
+        return open_feed(self.backend.db, self.settings.sqlite_poll_seconds)
+
+    # ---- start-up and roles ------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        entry = _entry(self.DEFAULT_MODE)
+        screen_cls = entry.load() if entry is not None else None
+        return screen_cls() if screen_cls is not None else super().get_default_screen()
+
+    def on_mount(self) -> None:
+        # The database work starts once the first screen is on the terminal: importing
+        # SQLAlchemy in a thread would otherwise share the GIL with the first paint and
+        # with Textual's output thread writing it.
+        self.set_timer(CONNECT_AFTER_SECONDS, self.watch_changes)
+        self.set_timer(FREEZE_AFTER_SECONDS, self._freeze_start_up_objects)
+        first = _entry(self.DEFAULT_MODE)
+        if first is not None:  # registered so that switching back finds the same screen
+            screen_cls = first.load()
+            assert screen_cls is not None
+            self.add_mode(first.mode, screen_cls)
+        if self.actor is not None:
+            self.open_home()
+        elif self.sign_in_as is not None:
+            login = self.sign_in_as[0]
+            self.set_timer(CONNECT_AFTER_SECONDS, lambda: self._sign_in(login))
+        else:
+            from seatdesk.ui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen(self.login_hint), self._logged_in)
+
+    def _freeze_start_up_objects(self) -> None:
+        """Exempt what start-up built from the garbage collector's full passes.
+
+        Modules, the ORM's metadata and the screens live as long as the desk; left in the
+        collected heap, every full collection walks them, a 60-90 ms stall measured in the
+        middle of a screen pop (bench/bench_desk.py). Collection, paused while the desk
+        started (seatdesk.cli.desk), resumes now.
+        """
+        gc.freeze()
+        gc.enable()
+
+    @work(thread=True, exit_on_error=False, group="sign-in")
+    def _sign_in(self, login: str) -> None:
+        """(worker) Open the database and look the user up, while the home screen paints."""
+        try:
+            actor = self.backend.users.actor(login)
+        except Exception as exc:  # noqa: BLE001 - said in one line as the desk closes
+            self._actor_error = exc
+            self._actor_ready.set()
+            self.call_from_thread(self._sign_in_failed, start_up_message(exc))
+            return
+        self.actor = actor
+        self._actor_ready.set()
+        expected = self.sign_in_as[1] if self.sign_in_as else None
+        # The guess was wrong (the user's role changed): go to the right home.
+        self.call_from_thread(self.open_home if actor.role != expected else self._show_user)
+
+    def _sign_in_failed(self, message: str) -> None:
+        """Close with one line on the terminal (as the CLI says its errors)."""
+        self.sign_in_error = message
+        self.exit(return_code=1, message=message)
+
+    def _logged_in(self, actor: Actor | None) -> None:
+        if actor is None:
+            self.exit()
+            return
+        self.actor = actor
+        self._actor_ready.set()
+        self.open_home()
+
+    def _show_user(self) -> None:
+        assert self.actor is not None
+        self.sub_title = f"{self.actor.name} · {_(self.actor.role)} · {self.actor.agent_no}"
+
+    def available_screens(self) -> list[ScreenEntry]:
+        """The screens this user's role may open (and that exist in this build)."""
+        return screens_for(self.actor)
+
+    def open_home(self) -> None:
+        self._show_user()
+        assert self.actor is not None
+        mode = _first_home(self.actor, None)
+        if mode is None:
+            self.notify(_("no screen is available for your role"), severity="error")
+            return
+        self.open_screen(mode)
+
+    def open_screen(self, mode: str) -> None:
+        """Switch to a role's screen; refused (with a message) if the role may not."""
+        entry = next((e for e in self.available_screens() if e.mode == mode), None)
+        if entry is None:
+            self.notify(_("you may not open that screen"), severity="error")
+            return
+        self._open_mode(mode)
+
+    def _open_mode(self, mode: str) -> None:
+        if mode not in self._modes:
+            entry = _entry(mode)
+            assert entry is not None
+            screen_cls = entry.load()
+            assert screen_cls is not None
+            self.add_mode(mode, screen_cls)
+        self.switch_mode(mode)
+
+    def get_system_commands(self, screen: Screen[Any]):  # type: ignore[no-untyped-def]
+        yield from super().get_system_commands(screen)
+        from textual.app import SystemCommand
+
+        for entry in self.available_screens():
+            yield SystemCommand(
+                _("Open: {title}").format(title=_(entry.title)),
+                _("Switch to the {title} screen").format(title=_(entry.title)),
+                lambda mode=entry.mode: self.open_screen(mode),
+            )
+
+    # ---- changes from other seats ------------------------------------------------------
+
+    def watch_changes(self) -> None:
+        """Start the change-feed thread.
+
+        A plain daemon thread rather than a Textual worker: it lives as long as the app,
+        and ``workers.wait_for_complete()`` should wait for database work, not for it.
+        """
+        self._feed_thread = threading.Thread(target=self._feed_loop, name="change-feed",
+                                             daemon=True)
+        self._feed_thread.start()
+
+    def _feed_loop(self) -> None:
+        """Wait for change hints and relay them; the slow poll covers a lost feed."""
+        slow_poll = self.settings.slow_poll_seconds
+        feed: ChangeFeed | None = None
+        while not self._feed_stop.is_set():
+            try:
+                if feed is None:
+                    feed = self._feed_factory()
+                topics = feed.wait(slow_poll)
+            except Exception as exc:  # noqa: BLE001 - any feed failure degrades to polling
+                if feed is not None:
+                    try:
+                        feed.close()
+                    except Exception:  # noqa: BLE001, S110 - closing a broken feed
+                        pass
+                feed = None
+                self.post_message(FeedLost(str(exc)))
+                self._feed_stop.wait(slow_poll)
+                topics = {"*"}
+            # Even with no hint, a slow poll keeps every seat honest.
+            self.post_message(DataChanged(frozenset(topics or {"poll"})))
+        if feed is not None:
+            feed.close()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.data_changed.publish(message.topics)
+        # Every commit by any seat is a hint; notifications need not be re-read that often.
+        now = time.monotonic()
+        due = now - self._notifications_at >= self.settings.slow_poll_seconds
+        if self.actor is not None and due and not self._checking_notifications:
+            self._checking_notifications = True
+            self._notifications_at = now
+            self.check_notifications()
+
+    @work(thread=True, exit_on_error=False, group="notifications")
+    def check_notifications(self) -> None:
+        """Show the user's new notifications (escalations, QA results...) wherever they are.
+
+        Shown once as a toast, then marked read, so a restart does not repeat them.
+        """
+        try:
+            assert self.actor is not None
+            service = self.backend.notifications
+            fresh = [n for n in service.unread(self.actor) if n.id not in self._shown_ids]
+            if fresh:
+                service.mark_read(self.actor, [n.id for n in fresh])
+                self._shown_ids.update(n.id for n in fresh)
+                for note in reversed(fresh):
+                    self.call_from_thread(
+                        self.notify, neutralise(note.text), title=_("Notification"),
+                        severity="warning", timeout=15,
+                    )
+        finally:
+            self._checking_notifications = False
+
+    def on_feed_lost(self, message: FeedLost) -> None:
+        self.log.warning("change feed lost", reason=message.reason)
+
+    # ---- errors, help, quitting --------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place where a failed database worker becomes a message to the user."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(user_message(event.worker.error), severity="error", timeout=8)
+
+    def action_help(self) -> None:
+        from seatdesk.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    async def action_quit_desk(self) -> None:
+        screen = self.screen
+        check = getattr(screen, "confirm_quit", None)
+        if check is not None and not await check():
+            return
+        self._feed_stop.set()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self._feed_stop.set()

@@ -1,0 +1,135 @@
+"""F8: register a complaint (客户投诉登记表) linked to the call and the customer.
+
+Let the customer finish, then write what they complain about, what they want, and who
+owns it. The deadline follows the center's rules and is shown after saving; the return
+call is scheduled with it. Dismisses with the new complaint id, or None when cancelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from seatdesk.domain.duetime import local_text
+from seatdesk.domain.errors import SeatdeskError
+from seatdesk.domain.i18n import _
+from seatdesk.services.complaints import CATEGORIES, SEVERITIES, ComplaintInput
+from seatdesk.ui.dialogs.form import FormDialog
+
+
+@dataclass
+class ComplaintSaved(Message):
+    complaint_id: int
+    deadline_text: str
+
+
+@dataclass
+class ComplaintRefused(Message):
+    text: str
+    field: str | None
+
+
+class RegisterComplaintDialog(FormDialog[int | None]):
+    DEFAULT_CSS = """
+    RegisterComplaintDialog { align: center middle; }
+    RegisterComplaintDialog > Vertical { width: 90; height: auto; max-height: 100%;
+                                         border: thick $error; background: $panel;
+                                         padding: 0 2; }
+    RegisterComplaintDialog Horizontal { height: auto; }
+    RegisterComplaintDialog .half { width: 1fr; height: auto; }
+    RegisterComplaintDialog #summary { height: 5; }
+    RegisterComplaintDialog #complaint-error { color: $error; height: auto; }
+    RegisterComplaintDialog #buttons { margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", _("Cancel"), id="complaint.cancel"),
+        Binding("ctrl+s", "save", _("Register complaint"), id="complaint.save"),
+    ]
+    ERROR_ID = "complaint-error"
+    FIELD_WIDGETS = {"category": "#category", "severity": "#severity", "summary": "#summary",
+                     "customer_wants": "#wants", "owner_department": "#department",
+                     "owner": "#owner"}
+
+    def __init__(self, call_id: int | None = None, customer_id: int | None = None) -> None:
+        super().__init__()
+        self.call_id = call_id
+        self.customer_id = customer_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_("Register a complaint"), classes="pane-title")
+            with Horizontal():
+                with Vertical(classes="half"):
+                    yield Label(_("Category"))
+                    yield Select([(_(c), c) for c in CATEGORIES], id="category",
+                                 prompt=_("choose…"))
+                with Vertical(classes="half"):
+                    yield Label(_("Severity"))
+                    yield Select([(_(s), s) for s in SEVERITIES], id="severity",
+                                 value="normal", allow_blank=False)
+            yield Label(_("What the customer complains about"))
+            yield TextArea(id="summary")
+            yield Label(_("What the customer wants"))
+            yield Input(id="wants", max_length=4000)
+            with Horizontal():
+                with Vertical(classes="half"):
+                    yield Label(_("Owner department"))
+                    yield Input(id="department", max_length=100)
+                with Vertical(classes="half"):
+                    yield Label(_("Owner (login, optional)"))
+                    yield Input(id="owner", max_length=64)
+            yield Static("", id="complaint-error")
+            with Horizontal(id="buttons"):
+                yield Button(_("Register"), id="save", variant="error")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#category", Select).focus()
+
+    def action_save(self) -> None:
+        if self.customer_id is None:
+            self._error(_("identify the customer first (a complaint needs a customer)"))
+            return
+        category = self.query_one("#category", Select).value
+        if category is Select.BLANK or category is None:
+            self._error(_("choose the category"), "category")
+            return
+        data = ComplaintInput(
+            customer_id=self.customer_id, call_id=self.call_id, category=str(category),
+            severity=str(self.query_one("#severity", Select).value),
+            summary=self.query_one("#summary", TextArea).text,
+            customer_wants=self.query_one("#wants", Input).value,
+            owner_department=self.query_one("#department", Input).value,
+            owner_login=self.query_one("#owner", Input).value)
+        self.query_one("#complaint-error", Static).update(_("saving…"))
+        self._save(data)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="complaint-dialog")
+    def _save(self, data: ComplaintInput) -> None:
+        app = self.app
+        try:
+            row = app.backend.complaints.register(app.actor, data)  # type: ignore[attr-defined]
+        except SeatdeskError as exc:
+            self.post_message(ComplaintRefused(str(exc), getattr(exc, "field", None)))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown where the agent is looking
+            from seatdesk.ui.app import user_message
+
+            self.post_message(ComplaintRefused(user_message(exc), None))
+            return
+        self.post_message(ComplaintSaved(row.id, local_text(
+            row.deadline_at, app.settings.tz)))  # type: ignore[attr-defined]
+
+    def on_complaint_saved(self, message: ComplaintSaved) -> None:
+        self.app.notify(_("complaint #{id} registered; answer due {when}").format(
+            id=message.complaint_id, when=message.deadline_text))
+        self.dismiss(message.complaint_id)
+
+    def on_complaint_refused(self, message: ComplaintRefused) -> None:
+        self._error(message.text, message.field)

@@ -1,0 +1,279 @@
+"""Small dialogs of the seat desk; each is a ``ModalScreen[T]`` that dismisses with its answer.
+
+Dialogs that write (new customer, transfer) call the service themselves in a thread worker
+and stay open with the message under the field at fault, keeping what was typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from seatdesk.domain.enums import PAUSE_REASONS
+from seatdesk.domain.errors import InvalidInput
+from seatdesk.domain.i18n import _
+from seatdesk.domain.text import neutralise
+
+if TYPE_CHECKING:
+    from seatdesk.services.dto import CustomerInput, CustomerSummary, QueueView
+
+T = TypeVar("T")
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{ width: 70; height: auto; max-height: 90%; border: thick $accent;
+                     background: $panel; padding: 1 2; }}
+{name} Input {{ margin-bottom: 0; }}
+{name} .field-error {{ color: $error; height: auto; }}
+{name} .buttons {{ height: auto; margin-top: 1; }}
+{name} OptionList {{ height: auto; max-height: 12; }}
+"""
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Bindings are declared with English message ids (class attributes are built once, at
+    import); show them in the seat's language, which may be chosen after the import."""
+    table = node._bindings.key_to_bindings
+    for key, items in table.items():
+        table[key] = [replace(b, description=_(b.description)) if b.description else b
+                      for b in items]
+
+
+class TranslatedModal(ModalScreen[T]):
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+
+def _user_message(exc: BaseException) -> str:
+    from seatdesk.ui.app import user_message
+
+    return user_message(exc)
+
+
+class ConfirmDialog(TranslatedModal[bool]):
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    BINDINGS = [Binding("escape", "no", "Cancel", id="dialog.cancel"),
+                Binding("y", "yes", "Yes", id="dialog.yes", show=False)]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.message)
+            with Horizontal(classes="buttons"):
+                yield Button(_("Yes"), id="yes", variant="error")
+                yield Button(_("No"), id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class PauseReasonDialog(TranslatedModal[str | None]):
+    DEFAULT_CSS = DIALOG_CSS.format(name="PauseReasonDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_("Pause: why?"), classes="pane-title")
+            yield OptionList(*[Option(_(r), id=r) for r in PAUSE_REASONS], id="reasons")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickCustomerDialog(TranslatedModal[int | None]):
+    """Several customers share the caller's number: the seat picks the one on the line."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="PickCustomerDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, candidates: tuple[CustomerSummary, ...] | list[CustomerSummary],
+                 title: str | None = None) -> None:
+        super().__init__()
+        self.candidates = list(candidates)
+        self.title_text = title or _("Several customers have this number: who is calling?")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="pane-title")
+            options = []
+            for c in self.candidates:
+                mark = " ★" if c.key_account else ""
+                risk = " ⚠" if c.risk_flag else ""
+                label = f"{neutralise(c.name)}  {neutralise(c.company)}  {c.grade}{mark}{risk}"
+                options.append(Option(label, id=str(c.id)))
+            yield OptionList(*options, id="candidates")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0) or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
+    """Register an unknown caller; the number is pre-filled (masked: the call's own is used)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="NewCustomerDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+                Binding("ctrl+s", "save", "Save", id="dialog.save")]
+    FIELDS = ("name", "phones", "company", "region", "grade")
+
+    def __init__(self, backend: Any, actor: Any, *, number: str, call_id: int | None) -> None:
+        super().__init__()
+        self.backend, self.actor = backend, actor
+        self.number, self.call_id = number, call_id
+
+    def compose(self) -> ComposeResult:
+        labels = {"name": _("Name"), "phones": _("Phone numbers (comma separated)"),
+                  "company": _("Company"), "region": _("Region"), "grade": _("Grade (A–D)")}
+        with Vertical():
+            yield Static(_("New customer"), classes="pane-title")
+            for name in self.FIELDS:
+                yield Label(labels[name])
+                value = {"phones": self.number, "grade": "C"}.get(name, "")
+                yield Input(value, id=f"nc-{name}", compact=True)
+                yield Static("", id=f"nc-err-{name}", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Save"), id="save", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#nc-name", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        for name in self.FIELDS:
+            self.query_one(f"#nc-err-{name}", Static).update("")
+        v = {name: self.query_one(f"#nc-{name}", Input).value for name in self.FIELDS}
+        phones = tuple(p.strip() for p in v["phones"].replace(",", ",").split(",") if p.strip())
+        from seatdesk.services.dto import CustomerInput
+
+        data = CustomerInput(name=v["name"], phones=phones, company=v["company"],
+                             region=v["region"], grade=v["grade"] or "C")
+        self._create(data)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="new-customer")
+    def _create(self, data: CustomerInput) -> None:
+        try:
+            if self.call_id is not None:
+                summary = self.backend.calls.register_caller(self.actor, self.call_id, data)
+            else:
+                summary = self.backend.customers.create(self.actor, data)
+        except InvalidInput as exc:
+            self.app.call_from_thread(self._show_error, exc.field, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown on the form, typed text kept
+            self.app.call_from_thread(self._show_error, None, _user_message(exc))
+            return
+        self.app.call_from_thread(self.dismiss, summary)
+
+    def _show_error(self, field: str | None, message: str) -> None:
+        name = field if field in self.FIELDS else "name"
+        self.query_one(f"#nc-err-{name}", Static).update(message)
+        self.query_one(f"#nc-{name}", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TransferDialog(TranslatedModal[int | None]):
+    """Hand the caller to a queue or a named agent; dismisses with the new leg's call id."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="TransferDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, backend: Any, actor: Any, call_id: int, queues: list[QueueView],
+                 lang: str) -> None:
+        super().__init__()
+        self.backend, self.actor, self.call_id = backend, actor, call_id
+        self.queues, self.lang = queues, lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_("Transfer call #{id}").format(id=self.call_id), classes="pane-title")
+            yield Label(_("To a queue"))
+            yield Select([((q.name_zh if self.lang == "zh" and q.name_zh else q.name), q.code)
+                          for q in self.queues], prompt=_("choose…"), id="tr-queue",
+                         compact=True)
+            yield Label(_("…or to an agent (login)"))
+            yield Input(id="tr-agent", compact=True, max_length=64)
+            yield Static("", id="tr-error", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Transfer"), id="transfer", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "transfer":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit()
+
+    def _submit(self) -> None:
+        queue = self.query_one("#tr-queue", Select).value
+        agent = self.query_one("#tr-agent", Input).value.strip()
+        queue_code = None if queue is Select.NULL else str(queue)
+        if agent and queue_code:
+            self._show_error(_("choose a queue or an agent, not both"))
+            return
+        if not agent and not queue_code:
+            self._show_error(_("choose a queue or type an agent's login"))
+            return
+        self._transfer(queue_code, agent or None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="transfer")
+    def _transfer(self, queue_code: str | None, agent: str | None) -> None:
+        try:
+            leg = self.backend.calls.transfer(self.actor, self.call_id, queue_code=queue_code,
+                                              agent_login=agent)
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog, choice kept
+            self.app.call_from_thread(self._show_error, _user_message(exc))
+            return
+        self.app.call_from_thread(self.dismiss, leg)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#tr-error", Static).update(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,195 @@
+"""F6 on the desk: my callbacks and the pool's, overdue and due first.
+
+Enter starts the selected callback: the screen dismisses with a ``StartOutbound`` and
+the desk dials. A pool callback is taken (assigned to me) first, so two agents never
+call the same customer for the same reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from seatdesk.domain.duetime import local_text, until_text
+from seatdesk.domain.i18n import _
+from seatdesk.domain.text import neutralise
+from seatdesk.services.callbacks import CallbackRow
+
+
+@dataclass(frozen=True)
+class StartOutbound:
+    """What the desk needs to dial a callback."""
+
+    customer_id: int
+    number: str
+    purpose: str
+    callback_id: int | None = None
+    complaint_id: int | None = None
+
+
+@dataclass
+class CallbacksLoaded(Message):
+    rows: list[CallbackRow]
+
+
+@dataclass
+class CallbackTaken(Message):
+    row: CallbackRow
+
+
+@dataclass
+class CallbacksProblem(Message):
+    text: str
+
+
+class CallbacksScreen(Screen[StartOutbound | None]):
+    DEFAULT_CSS = """
+    CallbacksScreen > Vertical { height: 1fr; padding: 0 1; }
+    CallbacksScreen #callbacks { height: 1fr; }
+    CallbacksScreen #callbacks-status { height: auto; color: $warning; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", _("Back"), id="callbacks.close"),
+        Binding("enter", "start", _("Call"), id="callbacks.start", priority=True),
+        Binding("t", "take", _("Take from pool"), id="callbacks.take"),
+        Binding("p", "release", _("Give to pool"), id="callbacks.release"),
+        Binding("f5", "refresh", _("Refresh"), id="callbacks.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[CallbackRow] = []
+        self._start_after_take = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_("Callbacks: mine and the pool's"), classes="pane-title")
+            yield DataTable(id="callbacks", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="callbacks-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("Due"), _("When"), _("Customer"), _("Number"), _("Purpose"),
+                          _("Reason"), _("Owner"), _("Tries"))
+        table.focus()
+        self.app.data_changed.subscribe(self, self._on_data_changed)  # type: ignore[attr-defined]
+        self.load()
+
+    def _on_data_changed(self, topics: frozenset[str]) -> None:
+        if topics & {"callbacks", "*", "poll"}:
+            self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-load")
+    def load(self) -> None:
+        app = self.app
+        try:
+            rows = app.backend.callbacks.open_for(app.actor)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            from seatdesk.ui.app import user_message
+
+            self.post_message(CallbacksProblem(user_message(exc)))
+            return
+        self.post_message(CallbacksLoaded(rows))
+
+    def on_callbacks_loaded(self, message: CallbacksLoaded) -> None:
+        table = self.query_one(DataTable)
+        selected = self._selected()
+        self.rows = message.rows
+        table.clear()
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        now = self.app.clock()  # type: ignore[attr-defined]
+        me = self.app.actor.user_id  # type: ignore[attr-defined]
+        for r in self.rows:
+            when = until_text(r.due_at, now, tz)
+            table.add_row(
+                local_text(r.due_at, tz), f"[red]{when}[/]" if r.overdue else when,
+                neutralise(r.customer_name), r.number, _(r.purpose),
+                neutralise(r.reason)[:40],
+                _("me") if r.owner_id == me else (r.owner_login or _("pool")),
+                f"{r.attempts}/{r.max_attempts}", key=str(r.id))
+        if selected is not None:
+            index = next((i for i, r in enumerate(self.rows) if r.id == selected.id), None)
+            if index is not None:
+                table.move_cursor(row=index)
+        overdue = sum(1 for r in self.rows if r.overdue and r.owner_id == me)
+        self.query_one("#callbacks-status", Static).update(
+            _("{n} callbacks, {o} of mine overdue").format(n=len(self.rows), o=overdue))
+
+    def on_callbacks_problem(self, message: CallbacksProblem) -> None:
+        self.query_one("#callbacks-status", Static).update(message.text)
+
+    def _selected(self) -> CallbackRow | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_start(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.owner_id is None:
+            self._start_after_take = True
+            self._take(row.id)
+            return
+        self._dismiss_with(row)
+
+    def action_take(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._start_after_take = False
+            self._take(row.id)
+
+    def action_release(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._release(row.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-take")
+    def _take(self, callback_id: int) -> None:
+        app = self.app
+        try:
+            row = app.backend.callbacks.take(app.actor, callback_id)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            from seatdesk.ui.app import user_message
+
+            self.post_message(CallbacksProblem(user_message(exc)))
+            self.load()
+            return
+        self.post_message(CallbackTaken(row))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-take")
+    def _release(self, callback_id: int) -> None:
+        app = self.app
+        try:
+            app.backend.callbacks.release(app.actor, callback_id)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            from seatdesk.ui.app import user_message
+
+            self.post_message(CallbacksProblem(user_message(exc)))
+        self.load()
+
+    def on_callback_taken(self, message: CallbackTaken) -> None:
+        if self._start_after_take:
+            self._dismiss_with(message.row)
+        else:
+            self.load()
+
+    def _dismiss_with(self, row: CallbackRow) -> None:
+        self.dismiss(StartOutbound(customer_id=row.customer_id, number=row.dial_number,
+                                   purpose=row.purpose, callback_id=row.id,
+                                   complaint_id=row.complaint_id))

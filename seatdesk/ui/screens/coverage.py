@@ -1,0 +1,112 @@
+"""Coverage of one day: agents required versus scheduled per interval, with a chart.
+
+← and → change the day, Escape goes back to the roster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from seatdesk.domain.errors import SeatdeskError
+from seatdesk.domain.i18n import _
+from seatdesk.domain.roster.coverage import OVER, SHORT, bar_chart
+from seatdesk.services.roster import CoverageView
+
+STYLE = {SHORT: "bold red", OVER: "yellow"}
+
+
+@dataclass
+class CoverageLoaded(Message):
+    view: CoverageView
+
+
+@dataclass
+class CoverageFailed(Message):
+    text: str
+
+
+class CoverageScreen(Screen[None]):
+    DEFAULT_CSS = """
+    CoverageScreen #coverage-title { height: 1; padding: 0 1; text-style: bold; }
+    CoverageScreen #coverage-chart { height: 12; padding: 0 1; }
+    CoverageScreen #coverage-table { height: 1fr; }
+    CoverageScreen #coverage-summary { height: auto; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("left", "day(-1)", _("Previous day"), id="coverage.prev"),
+        Binding("right", "day(1)", _("Next day"), id="coverage.next"),
+        Binding("escape", "app.pop_screen", _("Back"), id="coverage.back"),
+    ]
+
+    def __init__(self, team_code: str | None, day: date) -> None:
+        super().__init__()
+        self.team_code = team_code
+        self.day = day
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="coverage-title")
+        yield Static("", id="coverage-chart")
+        table: DataTable[str | Text] = DataTable(id="coverage-table", cursor_type="row")
+        yield table
+        yield Static("", id="coverage-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in (_("Interval"), _("Required"), _("Scheduled"), _("Gap"), _("Status")):
+            table.add_column(label)
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="coverage")
+    def load(self) -> None:
+        try:
+            view = self.app.backend.roster.coverage(self.app.actor, self.team_code, self.day)
+        except SeatdeskError as exc:
+            self.post_message(CoverageFailed(str(exc)))
+            return
+        self.post_message(CoverageLoaded(view))
+
+    def on_coverage_failed(self, message: CoverageFailed) -> None:
+        self.query_one("#coverage-summary", Static).update(Text(message.text, style="red"))
+
+    def on_coverage_loaded(self, message: CoverageLoaded) -> None:
+        view = message.view
+        tz = self.app.settings.tz
+        self.query_one("#coverage-title", Static).update(
+            _("Coverage · team {team} · {day} ({interval} min)").format(
+                team=view.team_code, day=view.day, interval=view.interval_minutes))
+        chart = bar_chart(view.rows, height=9)
+        hours = "".join(f"{r.start.astimezone(tz).hour:<4}" if i % 4 == 0 else ""
+                        for i, r in enumerate(view.rows))
+        legend = _("█ scheduled  ░ missing")
+        self.query_one("#coverage-chart", Static).update(
+            Text("\n".join([*chart, "─" * len(view.rows), hours[:len(view.rows)], legend])))
+        table = self.query_one(DataTable)
+        table.clear()
+        for r in view.rows:
+            if not r.required and not r.scheduled:
+                continue  # the night nobody plans for: keeps the table on one screen
+            style = STYLE.get(r.status, "")
+            status = {SHORT: _("short"), OVER: _("over")}.get(r.status, _("ok"))
+            table.add_row(r.start.astimezone(tz).strftime("%H:%M"), str(r.required),
+                          f"{r.scheduled:g}", Text(f"{r.gap:+g}", style=style),
+                          Text(status, style=style))
+        s = view.summary
+        self.query_one("#coverage-summary", Static).update(
+            _("{short} intervals short ({sh} agent-hours), {over} overstaffed ({oh} agent-hours)"
+              ).format(short=s.short_intervals, sh=s.shortage_agent_hours,
+                       over=s.over_intervals, oh=s.overstaffing_agent_hours))
+
+    def action_day(self, step: int) -> None:
+        self.day += timedelta(days=step)
+        self.load()

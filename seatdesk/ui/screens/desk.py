@@ -1,0 +1,1141 @@
+"""The seat desk: live queue, screen pop, script and call record on one screen.
+
+Every database call runs in a thread worker and comes back as a small message. The call
+record is autosaved as a draft (debounced) to the local journal first and then to the
+database, so a crash or a closed terminal loses nothing; when the database is down the
+records wait in the journal and are written when it is back.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import MountError
+from textual.widgets import DataTable, Footer, Static
+
+from seatdesk.domain.call_record import validate_wrap_up
+from seatdesk.domain.enums import Direction
+from seatdesk.domain.errors import InvalidInput, SeatdeskError
+from seatdesk.domain.i18n import _, current_language
+from seatdesk.domain.scripts import auto_stage, step_stage
+from seatdesk.runtime.journal import (
+    DRAFT,
+    WRAP_UP,
+    Journal,
+    apply_entry,
+    drain,
+    is_outage,
+    wrap_up_to_json,
+)
+from seatdesk.ui.dialogs.desk import (
+    ConfirmDialog,
+    NewCustomerDialog,
+    PauseReasonDialog,
+    PickCustomerDialog,
+    TransferDialog,
+    translate_bindings,
+)
+from seatdesk.ui.widgets.customer_card import CustomerCardView
+from seatdesk.ui.widgets.queue_table import QueueTable
+from seatdesk.ui.widgets.script_pane import ScriptPane
+from seatdesk.ui.widgets.status_bar import SeatStatus, StatusBar
+from seatdesk.ui.widgets.wrap_up_form import WrapUpForm
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+    from textual.timer import Timer
+
+    from seatdesk.services.dto import (
+        CallView,
+        CustomerCard,
+        PoppedCall,
+        ScriptView,
+        WaitingCall,
+        WrapUp,
+    )
+    from seatdesk.ui.app import SeatdeskApp
+
+LIVE_STATES = ("offered", "active", "held", "wrap_up")
+AUTOSAVE_SECONDS = 0.5
+RETRY_SECONDS = 2.0
+# While F2 is in flight the queue and status refreshes wait (at most this long): the claim's
+# own commit wakes the change feed, and re-querying then would compete with the pop.
+TAKE_HOLD_SECONDS = 2.0
+# The call record form is built after the desk's start-up data is painted, or after this.
+FORM_FALLBACK_SECONDS = 1.0
+# Re-reading the seat's status on every change would be a query per commit on the floor.
+STATUS_EVERY = 2.0
+# After a pop is shown, the refreshes it held back wait this long (see _end_take).
+AFTER_POP_SECONDS = 0.05
+# Change-feed topics after which an idle, available seat checks whether it is ringing
+# ("*": SQLite tells only that something changed; "poll": the slow safety poll).
+RING_TOPICS = frozenset({"ring", "*", "poll"})
+
+
+# ---- messages from workers ---------------------------------------------------------------
+
+
+@dataclass
+class QueueLoaded(Message):
+    calls: list[WaitingCall]
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, QueueLoaded)
+
+
+@dataclass
+class StatusLoaded(Message):
+    status: SeatStatus
+
+
+@dataclass
+class CallLoaded(Message):
+    """A call to show (taken, resumed after a restart, or changed by an action)."""
+
+    call: CallView | None
+    card: CustomerCard | None = None
+    script: ScriptView | None = None
+    draft: dict[str, Any] | None = None
+    pop: bool = False
+    repeat: str | None = None
+    keep_form: bool = False
+
+
+@dataclass
+class CardLoaded(Message):
+    card: CustomerCard | None
+    repeat: str | None = None
+
+
+@dataclass
+class ScriptLoaded(Message):
+    script: ScriptView | None
+    repeat: str | None = None
+
+
+@dataclass
+class ActionFailed(Message):
+    message: str
+    field: str | None = None
+
+
+@dataclass
+class CallClosed(Message):
+    """The record reached the database (``offline``: it waits in the journal instead)."""
+
+    call_id: int
+    offline: bool = False
+
+
+@dataclass
+class JournalState(Message):
+    waiting: int
+    offline: bool
+    notes: list[str] = field(default_factory=list)
+
+
+# ---- the command palette: search customers -----------------------------------------------
+
+
+class CustomerSearch(Provider):
+    """Ctrl+P: find a customer by phone, name or company; show the card or dial them."""
+
+    async def search(self, query: str) -> Hits:
+        screen = self.screen
+        if not isinstance(screen, DeskScreen) or len(query.strip()) < 2:
+            return
+        app = screen.seat_app
+        worker = app.run_worker(lambda: app.backend.customers.search(app.actor, query),
+                                thread=True, exit_on_error=False, group="search")
+        await worker.wait()
+        matcher = self.matcher(query)
+        for c in worker.result or []:
+            label = f"{c.name} {c.company}".strip()
+            score = max(matcher.match(label), 0.5)
+            yield Hit(score, _("Customer card: {name}").format(name=label),
+                      lambda cid=c.id: screen.show_customer(cid))
+            yield Hit(score * 0.9, _("Dial: {name}").format(name=label),
+                      lambda cid=c.id: screen.start_outbound(customer_id=cid))
+
+
+# ---- the screen --------------------------------------------------------------------------
+
+
+class DeskScreen(Screen[None]):
+    DEFAULT_CSS = """
+    DeskScreen #desk-main { height: 1fr; }
+    DeskScreen #left { width: 52%; }
+    DeskScreen #right { width: 48%; }
+    DeskScreen #queue-pane { height: 1fr; border: round $primary; }
+    DeskScreen #card-pane { height: 15; border: round $primary; }
+    DeskScreen #script-pane { height: 1fr; border: round $secondary; }
+    DeskScreen #record-pane { height: auto; border: round $secondary; }
+    DeskScreen #offline { display: none; }
+    DeskScreen #offline.-shown { display: block; }
+    """
+
+    BINDINGS = [
+        Binding("f2", "take_next", "Take call", id="desk.take_next"),
+        Binding("f3", "hold", "Hold/resume", id="desk.hold"),
+        Binding("f4", "transfer", "Transfer", id="desk.transfer"),
+        Binding("f5", "end_call", "End call", id="desk.end_call"),
+        Binding("f6", "outbound", "Callbacks", id="desk.outbound"),
+        Binding("f7", "schedule_callback", "Schedule callback", id="desk.schedule"),
+        Binding("f8", "complaint", "Complaint", id="desk.complaint"),
+        Binding("f9", "pause", "Pause/resume", id="desk.pause"),
+        Binding("ctrl+s", "save_record", "Save record", id="desk.save", priority=True),
+        Binding("ctrl+r", "reveal", "Reveal number", id="desk.reveal", show=False),
+        Binding("alt+down", "script_step(1)", "Next script step", id="desk.script_next",
+                show=False),
+        Binding("alt+up", "script_step(-1)", "Previous script step", id="desk.script_prev",
+                show=False),
+    ]
+
+    COMMANDS = Screen.COMMANDS | {CustomerSearch}
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.call: CallView | None = None
+        self.card: CustomerCard | None = None
+        self.status = SeatStatus()
+        self.manual_stage: int | None = None
+        self._auto_stage = 0
+        self._queue_busy = False
+        self._queue_dirty = False
+        self._status_at = 0.0
+        self._autosave_timer: Timer | None = None
+        self._offline = False
+        self.journal: Journal | None = None
+        self._last_queue_ms = 0.0
+        self._taking_since: float | None = None
+        self._status_dirty = False
+        # Queue names in the seat's language (code -> name), read once at start-up.
+        self.queue_names: dict[str, str] = {}
+        self._pending_queue: list[WaitingCall] | None = None
+        self._queue_table: QueueTable | None = None
+        self._ring_checking = False
+
+    @property
+    def seat_app(self) -> SeatdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield Static("", id="offline", classes="banner-offline")
+        with Horizontal(id="desk-main"):
+            with Vertical(id="left"):
+                with Vertical(id="queue-pane"):
+                    # The table is mounted right after the first paint (_mount_queue): it
+                    # has no rows before the database answers, and mounting it costs the
+                    # first frame a sixth of its time.
+                    yield Static(_("connecting…"), id="queue-placeholder")
+                with Vertical(id="card-pane"):
+                    yield CustomerCardView(id="card")
+            with Vertical(id="right"):
+                with Vertical(id="script-pane"):
+                    yield ScriptPane(id="script")
+                with Vertical(id="record-pane"):
+                    # Built once the desk shows its data (see _build_form): composing,
+                    # styling and laying out its fields costs more than the rest of the desk.
+                    yield WrapUpForm(id="record", build_after_paint=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#queue-pane").border_title = _("Queue")
+        self.query_one("#card-pane").border_title = _("Customer")
+        self.query_one("#script-pane").border_title = _("Script")
+        self.query_one("#record-pane").border_title = _("Call record")
+        self.journal = Journal(self.seat_app.settings.journal_path)
+        self.seat_app.data_changed.subscribe(self, self._on_data_changed)
+        self.set_interval(1.0, self._tick)
+        self.set_interval(RETRY_SECONDS, self._retry_journal)
+        self._show_idle()
+        self._render_status()
+        # The key bar follows the first paint: the seat looks at the panes first, and its
+        # dozen keys cost the first frame time (start-up target).
+        self.call_after_refresh(self._mount_footer)
+        self.call_after_refresh(self._mount_queue)
+        self._start()
+        # In case the start-up data never arrives (database down), build it anyway.
+        self.set_timer(FORM_FALLBACK_SECONDS, self._build_form)
+
+    async def _mount_footer(self) -> None:
+        if not self._still_shown():
+            return
+        try:
+            await self.mount(Footer())
+        except MountError:
+            return  # closing meanwhile
+        self.refresh_bindings()  # a footer that arrives late has missed the first update
+
+    def _still_shown(self) -> bool:
+        """False while the desk is being taken down (the app quit during start-up)."""
+        panes = list(self.query("#queue-pane"))
+        return self.is_attached and bool(panes) and panes[0].is_attached
+
+    async def _mount_queue(self) -> None:
+        if not self._still_shown():
+            return
+        table = QueueTable(id="queue")
+        try:
+            await self.query_one("#queue-pane").mount(table)
+        except MountError:
+            return  # closing meanwhile
+        await self.query_one("#queue-placeholder").remove()
+        self._queue_table = table  # mounted, columns added: rows may go in
+        if self.focused is None:
+            table.focus()  # as when it was the first focusable widget: Enter takes a row
+        if self._pending_queue is not None:
+            calls, self._pending_queue = self._pending_queue, None
+            table.queue_names = self.queue_names
+            table.apply(calls, self.now())
+
+    def _build_form(self) -> None:
+        """Build the call record's fields after the next paint (once; later calls no-op)."""
+        if not self.form.is_ready:
+            self.call_after_refresh(self.form.build_fields)
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    @property
+    def backend(self) -> Any:
+        return self.seat_app.backend
+
+    @property
+    def actor(self) -> Any:
+        return self.seat_app.actor
+
+    def now(self) -> datetime:
+        return self.seat_app.clock()
+
+    @property
+    def queue_table(self) -> QueueTable:
+        return self.query_one("#queue", QueueTable)
+
+    @property
+    def form(self) -> WrapUpForm:
+        return self.query_one("#record", WrapUpForm)
+
+    @property
+    def card_view(self) -> CustomerCardView:
+        return self.query_one("#card", CustomerCardView)
+
+    @property
+    def script_pane(self) -> ScriptPane:
+        return self.query_one("#script", ScriptPane)
+
+    def _lang(self) -> str:
+        return current_language()
+
+    def _script_values(self) -> dict[str, str]:
+        return {"customer": self.card.name if self.card else _("the caller"),
+                "agent": self.actor.name, "agent_no": self.actor.agent_no,
+                "company": self.seat_app.settings.company}
+
+    def _fail(self, exc: BaseException, field: str | None = None) -> None:
+        """Post a failure from a worker; outages also light the offline banner."""
+        from seatdesk.ui.app import user_message
+
+        if is_outage(exc):
+            self.post_message(JournalState(len(self.journal or []), True))
+        self.post_message(ActionFailed(user_message(exc), getattr(exc, "field", field)))
+
+    def _today_start(self) -> datetime:
+        tz = self.seat_app.settings.tz
+        local = self.now().astimezone(tz)
+        return datetime.combine(local.date(), time(0), tz)
+
+    # ---- start-up ----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start")
+    def _start(self) -> None:
+        """Write what the journal holds, resume an unfinished call, or log in available.
+
+        The desk is already painted; this waits for the database and the sign-in (both
+        may still be opening in the background) and then fills it.
+        """
+        journal = self.journal
+        assert journal is not None
+        try:
+            self.seat_app.session_actor()
+            report = drain(journal, self.backend, self.backend.users.actor)
+        except Exception as exc:  # noqa: BLE001 - reported on the desk, retried later
+            self._fail(exc)
+            return
+        self.post_message(JournalState(report.left, report.offline, report.messages))
+        try:
+            zh = self._lang() == "zh"
+            # Set before the first rows arrive (the table reads it when adding rows).
+            self.queue_names = {
+                q.code: (q.name_zh if zh and q.name_zh else q.name)
+                for q in self.backend.users.queues()}
+            self.post_message(QueueLoaded(self.backend.calls.waiting(self.actor)))
+            current = self.backend.calls.current_call(self.actor)
+            if current is None:
+                self.backend.agents.log_in(self.actor)
+            self._post_status()
+            if current is not None:
+                self._load_call(current, pop=False)
+        except Exception as exc:  # noqa: BLE001 - reported on the desk, retried later
+            self._fail(exc)
+
+    def _post_status(self) -> None:
+        """(worker thread) Read the seat's state, today's count and callback alerts."""
+        view = self.backend.agents.status(self.actor)
+        handled = self.backend.calls.handled_today(self.actor, self._today_start())
+        due = overdue = 0
+        callbacks = getattr(self.backend, "callbacks", None)
+        counts = getattr(callbacks, "alerts", None)
+        if counts is not None:
+            try:
+                due, overdue = counts(self.actor)
+            except SeatdeskError:
+                pass  # an alert is a nicety; the desk works without it
+        self.post_message(StatusLoaded(SeatStatus(
+            state=view.state if view else "logged_out", reason=view.reason if view else "",
+            handled_today=handled, callbacks_due=due, callbacks_overdue=overdue)))
+
+    def _load_call(self, call: CallView, *, pop: bool, keep_form: bool = False) -> None:
+        """(worker thread) Gather card, script and draft for ``call`` and post them."""
+        card = None
+        if call.customer_id is not None:
+            card = self.backend.customers.card(self.actor, call.customer_id)
+        script = self._script_for(call, call.category)
+        self._post_call(call, card, script, pop=pop, keep_form=keep_form)
+        # Recorded after the pop is on its way: the seat should not wait for this write.
+        # Only the first script shown is recorded here; a category change records its own.
+        if script is not None and call.script_id is None and call.state in LIVE_STATES:
+            self.backend.calls.set_script(self.actor, call.id, script.id)
+
+    def _post_popped(self, popped: PoppedCall) -> None:
+        """(worker thread) Post a call taken or rung with its card and script (one read)."""
+        self._post_call(popped.call, popped.card, popped.script, pop=True)
+
+    def _post_call(self, call: CallView, card: CustomerCard | None, script: ScriptView | None,
+                   *, pop: bool, keep_form: bool = False) -> None:
+        """(worker thread) Post a call to show, with the draft kept for it and any warning."""
+        draft = (self.journal.latest_draft(call.id) if self.journal else None) or call.draft
+        self.post_message(CallLoaded(call, card, script, draft, pop=pop, keep_form=keep_form,
+                                     repeat=self._repeat_warning(call, call.category)))
+
+    def _script_for(self, call: CallView, category: str | None) -> ScriptView | None:
+        if call.direction == Direction.OUTBOUND:
+            return self.backend.scripts.published(call.outbound_purpose, self._lang(),
+                                                  "outbound")
+        return self.backend.scripts.published(category, self._lang(), "inbound")
+
+    def _repeat_warning(self, call: CallView, category: str | None) -> str | None:
+        """(worker thread) 首问负责制: warn when this customer called about this before."""
+        service = getattr(self.backend, "first_contact", None)
+        if service is None or call.customer_id is None or not category:
+            return None
+        try:
+            earlier = service.earlier_contact(self.actor, call.customer_id, category, call.id)
+        except SeatdeskError:
+            return None
+        if earlier is None:
+            return None
+        when = getattr(earlier, "at", None) or getattr(earlier, "answered_at", None)
+        shown = when.astimezone(self.seat_app.settings.tz).strftime("%m-%d %H:%M") if when \
+            else "?"
+        return _("Repeat contact: same issue on call #{id} ({at})").format(
+            id=getattr(earlier, "id", getattr(earlier, "call_id", "?")), at=shown)
+
+    # ---- changes from other seats ------------------------------------------------------
+
+    def _on_data_changed(self, topics: frozenset[str]) -> None:
+        if self.seat_app.actor is None:
+            return  # the start-up worker loads everything once signed in
+        if self._taking():
+            self._queue_dirty = self._status_dirty = True  # refreshed once the pop is shown
+            return
+        # Not the status line's word for it: that may be a refresh behind the database.
+        idle = self.call is None
+        ringing = self.call is not None and self.call.state == "offered"
+        if (idle or ringing) and topics & RING_TOPICS:
+            # The pop first, alone: the queue and status refreshes wait for it (as for F2),
+            # so three workers do not share the GIL while the seat's phone rings.
+            self._begin_take()
+            self._queue_dirty = True
+            self._status_dirty = self._status_dirty or self._status_due(topics)
+            self._check_ringing()
+            return
+        self.refresh_queue()
+        if self._status_due(topics):
+            self._status_at = self.now().timestamp()
+            self._refresh_status()
+
+    def _status_due(self, topics: frozenset[str]) -> bool:
+        """The status line is re-read at most every STATUS_EVERY seconds, or on floor news."""
+        return self.now().timestamp() - self._status_at >= STATUS_EVERY or "floor" in topics
+
+    def _ring_when_free(self) -> None:
+        """A free seat takes the longest-waiting call, ringing (Settings.ring_when_free)."""
+        if not self.seat_app.settings.ring_when_free or self.call is not None \
+                or self._taking():
+            return
+        self._begin_take()
+        self._ring_next()
+
+    # Not the "call" group: an F2 at the same moment must not cancel it (the database
+    # decides: F2 answers what rings here, or ring_next finds the seat on a call).
+    @work(thread=True, exit_on_error=False, group="ring")
+    def _ring_next(self) -> None:
+        try:
+            popped = self.backend.calls.ring_next(self.actor, lang=self._lang())
+        except Exception as exc:  # noqa: BLE001 - F2 still works; the next status retries
+            self.app.call_from_thread(self._end_take, False)
+            if is_outage(exc):
+                self.post_message(JournalState(len(self.journal or []), True))
+            return
+        if popped is None:
+            self.app.call_from_thread(self._end_take, False)  # nobody waiting here
+            return
+        self._post_popped(popped)
+
+    def _check_ringing(self) -> None:
+        if self._ring_checking:
+            return
+        self._ring_checking = True
+        self._ring_check()
+
+    @work(thread=True, exit_on_error=False, group="ring")
+    def _ring_check(self) -> None:
+        """(worker) Has the ACD rung this seat? Then pop the caller's card (screen pop)."""
+        try:
+            current = self.backend.calls.current_call(self.actor)
+            shown = self.call
+            if shown is not None and shown.state == "offered" and (
+                    current is None or current.id != shown.id):
+                # It stopped ringing here: the caller hung up or it rang out.
+                self.post_message(CallLoaded(None))
+                self._status_dirty = True  # paused after a missed call, or free again
+                self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
+                return
+            if current is None or current.state != "offered" or shown is not None:
+                self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
+                return
+            popped = self.backend.calls.ringing(self.actor, lang=self._lang())
+            if popped is None:  # answered elsewhere or hung up meanwhile
+                self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
+                return
+            self._post_popped(popped)  # its CallLoaded ends the hold
+        except Exception as exc:  # noqa: BLE001 - the next change checks again
+            self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
+            if is_outage(exc):
+                self.post_message(JournalState(len(self.journal or []), True))
+        finally:
+            self._ring_checking = False
+
+    def refresh_queue(self) -> None:
+        """Re-query the queue; a refresh asked for while one runs re-arms after it."""
+        if self._queue_busy or self._taking():
+            self._queue_dirty = True
+            return
+        self._queue_busy = True
+        self._queue_dirty = False
+        self._load_queue()
+
+    @work(thread=True, exit_on_error=False, group="queue")
+    def _load_queue(self) -> None:
+        try:
+            calls = self.backend.calls.waiting(self.actor)
+        except Exception as exc:  # noqa: BLE001 - the queue keeps its last rows meanwhile
+            self._queue_busy = False
+            if is_outage(exc):
+                self.post_message(JournalState(len(self.journal or []), True))
+            return
+        self.post_message(QueueLoaded(calls))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="status")
+    def _refresh_status(self) -> None:
+        try:
+            self._post_status()
+        except Exception as exc:  # noqa: BLE001 - the status line keeps its last values
+            if is_outage(exc):
+                self.post_message(JournalState(len(self.journal or []), True))
+
+    def _taking(self) -> bool:
+        """Whether an F2/Enter take is in flight (bounded, so a lost reply cannot stall)."""
+        import time as _time
+
+        since = self._taking_since
+        return since is not None and _time.monotonic() - since < TAKE_HOLD_SECONDS
+
+    def _begin_take(self) -> None:
+        import time as _time
+
+        self._taking_since = _time.monotonic()
+
+    def _end_take(self, drawn: bool = True) -> None:
+        """The pop is shown (``drawn``) or none came: run the refreshes held back."""
+        if self._taking_since is None:
+            return
+        self._taking_since = None
+        if not drawn:
+            self._after_take()  # nothing to draw: the queue should not wait
+            return
+        # A few frames later, not at the next refresh: two workers re-querying while the
+        # pop is drawn take the GIL from the drawing (measured: 20-30 ms later paints).
+        self.set_timer(AFTER_POP_SECONDS, self._after_take)
+
+    def _after_take(self) -> None:
+        if self._queue_dirty:
+            self.refresh_queue()
+        if self._status_dirty:
+            self._status_dirty = False
+            self._status_at = self.now().timestamp()
+            self._refresh_status()
+
+    def on_queue_loaded(self, message: QueueLoaded) -> None:
+        import time as _time
+
+        started = _time.perf_counter()
+        table = self._queue_table
+        if table is None:
+            self._pending_queue = message.calls  # shown once the table is mounted
+        else:
+            table.queue_names = self.queue_names
+            table.apply(message.calls, self.now())
+        self._last_queue_ms = (_time.perf_counter() - started) * 1000
+        self._queue_busy = False
+        if self._queue_dirty:
+            self.refresh_queue()
+
+    def on_status_loaded(self, message: StatusLoaded) -> None:
+        self.status = message.status
+        self._render_status()
+        if self.call is None and self.status.state == "ringing" and not self._taking():
+            self._check_ringing()  # rung while the desk was busy: pop it now
+        elif self.status.state == "available":
+            self._ring_when_free()
+        self._build_form()  # the start-up data is on screen (or about to be): the form now
+
+    def _tick(self) -> None:
+        table = self._queue_table
+        if table is not None:
+            table.tick(self.now())
+        self._render_status()
+
+    def _render_status(self) -> None:
+        call = self.call if self.call and self.call.state in LIVE_STATES else None
+        self.query_one("#status", StatusBar).render_status(self.status, call, self.now())
+
+    # ---- showing a call ----------------------------------------------------------------
+
+    def on_call_loaded(self, message: CallLoaded) -> None:
+        if message.pop:
+            self._end_take()
+        call = message.call
+        if call is None or call.state not in LIVE_STATES:
+            self._finish_call_ui()
+            return
+        new_call = self.call is None or self.call.id != call.id
+        self.call = call
+        self.card = message.card
+        if new_call:
+            self.manual_stage = None
+        self.form.set_direction(call.direction)
+        if new_call and not message.keep_form:
+            values: dict[str, Any] = dict(message.draft or {})
+            if not values:
+                values = {"category": call.category, "question": call.question,
+                          "notes": call.notes, "handed_to": call.handed_to,
+                          "resolved": call.resolved, "satisfaction": call.satisfaction,
+                          "disposition": call.disposition,
+                          "outbound_outcome": call.outbound_outcome}
+            self.form.load(values)
+        self._show_card(message.card, message.repeat)
+        self.script_pane.show(message.script, self._script_values(), self._stage())
+        if new_call and message.pop and call.state == "offered":
+            self.app.bell()  # it rings: F2 answers
+        self.status.state = {"offered": "ringing", "active": "on_call", "held": "on_hold",
+                             "wrap_up": "wrap_up"}[call.state]
+        self._render_status()
+        if message.pop and call.customer_id is None and call.state != "offered":
+            self._pop_unknown(call)  # once answered: a ringing seat's F2 must stay free
+
+    def _show_card(self, card: CustomerCard | None, repeat: str | None = None) -> None:
+        if card is not None:
+            self.card_view.show_card(card, self.seat_app.settings.tz,
+                                     self.now().astimezone(self.seat_app.settings.tz).date(),
+                                     repeat, self.call.id if self.call else None)
+        elif self.call is not None:
+            self.card_view.show_message(
+                _("Caller {number} is not a known customer.").format(
+                    number=self.call.caller_number or _("(number withheld)")))
+        else:
+            self._show_idle()
+
+    def _show_idle(self) -> None:
+        self.card_view.show_message(_("No call. F2 takes the next caller; Enter takes the "
+                                      "highlighted one."))
+
+    def _pop_unknown(self, call: CallView) -> None:
+        if call.candidates:
+            self.app.push_screen(PickCustomerDialog(call.candidates), self._picked)
+        else:
+            self.app.push_screen(NewCustomerDialog(self.backend, self.actor,
+                                                   number=call.caller_number,
+                                                   call_id=call.id), self._registered)
+
+    def _picked(self, customer_id: int | None) -> None:
+        if customer_id is not None and self.call is not None:
+            self._set_customer(self.call.id, customer_id)
+
+    def _registered(self, summary: Any) -> None:
+        if summary is not None and self.call is not None:
+            self._reload_call(self.call.id, keep_form=True)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="call")
+    def _set_customer(self, call_id: int, customer_id: int) -> None:
+        try:
+            view = self.backend.calls.set_customer(self.actor, call_id, customer_id)
+            self._load_call(view, pop=False, keep_form=True)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="call")
+    def _reload_call(self, call_id: int, keep_form: bool = True) -> None:
+        try:
+            view = self.backend.calls.get(self.actor, call_id)
+            self._load_call(view, pop=False, keep_form=keep_form)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+
+    def _finish_call_ui(self) -> None:
+        self.call = None
+        self.card = None
+        self.manual_stage = None
+        self.form.load({})
+        self.form.set_direction("inbound")
+        self.script_pane.clear_script()
+        self._show_idle()
+        self._render_status()
+
+    def show_customer(self, customer_id: int) -> None:
+        """Show a customer's card (from the search); refused during someone else's call."""
+        if self.call is not None and self.call.customer_id not in (None, customer_id):
+            self.notify(_("finish the current call first"), severity="warning")
+            return
+        self._load_card(customer_id, False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="card")
+    def _load_card(self, customer_id: int, reveal: bool) -> None:
+        try:
+            card = self.backend.customers.card(self.actor, customer_id, reveal=reveal)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+            return
+        category = self.form.values().get("category") if self.call else None
+        repeat = self._repeat_warning(self.call, category) if self.call else None
+        self.post_message(CardLoaded(card, repeat))
+
+    def on_card_loaded(self, message: CardLoaded) -> None:
+        self.card = message.card
+        self._show_card(message.card, message.repeat)
+
+    # ---- the script follows the call ----------------------------------------------------
+
+    def _stage(self) -> int:
+        values = self.form.values()
+        auto = auto_stage(state=self.call.state if self.call else None,
+                          has_customer=self.card is not None,
+                          has_category=bool(values.get("category")),
+                          resolved=values.get("resolved"))
+        if auto != self._auto_stage:
+            self._auto_stage = auto
+            self.manual_stage = None  # the call moved on: follow it again
+        return self.manual_stage if self.manual_stage is not None else auto
+
+    def action_script_step(self, delta: int) -> None:
+        self.manual_stage = step_stage(self._stage(), delta)
+        self.script_pane.set_stage(self.manual_stage)
+
+    @on(WrapUpForm.CategoryChosen)
+    def _category_chosen(self, message: WrapUpForm.CategoryChosen) -> None:
+        if self.call is not None and message.category:
+            self._change_category(self.call, message.category)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="category")
+    def _change_category(self, call: CallView, category: str) -> None:
+        try:
+            script = self._script_for(call, category)
+            self.backend.calls.set_category(self.actor, call.id, category,
+                                            script.id if script else None)
+            repeat = self._repeat_warning(call, category)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc, "category")
+            return
+        self.post_message(ScriptLoaded(script, repeat))
+
+    def on_script_loaded(self, message: ScriptLoaded) -> None:
+        if self.call is None:
+            return
+        self.script_pane.show(message.script, self._script_values(), self._stage())
+        if message.repeat and self.card is not None:
+            self._show_card(self.card, message.repeat)
+
+    # ---- autosave ------------------------------------------------------------------------
+
+    @on(WrapUpForm.Edited)
+    def _edited(self) -> None:
+        if self.call is None:
+            return
+        self.script_pane.set_stage(self._stage())
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+        self._autosave_timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
+
+    def _autosave(self) -> None:
+        if self.call is None:
+            return
+        self._save_draft(self.call.id, self.form.values())
+
+    def flush_draft(self) -> None:
+        """Save the draft now (before quitting or in tests), skipping the debounce."""
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+        self._autosave()
+
+    @work(thread=True, exit_on_error=False, group="draft")
+    def _save_draft(self, call_id: int, values: dict[str, Any]) -> None:
+        journal = self.journal
+        assert journal is not None
+        # The journal first (fsynced): a crash after this line loses nothing typed.
+        entry = journal.append(DRAFT, call_id, self.actor.login, self.now(), values)
+        try:
+            self.backend.calls.save_draft(self.actor, call_id, values)
+        except Exception as exc:  # noqa: BLE001
+            if is_outage(exc):
+                self.post_message(JournalState(journal.waiting(), True))
+                return
+            journal.discard(entry)
+            self._fail(exc)
+            return
+        journal.acknowledge(entry)
+        if self._offline:
+            self.post_message(JournalState(journal.waiting(), False))
+
+    # ---- saving the record ----------------------------------------------------------------
+
+    def action_save_record(self) -> None:
+        call = self.call
+        if call is None:
+            self.notify(_("there is no call record to save"), severity="warning")
+            return
+        try:
+            record = self.form.record(self.now(), self.seat_app.settings.tz)
+            validate_wrap_up(record, Direction(call.direction))
+            if record.outbound_outcome == "call_back_later" and record.follow_up_at is None:
+                raise InvalidInput(_("say when to call back (follow-up)"), "follow_up")
+        except InvalidInput as exc:
+            self.form.show_error(exc.field, _(str(exc)))
+            return
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+        self._save_record(call, record)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _save_record(self, call: CallView, record: WrapUp) -> None:
+        journal = self.journal
+        assert journal is not None
+        entry = journal.append(WRAP_UP, call.id, self.actor.login, self.now(),
+                               wrap_up_to_json(record), callback_id=call.callback_id)
+        try:
+            warning = apply_entry(self.backend, self.actor, entry)
+        except Exception as exc:  # noqa: BLE001
+            if is_outage(exc):
+                # The record waits in the journal; the seat carries on.
+                self.post_message(JournalState(journal.waiting(), True))
+                self.post_message(CallClosed(call.id, offline=True))
+                return
+            journal.discard(entry)
+            self._fail(exc)
+            return
+        journal.acknowledge(entry)
+        if warning:
+            self.post_message(ActionFailed(warning))
+        self.post_message(CallClosed(call.id))
+        self._post_status()
+
+    def on_call_closed(self, message: CallClosed) -> None:
+        if self.call is not None and self.call.id == message.call_id:
+            self._finish_call_ui()
+        self.status.state = "available"
+        if message.offline:
+            self.notify(_("saved to the local journal; it will be written when the "
+                          "database is back"), severity="warning")
+        else:
+            self.notify(_("call record saved"))
+        self._render_status()
+        self.refresh_queue()
+        self._ring_when_free()
+
+    def on_action_failed(self, message: ActionFailed) -> None:
+        self._end_take(drawn=False)
+        if message.field and self.call is not None and message.field in (
+                "category", "disposition", "outbound_outcome", "question", "notes",
+                "resolved", "handed_to", "satisfaction", "follow_up"):
+            self.form.show_error(message.field, message.message)
+        else:
+            self.notify(message.message, severity="error", timeout=6)
+
+    # ---- the offline journal ---------------------------------------------------------------
+
+    def on_journal_state(self, message: JournalState) -> None:
+        self._offline = message.offline or message.waiting > 0
+        banner = self.query_one("#offline", Static)
+        if self._offline:
+            text = _("offline, {n} records waiting").format(n=message.waiting) \
+                if message.offline else _("{n} records waiting to be written").format(
+                    n=message.waiting)
+            banner.update(text)
+        banner.set_class(self._offline, "-shown")
+        for note in message.notes:
+            self.notify(_("a saved record was refused: {reason}").format(reason=note),
+                        severity="error", timeout=10)
+
+    def _retry_journal(self) -> None:
+        if self.journal is not None and (len(self.journal) or self._offline):
+            self._drain()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="journal")
+    def _drain(self) -> None:
+        journal = self.journal
+        assert journal is not None
+        report = drain(journal, self.backend, self.backend.users.actor)
+        offline = report.offline
+        if not offline and not report.left:
+            try:  # the journal is empty: is the database itself answering again?
+                self.backend.agents.status(self.actor)
+            except Exception as exc:  # noqa: BLE001
+                offline = is_outage(exc)
+        self.post_message(JournalState(report.left, offline, report.messages))
+        if report.applied:
+            self._post_status()
+
+    # ---- call actions -----------------------------------------------------------------------
+
+    def action_take_next(self) -> None:
+        if self.call is not None and self.call.state != "offered":
+            self.notify(_("finish the current call first"), severity="warning")
+            return
+        self._begin_take()
+        self._take(None)
+
+    @on(DataTable.RowSelected, "#queue")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if self.call is not None:
+            self.notify(_("finish the current call first"), severity="warning")
+            return
+        if event.row_key.value:
+            self._begin_take()
+            self._take(int(event.row_key.value))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="call")
+    def _take(self, call_id: int | None) -> None:
+        try:
+            # Answers the call ringing here, or claims; card and script come in the same
+            # transaction (one round trip for the whole pop).
+            popped = self.backend.calls.take(self.actor, call_id, lang=self._lang())
+            if popped is None:
+                self.post_message(ActionFailed(_("nobody is waiting")))
+                return
+            self._post_popped(popped)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+
+    def action_hold(self) -> None:
+        if self.call is None or self.call.state not in ("active", "held"):
+            self.notify(_("no call to hold"), severity="warning")
+            return
+        self._call_action("resume" if self.call.state == "held" else "hold")
+
+    def action_end_call(self) -> None:
+        if self.call is None or self.call.state not in ("active", "held"):
+            self.notify(_("no call to end"), severity="warning")
+            return
+        self._call_action("end")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="call")
+    def _call_action(self, name: str) -> None:
+        call = self.call
+        assert call is not None
+        try:
+            view = getattr(self.backend.calls, name)(self.actor, call.id)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+            return
+        self.post_message(CallLoaded(view, self.card, self.script_pane.script,
+                                     keep_form=True))
+
+    def action_transfer(self) -> None:
+        if self.call is None or self.call.state not in ("active", "held"):
+            self.notify(_("no call to transfer"), severity="warning")
+            return
+        self._open_transfer()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dialog")
+    def _open_transfer(self) -> None:
+        call = self.call
+        assert call is not None
+        try:
+            queues = self.backend.users.queues()
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+            return
+        dialog = TransferDialog(self.backend, self.actor, call.id, queues, self._lang())
+        self.app.call_from_thread(self.app.push_screen, dialog, self._transferred)
+
+    def _transferred(self, leg: int | None) -> None:
+        if leg is not None and self.call is not None:
+            self.notify(_("transferred; the caller waits as call #{id}").format(id=leg))
+            self._reload_call(self.call.id)
+
+    def action_reveal(self) -> None:
+        if self.card is None:
+            self.notify(_("no customer card to reveal"), severity="warning")
+            return
+        self._load_card(self.card.id, True)
+
+    def action_pause(self) -> None:
+        if self.status.state == "paused":
+            self._presence("resume", None)
+            return
+        if self.call is not None:
+            self.notify(_("finish the current call before pausing"), severity="warning")
+            return
+        self.app.push_screen(PauseReasonDialog(), self._pause_chosen)
+
+    def _pause_chosen(self, reason: str | None) -> None:
+        if reason:
+            self._presence("pause", reason)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="presence")
+    def _presence(self, name: str, reason: str | None) -> None:
+        try:
+            if reason is None:
+                getattr(self.backend.agents, name)(self.actor)
+            else:
+                getattr(self.backend.agents, name)(self.actor, reason)
+            self._post_status()
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+
+    # ---- outbound, callbacks, complaints (screens of other areas, loaded lazily) ----------
+
+    def _lazy(self, module: str, name: str) -> Any:
+        from importlib import import_module
+
+        try:
+            return getattr(import_module(module), name)
+        except (ModuleNotFoundError, AttributeError):
+            self.notify(_("not available yet"), severity="warning")
+            return None
+
+    def action_outbound(self) -> None:
+        if self.call is not None:
+            self.notify(_("finish the current call first"), severity="warning")
+            return
+        screen_cls = self._lazy("seatdesk.ui.screens.callbacks", "CallbacksScreen")
+        if screen_cls is not None:
+            self.app.push_screen(screen_cls(), self._outbound_chosen)
+
+    def _outbound_chosen(self, choice: Any) -> None:
+        if choice is None:
+            return
+        self.start_outbound(customer_id=choice.customer_id, number=choice.number,
+                            purpose=choice.purpose, callback_id=choice.callback_id,
+                            complaint_id=choice.complaint_id)
+
+    def start_outbound(self, *, customer_id: int, number: str | None = None,
+                       purpose: str = "callback", callback_id: int | None = None,
+                       complaint_id: int | None = None) -> None:
+        """Dial a customer (from the callbacks list or the customer search)."""
+        if self.call is not None:
+            self.notify(_("finish the current call first"), severity="warning")
+            return
+        self._dial(customer_id, number, purpose, callback_id, complaint_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="call")
+    def _dial(self, customer_id: int, number: str | None, purpose: str,
+              callback_id: int | None, complaint_id: int | None) -> None:
+        try:
+            view = self.backend.calls.start_outbound(
+                self.actor, customer_id=customer_id, number=number, purpose=purpose,
+                callback_id=callback_id, complaint_id=complaint_id)
+            self._load_call(view, pop=False)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+
+    def action_schedule_callback(self) -> None:
+        customer_id = self.card.id if self.card else None
+        if customer_id is None:
+            self.notify(_("show a customer first"), severity="warning")
+            return
+        dialog = self._lazy("seatdesk.ui.dialogs.callback", "ScheduleCallbackDialog")
+        if dialog is not None:
+            self.app.push_screen(dialog(customer_id=customer_id,
+                                        call_id=self.call.id if self.call else None))
+
+    def action_complaint(self) -> None:
+        customer_id = self.card.id if self.card else None
+        if customer_id is None:
+            self.notify(_("show a customer first"), severity="warning")
+            return
+        dialog = self._lazy("seatdesk.ui.dialogs.complaint", "RegisterComplaintDialog")
+        if dialog is not None:
+            self.app.push_screen(dialog(call_id=self.call.id if self.call else None,
+                                        customer_id=customer_id))
+
+    # ---- quitting --------------------------------------------------------------------------
+
+    async def confirm_quit(self) -> bool:
+        """Ctrl+Q: refused while a call is live unless the seat confirms; logs the seat out."""
+        if self.call is not None:
+            self.flush_draft()
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._log_out_and_exit()
+
+            self.app.push_screen(ConfirmDialog(
+                _("Call #{id} is not finished. Quit anyway? The record is kept and comes back "
+                  "when you log in again.").format(id=self.call.id)), answered)
+            return False
+        self._log_out()
+        return True
+
+    def _log_out(self) -> None:
+        # A short, bounded wait: logging out must not hang the exit when the database is down.
+        done = threading.Thread(target=self._log_out_now, daemon=True)
+        done.start()
+        done.join(timeout=2.0)
+
+    def _log_out_now(self) -> None:
+        try:
+            self.backend.agents.log_out(self.actor)
+        except Exception:  # noqa: BLE001, S110 - the floor view shows the seat stale instead
+            pass
+
+    def _log_out_and_exit(self) -> None:
+        self._log_out()
+        self.app.exit()
+
+    @property
+    def queue_refresh_ms(self) -> float:
+        """How long the last queue refresh took on the UI thread (for the benchmark)."""
+        return self._last_queue_ms
+
+
+__all__ = ["DeskScreen", "CallLoaded", "QueueLoaded"]

@@ -1,0 +1,188 @@
+"""The live floor (home of team leads): seats, queues and today's service level.
+
+Refreshed when any seat changes the database (``app.data_changed``): one query at a
+time, a change arriving meanwhile triggers one more (never a pile-up). Time in state
+ticks every second from the cached 'since' without touching the database; cells are
+updated in place, the table is rebuilt only when the team's members change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from seatdesk.domain.errors import SeatdeskError
+from seatdesk.domain.i18n import _
+from seatdesk.domain.text import neutralise
+from seatdesk.services.floor import FloorSnapshot, QueueLive
+
+STATE_STYLE = {"available": "green", "on_call": "bold cyan", "ringing": "bold cyan",
+               "on_hold": "yellow", "wrap_up": "magenta", "paused": "yellow",
+               "logged_out": "dim"}
+AGENT_COLS = ("no", "name", "state", "since", "call", "handled")
+QUEUE_COLS = ("queue", "waiting", "longest", "offered", "sl", "abandon", "asa")
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f}%"
+
+
+@dataclass
+class FloorLoaded(Message):
+    snapshot: FloorSnapshot
+
+
+@dataclass
+class FloorFailed(Message):
+    text: str
+
+
+class FloorScreen(Screen[None]):
+    DEFAULT_CSS = """
+    FloorScreen #floor-kpis { height: 1; padding: 0 1; text-style: bold; }
+    FloorScreen #floor-agents { height: 2fr; }
+    FloorScreen #floor-queues { height: 1fr; }
+    FloorScreen #floor-error { height: auto; color: $error; padding: 0 1; }
+    """
+    BINDINGS = [Binding("ctrl+r", "refresh_floor", _("Refresh"), id="floor.refresh")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._since: dict[str, datetime] = {}
+        self._loading = False
+        self._again = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="floor-kpis")
+        agents: DataTable[str | Text] = DataTable(id="floor-agents", cursor_type="row",
+                                                  zebra_stripes=True)
+        yield agents
+        queues: DataTable[str | Text] = DataTable(id="floor-queues", cursor_type="row")
+        yield queues
+        yield Static("", id="floor-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        agents = self.query_one("#floor-agents", DataTable)
+        for key, label in zip(AGENT_COLS, (_("No."), _("Agent"), _("State"), _("In state"),
+                                           _("Call"), _("Handled today")), strict=True):
+            agents.add_column(label, key=key)
+        queues = self.query_one("#floor-queues", DataTable)
+        for key, label in zip(QUEUE_COLS, (_("Queue"), _("Waiting"), _("Longest wait"),
+                                           _("Offered"), _("Service level"), _("Abandoned"),
+                                           _("ASA")), strict=True):
+            queues.add_column(label, key=key)
+        self.app.data_changed.subscribe(self, self._on_data_changed)
+        self.set_interval(1.0, self._tick)
+        self.action_refresh_floor()
+
+    def _on_data_changed(self, topics: frozenset[str]) -> None:
+        self.action_refresh_floor()
+
+    def action_refresh_floor(self) -> None:
+        if self._loading:
+            self._again = True  # one more query after the current one, not a queue of them
+            return
+        self._loading = True
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="floor")
+    def load(self) -> None:
+        actor = self.app.actor
+        try:
+            team = actor.team_id if actor.role == "team_lead" else None
+            self.post_message(FloorLoaded(self.app.backend.floor.snapshot(actor, team)))
+        except SeatdeskError as exc:
+            self.post_message(FloorFailed(str(exc)))
+        except Exception as exc:  # noqa: BLE001 - a database outage must not kill the floor
+            from seatdesk.ui.app import user_message
+
+            self.post_message(FloorFailed(user_message(exc)))
+
+    def _done_loading(self) -> None:
+        self._loading = False
+        if self._again:
+            self._again = False
+            self.action_refresh_floor()
+
+    def on_floor_failed(self, message: FloorFailed) -> None:
+        self.query_one("#floor-error", Static).update(neutralise(message.text))
+        self._done_loading()
+
+    def on_floor_loaded(self, message: FloorLoaded) -> None:
+        snap = message.snapshot
+        self.query_one("#floor-error", Static).update("")
+        self._show_agents(snap)
+        self._show_queues(snap.queues)
+        t = snap.total
+        self.query_one("#floor-kpis", Static).update(
+            _("Today: offered {o} · answered {a} · SL {sl} · abandoned {ab} · ASA {asa}"
+              " · waiting {w}").format(
+                o=t.offered, a=t.answered, sl=_pct(t.service_level), ab=_pct(t.abandon_rate),
+                asa=f"{t.asa_seconds:.0f}s" if t.asa_seconds is not None else "–",
+                w=t.waiting))
+        self._done_loading()
+
+    def _agent_row(self, a, now: datetime) -> dict[str, str | Text]:  # type: ignore[no-untyped-def]
+        st = a.status
+        state = _(st.state) + (f" ({_(st.reason)})" if st.reason else "")
+        call = f"#{st.current_call_id} {a.call_queue or ''}" if st.current_call_id else ""
+        return {"no": st.agent_no, "name": neutralise(st.name),
+                "state": Text(state, style=STATE_STYLE.get(st.state, "")),
+                "since": _duration((now - st.since).total_seconds()), "call": call,
+                "handled": str(st.handled_today)}
+
+    def _show_agents(self, snap: FloorSnapshot) -> None:
+        table = self.query_one("#floor-agents", DataTable)
+        keys = [str(a.status.user_id) for a in snap.agents]
+        now = self.app.clock()
+        self._since = {str(a.status.user_id): a.status.since for a in snap.agents}
+        if [str(k.value) for k in table.rows] != keys:
+            table.clear()
+            for a in snap.agents:
+                row = self._agent_row(a, now)
+                table.add_row(*[row[c] for c in AGENT_COLS], key=str(a.status.user_id))
+            return
+        for a in snap.agents:
+            for col, value in self._agent_row(a, now).items():
+                table.update_cell(str(a.status.user_id), col, value)
+
+    def _show_queues(self, queues: tuple[QueueLive, ...]) -> None:
+        table = self.query_one("#floor-queues", DataTable)
+        rows = {q.code: [q.code, str(q.waiting),
+                         Text(_duration(q.longest_wait_seconds),
+                              style="bold red" if q.longest_wait_seconds > 60 else ""),
+                         str(q.offered), _pct(q.service_level), _pct(q.abandon_rate),
+                         f"{q.asa_seconds:.0f}s" if q.asa_seconds is not None else "–"]
+                for q in queues}
+        if [str(k.value) for k in table.rows] != list(rows):
+            table.clear()
+            for code, row in rows.items():
+                table.add_row(*row, key=code)
+            return
+        for code, row in rows.items():
+            for col, value in zip(QUEUE_COLS, row, strict=True):
+                table.update_cell(code, col, value)
+
+    def _tick(self) -> None:
+        table = self.query_one("#floor-agents", DataTable)
+        now = self.app.clock()
+        for key, since in self._since.items():
+            if key in table.rows:
+                table.update_cell(key, "since", _duration((now - since).total_seconds()))

@@ -1,0 +1,289 @@
+"""The inspector's work list (质检): pick, claim and score monitored calls.
+
+Filters sit above the list (Enter in any of them applies); the list shows finished calls
+with who claimed them and their score. Enter scores the highlighted call, S draws a
+reproducible random sample per agent, C/X claim and release, K opens calibration,
+F the form files, V the results, R refreshes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
+
+from seatdesk.domain.i18n import _
+from seatdesk.domain.text import neutralise
+from seatdesk.services.qa_views import WorkFilter, WorkRow
+
+
+def week_bounds(now: datetime, tz: object) -> tuple[str, str]:
+    """Monday and Sunday of ``now``'s week in the center's zone, as typed dates."""
+    local = now.astimezone(tz)  # type: ignore[arg-type]
+    monday = local.date() - timedelta(days=local.weekday())
+    return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
+
+
+@dataclass
+class WorkLoaded(Message):
+    rows: list[WorkRow]
+    note: str
+
+
+@dataclass
+class WorkFailed(Message):
+    text: str
+
+
+class QaScreen(Screen[None]):
+    DEFAULT_CSS = """
+    QaScreen #filters, QaScreen #filters2 { height: 3; }
+    QaScreen #filters Input { width: 1fr; }
+    QaScreen #filters2 Input { width: 14; }
+    QaScreen #filters2 Checkbox { width: auto; height: 3; }
+    QaScreen #calls { height: 1fr; }
+    QaScreen #qa-status { height: auto; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("r", "refresh", _("Refresh"), id="qa.refresh"),
+        Binding("s", "sample", _("Sample"), id="qa.sample"),
+        Binding("c", "claim", _("Claim"), id="qa.claim"),
+        Binding("x", "release", _("Release"), id="qa.release"),
+        Binding("k", "calibration", _("Calibration"), id="qa.calibration"),
+        Binding("f", "forms", _("Forms"), id="qa.forms"),
+        Binding("v", "results", _("Results"), id="qa.results"),
+        Binding("escape", "focus_list", _("To list"), id="qa.to_list", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[WorkRow] = []
+        self._prepared = False  # the default form exists and the first list was asked for
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(id="f-agent", placeholder=_("agent login"), max_length=64)
+            yield Input(id="f-team", placeholder=_("team"), max_length=32)
+            yield Input(id="f-queue", placeholder=_("queue"), max_length=32)
+            yield Input(id="f-category", placeholder=_("category"), max_length=32)
+            yield Input(id="f-disposition", placeholder=_("disposition"), max_length=32)
+            yield Input(id="f-direction", placeholder=_("inbound/outbound"), max_length=10)
+        with Horizontal(id="filters2"):
+            yield Input(id="f-from", placeholder=_("from"), max_length=40)
+            yield Input(id="f-to", placeholder=_("to"), max_length=40)
+            yield Input(id="f-min", placeholder=_("min talk s"), max_length=6)
+            yield Input(id="f-max", placeholder=_("max talk s"), max_length=6)
+            yield Input("3", id="f-sample", placeholder=_("N per agent"), max_length=3)
+            yield Input("1", id="f-seed", placeholder=_("seed"), max_length=9)
+            yield Checkbox(_("complaints"), id="f-complaints")
+            yield Checkbox(_("unscored"), id="f-unscored")
+        yield DataTable(id="calls", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="qa-status", classes="field-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#calls", DataTable)
+        table.add_columns(_("Call"), _("Time"), _("Agent"), _("Team"), _("Queue"),
+                          _("Direction"), _("Category"), _("Disposition"), _("Talk s"),
+                          _("Complaint"), _("Claimed by"), _("Score"))
+        start, end = week_bounds(self.app.clock(), self.app.settings.tz)  # type: ignore[attr-defined]
+        self.query_one("#f-from", Input).value = start
+        self.query_one("#f-to", Input).value = end
+        self.app.data_changed.subscribe(self, self._on_data_changed)  # type: ignore[attr-defined]
+        table.focus()
+        self.prepare()
+
+    # Its own group: the list it asks for at its end must not cancel it (exclusive groups).
+    @work(thread=True, exit_on_error=False, group="qa-prepare")
+    def prepare(self) -> None:
+        from seatdesk.exchange.qa_default_form import ensure_default_form
+
+        try:
+            ensure_default_form(self.app.backend)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            from seatdesk.ui.app import user_message
+
+            self.post_message(WorkFailed(user_message(exc)))
+            self._prepared = True  # later changes retry the list
+            return
+        self._prepared = True
+        self.app.call_from_thread(self.action_refresh)
+
+    def _on_data_changed(self, topics: frozenset[str]) -> None:
+        # Before the first list (prepare) a change is already included in it.
+        if self._prepared and topics & {"qa", "*"}:
+            self.action_refresh()
+
+    # ---- filters ------------------------------------------------------------------------
+
+    def _value(self, id: str) -> str:
+        return self.query_one(f"#{id}", Input).value.strip()
+
+    def _filter(self) -> WorkFilter:
+        """The typed filter; raises ValueError naming the field that cannot be read."""
+        from seatdesk.exchange.exporter import parse_date_range
+
+        start = end = None
+        if self._value("f-from") or self._value("f-to"):
+            start, end = parse_date_range(self._value("f-from") or "2000-01-01",
+                                          self._value("f-to") or "today",
+                                          self.app.settings.tz,  # type: ignore[attr-defined]
+                                          self.app.clock())  # type: ignore[attr-defined]
+        bounds = []
+        for fid in ("f-min", "f-max"):
+            text = self._value(fid)
+            if text and not text.isdigit():
+                raise ValueError(_("talk seconds must be a whole number, not {v!r}").format(
+                    v=text))
+            bounds.append(int(text) if text else None)
+        direction = self._value("f-direction") or None
+        if direction not in (None, "inbound", "outbound"):
+            raise ValueError(_("direction is inbound or outbound"))
+        return WorkFilter(
+            agent=self._value("f-agent") or None, team=self._value("f-team") or None,
+            queue=self._value("f-queue") or None, category=self._value("f-category") or None,
+            disposition=self._value("f-disposition") or None, direction=direction,
+            start=start, end=end, min_seconds=bounds[0], max_seconds=bounds[1],
+            complaints_only=self.query_one("#f-complaints", Checkbox).value,
+            unscored_only=self.query_one("#f-unscored", Checkbox).value,
+        )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_refresh()
+        self.query_one("#calls", DataTable).focus()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.action_refresh()
+
+    def action_focus_list(self) -> None:
+        self.query_one("#calls", DataTable).focus()
+
+    # ---- loading ------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        try:
+            f = self._filter()
+        except Exception as exc:  # noqa: BLE001 - the typed filter stays as it is
+            self._say(str(exc))
+            return
+        self.load(f, None, None)
+
+    def action_sample(self) -> None:
+        try:
+            f = self._filter()
+            n_text, seed_text = self._value("f-sample"), self._value("f-seed") or "1"
+            if not n_text.isdigit() or not seed_text.lstrip("-").isdigit():
+                raise ValueError(_("sample size and seed are whole numbers"))
+        except Exception as exc:  # noqa: BLE001
+            self._say(str(exc))
+            return
+        self.load(f, int(n_text), int(seed_text))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
+    def load(self, f: WorkFilter, per_agent: int | None, seed: int | None) -> None:
+        qa = self.app.backend.qa  # type: ignore[attr-defined]
+        actor = self.app.actor  # type: ignore[attr-defined]
+        try:
+            if per_agent is None:
+                rows = qa.work_list(actor, f)
+                note = _("{n} calls").format(n=len(rows))
+            else:
+                rows = qa.sample(actor, per_agent, f, seed)
+                note = _("random sample: {k} per agent, seed {s}: {n} calls").format(
+                    k=per_agent, s=seed, n=len(rows))
+        except Exception as exc:  # noqa: BLE001
+            from seatdesk.ui.app import user_message
+
+            self.post_message(WorkFailed(user_message(exc)))
+            return
+        self.post_message(WorkLoaded(rows, note))
+
+    def on_work_loaded(self, message: WorkLoaded) -> None:
+        table = self.query_one("#calls", DataTable)
+        keep = self._selected()
+        table.clear()
+        self.rows = message.rows
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        for r in message.rows:
+            score = "-" if r.evaluation_state is None else (
+                _("draft") if r.evaluation_state == "draft" else
+                ("—" if r.score is None else f"{r.score:.1f}"))
+            table.add_row(
+                str(r.call_id), r.at.astimezone(tz).strftime("%m-%d %H:%M") if r.at else "-",
+                neutralise(r.agent_name), r.team_code or "-", r.queue_code or "-",
+                _(r.direction), _(r.category) if r.category else "-",
+                _(r.disposition) if r.disposition else "-", str(r.talk_seconds),
+                "✓" if r.complaint else "", r.claimed_by or "", score, key=str(r.call_id))
+        if keep is not None and str(keep) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(keep)))
+        self._say(message.note)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        self._say(message.text)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#qa-status", Static).update(text)
+
+    def _selected(self) -> int | None:
+        table = self.query_one("#calls", DataTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return int(key) if key else None
+
+    # ---- acting on a call ---------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        call_id = int(event.row_key.value or 0)
+        if call_id:
+            self.open_scoring(call_id)
+
+    def open_scoring(self, call_id: int) -> None:
+        from seatdesk.ui.screens.qa_score import QaScoreScreen
+
+        self.app.push_screen(QaScoreScreen(call_id), lambda _r: self.action_refresh())
+
+    def action_claim(self) -> None:
+        call_id = self._selected()
+        if call_id is not None:
+            self.claim_or_release(call_id, True)
+
+    def action_release(self) -> None:
+        call_id = self._selected()
+        if call_id is not None:
+            self.claim_or_release(call_id, False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-claim")
+    def claim_or_release(self, call_id: int, claim: bool) -> None:
+        qa = self.app.backend.qa  # type: ignore[attr-defined]
+        try:
+            (qa.claim if claim else qa.release)(self.app.actor, call_id)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001
+            from seatdesk.ui.app import user_message
+
+            self.post_message(WorkFailed(user_message(exc)))
+            return
+        self.app.call_from_thread(self.action_refresh)
+
+    def action_calibration(self) -> None:
+        from seatdesk.ui.screens.qa_calibration import QaCalibrationScreen
+
+        self.app.push_screen(QaCalibrationScreen(self._selected()))
+
+    def action_results(self) -> None:
+        from seatdesk.ui.screens.qa_results import QaResultsScreen
+
+        self.app.push_screen(QaResultsScreen())
+
+    def action_forms(self) -> None:
+        from seatdesk.ui.screens.qa_forms import QaFormsScreen
+
+        self.app.push_screen(QaFormsScreen())

@@ -1,0 +1,393 @@
+"""The scoring screen: the monitored call's full record beside the monitoring form.
+
+Keys: number keys score the focused item, N marks N/A, Tab/↓ move on, C writes the
+item's comment, O the overall comment, P plays the recording, Ctrl+S saves the draft,
+F10 submits (refused, with the reason, while an item is unscored or a low score lacks
+its required comment). Leaving the screen saves the draft.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from seatdesk.domain.i18n import _
+from seatdesk.domain.qa.scoring import missing_comments
+from seatdesk.domain.text import neutralise
+from seatdesk.services.qa_views import CallRecord, EvaluationView
+from seatdesk.ui.widgets.score_form import ScoreForm
+
+PLAYER_ENV = "SEATDESK_PLAYER"
+
+
+def player_command(ref: str, template: str | None = None) -> list[str]:
+    """The argv that plays ``ref``: SEATDESK_PLAYER (e.g. "mpv {ref}") split, no shell."""
+    template = template if template is not None else os.environ.get(PLAYER_ENV, "")
+    if not template.strip():
+        raise ValueError(_("no player configured: set SEATDESK_PLAYER, e.g. \"mpv {ref}\""))
+    try:
+        parts = shlex.split(template)
+    except ValueError as exc:
+        raise ValueError(_("SEATDESK_PLAYER cannot be read: {e}").format(e=exc)) from None
+    if not any("{ref}" in p for p in parts):
+        parts.append("{ref}")
+    return [p.replace("{ref}", ref) for p in parts]
+
+
+def play_recording(ref: str) -> None:
+    """Start the player without a shell; raises ValueError with a clear message."""
+    argv = player_command(ref)
+    try:
+        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,  # noqa: S603
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except FileNotFoundError:
+        raise ValueError(_("the player {p!r} is not installed").format(p=argv[0])) from None
+    except OSError as exc:
+        raise ValueError(_("cannot start the player: {e}").format(e=exc)) from None
+
+
+TIMELINE_KINDS = ("queued", "offered", "answered", "held", "resumed", "transferred", "ended",
+                  "closed", "abandoned", "dialled", "customer", "category")
+
+
+def timeline_label(kind: str) -> str:
+    """A call event's name in the user's language.
+
+    The ids carry a "timeline." context because the bare words (e.g. "answered") are
+    already translated elsewhere as call states, which reads wrongly as an event.
+    """
+    msgid = f"timeline.{kind}"
+    text = _(msgid)
+    return kind if text == msgid else text
+
+
+def timeline_entry(kind: str, detail: str | None) -> str:
+    """One line of the call's timeline: the event and what it carried."""
+    label = timeline_label(kind)
+    if not detail:
+        return label
+    if kind == "category":
+        return f"{label} {_(neutralise(detail))}"
+    if kind == "customer":
+        return f"{label} #{neutralise(detail)}"
+    return f"{label} {neutralise(detail)}"
+
+
+@dataclass
+class Loaded(Message):
+    evaluation: EvaluationView
+    record: CallRecord
+
+
+@dataclass
+class Saved(Message):
+    evaluation: EvaluationView
+    submitted: bool
+
+
+@dataclass
+class Failed(Message):
+    text: str
+    field: str | None = None
+
+
+class QaScoreScreen(Screen[int | None]):
+    """Score one call (or one calibration session's call); dismisses with the evaluation id."""
+
+    DEFAULT_CSS = """
+    QaScoreScreen #record { width: 46; border: round $secondary; padding: 0 1; }
+    QaScoreScreen #scoring { width: 1fr; }
+    QaScoreScreen #total { height: 1; padding: 0 1; text-style: bold; }
+    QaScoreScreen #total.-fail { color: $error; }
+    QaScoreScreen #total.-pass { color: $success; }
+    QaScoreScreen #qa-message { height: auto; padding: 0 1; }
+    QaScoreScreen Input { height: 3; }
+    QaScoreScreen .label { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Save draft"), id="qa.save"),
+        Binding("f10", "submit", _("Submit"), id="qa.submit"),
+        Binding("c", "comment", _("Item comment"), id="qa.comment"),
+        Binding("o", "overall", _("Overall comment"), id="qa.overall"),
+        Binding("p", "play", _("Play recording"), id="qa.play"),
+        Binding("escape", "back", _("Back"), id="qa.back"),
+    ]
+
+    def __init__(self, call_id: int | None = None, *, calibration_id: int | None = None,
+                 evaluation_id: int | None = None) -> None:
+        super().__init__()
+        self.call_id = call_id
+        self.calibration_id = calibration_id
+        self.evaluation_id = evaluation_id
+        self.evaluation: EvaluationView | None = None
+        self.record: CallRecord | None = None
+        self._item_key: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield VerticalScroll(Static(_("loading…"), id="record-text"), id="record")
+            with Vertical(id="scoring"):
+                yield Static("", id="total")
+                yield Vertical(id="form-holder")
+                yield Static("", id="qa-message", classes="field-error")
+                yield Static(_("Item comment (C)"), classes="label", id="item-comment-label")
+                yield Input(id="item-comment", max_length=4000,
+                            placeholder=_("comment on the focused item"))
+                yield Static(_("Overall comment (O)"), classes="label")
+                yield Input(id="overall-comment", max_length=4000,
+                            placeholder=_("feedback for the agent"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # ---- loading ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-score")
+    def load(self) -> None:
+        app = self.app
+        actor = app.actor  # type: ignore[attr-defined]
+        qa = app.backend.qa  # type: ignore[attr-defined]
+        try:
+            if self.calibration_id is not None:
+                ev = qa.start_calibration_score(actor, self.calibration_id)
+            elif self.evaluation_id is not None:
+                ev = qa.evaluation(actor, self.evaluation_id)
+            else:
+                assert self.call_id is not None
+                ev = qa.start_evaluation(actor, self.call_id)
+            record = qa.call_record(actor, ev.call_id)
+        except Exception as exc:  # noqa: BLE001 - shown where the inspector looks
+            from seatdesk.ui.app import user_message
+
+            self.post_message(Failed(user_message(exc)))
+            return
+        self.post_message(Loaded(ev, record))
+
+    def on_loaded(self, message: Loaded) -> None:
+        self.evaluation, self.record = message.evaluation, message.record
+        ev = message.evaluation
+        lang = self.app.settings.lang  # type: ignore[attr-defined]
+        holder = self.query_one("#form-holder", Vertical)
+        holder.remove_children()
+        form = ScoreForm(ev.form, ev.answers, lang=lang, read_only=ev.read_only,
+                         id="score-form")
+        holder.mount(form)
+        self.query_one("#overall-comment", Input).value = ev.comment
+        for field in self.query(Input):
+            field.disabled = ev.read_only
+        self.query_one("#record-text", Static).update(self._record_text(message.record))
+        self.sub_title = _("call #{id} · {form} v{v}").format(
+            id=ev.call_id, form=ev.form.text(lang), v=ev.form_version)
+        self.call_after_refresh(form.focus_item)
+        self._update_total()
+
+    def on_failed(self, message: Failed) -> None:
+        self._say(message.text)
+        if message.field and self.evaluation is not None:
+            try:
+                self.query_one(ScoreForm).focus_item(message.field)
+            except Exception:  # noqa: BLE001, S110 - the field may not be an item
+                pass
+
+    def _record_text(self, r: CallRecord) -> str:
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        c = r.call
+
+        def t(value: object) -> str:
+            return value.astimezone(tz).strftime("%m-%d %H:%M:%S") if value else "-"  # type: ignore[attr-defined]
+
+        lines = [
+            _("Call #{id} · {direction}").format(id=c.id, direction=_(c.direction)),
+            _("Agent: {name} ({no})").format(name=neutralise(r.agent_name), no=r.agent_no),
+            _("Queue: {q}").format(q=r.queue_code or "-"),
+            _("Customer: {c}").format(c=neutralise(r.customer) or _("unknown")),
+            _("Number: {n}").format(n=c.caller_number or "-"),
+            _("Talk {t}s · hold {h}s ({n}×) · wrap-up {w}s").format(
+                t=c.talk_seconds, h=c.hold_seconds, n=c.hold_count, w=c.wrap_seconds),
+            _("Recording: {r}").format(r=neutralise(c.recording_ref) if c.recording_ref
+                                       else _("none")),
+            "",
+            _("Timeline"),
+        ]
+        lines += [f"  {t(e.at)}  {timeline_entry(e.kind, e.detail)}" for e in r.events]
+        lines += [
+            "",
+            _("Wrap-up"),
+            _("  category: {v}").format(v=_(c.category) if c.category else "-"),
+            _("  disposition: {v}").format(v=_(c.disposition) if c.disposition else "-"),
+            _("  resolved: {v}").format(v="-" if c.resolved is None else
+                                        (_("yes") if c.resolved else _("no"))),
+            _("  handed to: {v}").format(v=neutralise(c.handed_to) or "-"),
+            _("  satisfaction: {v}").format(v=c.satisfaction or "-"),
+            _("  question: {v}").format(v=neutralise(c.question) or "-"),
+            "",
+            _("Notes"),
+            neutralise(c.notes) or "-",
+        ]
+        return "\n".join(lines)
+
+    # ---- live total ---------------------------------------------------------------------
+
+    def on_score_form_changed(self, message: ScoreForm.Changed) -> None:
+        self._update_total()
+        self._say("")
+
+    def on_score_form_problem(self, message: ScoreForm.Problem) -> None:
+        self._say(message.text)
+
+    def _update_total(self) -> None:
+        try:
+            form = self.query_one(ScoreForm)
+        except Exception:  # noqa: BLE001 - not loaded yet
+            return
+        r = form.result()
+        total = self.query_one("#total", Static)
+        shown = "—" if r.score is None else f"{r.score:.1f}"
+        if r.critical_failed:
+            state = _("CRITICAL FAIL (致命项)")
+        elif r.passed is None:
+            state = _("no score yet")
+        else:
+            state = _("pass") if r.passed else _("fail")
+        if self.evaluation is not None and self.evaluation.read_only:
+            state += " · " + _("submitted, read-only")
+        total.update(_("Score {s} / pass mark {p:.0f} · {state} · {a}/{n} items").format(
+            s=shown, p=form.form.pass_mark, state=state, a=r.answered, n=r.total))
+        total.set_class(bool(r.critical_failed or r.passed is False), "-fail")
+        total.set_class(bool(r.passed), "-pass")
+
+    def _say(self, text: str) -> None:
+        self.query_one("#qa-message", Static).update(text)
+
+    # ---- comments -----------------------------------------------------------------------
+
+    def on_descendant_focus(self, event: object) -> None:
+        try:
+            form = self.query_one(ScoreForm)
+        except Exception:  # noqa: BLE001
+            return
+        row = form.current
+        if row is not None:
+            self._item_key = row.key
+            answer = form.answers.get(row.key)
+            field = self.query_one("#item-comment", Input)
+            field.value = answer.comment if answer else ""
+            self.query_one("#item-comment-label", Static).update(
+                _("Item comment (C): {q}").format(q=neutralise(row.item.text(form.lang))[:60]))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "item-comment" and self._item_key and self.evaluation \
+                and not self.evaluation.read_only:
+            form = self.query_one(ScoreForm)
+            current = form.answers.get(self._item_key)
+            if (current.comment if current else "") != event.value:
+                form.set_comment(self._item_key, event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "item-comment":
+            self.query_one(ScoreForm).focus_item(self._item_key)
+
+    def action_comment(self) -> None:
+        if self.evaluation is not None and not self.evaluation.read_only:
+            self.query_one("#item-comment", Input).focus()
+
+    def action_overall(self) -> None:
+        if self.evaluation is not None and not self.evaluation.read_only:
+            self.query_one("#overall-comment", Input).focus()
+
+    # ---- saving -------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self._store(submit=False)
+
+    def action_submit(self) -> None:
+        if self.evaluation is None or self.evaluation.read_only:
+            return
+        form = self.query_one(ScoreForm)
+        # Say what is missing before going to the database (the service checks again).
+        missing = [r for r in form.rows() if r.answer is None
+                   or (r.answer.value is None and not r.answer.na)]
+        if missing:
+            self._say(_("score every item first: '{q}' has no score").format(
+                q=neutralise(missing[0].item.text(form.lang))))
+            missing[0].focus()
+            return
+        uncommented = missing_comments(form.form.rules(), form.answers)
+        if uncommented:
+            row = form.row(uncommented[0])
+            self._say(_("a low score on '{q}' needs a comment (C)").format(
+                q=neutralise(row.item.text(form.lang))))
+            row.focus()
+            return
+        self._store(submit=True)
+
+    def _store(self, *, submit: bool) -> None:
+        if self.evaluation is None or self.evaluation.read_only:
+            return
+        form = self.query_one(ScoreForm)
+        self.save(self.evaluation.id, dict(form.answers),
+                  self.query_one("#overall-comment", Input).value, submit)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-save")
+    def save(self, evaluation_id: int, answers: dict, comment: str,  # type: ignore[type-arg]
+             submit: bool) -> None:
+        app = self.app
+        qa = app.backend.qa  # type: ignore[attr-defined]
+        try:
+            fn = qa.submit if submit else qa.save_draft
+            ev = fn(app.actor, evaluation_id, answers, comment)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - shown beside the form; answers are kept
+            from seatdesk.ui.app import user_message
+
+            self.post_message(Failed(user_message(exc), getattr(exc, "field", None)))
+            return
+        self.post_message(Saved(ev, submit))
+
+    def on_saved(self, message: Saved) -> None:
+        self.evaluation = message.evaluation
+        if message.submitted:
+            self.query_one(ScoreForm).read_only = True
+            for field in self.query(Input):
+                field.disabled = True
+            self._say(_("submitted; the agent has been notified"))
+            self.app.notify(_("evaluation of call #{id} submitted").format(
+                id=message.evaluation.call_id))
+        else:
+            self._say(_("draft saved"))
+        self._update_total()
+
+    def action_play(self) -> None:
+        ref = self.record.call.recording_ref if self.record else None
+        if not ref:
+            self._say(_("this call has no recording"))
+            return
+        try:
+            play_recording(ref)
+        except ValueError as exc:
+            self._say(str(exc))
+            return
+        self._say(_("playing {ref}").format(ref=neutralise(ref)))
+
+    def action_back(self) -> None:
+        ev = self.evaluation
+        if ev is not None and not ev.read_only:
+            # The app owns this save: the screen's own workers end when it is dismissed.
+            form = self.query_one(ScoreForm)
+            answers, comment = dict(form.answers), self.query_one("#overall-comment", Input).value
+            app = self.app
+            app.run_worker(
+                lambda: app.backend.qa.save_draft(app.actor, ev.id, answers, comment),  # type: ignore[attr-defined]
+                thread=True, exit_on_error=False, group="qa-save-on-leave")
+        self.dismiss(ev.id if ev else None)

@@ -1,0 +1,68 @@
+"""The screens each role may open (Ctrl+P lists them; the first is the role's home).
+
+Screens are imported lazily so that starting the desk does not load the QA form
+editor, and so an area still under construction simply does not appear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
+
+from textual.screen import Screen
+
+from seatdesk.services.permissions import Permission
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    mode: str
+    title: str  # message id, translated when shown
+    module: str
+    cls: str
+    permission: Permission
+
+    def exists(self) -> bool:
+        """Whether this build has the screen, found without importing it (start-up cost)."""
+        try:
+            return find_spec(self.module) is not None
+        except ModuleNotFoundError:
+            return False
+
+    def load(self) -> type[Screen[object]] | None:
+        try:
+            module = import_module(self.module)
+        except ModuleNotFoundError as exc:
+            if exc.name == self.module:
+                return None
+            raise
+        return getattr(module, self.cls, None)
+
+
+SCREENS: tuple[ScreenEntry, ...] = (
+    ScreenEntry("desk", "Seat desk", "seatdesk.ui.screens.desk", "DeskScreen",
+                Permission.TAKE_CALLS),
+    ScreenEntry("floor", "Live floor", "seatdesk.ui.screens.floor", "FloorScreen",
+                Permission.VIEW_FLOOR),
+    ScreenEntry("complaints", "Complaints", "seatdesk.ui.screens.complaints", "ComplaintsScreen",
+                Permission.MANAGE_COMPLAINTS),
+    ScreenEntry("qa", "Quality inspection", "seatdesk.ui.screens.qa", "QaScreen",
+                Permission.SCORE_CALLS),
+    ScreenEntry("qa_results", "QA results", "seatdesk.ui.screens.qa_results", "QaResultsScreen",
+                Permission.VIEW_QA_RESULTS),
+    ScreenEntry("my_qa", "My evaluations", "seatdesk.ui.screens.my_qa", "MyEvaluationsScreen",
+                Permission.TAKE_CALLS),
+    ScreenEntry("roster", "Roster", "seatdesk.ui.screens.roster", "RosterScreen",
+                Permission.PLAN_ROSTER),
+    ScreenEntry("handover", "Handover", "seatdesk.ui.screens.handover", "HandoverScreen",
+                Permission.PLAN_ROSTER),
+    ScreenEntry("reports", "Reports", "seatdesk.ui.screens.reports", "ReportsScreen",
+                Permission.VIEW_REPORTS),
+    ScreenEntry("scripts", "Scripts", "seatdesk.ui.screens.scripts", "ScriptsScreen",
+                Permission.EDIT_SCRIPTS),
+)
+
+# The screen a role lands on after logging in.
+HOME = {"agent": "desk", "team_lead": "floor", "qa": "qa", "supervisor": "reports",
+        "admin": "reports"}

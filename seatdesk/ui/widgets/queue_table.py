@@ -1,0 +1,186 @@
+"""The live queue pane: waiting calls, diffed by call id so the table is never rebuilt.
+
+A refresh adds new rows, removes gone rows and updates only cells that changed; the wait
+column ticks every second for the rows on screen only, so 5,000 waiting calls stay smooth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual._two_way_dict import TwoWayDict
+from textual.binding import Binding
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
+
+from seatdesk.domain.i18n import _
+from seatdesk.domain.text import neutralise
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from seatdesk.services.dto import WaitingCall
+
+COLUMNS = ("wait", "queue", "number", "customer", "grade")
+
+
+def format_wait(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds >= 3600:
+        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def _signature(cells: tuple[object, ...]) -> tuple[tuple[str, str], ...]:
+    # rich's Text equality ignores the style; a key account turning up must still repaint.
+    return tuple((str(c), str(getattr(c, "style", ""))) for c in cells)
+
+
+class QueueTable(DataTable[object]):
+    """Waiting calls in the order seats take them; Enter takes the highlighted call."""
+
+    DEFAULT_CSS = """
+    QueueTable { height: 1fr; }
+    """
+    BINDINGS = [Binding("enter", "select_cursor", "Take this call", id="desk.take_row",
+                        show=False)]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        table = self._bindings.key_to_bindings
+        for key, items in table.items():  # declared in English; shown in the seat's language
+            table[key] = [replace(b, description=_(b.description)) if b.description else b
+                          for b in items]
+        self._calls: dict[int, WaitingCall] = {}
+        self._order: list[int] = []
+        self._cells: dict[int, tuple[object, ...]] = {}
+        self._wait_shown: dict[int, str] = {}
+        self.title_text = ""
+        # Queue names in the seat's language (code -> name), set by the desk.
+        self.queue_names: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        labels = (_("Wait"), _("Queue"), _("Number"), _("Customer"), _("Grade"))
+        widths = (8, 9, 12, 14, 5)
+        for key, label, width in zip(COLUMNS, labels, widths, strict=True):
+            self.add_column(label, key=key, width=width)
+
+    # ---- content --------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[WaitingCall]:
+        return [self._calls[i] for i in self._order]
+
+    def _static_cells(self, call: WaitingCall) -> tuple[object, ...]:
+        queue = self.queue_names.get(call.queue_code, call.queue_name)
+        name = neutralise(call.customer_name or "")
+        grade = call.grade or "-"
+        style = "bold yellow" if call.key_account else ""
+        mark = "★" if call.key_account else ""
+        return (Text(neutralise(queue)), Text(call.caller_number),
+                Text(name or _("unknown"), style=style if name else "dim"),
+                Text(f"{grade}{mark}", style=style))
+
+    def _wait_cell(self, call: WaitingCall, now: datetime) -> Text:
+        seconds = (now - call.queued_at).total_seconds()
+        over = seconds >= call.wait_alert_seconds
+        return Text(format_wait(seconds), style="bold red" if over else "")
+
+    def apply(self, calls: Sequence[WaitingCall], now: datetime) -> tuple[int, int, int]:
+        """Bring the table to ``calls``: (added, removed, changed cells)."""
+        wanted = {c.id: c for c in calls}
+        gone = [i for i in self._order if i not in wanted]
+        gone_count = len(gone)
+        if gone_count > 200:
+            # remove_row re-indexes every row; past a few hundred, starting over is cheaper.
+            self.clear()
+            self._calls.clear()
+            self._cells.clear()
+            self._wait_shown.clear()
+            self._order = []
+            gone = []
+        for call_id in gone:
+            self.remove_row(str(call_id))
+            self._calls.pop(call_id, None)
+            self._cells.pop(call_id, None)
+            self._wait_shown.pop(call_id, None)
+        changed = 0
+        added: list[int] = []
+        for call in calls:
+            old = self._calls.get(call.id)
+            if old is None:
+                cells = self._static_cells(call)
+                wait = self._wait_cell(call, now)
+                self.add_row(wait, *cells, key=str(call.id))
+                self._wait_shown[call.id] = wait.plain
+                self._cells[call.id] = cells
+                added.append(call.id)
+            elif old != call:
+                # Only rows whose data changed are rendered again, and only changed cells.
+                cells = self._static_cells(call)
+                for key, before, after in zip(COLUMNS[1:], self._cells[call.id], cells,
+                                              strict=True):
+                    if _signature((before,)) != _signature((after,)):
+                        self.update_cell(str(call.id), key, after)
+                        changed += 1
+                self._cells[call.id] = cells
+            self._calls[call.id] = call
+        desired = list(wanted)
+        if added or gone_count:
+            kept = [i for i in self._order if i in wanted] + added
+        else:
+            kept = self._order
+        if kept != desired:
+            # A call that jumped the queue (key account, priority line): re-order once.
+            self._reorder(desired)
+        self._order = desired
+        self._update_title(now)
+        return len(added), gone_count, changed
+
+    def _reorder(self, desired: list[int]) -> None:
+        # DataTable.sort orders by cell values, but the routing order lives in the service's
+        # result (the row keys), so the row locations are set from it directly.
+        locations = TwoWayDict({RowKey(str(cid)): n for n, cid in enumerate(desired)})
+        self._row_locations = locations
+        self._update_count += 1
+        self.refresh()
+
+    def tick(self, now: datetime) -> int:
+        """Update the wait column of the rows on screen only; returns cells updated."""
+        if not self._order:
+            self._update_title(now)
+            return 0
+        first = max(0, int(self.scroll_offset.y))
+        visible = self._order[first:first + max(1, self.size.height)]
+        updated = 0
+        for call_id in visible:
+            cell = self._wait_cell(self._calls[call_id], now)
+            if self._wait_shown.get(call_id) != cell.plain:
+                self.update_cell(str(call_id), "wait", cell)
+                self._wait_shown[call_id] = cell.plain
+                updated += 1
+        self._update_title(now)
+        return updated
+
+    def _update_title(self, now: datetime) -> None:
+        count = len(self._order)
+        if count:
+            longest = max((now - c.queued_at).total_seconds() for c in self._calls.values())
+            title = _("Queue · {n} waiting · longest {w}").format(n=count, w=format_wait(longest))
+        else:
+            title = _("Queue · nobody waiting")
+        if self.parent is not None:
+            self.parent.border_title = title
+        self.title_text = title
+
+    def selected_call_id(self) -> int | None:
+        if not self._order or self.cursor_row < 0:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except Exception:  # noqa: BLE001 - an empty or shrinking table has no cursor row
+            return None
+        return int(key.value) if key.value else None

@@ -1,0 +1,69 @@
+"""The script pane: the call's script as service-flow steps, the current one highlighted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+from seatdesk.domain.i18n import _
+from seatdesk.domain.scripts import STAGES, render_steps
+from seatdesk.domain.text import neutralise
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from seatdesk.services.dto import ScriptView
+
+STAGE_LABELS = {"identify": "Identify", "problem": "Problem", "solve": "Solve",
+                "arrange": "Arrange service", "confirm": "Confirm"}
+
+
+class ScriptPane(Static):
+    DEFAULT_CSS = """
+    ScriptPane { height: 1fr; padding: 0 1; overflow: hidden; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(_("The script appears when a call starts."), **kwargs)  # type: ignore[arg-type]
+        self.script: ScriptView | None = None
+        self.stage = 0
+        self.values: dict[str, str] = {}
+
+    def show(self, script: ScriptView | None, values: Mapping[str, str], stage: int) -> None:
+        self.script, self.values, self.stage = script, dict(values), stage
+        self._render_script()
+
+    def set_stage(self, stage: int) -> None:
+        if stage != self.stage:
+            self.stage = stage
+            self._render_script()
+
+    def clear_script(self) -> None:
+        self.script = None
+        # layout=False throughout: the pane's size is fixed (see CustomerCardView).
+        self.update(Text(_("The script appears when a call starts."), style="dim"),
+                    layout=False)
+
+    @property
+    def stage_name(self) -> str:
+        return STAGES[self.stage]
+
+    def _render_script(self) -> None:
+        if self.script is None:
+            self.update(Text(_("No script is published for this call."), style="dim"),
+                        layout=False)
+            return
+        out = Text()
+        out.append(neutralise(self.script.title), style="bold")
+        out.append(f"  v{self.script.version}\n", style="dim")
+        current = STAGES[self.stage]
+        values = {k: neutralise(v) for k, v in self.values.items()}
+        for step in render_steps(self.script.steps, values):
+            here = step.stage == current
+            label = _(STAGE_LABELS.get(step.stage, step.stage))
+            out.append("▶ " if here else "  ", style="bold green")
+            out.append(f"{label}: ", style="bold green" if here else "bold dim")
+            out.append(neutralise(step.text) + "\n", style="" if here else "dim")
+        self.update(out, layout=False)

@@ -1,0 +1,83 @@
+"""The seat's status line: state, call timers, today's count, callback alerts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+from seatdesk.domain.i18n import _
+from seatdesk.ui.widgets.queue_table import format_wait
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from seatdesk.services.dto import CallView
+
+STATE_STYLE = {"available": "bold green", "ringing": "bold yellow", "on_call": "bold cyan",
+               "on_hold": "bold magenta", "wrap_up": "bold blue", "paused": "bold red",
+               "logged_out": "dim", "connecting": "dim"}
+
+
+@dataclass
+class SeatStatus:
+    # Until the database answers (the desk paints before it is open).
+    state: str = "connecting"
+    reason: str = ""
+    handled_today: int = 0
+    callbacks_due: int = 0
+    callbacks_overdue: int = 0
+
+
+def call_timers(call: CallView | None, now: datetime) -> tuple[int, int, int]:
+    """Talk, hold and wrap-up seconds of the call as of ``now``."""
+    if call is None:
+        return 0, 0, 0
+    hold = call.hold_seconds
+    if call.held_since is not None:
+        hold += max(0, int((now - call.held_since).total_seconds()))
+    if call.ended_at is not None:
+        talk = call.talk_seconds
+        wrap = max(0, int((now - call.ended_at).total_seconds()))
+    elif call.answered_at is not None:
+        talk = max(0, int((now - call.answered_at).total_seconds()) - hold)
+        wrap = 0
+    else:
+        talk = wrap = 0
+    return talk, hold, wrap
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $boost; padding: 0 1; }
+    """
+
+    def render_status(self, status: SeatStatus, call: CallView | None, now: datetime) -> None:
+        out = Text()
+        label = _(status.state)
+        if status.state == "paused" and status.reason:
+            label += f" ({_(status.reason)})"
+        out.append(f" {label} ", style=STATE_STYLE.get(status.state, "bold"))
+        if call is not None and call.state == "offered" and call.offered_at is not None:
+            # Ringing: how long it has rung is what matters (it rings out after 20 s).
+            rung = max(0, int((now - call.offered_at).total_seconds()))
+            out.append("  " + _("call #{id}").format(id=call.id))
+            out.append("  " + _("ringing for {t} · F2 answers").format(t=format_wait(rung)),
+                       style="bold yellow")
+        elif call is not None:
+            talk, hold, wrap = call_timers(call, now)
+            out.append("  " + _("call #{id}").format(id=call.id))
+            out.append("  " + _("talk {t}").format(t=format_wait(talk)))
+            out.append("  " + _("hold {t}").format(t=format_wait(hold)))
+            if call.ended_at is not None:
+                out.append("  " + _("wrap-up {t}").format(t=format_wait(wrap)))
+        out.append("  │ " + _("handled today: {n}").format(n=status.handled_today))
+        if status.callbacks_overdue:
+            out.append("  " + _("⏰ {n} callbacks overdue").format(n=status.callbacks_overdue),
+                       style="bold red")
+        elif status.callbacks_due:
+            out.append("  " + _("⏰ {n} callbacks due").format(n=status.callbacks_due),
+                       style="bold yellow")
+        self.update(out, layout=False)  # one fixed line: no desk re-layout each second
