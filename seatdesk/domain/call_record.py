@@ -7,20 +7,39 @@ before SQLAlchemy.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from seatdesk.domain.enums import Category, Direction, OutboundOutcome
 from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
 
-if TYPE_CHECKING:
-    from seatdesk.services.dto import WrapUp
+
+class WrapUpFields(Protocol):
+    """What the rules read of a call record (the services' ``WrapUp`` has these fields)."""
+
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def disposition(self) -> str | None: ...
+    @property
+    def resolved(self) -> bool | None: ...
+    @property
+    def handed_to(self) -> str: ...
+    @property
+    def outbound_outcome(self) -> str | None: ...
+    @property
+    def notes(self) -> str: ...
+    @property
+    def question(self) -> str: ...
+    @property
+    def satisfaction(self) -> int | None: ...
+
 
 NOTE_MAX = 4000
 DISPOSITIONS = ("resolved", "handed_over", "follow_up", "information", "no_action", "other")
 
 
-def validate_wrap_up(record: WrapUp, direction: Direction) -> None:
+def validate_wrap_up(record: WrapUpFields, direction: Direction) -> None:
     """The required fields of the call record (呼入/呼出业务记录表); raises InvalidInput."""
     if direction == Direction.INBOUND:
         if record.category not in {c.value for c in Category}:

@@ -284,3 +284,27 @@ def export_calls(backend: Backend, actor: Actor, start: datetime, end: datetime,
                              "format": fmt, "masked": masked,
                              "target": str(out) if isinstance(out, str | Path) else "stream"})
     return count
+
+
+def export_qa_results(backend: Backend, actor: Actor, start: datetime, end: datetime, by: str,
+                      fmt: str, out: BinaryIO | str | Path) -> int:
+    """Write the QA results of [start, end) as csv, json or xlsx; audited; the row count."""
+    from seatdesk.services.qa_results import result_columns, result_dicts
+
+    require(actor, Permission.VIEW_QA_RESULTS)
+    if fmt not in FORMATS:
+        raise InvalidInput(_("unknown format {fmt!r}; use csv, json or xlsx").format(fmt=fmt),
+                           "format")
+    rows = backend.qa.results(actor, start, end, by, audited=False)
+    try:
+        count = write_rows(result_dicts(rows), result_columns(by), fmt, out)
+    except OSError as exc:
+        raise InvalidInput(_("cannot write {out}: {why}").format(
+            out=out, why=exc.strerror or exc), "out") from None
+    # Recorded once the file exists, with what actually left the database.
+    with backend.db.write() as s:
+        audit.record(s, actor, "qa.results.export", at=backend.clock(), entity="qa_results",
+                     detail={"by": by, "from": start.isoformat(), "to": end.isoformat(),
+                             "rows": count, "format": fmt,
+                             "target": str(out) if isinstance(out, str | Path) else "stream"})
+    return count

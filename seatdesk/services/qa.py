@@ -14,8 +14,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -47,8 +46,6 @@ from seatdesk.services.permissions import Permission, allowed, require
 from seatdesk.services.qa_results import (
     calibration_report,
     item_results,
-    result_columns,
-    result_dicts,
     results_rows,
 )
 from seatdesk.services.qa_views import (
@@ -858,25 +855,3 @@ class QaService(Service):
                          detail={"by": by, "from": start.isoformat(), "to": end.isoformat()})
             return self._results(s, actor, start, end, by)
 
-    def export_results(self, actor: Actor, start: datetime, end: datetime, by: str, fmt: str,
-                       out: BinaryIO | str | Path) -> int:
-        """Write the QA results of [start, end) as csv, json or xlsx; audited; the row count."""
-        from seatdesk.exchange.exporter import FORMATS, write_rows
-
-        self._check_results(actor, start, end, by)
-        if fmt not in FORMATS:
-            raise InvalidInput(f"unknown format {fmt!r}; use csv, json or xlsx", "format")
-        with self.db.read() as s:
-            rows = self._results(s, actor, start, end, by)
-        try:
-            count = write_rows(result_dicts(rows), result_columns(by), fmt, out)
-        except OSError as exc:
-            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}", "out") from None
-        # Recorded once the file exists, with what actually left the database.
-        with self.db.write() as s:
-            audit.record(s, actor, "qa.results.export", at=self.clock(), entity="qa_results",
-                         detail={"by": by, "from": start.isoformat(), "to": end.isoformat(),
-                                 "rows": count, "format": fmt,
-                                 "target": str(out) if isinstance(out, str | Path)
-                                 else "stream"})
-        return count

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from seatdesk.data.models import AuditEntry
 from seatdesk.domain.errors import InvalidInput, InvalidTransition, PermissionDenied
 from seatdesk.domain.qa.scoring import Answer
+from seatdesk.exchange.exporter import export_qa_results
 from seatdesk.services.settings import Settings
 from tests.data.qa_helpers import closed_call, perfect
 from tests.factories import floor
@@ -70,7 +71,7 @@ def test_export_results_csv_and_xlsx_audited(backend, people, clock, tmp_path):
     _score(backend, qa, people["agent3"])
     end = clock() + timedelta(hours=1)
     out = tmp_path / "r.csv"
-    assert backend.qa.export_results(lead, start, end, "agent", "csv", out) == 1
+    assert export_qa_results(backend, lead, start, end, "agent", "csv", out) == 1
     with open(out, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][:2] == ["Agent", "Name"]
@@ -79,16 +80,16 @@ def test_export_results_csv_and_xlsx_audited(backend, people, clock, tmp_path):
     assert row[0] == "agent1" and float(row[3]) == on_screen.average
     assert row[6] == "courtesy.five_voices"
     book = tmp_path / "r.xlsx"
-    assert backend.qa.export_results(qa, start, end, "team", "xlsx", book) == 2
+    assert export_qa_results(backend, qa, start, end, "team", "xlsx", book) == 2
     sheet = load_workbook(book).active
     body = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
     assert sorted((r[0], r[2]) for r in body) == [("t1", 1), ("t2", 1)]
     with pytest.raises(PermissionDenied):
-        backend.qa.export_results(people["agent1"], start, end, "agent", "csv", out)
+        export_qa_results(backend, people["agent1"], start, end, "agent", "csv", out)
     with pytest.raises(InvalidInput):
-        backend.qa.export_results(qa, start, end, "agent", "csv", tmp_path / "no" / "x.csv")
+        export_qa_results(backend, qa, start, end, "agent", "csv", tmp_path / "no" / "x.csv")
     with pytest.raises(InvalidInput):
-        backend.qa.export_results(qa, start, end, "agent", "pdf", out)
+        export_qa_results(backend, qa, start, end, "agent", "pdf", out)
     with backend.db.read() as s:
         audits = s.scalars(select(AuditEntry).where(AuditEntry.action == "qa.results.export")
                            .order_by(AuditEntry.id)).all()

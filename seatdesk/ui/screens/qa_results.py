@@ -225,8 +225,11 @@ class QaResultsScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-results-export")
     def export(self, start: datetime, end: datetime, by: str, fmt: str, path: str) -> None:
         try:
-            count = self.app.backend.qa.export_results(  # type: ignore[attr-defined]
-                self.app.actor, start, end, by, fmt, path)  # type: ignore[attr-defined]
+            from seatdesk.exchange.exporter import export_qa_results
+
+            count = export_qa_results(self.app.backend,  # type: ignore[attr-defined]
+                                      self.app.actor,  # type: ignore[attr-defined]
+                                      start, end, by, fmt, path)
         except Exception as exc:  # noqa: BLE001 - the typed path stays for a retry
             from seatdesk.ui.app import user_message
 

@@ -2,7 +2,7 @@
 
 Repeat contacts become a comparison on the row instead of a window over a week of calls
 per report. The backfill is one set-based UPDATE, the same SQL the seed uses
-(seatdesk.services.first_contact.backfill_prior_contacts_sql; a test checks it gives
+(seatdesk.data.backfills.backfill_prior_contacts_sql; a test checks it gives
 what the wrap-up gives).
 
 Revision ID: k2_reports_speed
@@ -23,7 +23,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from seatdesk.services.first_contact import backfill_prior_contacts_sql
+    from seatdesk.data.backfills import backfill_prior_contacts_sql
 
     with op.batch_alter_table("calls") as batch:
         batch.add_column(sa.Column("prior_contact_id", sa.BigInteger().with_variant(
