@@ -21,6 +21,7 @@ from seatdesk.domain.duetime import DueTimeError, describe_due, parse_due
 from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
 from seatdesk.services.callbacks import CallbackInput
+from seatdesk.ui.context import seat_app
 from seatdesk.ui.dialogs.form import FormDialog
 
 
@@ -78,10 +79,10 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
         self.query_one("#due", Input).focus()
 
     def _tz(self) -> object:
-        return self.app.settings.tz  # type: ignore[attr-defined]
+        return seat_app(self).settings.tz
 
     def _now(self):  # type: ignore[no-untyped-def]
-        return self.app.clock()  # type: ignore[attr-defined]
+        return seat_app(self).clock()
 
     @on(Input.Changed, "#due")
     def _preview(self, event: Input.Changed) -> None:
@@ -120,8 +121,8 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="callback-dialog")
     def _save(self, data: CallbackInput) -> None:
-        backend = self.app.backend  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        backend = seat_app(self).backend
+        actor = seat_app(self).actor
         try:
             row = backend.callbacks.schedule(actor, data)
         except InvalidInput as exc:

@@ -21,6 +21,7 @@ from seatdesk.domain.duetime import local_text, until_text
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.callbacks import CallbackRow
+from seatdesk.ui.context import seat_app
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class CallbacksScreen(Screen[StartOutbound | None]):
         table.add_columns(_("Due"), _("When"), _("Customer"), _("Number"), _("Purpose"),
                           _("Reason"), _("Owner"), _("Tries"))
         table.focus()
-        self.app.data_changed.subscribe(self, self._on_data_changed)  # type: ignore[attr-defined]
+        seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.load()
 
     def _on_data_changed(self, topics: frozenset[str]) -> None:
@@ -104,9 +105,9 @@ class CallbacksScreen(Screen[StartOutbound | None]):
         selected = self._selected()
         self.rows = message.rows
         table.clear()
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
-        now = self.app.clock()  # type: ignore[attr-defined]
-        me = self.app.actor.user_id  # type: ignore[attr-defined]
+        tz = seat_app(self).settings.tz
+        now = seat_app(self).clock()
+        me = seat_app(self).actor.user_id
         for r in self.rows:
             when = until_text(r.due_at, now, tz)
             table.add_row(

@@ -24,6 +24,7 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.complaints import Breakdown, ComplaintDetail, ComplaintRow
+from seatdesk.ui.context import seat_app
 
 VIEWS = ("open", "overdue", "all")
 
@@ -198,7 +199,7 @@ class ComplaintsScreen(Screen[None]):
         table.add_columns("#", _("Deadline"), _("Left"), _("Level"), _("State"),
                           _("Owner"), _("Category"), _("Customer"), _("Summary"))
         table.focus()
-        self.app.data_changed.subscribe(self, self._on_data_changed)  # type: ignore[attr-defined]
+        seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.load()
 
     def _on_data_changed(self, topics: frozenset[str]) -> None:
@@ -232,8 +233,8 @@ class ComplaintsScreen(Screen[None]):
         elif self.sort == "category":
             rows.sort(key=lambda r: (r.category, r.deadline_at))
         self.rows = rows
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
-        now = self.app.clock()  # type: ignore[attr-defined]
+        tz = seat_app(self).settings.tz
+        now = seat_app(self).clock()
         table.clear()
         for r in rows:
             left = until_text(r.deadline_at, now, tz) if r.state != "closed" else ""
@@ -298,7 +299,7 @@ class ComplaintsScreen(Screen[None]):
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         d = message.detail
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = seat_app(self).settings.tz
         fault = {None: "?", True: _("yes"), False: _("no")}[d.company_fault]
         lines = [
             f"[b]#{d.row.id}[/b] {neutralise(d.row.customer_name)} · {_(d.row.category)} · "

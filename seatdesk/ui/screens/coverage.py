@@ -20,6 +20,7 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.domain.roster.coverage import OVER, SHORT, bar_chart
 from seatdesk.services.roster import CoverageView
+from seatdesk.ui.context import seat_app
 
 STYLE = {SHORT: "bold red", OVER: "yellow"}
 
@@ -70,7 +71,8 @@ class CoverageScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="coverage")
     def load(self) -> None:
         try:
-            view = self.app.backend.roster.coverage(self.app.actor, self.team_code, self.day)
+            view = seat_app(self).backend.roster.coverage(
+                seat_app(self).actor, self.team_code, self.day)
         except SeatdeskError as exc:
             self.post_message(CoverageFailed(str(exc)))
             return
@@ -81,7 +83,7 @@ class CoverageScreen(Screen[None]):
 
     def on_coverage_loaded(self, message: CoverageLoaded) -> None:
         view = message.view
-        tz = self.app.settings.tz
+        tz = seat_app(self).settings.tz
         self.query_one("#coverage-title", Static).update(
             _("Coverage · team {team} · {day} ({interval} min)").format(
                 team=view.team_code, day=view.day, interval=view.interval_minutes))

@@ -23,6 +23,7 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.floor import FloorSnapshot, QueueLive
+from seatdesk.ui.context import seat_app
 
 STATE_STYLE = {"available": "green", "on_call": "bold cyan", "ringing": "bold cyan",
                "on_hold": "yellow", "wrap_up": "magenta", "paused": "yellow",
@@ -88,7 +89,7 @@ class FloorScreen(Screen[None]):
                                            _("Offered"), _("Service level"), _("Abandoned"),
                                            _("ASA")), strict=True):
             queues.add_column(label, key=key)
-        self.app.data_changed.subscribe(self, self._on_data_changed)
+        seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.set_interval(1.0, self._tick)
         self.action_refresh_floor()
 
@@ -104,10 +105,10 @@ class FloorScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="floor")
     def load(self) -> None:
-        actor = self.app.actor
+        actor = seat_app(self).actor
         try:
             team = actor.team_id if actor.role == "team_lead" else None
-            self.post_message(FloorLoaded(self.app.backend.floor.snapshot(actor, team)))
+            self.post_message(FloorLoaded(seat_app(self).backend.floor.snapshot(actor, team)))
         except SeatdeskError as exc:
             self.post_message(FloorFailed(str(exc)))
         except Exception as exc:  # noqa: BLE001 - a database outage must not kill the floor
@@ -151,7 +152,7 @@ class FloorScreen(Screen[None]):
     def _show_agents(self, snap: FloorSnapshot) -> None:
         table = self.query_one("#floor-agents", DataTable)
         keys = [str(a.status.user_id) for a in snap.agents]
-        now = self.app.clock()
+        now = seat_app(self).clock()
         self._since = {str(a.status.user_id): a.status.since for a in snap.agents}
         if [str(k.value) for k in table.rows] != keys:
             table.clear()
@@ -182,7 +183,7 @@ class FloorScreen(Screen[None]):
 
     def _tick(self) -> None:
         table = self.query_one("#floor-agents", DataTable)
-        now = self.app.clock()
+        now = seat_app(self).clock()
         for key, since in self._since.items():
             if key in table.rows:
                 table.update_cell(key, "since", _duration((now - since).total_seconds()))

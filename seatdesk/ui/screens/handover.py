@@ -22,6 +22,7 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.handover import AWAITING, EDITABLE, HandoverView
+from seatdesk.ui.context import seat_app
 from seatdesk.ui.screens.roster import TextPrompt
 
 MARK = {True: Text("✓", style="bold green"), False: Text("✗", style="bold red"),
@@ -83,7 +84,7 @@ class HandoverScreen(Screen[None]):
         items = self.query_one("#handover-items", DataTable)
         for label in ("#", "✓/✗", _("Kind"), _("Item"), _("Due"), _("Remark")):
             items.add_column(label)
-        self.app.data_changed.subscribe(self, self._on_data_changed)
+        seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.load()
         items.focus()
 
@@ -96,7 +97,7 @@ class HandoverScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="handover-load")
     def load(self, select: int | None = None) -> None:
         try:
-            found = self.app.backend.handover.recent(self.app.actor)
+            found = seat_app(self).backend.handover.recent(seat_app(self).actor)
         except SeatdeskError as exc:
             self.post_message(HandoverNotice(str(exc), error=True))
             return
@@ -104,7 +105,7 @@ class HandoverScreen(Screen[None]):
 
     def on_handovers_loaded(self, message: HandoversLoaded) -> None:
         self.handovers = message.handovers
-        tz = self.app.settings.tz
+        tz = seat_app(self).settings.tz
         listing = self.query_one("#handover-list", DataTable)
         listing.clear()
         for h in self.handovers:
@@ -115,7 +116,7 @@ class HandoverScreen(Screen[None]):
         chosen = next((h for h in self.handovers if h.id == wanted), None)
         if chosen is None:
             # Default: what waits for me, else my own handover being written.
-            me = self.app.actor.user_id
+            me = seat_app(self).actor.user_id
             chosen = next((h for h in self.handovers
                            if h.state == AWAITING and h.incoming_id == me), None) or next(
                 (h for h in self.handovers if h.outgoing_id == me and h.state in EDITABLE), None)
@@ -136,7 +137,7 @@ class HandoverScreen(Screen[None]):
         if h is None:
             title.update(_("No handover open: press N to write yours"))
             return
-        tz = self.app.settings.tz
+        tz = seat_app(self).settings.tz
         state = _(h.state) + (" · " + _("read-only") if h.read_only else "")
         text = _("Handover #{id} · {out} → {inc} · {state} · {n} unchecked").format(
             id=h.id, out=h.outgoing_name, inc=h.incoming_name or "?", state=state,
@@ -174,7 +175,7 @@ class HandoverScreen(Screen[None]):
         self.post_message(HandoverNotice(done, reload=h.id))
 
     def action_start(self) -> None:
-        self._run(lambda: self.app.backend.handover.start(self.app.actor),
+        self._run(lambda: seat_app(self).backend.handover.start(seat_app(self).actor),
                   _("your handover is open"))
 
     def _item_index(self) -> int | None:
@@ -189,7 +190,8 @@ class HandoverScreen(Screen[None]):
         if index is None or self.current is None:
             return
         hid = self.current.id
-        self._run(lambda: self.app.backend.handover.check(self.app.actor, hid, index, ok),
+        self._run(lambda: seat_app(self).backend.handover.check(
+                seat_app(self).actor, hid, index, ok),
                   _("item {n} checked").format(n=index + 1))
         items = self.query_one("#handover-items", DataTable)
         if index + 1 < items.row_count:
@@ -204,8 +206,8 @@ class HandoverScreen(Screen[None]):
 
         def done(text: str | None) -> None:
             if text is not None:
-                self._run(lambda: self.app.backend.handover.check(
-                    self.app.actor, h.id, index, item.ok, text), _("remark saved"))
+                self._run(lambda: seat_app(self).backend.handover.check(
+                seat_app(self).actor, h.id, index, item.ok, text), _("remark saved"))
 
         self.app.push_screen(TextPrompt(_("Remark on item {n}").format(n=index + 1),
                                         value=item.remark, required=False), done)
@@ -218,7 +220,8 @@ class HandoverScreen(Screen[None]):
 
         def done(text: str | None) -> None:
             if text:
-                self._run(lambda: self.app.backend.handover.add_note(self.app.actor, hid, text),
+                handover, actor = seat_app(self).backend.handover, seat_app(self).actor
+                self._run(lambda: handover.add_note(actor, hid, text),
                           _("note added"))
 
         self.app.push_screen(TextPrompt(_("Note for the next shift"), max_len=1000), done)
@@ -230,7 +233,8 @@ class HandoverScreen(Screen[None]):
 
         def done(login: str | None) -> None:
             if login:
-                self._run(lambda: self.app.backend.handover.sign_out(self.app.actor, hid, login),
+                handover, actor = seat_app(self).backend.handover, seat_app(self).actor
+                self._run(lambda: handover.sign_out(actor, hid, login),
                           _("signed and handed over"))
 
         self.app.push_screen(TextPrompt(_("Login of the incoming team lead"), max_len=64), done)
@@ -239,7 +243,7 @@ class HandoverScreen(Screen[None]):
         if self.current is None:
             return
         hid = self.current.id
-        self._run(lambda: self.app.backend.handover.countersign(self.app.actor, hid),
+        self._run(lambda: seat_app(self).backend.handover.countersign(seat_app(self).actor, hid),
                   _("countersigned"))
 
     def action_refuse(self) -> None:
@@ -249,7 +253,8 @@ class HandoverScreen(Screen[None]):
 
         def done(reason: str | None) -> None:
             if reason:
-                self._run(lambda: self.app.backend.handover.refuse(self.app.actor, hid, reason),
+                handover, actor = seat_app(self).backend.handover, seat_app(self).actor
+                self._run(lambda: handover.refuse(actor, hid, reason),
                           _("refused; the supervisors are told"))
 
         self.app.push_screen(TextPrompt(_("Why do you refuse this handover?"), max_len=1000),

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from seatdesk.domain.i18n import _
+from seatdesk.ui.context import seat_app
 
 if TYPE_CHECKING:
     pass
@@ -64,7 +65,7 @@ class LoginScreen(Screen["Actor | None"]):
         from seatdesk.ui.app import user_message
 
         try:
-            actor = self.app.backend.users.authenticate(login, password)  # type: ignore[attr-defined]
+            actor = seat_app(self).backend.users.authenticate(login, password)
         except Exception as exc:  # noqa: BLE001 - every failure is shown on the form
             self.app.call_from_thread(self._show_error, user_message(exc))
             return

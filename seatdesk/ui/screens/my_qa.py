@@ -24,6 +24,7 @@ from seatdesk.domain.qa.scoring import Answer
 from seatdesk.domain.text import neutralise
 from seatdesk.services.permissions import Permission, allowed
 from seatdesk.services.qa_views import DisputeRow, EvaluationView
+from seatdesk.ui.context import seat_app
 from seatdesk.ui.widgets.score_form import ScoreForm
 
 
@@ -116,7 +117,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.data_changed.subscribe(self, self._on_data_changed)  # type: ignore[attr-defined]
+        seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.query_one("#mine", DataTable).focus()
         self.reload()
 
@@ -126,11 +127,11 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
 
     @property
     def may_rule(self) -> bool:
-        return allowed(self.app.actor, Permission.RULE_DISPUTES)  # type: ignore[attr-defined]
+        return allowed(seat_app(self).actor, Permission.RULE_DISPUTES)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa-load")
     def reload(self) -> None:
-        qa, actor = self.app.backend.qa, self.app.actor  # type: ignore[attr-defined]
+        qa, actor = seat_app(self).backend.qa, seat_app(self).actor
         try:
             mine = qa.my_evaluations(actor)
             disputes = qa.open_disputes(actor) if self.may_rule else []
@@ -148,7 +149,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
     def _fill(self) -> None:
         table = self.query_one("#mine", DataTable)
         table.clear(columns=True)
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = seat_app(self).settings.tz
         if self.showing_disputes:
             table.add_columns(_("Dispute"), _("Call"), _("Agent"), _("Team"), _("Score"))
             for d in self.disputes:
@@ -182,9 +183,9 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
         self.reasons = {}
         holder = self.query_one("#detail-form", Vertical)
         holder.remove_children()
-        holder.mount(ScoreForm(ev.form, ev.answers, lang=self.app.settings.lang,  # type: ignore[attr-defined]
+        holder.mount(ScoreForm(ev.form, ev.answers, lang=seat_app(self).settings.lang,
                                read_only=True))
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = seat_app(self).settings.tz
         lines = [_("Call #{call} · revision {rev} · score {score} · {result}").format(
             call=ev.call_id, rev=ev.revision, score=_score(ev.score), result=_result(ev)),
             _("Inspector: {name} · {status}").format(name=neutralise(ev.inspector_name),
@@ -204,7 +205,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
     def action_acknowledge(self) -> None:
         if self.current is None:
             return
-        qa, actor, ev_id = self.app.backend.qa, self.app.actor, self.current.id  # type: ignore[attr-defined]
+        qa, actor, ev_id = seat_app(self).backend.qa, seat_app(self).actor, self.current.id
         self.run_call(lambda: qa.acknowledge(actor, ev_id), _("acknowledged"))
 
     def action_dispute(self) -> None:
@@ -245,7 +246,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
         if not reasons:
             self._say(_("give a reason for at least one item you dispute"))
             return
-        qa, actor, ev_id = self.app.backend.qa, self.app.actor, self.current.id  # type: ignore[attr-defined]
+        qa, actor, ev_id = seat_app(self).backend.qa, seat_app(self).actor, self.current.id
         self.run_call(lambda: qa.dispute(actor, ev_id, reasons),
                       _("dispute sent to your team lead"))
 
@@ -317,7 +318,8 @@ class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="ruling-load")
     def load(self) -> None:
         try:
-            ev = self.app.backend.qa.evaluation(self.app.actor, self.dispute.evaluation_id)  # type: ignore[attr-defined]
+            ev = seat_app(self).backend.qa.evaluation(
+                seat_app(self).actor, self.dispute.evaluation_id)
         except Exception as exc:  # noqa: BLE001
             from seatdesk.ui.app import user_message
 
@@ -327,7 +329,7 @@ class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
 
     def on_ruling_loaded(self, message: RulingLoaded) -> None:
         ev = self.evaluation = message.evaluation
-        lang = self.app.settings.lang  # type: ignore[attr-defined]
+        lang = seat_app(self).settings.lang
         form = ScoreForm(ev.form, ev.answers, lang=lang, id="ruling-score")
         self.query_one("#ruling-form", Vertical).mount(form)
         for key in self.dispute.reasons:
@@ -358,7 +360,8 @@ class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
     def action_uphold(self) -> None:
         reason = self._reason()
         if reason is not None:
-            qa, actor, rid = self.app.backend.qa, self.app.actor, self.dispute.response_id  # type: ignore[attr-defined]
+            app = seat_app(self)
+            qa, actor, rid = app.backend.qa, app.actor, self.dispute.response_id
             self.run_call(lambda: qa.rule(actor, rid, reason, None), _("dispute upheld"))
 
     def action_change(self) -> None:
@@ -372,7 +375,7 @@ class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
             self.query_one("#my-status", Static).update(
                 _("nothing changed: change an item's score, or uphold with Ctrl+U"))
             return
-        qa, actor, rid = self.app.backend.qa, self.app.actor, self.dispute.response_id  # type: ignore[attr-defined]
+        qa, actor, rid = seat_app(self).backend.qa, seat_app(self).actor, self.dispute.response_id
         self.run_call(lambda: qa.rule(actor, rid, reason, changes),
                       _("score changed: a new revision was made"))
 

@@ -22,6 +22,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import WorkFilter, WorkRow
+from seatdesk.ui.context import seat_app
 
 
 def week_bounds(now: datetime, tz: object) -> tuple[str, str]:
@@ -94,10 +95,10 @@ class QaScreen(Screen[None]):
         table.add_columns(_("Call"), _("Time"), _("Agent"), _("Team"), _("Queue"),
                           _("Direction"), _("Category"), _("Disposition"), _("Talk s"),
                           _("Complaint"), _("Claimed by"), _("Score"))
-        start, end = week_bounds(self.app.clock(), self.app.settings.tz)  # type: ignore[attr-defined]
+        start, end = week_bounds(seat_app(self).clock(), seat_app(self).settings.tz)
         self.query_one("#f-from", Input).value = start
         self.query_one("#f-to", Input).value = end
-        self.app.data_changed.subscribe(self, self._on_data_changed)  # type: ignore[attr-defined]
+        seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         table.focus()
         self.prepare()
 
@@ -107,7 +108,7 @@ class QaScreen(Screen[None]):
         from seatdesk.exchange.qa_default_form import ensure_default_form
 
         try:
-            ensure_default_form(self.app.backend)  # type: ignore[attr-defined]
+            ensure_default_form(seat_app(self).backend)
         except Exception as exc:  # noqa: BLE001 - shown on the screen
             from seatdesk.ui.app import user_message
 
@@ -135,8 +136,8 @@ class QaScreen(Screen[None]):
         if self._value("f-from") or self._value("f-to"):
             start, end = parse_date_range(self._value("f-from") or "2000-01-01",
                                           self._value("f-to") or "today",
-                                          self.app.settings.tz,  # type: ignore[attr-defined]
-                                          self.app.clock())  # type: ignore[attr-defined]
+                                          seat_app(self).settings.tz,
+                                          seat_app(self).clock())
         bounds = []
         for fid in ("f-min", "f-max"):
             text = self._value(fid)
@@ -189,8 +190,8 @@ class QaScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
     def load(self, f: WorkFilter, per_agent: int | None, seed: int | None) -> None:
-        qa = self.app.backend.qa  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        qa = seat_app(self).backend.qa
+        actor = seat_app(self).actor
         try:
             if per_agent is None:
                 rows = qa.work_list(actor, f)
@@ -211,7 +212,7 @@ class QaScreen(Screen[None]):
         keep = self._selected()
         table.clear()
         self.rows = message.rows
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = seat_app(self).settings.tz
         for r in message.rows:
             score = "-" if r.evaluation_state is None else (
                 _("draft") if r.evaluation_state == "draft" else
@@ -263,9 +264,9 @@ class QaScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-claim")
     def claim_or_release(self, call_id: int, claim: bool) -> None:
-        qa = self.app.backend.qa  # type: ignore[attr-defined]
+        qa = seat_app(self).backend.qa
         try:
-            (qa.claim if claim else qa.release)(self.app.actor, call_id)  # type: ignore[attr-defined]
+            (qa.claim if claim else qa.release)(seat_app(self).actor, call_id)
         except Exception as exc:  # noqa: BLE001
             from seatdesk.ui.app import user_message
 

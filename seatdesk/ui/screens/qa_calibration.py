@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CalibrationReport, CalibrationRow
+from seatdesk.ui.context import seat_app
 
 
 @dataclass
@@ -75,7 +76,7 @@ class QaCalibrationScreen(Screen[None]):
             _("Mine"))
         self.query_one("#spread", DataTable).add_columns(
             _("Item"), _("Min"), _("Max"), _("Stdev"), _("Scores"))
-        self.app.data_changed.subscribe(self, self._on_data_changed)  # type: ignore[attr-defined]
+        seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.query_one("#sessions", DataTable).focus()
         self.action_refresh()
 
@@ -99,14 +100,14 @@ class QaCalibrationScreen(Screen[None]):
         self.post_message(then(result))
 
     def action_refresh(self) -> None:
-        qa, actor = self.app.backend.qa, self.app.actor  # type: ignore[attr-defined]
+        qa, actor = seat_app(self).backend.qa, seat_app(self).actor
         self._run(lambda: qa.calibrations(actor), SessionsLoaded)
 
     def on_sessions_loaded(self, message: SessionsLoaded) -> None:
         table = self.query_one("#sessions", DataTable)
         table.clear()
         self.rows = message.rows
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = seat_app(self).settings.tz
         for r in message.rows:
             table.add_row(str(r.id), str(r.call_id), _(r.state), r.created_by,
                           r.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
@@ -126,7 +127,7 @@ class QaCalibrationScreen(Screen[None]):
             self.query_one("#cal-status", Static).update(
                 _("highlight a call in the work list first, then press K and N"))
             return
-        qa, actor, call_id = self.app.backend.qa, self.app.actor, self.call_id  # type: ignore[attr-defined]
+        qa, actor, call_id = seat_app(self).backend.qa, seat_app(self).actor, self.call_id
 
         def done(_session_id: int) -> SessionsLoaded:
             return SessionsLoaded(qa.calibrations(actor))
@@ -147,13 +148,13 @@ class QaCalibrationScreen(Screen[None]):
     def action_close_session(self) -> None:
         row = self._selected()
         if row is not None:
-            qa, actor = self.app.backend.qa, self.app.actor  # type: ignore[attr-defined]
+            qa, actor = seat_app(self).backend.qa, seat_app(self).actor
             self._run(lambda: qa.close_calibration(actor, row.id), ReportLoaded)
 
     def action_report(self) -> None:
         row = self._selected()
         if row is not None:
-            qa, actor = self.app.backend.qa, self.app.actor  # type: ignore[attr-defined]
+            qa, actor = seat_app(self).backend.qa, seat_app(self).actor
             self._run(lambda: qa.calibration_report(actor, row.id), ReportLoaded)
 
     def on_report_loaded(self, message: ReportLoaded) -> None:

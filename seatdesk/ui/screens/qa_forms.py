@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
 from seatdesk.services.qa_views import FormVersion
+from seatdesk.ui.context import seat_app
 from seatdesk.ui.widgets.score_form import ScoreForm
 
 
@@ -64,7 +65,7 @@ class QaFormsScreen(Screen[None]):
         from seatdesk.services.permissions import Permission, require
         from seatdesk.ui.app import user_message
 
-        qa, actor = self.app.backend.qa, self.app.actor  # type: ignore[attr-defined]
+        qa, actor = seat_app(self).backend.qa, seat_app(self).actor
         note = ""
         try:
             if what == "export":
@@ -89,7 +90,7 @@ class QaFormsScreen(Screen[None]):
         self.post_message(FormsLoaded(forms, note))
 
     def on_forms_loaded(self, message: FormsLoaded) -> None:
-        lang = self.app.settings.lang  # type: ignore[attr-defined]
+        lang = seat_app(self).settings.lang
         head = [_("Forms (newest versions):")] + [
             f"  {f.code} v{f.version} · {f.form.text(lang)} · "
             + _("pass mark {p:.0f}").format(p=f.form.pass_mark) for f in message.forms]

@@ -26,6 +26,7 @@ from seatdesk.domain.qa.periods import period_days
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_results import result_columns, result_dicts
 from seatdesk.services.qa_views import ResultRow
+from seatdesk.ui.context import seat_app
 
 
 @dataclass
@@ -108,7 +109,7 @@ class QaResultsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = _("QA results")
         self._fill_period("this_week")
-        self.app.data_changed.subscribe(self, self._on_data_changed)  # type: ignore[attr-defined]
+        seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.query_one("#results", DataTable).focus()
         self.action_refresh()
 
@@ -119,8 +120,8 @@ class QaResultsScreen(Screen[None]):
     # ---- the period and grouping ----------------------------------------------------------
 
     def _fill_period(self, period: str) -> None:
-        start, end = period_days(period, self.app.clock(),  # type: ignore[attr-defined]
-                                 self.app.settings.tz)  # type: ignore[attr-defined]
+        start, end = period_days(period, seat_app(self).clock(),
+                                 seat_app(self).settings.tz)
         self._filled = {"r-from": start.isoformat(), "r-to": end.isoformat()}
         for field_id, text in self._filled.items():
             self.query_one(f"#{field_id}", Input).value = text
@@ -148,7 +149,7 @@ class QaResultsScreen(Screen[None]):
 
         return parse_date_range(self.query_one("#r-from", Input).value,
                                 self.query_one("#r-to", Input).value,
-                                self.app.settings.tz, self.app.clock())  # type: ignore[attr-defined]
+                                seat_app(self).settings.tz, seat_app(self).clock())
 
     def _grouping(self) -> str:
         return str(self.query_one("#r-by", Select).value)
@@ -168,8 +169,8 @@ class QaResultsScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-results")
     def load(self, start: datetime, end: datetime, by: str, audited: bool) -> None:
         try:
-            rows = self.app.backend.qa.results(  # type: ignore[attr-defined]
-                self.app.actor, start, end, by, audited=audited)  # type: ignore[attr-defined]
+            rows = seat_app(self).backend.qa.results(
+                seat_app(self).actor, start, end, by, audited=audited)
         except Exception as exc:  # noqa: BLE001 - shown on the screen
             from seatdesk.ui.app import user_message
 
@@ -215,7 +216,7 @@ class QaResultsScreen(Screen[None]):
         else:
             from seatdesk.services.settings import data_dir
 
-            tz = self.app.settings.tz  # type: ignore[attr-defined]
+            tz = seat_app(self).settings.tz
             path = data_dir() / "qa-results-{by}-{a}-{b}.{fmt}".format(
                 by=by, a=start.astimezone(tz).strftime("%Y%m%d"),
                 b=(end - timedelta(seconds=1)).astimezone(tz).strftime("%Y%m%d"), fmt=fmt)
@@ -227,8 +228,8 @@ class QaResultsScreen(Screen[None]):
         try:
             from seatdesk.exchange.exporter import export_qa_results
 
-            count = export_qa_results(self.app.backend,  # type: ignore[attr-defined]
-                                      self.app.actor,  # type: ignore[attr-defined]
+            count = export_qa_results(seat_app(self).backend,
+                                      seat_app(self).actor,
                                       start, end, by, fmt, path)
         except Exception as exc:  # noqa: BLE001 - the typed path stays for a retry
             from seatdesk.ui.app import user_message

@@ -25,6 +25,7 @@ from seatdesk.domain.i18n import _
 from seatdesk.domain.qa.scoring import missing_comments
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CallRecord, EvaluationView
+from seatdesk.ui.context import seat_app
 from seatdesk.ui.widgets.score_form import ScoreForm
 
 PLAYER_ENV = "SEATDESK_PLAYER"
@@ -178,7 +179,7 @@ class QaScoreScreen(Screen[int | None]):
     def on_loaded(self, message: Loaded) -> None:
         self.evaluation, self.record = message.evaluation, message.record
         ev = message.evaluation
-        lang = self.app.settings.lang  # type: ignore[attr-defined]
+        lang = seat_app(self).settings.lang
         holder = self.query_one("#form-holder", Vertical)
         holder.remove_children()
         form = ScoreForm(ev.form, ev.answers, lang=lang, read_only=ev.read_only,
@@ -202,7 +203,7 @@ class QaScoreScreen(Screen[int | None]):
                 pass
 
     def _record_text(self, r: CallRecord) -> str:
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = seat_app(self).settings.tz
         c = r.call
 
         def t(value: object) -> str:

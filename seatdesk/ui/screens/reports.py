@@ -25,6 +25,7 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.reports import KpiReport
+from seatdesk.ui.context import seat_app
 from seatdesk.ui.widgets.kpi_chart import KpiChart
 
 REFRESH_SECONDS = 30.0
@@ -87,10 +88,10 @@ class ReportsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        today = self.app.clock().astimezone(self.app.settings.tz).date()
+        today = seat_app(self).clock().astimezone(seat_app(self).settings.tz).date()
         self.query_one("#report-from", Input).value = (today - timedelta(days=27)).isoformat()
         self.query_one("#report-to", Input).value = today.isoformat()
-        self.app.data_changed.subscribe(self, self._on_data_changed)
+        seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         # The view keys (d, w, m...) act on the table; the date boxes take typing.
         self.query_one("#kpi-table", DataTable).focus()
         self.action_reload()
@@ -114,9 +115,9 @@ class ReportsScreen(Screen[None]):
 
         from_text = self.query_one("#report-from", Input).value
         to_text = self.query_one("#report-to", Input).value or from_text
-        tz = self.app.settings.tz
+        tz = seat_app(self).settings.tz
         try:
-            start, end = parse_date_range(from_text, to_text, tz, now=self.app.clock())
+            start, end = parse_date_range(from_text, to_text, tz, now=seat_app(self).clock())
         except (SeatdeskError, ValueError) as exc:
             self._status(str(exc), error=True)
             return
@@ -144,9 +145,9 @@ class ReportsScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reports")
     def _load(self, first, last, view: str) -> None:  # type: ignore[no-untyped-def]
         try:
-            report = self.app.backend.reports.kpi(
-                self.app.actor, first, last, view, timezone=self.app.settings.timezone,
-                repeat_days=self.app.settings.repeat_contact_days)
+            report = seat_app(self).backend.reports.kpi(
+                seat_app(self).actor, first, last, view, timezone=seat_app(self).settings.timezone,
+                repeat_days=seat_app(self).settings.repeat_contact_days)
         except SeatdeskError as exc:
             self.post_message(ReportFailed(str(exc)))
             return

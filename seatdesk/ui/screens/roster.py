@@ -25,6 +25,7 @@ from seatdesk.domain.i18n import _
 from seatdesk.domain.roster.rules import week_start
 from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, OFF, RosterWeekView, RuleBroken
+from seatdesk.ui.context import seat_app
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -132,9 +133,9 @@ class RosterScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        today = self.app.clock().astimezone(self.app.settings.tz).date()
+        today = seat_app(self).clock().astimezone(seat_app(self).settings.tz).date()
         self.monday = week_start(self._day or today)
-        self.app.data_changed.subscribe(self, self._on_data_changed)
+        seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.load()
 
     def _on_data_changed(self, topics: frozenset[str]) -> None:
@@ -145,7 +146,7 @@ class RosterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="roster-load")
     def load(self) -> None:
-        backend, actor = self.app.backend, self.app.actor
+        backend, actor = seat_app(self).backend, seat_app(self).actor
         try:
             if not backend.roster.templates():
                 backend.roster.ensure_default_templates(actor)
@@ -162,7 +163,7 @@ class RosterScreen(Screen[None]):
         self.view = view
         self.team_code = view.team_code
         published = (_("published {at}").format(
-            at=view.published_at.astimezone(self.app.settings.tz).strftime("%m-%d %H:%M"))
+            at=view.published_at.astimezone(seat_app(self).settings.tz).strftime("%m-%d %H:%M"))
             if view.published_at else _("not published"))
         changes = (_(", {n} changes not published").format(n=view.unpublished_changes)
                    if view.published_at and view.unpublished_changes else "")
@@ -205,7 +206,7 @@ class RosterScreen(Screen[None]):
         cells: list[str | Text] = [neutralise(f"{agent.agent_no} {agent.name}")]
         for d in view.days:
             sh = view.shift(user_id, d)
-            text = self.app.backend.roster.cell_text(view, user_id, d)
+            text = seat_app(self).backend.roster.cell_text(view, user_id, d)
             style = ""
             if sh is not None and sh.kind in (LEAVE, OFF):
                 style = "dim"
@@ -262,7 +263,7 @@ class RosterScreen(Screen[None]):
     @work(thread=True, exclusive=False, exit_on_error=False, group="roster-write")
     def assign(self, user_id: int, day: date, choice: str, reason: str = "") -> None:
         try:
-            self.app.backend.roster.assign(self.app.actor, user_id, day, choice, reason)
+            seat_app(self).backend.roster.assign(seat_app(self).actor, user_id, day, choice, reason)
         except RuleBroken as exc:
             self.post_message(RosterNotice(str(exc), error=True, refused=(user_id, day, choice)))
             return
@@ -288,8 +289,8 @@ class RosterScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="roster-bulk")
     def action_copy_week(self) -> None:
         try:
-            result = self.app.backend.roster.copy_last_week(self.app.actor, self.team_code,
-                                                            self.monday)
+            app = seat_app(self)
+            result = app.backend.roster.copy_last_week(app.actor, self.team_code, self.monday)
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return
@@ -303,14 +304,15 @@ class RosterScreen(Screen[None]):
     def action_fill(self) -> None:
         self.post_message(RosterNotice(_("filling the roster…")))
         try:
-            report = self.app.backend.roster.fill(self.app.actor, self.team_code, self.monday)
+            app = seat_app(self)
+            report = app.backend.roster.fill(app.actor, self.team_code, self.monday)
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return
         short = [s for s in report.result.short if s.queue is None]
         text = _("added {n} shifts").format(n=report.created)
         if short:
-            tz = self.app.settings.tz
+            tz = seat_app(self).settings.tz
             named = ", ".join(s.start.astimezone(tz).strftime("%a %H:%M") for s in short[:6])
             text += "; " + _("{n} intervals stay short: {which}").format(n=len(short),
                                                                        which=named)
@@ -319,7 +321,8 @@ class RosterScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="roster-bulk")
     def action_publish(self) -> None:
         try:
-            n = self.app.backend.roster.publish(self.app.actor, self.team_code, self.monday)
+            app = seat_app(self)
+            n = app.backend.roster.publish(app.actor, self.team_code, self.monday)
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return

@@ -18,6 +18,7 @@ from seatdesk.domain.i18n import _
 from seatdesk.domain.scripts import render_steps
 from seatdesk.domain.text import neutralise
 from seatdesk.services.dto import ScriptView
+from seatdesk.ui.context import seat_app
 from seatdesk.ui.dialogs.desk import translate_bindings
 
 
@@ -61,14 +62,14 @@ class ScriptsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scripts")
     def load(self) -> None:
-        versions = self.app.backend.scripts.versions(self.app.actor)  # type: ignore[attr-defined]
+        versions = seat_app(self).backend.scripts.versions(seat_app(self).actor)
         self.app.call_from_thread(self._show, versions)
 
     def _show(self, versions: list[ScriptView]) -> None:
         self.versions = versions
         table = self.query_one("#versions", DataTable)
         table.clear()
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = seat_app(self).settings.tz
         for v in versions:
             table.add_row(_(v.direction), _(v.category), v.lang, str(v.version),
                           neutralise(v.title), v.created_at.astimezone(tz).strftime("%Y-%m-%d"),
