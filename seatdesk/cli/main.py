@@ -74,12 +74,6 @@ class CliContext:
             self._backend.close()
 
 
-def _db_error_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", exc)).strip().splitlines()
-    first = text[0] if text else exc.__class__.__name__
-    return _("database error: {detail}").format(detail=first)
-
-
 class SeatdeskGroup(click.Group):
     """Turns the errors a user can cause into one line and exit code 1.
 
@@ -106,17 +100,6 @@ class SeatdeskGroup(click.Group):
             if isinstance(exc, click.ClickException):
                 raise
             raise click.ClickException(str(exc)) from None
-        except Exception as exc:
-            # Looked up, not imported: these exist only once SQLAlchemy is loaded.
-            sa = sys.modules.get("sqlalchemy.exc")
-            if sa is not None and isinstance(exc, sa.OperationalError):
-                raise click.ClickException(
-                    _("cannot reach the database ({detail})").format(
-                        detail=str(exc.orig).strip().splitlines()[0] if exc.orig else exc)
-                ) from None
-            if sa is not None and isinstance(exc, sa.DBAPIError):
-                raise click.ClickException(_db_error_line(exc)) from None
-            raise
 
 
 @click.group(cls=SeatdeskGroup)

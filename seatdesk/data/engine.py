@@ -11,6 +11,7 @@ PostgreSQL (a real floor): psycopg 3, pre-ping so a restarted server is survived
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,12 +19,51 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from seatdesk.domain.errors import DatabaseRefused, DatabaseUnavailable
 
 
 class DatabaseUrlError(ValueError):
     """The database URL is not one seatdesk can use."""
+
+
+def _first_line(exc: DBAPIError) -> str:
+    lines = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    return lines[0] if lines else exc.__class__.__name__
+
+
+@contextmanager
+def driver_errors() -> Iterator[None]:
+    """Turn the driver's errors into the project's own, where they happen.
+
+    Everything above the data layer sees ``DatabaseUnavailable`` (keep the work, retry)
+    or ``DatabaseRefused`` (say what was refused), never a SQLAlchemy exception. A service
+    that expects a particular refusal (a unique key taken) catches it inside its
+    transaction, before it gets here.
+    """
+    try:
+        yield
+    except DBAPIError as exc:
+        if _is_outage(exc):
+            raise DatabaseUnavailable(_first_line(exc)) from exc
+        raise DatabaseRefused(_first_line(exc)) from exc
+
+
+# sqlite3 raises OperationalError for a missing table or bad SQL too; only these mean the
+# file cannot be used right now.
+_SQLITE_OUTAGES = ("locked", "busy", "unable to open", "disk i/o", "readonly", "disk is full")
+
+
+def _is_outage(exc: DBAPIError) -> bool:
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        return any(word in str(exc.orig).lower() for word in _SQLITE_OUTAGES)
+    return True  # psycopg's OperationalError is about the connection
 
 
 def normalise_url(url: str) -> str:
@@ -110,16 +150,16 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on error."""
         if self._write_lock is None:
-            with self._writer.begin() as session:
+            with driver_errors(), self._writer.begin() as session:
                 yield session
             return
-        with self._write_lock, self._writer.begin() as session:
+        with driver_errors(), self._write_lock, self._writer.begin() as session:
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only transaction that never waits for the write lock."""
-        with self._reader.begin() as session:
+        with driver_errors(), self._reader.begin() as session:
             yield session
 
     def dispose(self) -> None:

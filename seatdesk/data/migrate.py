@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from seatdesk.data.engine import Database
+from seatdesk.data.engine import Database, driver_errors
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -30,6 +30,7 @@ def alembic_config(db: Database) -> Config:
     return cfg
 
 
+@driver_errors()
 def upgrade(db: Database, revision: str = "heads") -> None:
     """Bring the schema to ``revision`` (default: every branch's newest).
 
@@ -70,11 +71,13 @@ def applied_revisions(db: Database) -> set[str]:
         return set()  # no table yet: an empty database
 
 
+@driver_errors()
 def is_current(db: Database) -> bool:
     """True when the schema has every migration applied."""
     return applied_revisions(db) == HEADS or current_revisions(db) == head_revisions(db)
 
 
+@driver_errors()
 def current_revision(db: Database) -> str:
     """The applied revisions as one printable string."""
     return ", ".join(sorted(current_revisions(db))) or "(empty)"

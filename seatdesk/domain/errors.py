@@ -36,4 +36,24 @@ class LoginFailed(SeatdeskError):
 
 
 class DatabaseUnavailable(SeatdeskError):
-    """The shared database cannot be reached."""
+    """The shared database cannot be reached (down, restarting, locked past the timeout).
+
+    Raised by the data layer in place of the driver's error, so nothing above it needs to
+    know SQLAlchemy; ``detail`` is the driver's first line, for logs and the command line.
+    """
+
+    def __init__(self, detail: str) -> None:
+        from seatdesk.domain.i18n import _
+
+        super().__init__(_("cannot reach the database ({detail})").format(detail=detail))
+        self.detail = detail
+
+
+class DatabaseRefused(SeatdeskError):
+    """The database refused a statement (bad data, a constraint no service expected)."""
+
+    def __init__(self, detail: str) -> None:
+        from seatdesk.domain.i18n import _
+
+        super().__init__(_("database error: {detail}").format(detail=detail))
+        self.detail = detail

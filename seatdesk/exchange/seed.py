@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from seatdesk.data.engine import driver_errors
 from seatdesk.data.models import Call, Customer, Queue, Role, ScriptVersion, Team, User
 from seatdesk.domain.passwords import hash_password
 from seatdesk.exchange import seed_vocab as V
@@ -102,6 +103,7 @@ class SeedReport:
 # ---- reference data ----------------------------------------------------------------------
 
 
+@driver_errors()
 def ensure_reference_data(backend: Backend) -> None:
     """Create queues, teams, demo users and default scripts that are missing (idempotent)."""
     for code, name, name_zh, priority in QUEUES:
@@ -594,6 +596,7 @@ def _ensure_floor_agents(backend: Backend, rng: random.Random,
 # ---- the seed ------------------------------------------------------------------------------
 
 
+@driver_errors()
 def seed(backend: Backend, options: SeedOptions, progress: Progress | None = None) -> SeedReport:
     """Add ``options.customers`` customers and a call history; deterministic per seed."""
     for name in ("customers", "days", "calls_per_day"):

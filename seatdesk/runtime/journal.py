@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -33,16 +32,7 @@ WRAP_UP = "wrap_up"
 
 def is_outage(exc: BaseException) -> bool:
     """True when ``exc`` means the database cannot be reached (keep the work, retry later)."""
-    if isinstance(exc, DatabaseUnavailable):
-        return True
-    # Looked up, not imported: a SQLAlchemy error exists only once SQLAlchemy is loaded,
-    # and the desk paints before it is (start-up speed).
-    sa = sys.modules.get("sqlalchemy.exc")
-    if sa is None:
-        return False
-    if isinstance(exc, sa.OperationalError):
-        return True
-    return isinstance(exc, sa.DBAPIError) and bool(exc.connection_invalidated)
+    return isinstance(exc, DatabaseUnavailable)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ screen is already on the terminal (a seat sees its desk at once, then its queue 
 from __future__ import annotations
 
 import gc
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,11 +25,12 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from seatdesk.domain.clock import Clock, utc_now
-from seatdesk.domain.errors import LoginFailed, SeatdeskError
+from seatdesk.domain.errors import LoginFailed
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.permissions import allowed
 from seatdesk.services.settings import Settings
+from seatdesk.ui.errors import start_up_message, user_message  # noqa: F401 - screens' old home
 from seatdesk.ui.messages import DataChanged, FeedLost
 from seatdesk.ui.screens.registry import HOME, SCREENS, ScreenEntry
 
@@ -50,27 +50,6 @@ FREEZE_AFTER_SECONDS = 3.0
 # The first frame is composed, rendered and written in about this long.
 CONNECT_AFTER_SECONDS = 0.04
 BackendOpener = Callable[[], "Backend"]
-
-
-def user_message(error: BaseException) -> str:
-    """A one-line message for the user; database outages are said plainly."""
-    if isinstance(error, SeatdeskError):
-        return str(error)
-    # Looked up, not imported: such an error exists only once SQLAlchemy is loaded.
-    sa = sys.modules.get("sqlalchemy.exc")
-    if sa is not None and isinstance(error, sa.OperationalError):
-        return _("the database cannot be reached; your work is kept, retrying")
-    return _("unexpected error: {error}").format(error=error.__class__.__name__)
-
-
-def start_up_message(error: BaseException) -> str:
-    """The one line a desk that cannot start leaves on the terminal (as the CLI says it)."""
-    sa = sys.modules.get("sqlalchemy.exc")
-    if sa is not None and isinstance(error, sa.OperationalError):
-        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
-        return _("cannot reach the database ({detail})").format(
-            detail=detail[0] if detail else error.__class__.__name__)
-    return user_message(error)
 
 
 def screens_for(actor: Actor | None) -> list[ScreenEntry]:
