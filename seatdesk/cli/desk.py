@@ -162,12 +162,8 @@ def _first_run(url: str) -> bool:
 
 
 def _seed_demo(backend: Any, customers: int, days: int, announce: bool) -> None:
-    try:
-        from seatdesk.exchange import seed
-    except ModuleNotFoundError as exc:
-        if exc.name != "seatdesk.exchange.seed":
-            raise
-        raise click.ClickException(_("demo data is not available in this build")) from None
+    from seatdesk.exchange import seed
+
     seed.ensure_reference_data(backend)
     if seed.is_empty(backend):
         if announce:
@@ -177,7 +173,7 @@ def _seed_demo(backend: Any, customers: int, days: int, announce: bool) -> None:
 
 def _background(backend: Any, stop: threading.Event, rate: float, patience: float,
                 ring: bool) -> list[tuple[threading.Thread, Any]]:
-    """The call simulator and (when built) the timed-rules worker, as daemon threads."""
+    """The call simulator and the timed-rules daemon, as daemon threads."""
     threads: list[tuple[threading.Thread, Any]] = []
     if rate > 0:
         from seatdesk.exchange.simulator import CallSimulator
@@ -187,12 +183,8 @@ def _background(backend: Any, stop: threading.Event, rate: float, patience: floa
                                   daemon=True)
         thread.start()
         threads.append((thread, sim.stop))
-    try:
-        from seatdesk.runtime import daemon as worker
-    except ModuleNotFoundError as exc:
-        if exc.name != "seatdesk.runtime.daemon":
-            raise
-        return threads
+    from seatdesk.runtime import daemon as worker
+
     thread = threading.Thread(target=_quietly(lambda: worker.run_loop(backend, stop, 5.0)),
                               name="rules-worker", daemon=True)
     thread.start()

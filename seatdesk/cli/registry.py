@@ -47,12 +47,7 @@ def load_commands(
     commands: list[click.Command] = []
     subcommands: dict[str, list[click.Command]] = {}
     for name in modules:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # an area not built yet
-            raise
+        module = import_module(name)
         commands.extend(getattr(module, "COMMANDS", []))
         for group, extra in getattr(module, "SUBCOMMANDS", {}).items():
             subcommands.setdefault(group, []).extend(extra)

@@ -16,6 +16,9 @@ class Topic(StrEnum):
     """A change-feed topic. A StrEnum, so a topic travels as plain text in NOTIFY."""
 
     QUEUE = "queue"
+    # Scoped topics carry a key after a colon (customer:42, notifications:7).
+    CUSTOMER = "customer"
+    NOTIFICATIONS = "notifications"
     RING = "ring"
     FLOOR = "floor"
     CALLBACKS = "callbacks"
@@ -30,3 +33,8 @@ class Topic(StrEnum):
     # "poll" is the slow poll's periodic wake-up.
     ALL = "*"
     POLL = "poll"
+
+
+def scoped(topic: Topic, key: object) -> str:
+    """The topic for one record: ``customer:42`` (seats showing customer 42 listen for it)."""
+    return f"{topic.value}:{key}"

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from seatdesk.data.models import Customer, CustomerPhone
+from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
 from seatdesk.services import audit
@@ -418,7 +419,7 @@ def _write(backend: Backend, actor: Actor, file_name: str, rows: Sequence[_Row],
         audit.record(s, actor, "customer.import", at=now, entity="file", entity_id=file_name[:40],
                      detail={"file": file_name, "created": created, "updated": updated,
                              "unchanged": unchanged, "skipped": skipped})
-        service.signal(s, "customers")
+        service.signal(s, Topic.CUSTOMERS)
     if progress:
         progress(total * 2, total * 2)
     return created, updated, unchanged

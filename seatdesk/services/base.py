@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from seatdesk.data.engine import Database
-from seatdesk.data.topics import CHANGE_CHANNEL, Topic
+from seatdesk.data.topics import CHANGE_CHANNEL, Topic, scoped
 from seatdesk.domain.clock import Clock, utc_now
 
 
@@ -15,8 +15,10 @@ class Service:
         self.db = db
         self.clock = clock
 
-    def signal(self, session: Session, topic: Topic) -> None:
-        """Tell every seat that ``topic`` changed (delivered when the transaction commits).
+    def signal(self, session: Session, topic: Topic, key: object = None) -> None:
+        """Tell every seat that ``topic`` (of record ``key``, if given) changed.
+
+        Delivered when the transaction commits.
 
         On PostgreSQL this is NOTIFY; on SQLite seats see the commit through
         PRAGMA data_version, so there is nothing to send.
@@ -24,5 +26,6 @@ class Service:
         if self.db.is_postgres:
             session.execute(
                 text("SELECT pg_notify(:channel, :topic)"),
-                {"channel": CHANGE_CHANNEL, "topic": str(topic)},
+                {"channel": CHANGE_CHANNEL,
+                 "topic": topic.value if key is None else scoped(topic, key)},
             )

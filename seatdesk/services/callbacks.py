@@ -191,7 +191,7 @@ class CallbackService(Service):
             s.add(b)
             s.flush()
             self.signal(s, Topic.CALLBACKS)
-            self.signal(s, f"customer:{data.customer_id}")
+            self.signal(s, Topic.CUSTOMER, data.customer_id)
             return self._view(s, b, actor)
 
     def take(self, actor: Actor, callback_id: int) -> CallbackRow:
@@ -281,7 +281,7 @@ class CallbackService(Service):
                 else:
                     b.due_at = self._next_try(s, b.attempts, now)
             self.signal(s, Topic.CALLBACKS)
-            self.signal(s, f"customer:{b.customer_id}")
+            self.signal(s, Topic.CUSTOMER, b.customer_id)
             return self._view(s, b, actor)
 
     def record_outbound(self, actor: Actor, call_id: int,

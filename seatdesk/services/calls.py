@@ -690,7 +690,7 @@ class CallService(Service):
             customer = insert_customer(s, actor, values, numbers, now, {"from_call": call.id})
             call.customer_id = customer.id
             self._event(s, call, "customer", None, actor, now, detail=str(customer.id))
-            self.signal(s, f"customer:{customer.id}")
+            self.signal(s, Topic.CUSTOMER, customer.id)
             return summary_of(customer)
 
     # ---- outbound ---------------------------------------------------------------------

@@ -280,8 +280,9 @@ class ComplaintService(Service):
             ))
             audit.record(s, actor, "complaint.register", at=now, entity="complaint",
                          entity_id=c.id, detail={"customer": customer.id})
-            for topic in ("complaints", "callbacks", f"customer:{customer.id}"):
-                self.signal(s, topic)
+            self.signal(s, Topic.COMPLAINTS)
+            self.signal(s, Topic.CALLBACKS)
+            self.signal(s, Topic.CUSTOMER, customer.id)
             s.flush()
             return self._row(s, c, now)
 
@@ -395,8 +396,9 @@ class ComplaintService(Service):
             for cb in s.scalars(select(Callback).where(Callback.complaint_id == c.id,
                                                        Callback.state == "open")):
                 cb.state, cb.outcome, cb.completed_at = "cancelled", "complaint_closed", now
-            for topic in ("complaints", "callbacks", f"customer:{c.customer_id}"):
-                self.signal(s, topic)
+            self.signal(s, Topic.COMPLAINTS)
+            self.signal(s, Topic.CALLBACKS)
+            self.signal(s, Topic.CUSTOMER, c.customer_id)
             return self._row(s, c, now)
 
     # ---- escalation (the worker) --------------------------------------------------------

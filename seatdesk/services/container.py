@@ -1,6 +1,7 @@
 """The bundle of services an App or a command works with, built over one database.
 
-Services are built on first use and their modules imported then: a seat's desk needs the
+Services are built on first use and their modules imported then (explicitly, in each
+property, so a missing module fails loudly and every service is typed): a seat's desk needs the
 call and customer services before its first paint, not the roster optimiser or the QA
 results, and every import before the first paint is start-up time the agent waits for.
 """
@@ -8,8 +9,7 @@ results, and every import before the first paint is start-up time the agent wait
 from __future__ import annotations
 
 from functools import cached_property
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from seatdesk.data.engine import Database
 from seatdesk.domain.clock import Clock, utc_now
@@ -53,72 +53,98 @@ class Backend:
     def over(cls, db: Database, clock: Clock = utc_now) -> Backend:
         return cls(db, clock)
 
-    def _service(self, module: str, name: str) -> Any:
-        return getattr(import_module(f"seatdesk.services.{module}"), name)(self.db,
-                                                                                 self.clock)
-
     @cached_property
     def users(self) -> UserService:
-        return self._service("users", "UserService")
+        from seatdesk.services.users import UserService
+
+        return UserService(self.db, self.clock)
 
     @cached_property
     def customers(self) -> CustomerService:
-        return self._service("customers", "CustomerService")
+        from seatdesk.services.customers import CustomerService
+
+        return CustomerService(self.db, self.clock)
 
     @cached_property
     def calls(self) -> CallService:
-        return self._service("calls", "CallService")
+        from seatdesk.services.calls import CallService
+
+        return CallService(self.db, self.clock)
 
     @cached_property
     def agents(self) -> AgentService:
-        return self._service("agents", "AgentService")
+        from seatdesk.services.agents import AgentService
+
+        return AgentService(self.db, self.clock)
 
     @cached_property
     def scripts(self) -> ScriptService:
-        return self._service("scripts", "ScriptService")
+        from seatdesk.services.scripts import ScriptService
+
+        return ScriptService(self.db, self.clock)
 
     @cached_property
     def complaints(self) -> ComplaintService:
-        return self._service("complaints", "ComplaintService")
+        from seatdesk.services.complaints import ComplaintService
+
+        return ComplaintService(self.db, self.clock)
 
     @cached_property
     def callbacks(self) -> CallbackService:
-        return self._service("callbacks", "CallbackService")
+        from seatdesk.services.callbacks import CallbackService
+
+        return CallbackService(self.db, self.clock)
 
     @cached_property
     def first_contact(self) -> FirstContactService:
-        return self._service("first_contact", "FirstContactService")
+        from seatdesk.services.first_contact import FirstContactService
+
+        return FirstContactService(self.db, self.clock)
 
     @cached_property
     def notifications(self) -> NotificationService:
-        return self._service("notifications", "NotificationService")
+        from seatdesk.services.notifications import NotificationService
+
+        return NotificationService(self.db, self.clock)
 
     @cached_property
     def qa(self) -> QaService:
-        service = self._service("qa", "QaService")
+        from seatdesk.services.qa import QaService
+
+        service = QaService(self.db, self.clock)
         if self.qa_dispute_days is not None:
             service.set_dispute_days(self.qa_dispute_days)
         return service
 
     @cached_property
     def roster(self) -> RosterService:
-        return self._service("roster", "RosterService")
+        from seatdesk.services.roster import RosterService
+
+        return RosterService(self.db, self.clock)
 
     @cached_property
     def forecast(self) -> ForecastService:
-        return self._service("forecast", "ForecastService")
+        from seatdesk.services.forecast import ForecastService
+
+        return ForecastService(self.db, self.clock)
 
     @cached_property
     def handover(self) -> HandoverService:
-        return self._service("handover", "HandoverService")
+        from seatdesk.services.handover import HandoverService
+
+        return HandoverService(self.db, self.clock)
 
     @cached_property
     def floor(self) -> FloorService:
-        return self._service("floor", "FloorService")
+        from seatdesk.services.floor import FloorService
+
+        return FloorService(self.db, self.clock)
 
     @cached_property
     def reports(self) -> ReportService:
-        return self._service("reports", "ReportService")
+        from seatdesk.services.reports import ReportService
+
+        return ReportService(self.db, self.clock)
 
     def close(self) -> None:
         self.db.dispose()

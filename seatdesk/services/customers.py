@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from seatdesk.data.models import Call, Callback, Complaint, Customer, CustomerPhone, User
+from seatdesk.data.topics import Topic
 from seatdesk.domain import phone
 from seatdesk.domain.errors import Conflict, InvalidInput, NotFound
 from seatdesk.domain.i18n import _
@@ -298,7 +299,7 @@ class CustomerService(Service):
         with self.db.write() as s:
             c = insert_customer(s, actor, values, numbers, now,
                                 {"fields": sorted(k for k, v in values.items() if v)})
-            self.signal(s, f"customer:{c.id}")
+            self.signal(s, Topic.CUSTOMER, c.id)
             return summary_of(c)
 
     def update(
@@ -342,7 +343,7 @@ class CustomerService(Service):
                     entity_id=c.id,
                     detail={"changed": changed},
                 )
-                self.signal(s, f"customer:{c.id}")
+                self.signal(s, Topic.CUSTOMER, c.id)
             return summary_of(c)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from seatdesk.data.models import Notification
+from seatdesk.data.topics import Topic
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
 
@@ -66,5 +67,5 @@ class NotificationService(Service):
             result = s.execute(stmt.values(read_at=self.clock()))
             count = int(result.rowcount)  # type: ignore[attr-defined]
             if count:
-                self.signal(s, f"notifications:{actor.user_id}")
+                self.signal(s, Topic.NOTIFICATIONS, actor.user_id)
             return count

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from importlib.util import find_spec
 
 from textual.screen import Screen
 
@@ -23,21 +22,11 @@ class ScreenEntry:
     cls: str
     permission: Permission
 
-    def exists(self) -> bool:
-        """Whether this build has the screen, found without importing it (start-up cost)."""
-        try:
-            return find_spec(self.module) is not None
-        except ModuleNotFoundError:
-            return False
-
-    def load(self) -> type[Screen[object]] | None:
-        try:
-            module = import_module(self.module)
-        except ModuleNotFoundError as exc:
-            if exc.name == self.module:
-                return None
-            raise
-        return getattr(module, self.cls, None)
+    def load(self) -> type[Screen[object]]:
+        """The screen's class, imported on first use (importing every screen at sign-in
+        would cost start-up time); a missing module or class fails loudly."""
+        cls: type[Screen[object]] = getattr(import_module(self.module), self.cls)
+        return cls
 
 
 SCREENS: tuple[ScreenEntry, ...] = (
