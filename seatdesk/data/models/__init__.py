@@ -15,10 +15,7 @@ from seatdesk.data.models.calls import (
     Call,
     CallEvent,
 )
-from seatdesk.data.models.complaints import (
-    Complaint,
-    ComplaintEvent,
-)
+from seatdesk.data.models.complaints import Complaint, ComplaintEvent
 from seatdesk.data.models.customers import Contract, Customer, CustomerPhone
 from seatdesk.data.models.people import Queue, Team, User, UserQueue
 from seatdesk.data.models.qa import QaCalibration, QaEvaluation, QaForm

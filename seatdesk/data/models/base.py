@@ -1,4 +1,8 @@
-"""Models: base."""
+"""What every model shares: the declarative base, naming, UTC times on both engines.
+
+One schema serves SQLite (embedded) and PostgreSQL (a real floor). Times are stored as
+UTC; ``UtcDateTime`` makes SQLite (which has no time zones) hand back aware datetimes.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    DateTime,
-    Enum,
-    Integer,
-    MetaData,
-)
+from sqlalchemy import JSON, BigInteger, DateTime, Enum, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 

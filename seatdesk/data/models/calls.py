@@ -1,30 +1,15 @@
-"""Models: calls."""
+"""Calls (the call log and its business record), their events, and the seats' state."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    text,
-)
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from seatdesk.data.models.base import Base, BigId, UtcDateTime, _enum  # noqa: F401
-from seatdesk.domain.enums import (  # noqa: F401 - re-exported: models are where they are used
-    AgentState,
-    CallState,
-    Category,
-    Direction,
-    OutboundOutcome,
-    OutboundPurpose,
-    Role,
-)
+from seatdesk.data.models.base import Base, BigId, _enum
+from seatdesk.domain.enums import AgentState, CallState, Direction
 
 # The columns the inbound report reads, carried in its index on PostgreSQL.
 REPORT_INBOUND_COLUMNS = (

@@ -1,4 +1,4 @@
-"""Tables of the complaints area: deadline rules and the center's working calendar.
+"""投诉: complaints and their history, deadline rules and the center's working calendar.
 
 They live in the database rather than in a file so that every seat and every worker
 computes the same deadline.
@@ -8,27 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    Date,
-    Float,  # noqa: F401
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from seatdesk.data.models.base import Base, BigId, UtcDateTime, _enum  # noqa: F401
-from seatdesk.domain.enums import (  # noqa: F401 - re-exported: models are where they are used
-    AgentState,
-    CallState,
-    Category,
-    Direction,
-    OutboundOutcome,
-    OutboundPurpose,
-    Role,
-)
+from seatdesk.data.models.base import Base, BigId
 
 
 class ComplaintDeadlineRule(Base):

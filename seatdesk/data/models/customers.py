@@ -1,29 +1,13 @@
-"""Models: customers."""
+"""客户资料: customers, their phone numbers and contracts."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    Date,
-    ForeignKey,
-    Numeric,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from seatdesk.data.models.base import Base, BigId, UtcDateTime, _enum  # noqa: F401
-from seatdesk.domain.enums import (  # noqa: F401 - re-exported: models are where they are used
-    AgentState,
-    CallState,
-    Category,
-    Direction,
-    OutboundOutcome,
-    OutboundPurpose,
-    Role,
-)
+from seatdesk.data.models.base import Base, BigId
 
 
 class Customer(Base):

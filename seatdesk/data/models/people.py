@@ -1,25 +1,14 @@
-"""Models: people."""
+"""The people on the floor: users and their teams, the queues and who serves them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    ForeignKey,
-    String,
-)
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from seatdesk.data.models.base import Base, BigId, UtcDateTime, _enum  # noqa: F401
-from seatdesk.domain.enums import (  # noqa: F401 - re-exported: models are where they are used
-    AgentState,
-    CallState,
-    Category,
-    Direction,
-    OutboundOutcome,
-    OutboundPurpose,
-    Role,
-)
+from seatdesk.data.models.base import Base, _enum
+from seatdesk.domain.enums import Role
 
 
 class Team(Base):

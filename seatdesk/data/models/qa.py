@@ -1,32 +1,14 @@
-"""QA tables beyond the shared schema: claims on calls, and agents' responses/disputes."""
+"""质检: monitoring forms, evaluations, calibration, claims on calls and agents' disputes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Float,  # noqa: F401
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from seatdesk.data.models.base import Base, BigId, UtcDateTime, _enum  # noqa: F401
-from seatdesk.domain.enums import (  # noqa: F401 - re-exported: models are where they are used
-    AgentState,
-    CallState,
-    Category,
-    Direction,
-    OutboundOutcome,
-    OutboundPurpose,
-    Role,
-)
+from seatdesk.data.models.base import Base, BigId
 
 
 class QaClaim(Base):

@@ -1,28 +1,14 @@
-"""Models: scripts."""
+"""Call scripts: each published edit is a new version."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    ForeignKey,
-    String,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from seatdesk.data.models.base import Base, BigId, UtcDateTime, _enum  # noqa: F401
-from seatdesk.domain.enums import (  # noqa: F401 - re-exported: models are where they are used
-    AgentState,
-    CallState,
-    Category,
-    Direction,
-    OutboundOutcome,
-    OutboundPurpose,
-    Role,
-)
+from seatdesk.data.models.base import Base
 
 
 class ScriptVersion(Base):
