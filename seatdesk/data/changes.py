@@ -62,13 +62,10 @@ class PgChangeFeed:
         self._conn.execute(f"LISTEN {CHANGE_CHANNEL}")
 
     def wait(self, timeout: float) -> set[str]:
-        topics: set[str] = set()
-        gen = self._conn.notifies(timeout=timeout)
-        for note in gen:
-            topics.add(note.payload)
-            # Drain what is already there without waiting again: one re-query serves all.
-            gen.close()
-        return topics
+        # stop_after=1 returns as soon as something arrives, with everything that came in
+        # the same packet (one commit's hints travel together). Closing the generator after
+        # the first note, as this once did, dropped the rest of the batch.
+        return {note.payload for note in self._conn.notifies(timeout=timeout, stop_after=1)}
 
     def close(self) -> None:
         self._conn.close()

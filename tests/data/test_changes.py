@@ -44,3 +44,22 @@ def test_reads_do_not_wake_the_feed(sqlite_url, clock):
     finally:
         feed.close()
         b.close()
+
+
+def test_every_hint_of_one_commit_arrives_together(pg_url, clock):
+    # A ring committed together with other changes must not lose its hint: the seat
+    # would wait for the slow poll (up to 2 s) before popping the call.
+    from sqlalchemy import text
+
+    from seatdesk.data.engine import Database
+
+    db = Database(pg_url)
+    feed = open_feed(db)
+    try:
+        with db.write() as s:
+            for topic in ("floor", "queue", "ring"):
+                s.execute(text("SELECT pg_notify('seatdesk_changes', :t)"), {"t": topic})
+        assert feed.wait(2.0) == {"floor", "queue", "ring"}
+    finally:
+        feed.close()
+        db.dispose()
