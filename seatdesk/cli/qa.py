@@ -6,38 +6,29 @@ reached through ``ctx.obj`` (``@click.pass_obj``) rather than imported at the to
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import click
 
+from seatdesk.cli.table import text_table
 from seatdesk.domain.i18n import _
 
 BY_CHOICES = ("agent", "team", "inspector", "item")
 
 
-def _width(text: str) -> int:
-    # CJK characters take two terminal columns.
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def render_table(rows: list[dict[str, object]], columns: list[tuple[str, str]]) -> str:
     """A plain aligned text table (CJK-aware widths)."""
-    from seatdesk.domain.text import neutralise
-
     def cell(v: object) -> str:
         if v is None:
             return "-"
         if isinstance(v, float):
             return f"{v:.1f}"
-        return neutralise(str(v))
+        return str(v)
 
-    grid = [[h for _k, h in columns]] + [[cell(r.get(k)) for k, _h in columns] for r in rows]
-    widths = [max(_width(line[i]) for line in grid) for i in range(len(columns))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(line, widths, strict=True))
-             .rstrip() for line in grid]
-    return "\n".join(lines)
+    return text_table([h for _k, h in columns],
+                      [[cell(r.get(k)) for k, _h in columns] for r in rows],
+                      rules=False, numbers_right=False)
 
 
 @click.command("qa")

@@ -6,25 +6,15 @@ by the reports service. Exports (csv, json, xlsx) are permission-checked and aud
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
+from seatdesk.cli.table import text_table
 from seatdesk.domain import kpi
 from seatdesk.domain.i18n import _
-
-
-def _width(text: str) -> int:
-    """Terminal columns of ``text`` (Chinese characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(0, width - _width(text))
-    return gap + text if right else text + gap
 
 
 def render_table(report: Any, keys: tuple[str, ...]) -> str:
@@ -35,13 +25,7 @@ def render_table(report: Any, keys: tuple[str, ...]) -> str:
              for r in report.rows]
     total = [_("Total")] + [kpi.format_value(kpi.BY_KEY[k], report.total.values.get(k))
                             for k in keys]
-    widths = [max(_width(row[i]) for row in [heads, total, *lines]) for i in range(len(heads))]
-
-    def fmt(row: list[str]) -> str:
-        return "  ".join(_pad(c, widths[i], right=i > 0) for i, c in enumerate(row))
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(heads), rule, *(fmt(r) for r in lines), rule, fmt(total)])
+    return text_table(heads, lines, footer=total)
 
 
 def report_columns(report: Any, keys: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
+from seatdesk.cli.table import text_table
 from seatdesk.domain.i18n import _
 from seatdesk.domain.staffing.erlang import StaffingResult, erlang_a_staffing, erlang_c_staffing
 from seatdesk.domain.staffing.forecast_csv import ForecastError, ForecastRow, read_forecast
-from seatdesk.domain.text import neutralise
 
 __all__ = ["COMMANDS", "staffing"]
 
@@ -317,16 +316,6 @@ def _to_json(
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
 
 
-def _width(text: str) -> int:
-    """Terminal cells taken by ``text``: East Asian wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * (width - _width(text))
-    return gap + text if right else text + gap
-
-
 def _percent(value: float) -> str:
     return f"{value * 100:.1f}%"
 
@@ -351,8 +340,8 @@ def _to_table(
     body: list[list[str]] = []
     for row, row_aht, r in results:
         cells = [
-            # Labels come from a file someone typed: no terminal escapes get through.
-            neutralise(row.interval) or "-",
+            # Labels come from a file someone typed: text_table keeps escapes out.
+            row.interval or "-",
             f"{row.calls:g}",
             f"{row_aht:g}",
             f"{r.traffic:.2f}",
@@ -366,15 +355,7 @@ def _to_table(
         if erlang_a:
             cells.append(_percent(r.p_abandon or 0.0))
         body.append(cells)
-    widths = [max(_width(line[i]) for line in [headers, *body]) for i in range(len(headers))]
-
-    def render(line: list[str]) -> str:
-        # The label column reads left to right; numbers line up on the right.
-        return "  ".join(_pad(cell, widths[i], right=i > 0) for i, cell in enumerate(line))
-
-    lines = [title, render(headers), "  ".join("-" * w for w in widths)]
-    lines.extend(render(cells) for cells in body)
-    return "\n".join(lines)
+    return title + "\n" + text_table(headers, body)
 
 
 # Picked up by seatdesk.cli.registry, which adds every area's commands to the `seatdesk` group.
