@@ -7,13 +7,14 @@ reason, which is kept on the shift and audited.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from seatdesk.data.models import (
@@ -27,7 +28,7 @@ from seatdesk.data.models import (
     User,
     UserQueue,
 )
-from seatdesk.data.models.roster import RosterWeek
+from seatdesk.data.models.roster import RequirementShare, RosterWeek
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
 from seatdesk.domain.i18n import _
@@ -42,6 +43,7 @@ from seatdesk.domain.roster.coverage import (
     summarise,
     working_periods,
 )
+from seatdesk.domain.staffing import pooled
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
@@ -157,12 +159,21 @@ class FillReport:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """Agents to roster per interval for each skill group the team serves (its share)."""
+
+    by_group: dict[str, list[float]]
+    agent_group: dict[int, str]  # the team's agents: the group each belongs to
+
+
+@dataclass(frozen=True)
 class CoverageView:
     team_code: str
     day: date
     interval_minutes: int
     rows: tuple[CoverageRow, ...]
     summary: CoverageSummary
+    by_group: dict[str, list[float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -192,9 +203,23 @@ def parse_hhmm(value: str, field: str) -> int:
     return int(m.group(1)) * 60 + int(m.group(2))
 
 
+def env_shrinkage() -> float:
+    """SEATDESK_SHRINKAGE: the share of paid time not on the phones (breaks, training, absence)."""
+    raw = os.environ.get("SEATDESK_SHRINKAGE", "").strip()
+    try:
+        value = float(raw) if raw else 0.0
+    except ValueError:
+        raise ValueError(f"SEATDESK_SHRINKAGE must be a share like 0.3, not {raw!r}") from None
+    if not 0 <= value < 1:
+        raise ValueError(f"SEATDESK_SHRINKAGE must be in [0, 1), not {raw!r}")
+    return value
+
+
 class RosterService(Service):
     tz: tzinfo = center_tz()
     rules: RosterRules = RosterRules()
+    shrinkage: float = env_shrinkage()
+    target_sl: float = 0.8
 
     # ---- lookups -------------------------------------------------------------------
 
@@ -505,23 +530,83 @@ class RosterService(Service):
 
     # ---- requirement, coverage, fill ---------------------------------------------------
 
-    def _team_queues(self, s: Session, agents: list[RosterAgent]) -> list[Queue]:
-        codes = sorted({q for a in agents for q in a.queues})
-        stmt = select(Queue).where(Queue.active.is_(True)).order_by(Queue.code)
-        if codes:  # the queues the team's agents take; all queues if nobody has skills
-            stmt = stmt.where(Queue.code.in_(codes))
-        return list(s.scalars(stmt))
+    def _requirement(self, s: Session, team: Team, agents: list[RosterAgent],
+                     days: list[date], interval: int, weeks: int) -> Requirement:
+        """The team's share of each skill group's pooled requirement, after shrinkage."""
+        queues = {q.code: q for q in s.scalars(select(Queue).where(Queue.active.is_(True)))}
+        everyone = list(s.execute(select(User.id, User.team_id).where(
+            User.active.is_(True), User.role == Role.AGENT, User.team_id.is_not(None))))
+        skills: dict[int, set[str]] = defaultdict(set)
+        for uid, code in s.execute(select(UserQueue.user_id, Queue.code).join(
+                Queue, Queue.id == UserQueue.queue_id).where(Queue.active.is_(True))):
+            skills[uid].add(code)
+        # An agent with no queue set up takes any queue.
+        serves = {uid: frozenset(skills[uid] or queues) for uid, _t in everyone}
+        groups = pooled.skill_groups(serves.values())
+        group_of = {uid: next(g for g in groups if q <= g)
+                    for uid, q in serves.items() if q}
+        shares = {(t, k): v for t, k, v in s.execute(select(
+            RequirementShare.team_id, RequirementShare.group_key, RequirementShare.share))}
+        mine = {a.user_id for a in agents}
+        out: dict[str, list[float]] = {}
+        agent_group: dict[int, str] = {}
+        for g in groups:
+            key = pooled.group_key(g)
+            headcount: dict[int, int] = defaultdict(int)
+            for uid, team_id in everyone:
+                if group_of.get(uid) == g:
+                    headcount[team_id] += 1
+                    if uid in mine:
+                        agent_group[uid] = key
+            if team.id not in headcount:
+                continue
+            share = pooled.team_shares(
+                headcount, {t: v for (t, k), v in shares.items() if k == key})[team.id]
+            demands = []
+            for code in sorted(g):
+                q = queues[code]
+                calls: list[float] = []
+                ahts: list[float] = []
+                for d in days:
+                    f = forecast_queue(s, q, d, interval_minutes=interval, weeks=weeks,
+                                       tz=self.tz)
+                    calls += [r.calls for r in f.rows]
+                    ahts.append(f.aht_seconds)
+                demands.append(pooled.QueueDemand(code, calls, sum(ahts) / len(ahts),
+                                                  float(q.sl_seconds), self.target_sl))
+            raw = pooled.pooled_required(demands, interval)
+            out[key] = [round(pooled.rostered(n * share, self.shrinkage), 2) for n in raw]
+        return Requirement(out, agent_group)
 
-    def _requirement(self, s: Session, queues: list[Queue], days: list[date],
-                     interval: int, weeks: int) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for q in queues:
-            req: list[int] = []
-            for d in days:
-                f = forecast_queue(s, q, d, interval_minutes=interval, weeks=weeks, tz=self.tz)
-                req += [r.required for r in f.rows]
-            out[q.code] = req
-        return out
+    def set_share(self, actor: Actor, team_code: str | None, group: str,
+                  share: float | None) -> None:
+        """Set the team's share (0–1) of a skill group's requirement; None: by headcount."""
+        require(actor, Permission.PLAN_ROSTER)
+        if share is not None and not 0 <= share <= 1:
+            raise InvalidInput(_("a share is between 0 and 1"), "share")
+        key = pooled.group_key(clean_line(group, field="group", max_len=200).split("+"))
+        now = self.clock()
+        with self.db.write() as s:
+            team = self._team(s, actor, team_code)
+            row = s.scalar(select(RequirementShare).where(
+                RequirementShare.team_id == team.id, RequirementShare.group_key == key))
+            others = s.scalar(select(func.coalesce(func.sum(RequirementShare.share), 0.0))
+                              .where(RequirementShare.group_key == key,
+                                     RequirementShare.team_id != team.id)) or 0.0
+            if share is not None and share + float(others) > 1 + 1e-9:
+                raise InvalidInput(_("the shares of {group} would add up to more than 1"
+                                     ).format(group=key), "share")
+            if share is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(RequirementShare(team_id=team.id, group_key=key, share=share,
+                                       set_by=actor.user_id, set_at=now))
+            else:
+                row.share, row.set_by, row.set_at = share, actor.user_id, now
+            audit.record(s, actor, "roster.share", at=now, entity="team", entity_id=team.id,
+                         detail={"group": key, "share": share})
+            self.signal(s, Topic.ROSTER)
 
     def coverage(self, actor: Actor, team_code: str | None, day: date, *,
                  interval_minutes: int = 30, weeks: int = 4) -> CoverageView:
@@ -531,16 +616,16 @@ class RosterService(Service):
         with self.db.read() as s:
             team = self._team(s, actor, team_code)
             agents = self._agents(s, team)
-            req = self._requirement(s, self._team_queues(s, agents), [day], interval_minutes,
-                                    weeks)
+            req = self._requirement(s, team, agents, [day], interval_minutes, weeks)
             grid = day_grid(day, self.tz, interval_minutes)
-            total = [sum(r[i] for r in req.values()) for i in range(len(grid))]
+            total = [round(sum(r[i] for r in req.by_group.values()), 2)
+                     for i in range(len(grid))]
             planned = self._planned(s, [a.user_id for a in agents], day - timedelta(days=1), day)
             periods = [p.periods for shifts in planned.values() for _r, p in shifts]
             rows = compare(grid, total, scheduled_minutes(periods, grid, interval_minutes),
                            interval_minutes)
             return CoverageView(team.code, day, interval_minutes, tuple(rows),
-                                summarise(rows, interval_minutes))
+                                summarise(rows, interval_minutes), req.by_group)
 
     def fill(self, actor: Actor, team_code: str | None, day: date, *, time_limit: float = 10.0,
              interval_minutes: int = 30, weeks: int = 4) -> FillReport:
@@ -556,8 +641,7 @@ class RosterService(Service):
             templates = self._templates(s)
             if not templates:
                 raise InvalidInput(_("there are no shift templates yet"), "templates")
-            req = self._requirement(s, self._team_queues(s, agents), days, interval_minutes,
-                                    weeks)
+            req = self._requirement(s, team, agents, days, interval_minutes, weeks)
             planned = self._planned(s, ids, monday - timedelta(days=7),
                                     monday + timedelta(days=13))
             closed = defaultdict(set)
@@ -571,9 +655,11 @@ class RosterService(Service):
         from seatdesk.domain.roster.optimiser import AgentSpec, FillProblem, fill
 
         problem = FillProblem(
-            tuple(days), self.tz, interval_minutes, grid, req,
-            # An agent with no queue set up takes any of the team's queues.
-            tuple(AgentSpec(a.user_id, frozenset(a.queues or req), frozenset(closed[a.user_id]))
+            tuple(days), self.tz, interval_minutes, grid, req.by_group,
+            # The optimiser covers each skill group with the agents who belong to it.
+            tuple(AgentSpec(a.user_id, frozenset({req.agent_group[a.user_id]})
+                            if a.user_id in req.agent_group else frozenset(),
+                            frozenset(closed[a.user_id]))
                   for a in agents),
             tuple(_template_view(t).spec for t in templates), self.rules,
             tuple(p for shifts in planned.values() for _r, p in shifts))

@@ -38,7 +38,7 @@ class FillProblem:
     tz: tzinfo
     interval_minutes: int
     grid: tuple[datetime, ...]  # interval starts covering the days
-    required: Mapping[str, Sequence[int]]  # queue code -> agents per grid interval
+    required: Mapping[str, Sequence[float]]  # skill group -> agents per grid interval
     agents: tuple[AgentSpec, ...]
     templates: tuple[TemplateSpec, ...]
     rules: RosterRules = RosterRules()
@@ -181,7 +181,7 @@ def fill(problem: FillProblem, *, time_limit: float = 10.0, workers: int = 2) ->
     over_vars = []
     short_of: dict[tuple[str | None, int], cp_model.IntVar] = {}
     for i in range(n):
-        need = total_req[i] * L
+        need = round(total_req[i] * L)
         cover = sum(v * m for v, m in cover_terms[i]) + fixed_cover[i]
         top = sum(m for _, m in cover_terms[i]) + fixed_cover[i]
         short = model.new_int_var(0, need, f"short_{i}")
@@ -197,7 +197,7 @@ def fill(problem: FillProblem, *, time_limit: float = 10.0, workers: int = 2) ->
     if multi_skill:
         for q, rows in queue_terms.items():
             for i in range(n):
-                need = p.required[q][i] * L
+                need = round(p.required[q][i] * L)
                 if need <= 0:
                     continue
                 short = model.new_int_var(0, need, f"short_{q}_{i}")

@@ -100,7 +100,7 @@ class CoverageScreen(Screen[None]):
                 continue  # the night nobody plans for: keeps the table on one screen
             style = STYLE.get(r.status, "")
             status = {SHORT: _("short"), OVER: _("over")}.get(r.status, _("ok"))
-            table.add_row(r.start.astimezone(tz).strftime("%H:%M"), str(r.required),
+            table.add_row(r.start.astimezone(tz).strftime("%H:%M"), f"{r.required:g}",
                           f"{r.scheduled:g}", Text(f"{r.gap:+g}", style=style),
                           Text(status, style=style))
         s = view.summary
