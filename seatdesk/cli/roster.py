@@ -31,8 +31,15 @@ def _day(text: str, what: str) -> date:
 
 
 @click.command("forecast")
-@click.option("--queue", "queue_code", required=True, help="Queue code.")
-@click.option("--day", required=True, help="The day to forecast (YYYY-MM-DD).")
+@click.option("--queue", "queue_code", default=None,
+              help="Queue code (required, except with --accuracy: all queues).")
+@click.option("--day", required=True,
+              help="The day to forecast (YYYY-MM-DD); with --accuracy the first day.")
+@click.option("--to", "last", default=None, help="With --accuracy: the last day.")
+@click.option("--accuracy", is_flag=True,
+              help="Forecast against actual calls of past days (WAPE per day and queue).")
+@click.option("--no-trend", "no_trend", is_flag=True,
+              help="Plain average of the weeks, without Holt's trend.")
 @click.option("--interval", type=click.Choice(["15", "30", "60"]), default="30",
               show_default=True, help="Interval length in minutes.")
 @click.option("--weeks", type=click.IntRange(1, 26), default=4, show_default=True,
@@ -46,7 +53,8 @@ def _day(text: str, what: str) -> date:
 @click.option("--all", "show_all", is_flag=True, help="Show intervals without calls too.")
 @click.option("--as", "login", default=None, help="Act as this user.")
 @click.pass_obj
-def forecast_command(cli: Any, queue_code: str, day: str, interval: str, weeks: int,
+def forecast_command(cli: Any, queue_code: str | None, day: str, last: str | None,
+                     accuracy: bool, no_trend: bool, interval: str, weeks: int,
                      aht: float | None, target: float, overrides: tuple[str, ...],
                      show_all: bool, login: str | None) -> None:
     """Expected calls and agents required per interval, from the call history."""
@@ -56,6 +64,19 @@ def forecast_command(cli: Any, queue_code: str, day: str, interval: str, weeks: 
     backend = cli.backend()
     actor = cli.actor(login)
     minutes = int(interval)
+    if accuracy:
+        rows = backend.forecast.accuracy(actor, queue_code, the_day,
+                                         _day(last, "--to") if last else the_day,
+                                         interval_minutes=minutes, weeks=weeks)
+        click.echo(f"{_('day'):<10} {_('queue'):<12} {_('forecast'):>9} {_('actual'):>7} "
+                   f"{_('WAPE'):>6}")
+        for a in rows:
+            err = "—" if a.wape is None else f"{a.wape:.0%}"
+            click.echo(f"{a.day.isoformat():<10} {a.queue_code:<12} {a.forecast:>9g} "
+                       f"{a.actual:>7} {err:>6}")
+        return
+    if queue_code is None:
+        raise click.UsageError(_("say which queue (--queue CODE)"))
     for item in overrides:
         m = _SET.match(item.strip())
         if not m:
@@ -64,12 +85,19 @@ def forecast_command(cli: Any, queue_code: str, day: str, interval: str, weeks: 
         backend.forecast.set_override(actor, queue_code, the_day, parse_hhmm(m.group(1), "set"),
                                       calls, interval_minutes=minutes)
     f = backend.forecast.forecast(actor, queue_code, the_day, interval_minutes=minutes,
-                                  weeks=weeks, aht=aht, target_sl=target)
+                                  weeks=weeks, aht=aht, target_sl=target, trend=not no_trend)
     source = (_("history") if f.aht_from_history
               else _("given") if aht is not None else _("default"))
     click.echo(_("{queue} {day}: AHT {aht} s ({source}), goal {sl:.0%} in {t:g} s").format(
         queue=f.queue_code, day=f.day, aht=f.aht_seconds, source=source, sl=f.goal.target_sl,
         t=f.goal.answer_within))
+    if f.basis == "holiday":
+        click.echo(_("a holiday: averaged over {n} past holiday(s) with history").format(
+            n=f.weeks_used))
+    else:
+        click.echo(_("averaged over {n} of {weeks} weeks (weeks before the first call and "
+                     "holidays are left out); trend ×{factor:g}").format(
+            n=f.weeks_used, weeks=f.weeks, factor=f.trend_factor))
     click.echo(f"{_('start'):<6} {_('history'):>8} {_('override'):>9} {_('calls'):>7} "
                f"{_('agents'):>6}")
     for r in f.rows:

@@ -650,19 +650,24 @@ class RosterService(Service):
                     Shift.day >= monday, Shift.day <= days[-1])):
                 closed[uid].add(d)
         grid = tuple(g for d in days for g in day_grid(d, self.tz, interval_minutes))
+        now = self.clock()
+        # What is over cannot be covered any more: no requirement for intervals that began.
+        step = timedelta(minutes=interval_minutes)
+        by_group = {k: [0.0 if g + step <= now else v for g, v in zip(grid, row, strict=True)]
+                    for k, row in req.by_group.items()}
         # OR-Tools (and the pandas it pulls in) costs ~2 s of CPU to import: load it
         # only when a lead actually fills a roster, not at every seat's start-up.
         from seatdesk.domain.roster.optimiser import AgentSpec, FillProblem, fill
 
         problem = FillProblem(
-            tuple(days), self.tz, interval_minutes, grid, req.by_group,
+            tuple(days), self.tz, interval_minutes, grid, by_group,
             # The optimiser covers each skill group with the agents who belong to it.
             tuple(AgentSpec(a.user_id, frozenset({req.agent_group[a.user_id]})
                             if a.user_id in req.agent_group else frozenset(),
                             frozenset(closed[a.user_id]))
                   for a in agents),
             tuple(_template_view(t).spec for t in templates), self.rules,
-            tuple(p for shifts in planned.values() for _r, p in shifts))
+            tuple(p for shifts in planned.values() for _r, p in shifts), not_before=now)
         # Solved outside any transaction: the write lock is held only to store the answer.
         result = fill(problem, time_limit=time_limit)
         created = 0

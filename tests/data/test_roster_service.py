@@ -101,12 +101,14 @@ def test_copy_publish_and_my_next_shifts(backend, clock):
 def test_fill_covers_the_requirement_and_reports_short_intervals(backend):
     people = _setup(backend)
     lead = people["lead1"]
-    # Requirement: 09:00–10:00 Monday on the general line only (tiny volume: 1 agent).
+    # Requirement: 09:00–10:00 Wednesday on the general line only (tiny volume: 1 agent).
+    # (Wednesday: Monday 09:00 has already begun on the frozen clock, and is locked.)
+    wed = MON + timedelta(days=2)
     for start in (9 * 60, 9 * 60 + 30):
-        backend.forecast.set_override(lead, "general", MON, start, 0.5)
+        backend.forecast.set_override(lead, "general", wed, start, 0.5)
     report = backend.roster.fill(lead, None, MON, time_limit=5)
     assert report.result.fully_covered and report.created == 1
-    cover = backend.roster.coverage(lead, None, MON)
+    cover = backend.roster.coverage(lead, None, wed)
     assert cover.rows[18].required == 1 and cover.rows[18].scheduled == 1
     assert cover.summary.short_intervals == 0
     # Both agents on leave Tuesday: the requirement there stays short, named by interval.
@@ -137,3 +139,19 @@ def test_adherence_and_lateness_from_state_events(backend):
     assert lines[0].day.out_of_adherence_minutes == 45
     counts = {a.login: n for a, n in backend.roster.lateness(lead, None, MON)}
     assert counts == {"agent1": 1, "agent2": 0}
+
+
+def test_fill_never_plans_past_days_or_shifts_already_started(backend):
+    # Issue 18 item 4. The clock says Monday 09:30: the early (07:00) and day (08:30) shifts
+    # have started, so a requirement at 10:00 today can only stay short.
+    people = _setup(backend)
+    lead = people["lead1"]
+    backend.forecast.set_override(lead, "general", MON, 10 * 60, 0.5)
+    backend.forecast.set_override(lead, "general", MON - timedelta(days=3), 10 * 60, 0.5)
+    report = backend.roster.fill(lead, None, MON, time_limit=5)
+    assert report.created == 0
+    assert [(s.start.astimezone(SH).strftime("%a %H:%M"), s.missing_agents)
+            for s in report.result.short] == [("Mon 10:00", 1.0)]
+    past = backend.roster.fill(lead, None, MON - timedelta(days=3), time_limit=5)
+    assert past.created == 0
+    assert _shifts(backend, people["agent1"].user_id) == []

@@ -43,6 +43,8 @@ class FillProblem:
     templates: tuple[TemplateSpec, ...]
     rules: RosterRules = RosterRules()
     fixed: tuple[PlannedShift, ...] = ()  # shifts kept as they are (this and nearby weeks)
+    # Shifts starting before this are not offered: the past and started shifts are locked.
+    not_before: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def fill(problem: FillProblem, *, time_limit: float = 10.0, workers: int = 2) ->
             day_vars = []
             for t in p.templates:
                 if not t.offered_on(d):
+                    continue
+                if p.not_before is not None and t.span(d, p.tz)[0] < p.not_before:
                     continue
                 key = (a.user_id, d, t.code)
                 x[key] = model.new_bool_var(f"x_{a.user_id}_{d:%m%d}_{t.code}")
