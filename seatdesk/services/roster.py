@@ -28,7 +28,7 @@ from seatdesk.data.models import (
     User,
     UserQueue,
 )
-from seatdesk.data.models.roster import RequirementShare, RosterWeek
+from seatdesk.data.models.roster import RequirementShare, RosterWeek, ShiftChange
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
 from seatdesk.domain.i18n import _
@@ -79,6 +79,27 @@ class RuleBroken(InvalidInput):
     def __init__(self, violations: list[Violation]) -> None:
         super().__init__("; ".join(v.message for v in violations), "shift")
         self.violations = tuple(violations)
+
+
+class Locked(InvalidInput):
+    """The day is over or the shift has started: that part of the roster is history."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "shift")
+
+
+DRAFT, PUBLISHED, CHANGED = "draft", "published", "published, changed since"
+
+
+@dataclass(frozen=True)
+class ShiftChangeView:
+    user_id: int
+    day: date
+    before: str
+    after: str
+    reason: str
+    changed_at: datetime
+    sent_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -136,6 +157,14 @@ class RosterWeekView:
     published_at: datetime | None
     unpublished_changes: int
     violations: tuple[Violation, ...]
+    changes_since_publish: int = 0
+
+    @property
+    def status(self) -> str:
+        """draft, published, or 'published, changed since' (changes not yet re-published)."""
+        if self.published_at is None:
+            return DRAFT
+        return CHANGED if self.changes_since_publish else PUBLISHED
 
     def shift(self, user_id: int, day: date) -> ShiftView | None:
         return next((s for s in self.shifts if s.user_id == user_id and s.day == day), None)
@@ -193,6 +222,15 @@ def _shift_view(s: Shift, codes: dict[int, str]) -> ShiftView:
     return ShiftView(s.id, s.user_id, s.day, s.kind,
                      codes.get(s.template_id) if s.template_id else None, s.start_at, s.end_at,
                      s.published, s.override_reason)
+
+
+def _choice_of(row: Shift | None, codes: dict[int, str]) -> str:
+    """How a day reads in the change history: a template code, leave, off, or ''."""
+    if row is None:
+        return ""
+    if row.kind != WORK:
+        return row.kind
+    return codes.get(row.template_id or 0, "?")
 
 
 def parse_hhmm(value: str, field: str) -> int:
@@ -352,17 +390,31 @@ class RosterService(Service):
             violations += [v for v in found if v.day is None or monday <= v.day <= sunday]
         rw = s.scalar(select(RosterWeek).where(RosterWeek.team_id == team.id,
                                                RosterWeek.week_start == monday))
+        pending = s.scalar(select(func.count(ShiftChange.id)).where(
+            ShiftChange.team_id == team.id, ShiftChange.week_start == monday,
+            ShiftChange.sent_at.is_(None))) or 0
         return RosterWeekView(
             team.id, team.code, monday, tuple(agents),
             tuple(_shift_view(r, codes) for r in rows),
             tuple(_template_view(t) for t in templates),
             rw.published_at if rw else None,
-            sum(1 for r in rows if not r.published), tuple(violations))
+            sum(1 for r in rows if not r.published), tuple(violations), int(pending))
 
     def _place(self, s: Session, actor: Actor, user: User, day: date, choice: str,
                reason: str, templates: dict[str, ShiftTemplate]) -> Shift | None:
-        """Put ``choice`` on ``user``'s ``day`` after checking the rules (no commit)."""
+        """Put ``choice`` on ``user``'s ``day`` after checking the rules (no commit).
+
+        Past days and started shifts are locked; a change to a published week is kept in
+        the change history, audited and notified to the agent.
+        """
         existing = s.scalar(select(Shift).where(Shift.user_id == user.id, Shift.day == day))
+        now = self.clock()
+        if day < now.astimezone(self.tz).date():
+            raise Locked(_("{day} is over: past days of the roster are locked").format(day=day))
+        if (existing is not None and existing.start_at is not None
+                and existing.start_at <= now):
+            raise Locked(_("the shift on {day} has started and can no longer be changed"
+                           ).format(day=day))
         new: Shift | None = None
         if choice in (LEAVE, OFF):
             new = Shift(user_id=user.id, day=day, kind=choice)
@@ -375,6 +427,9 @@ class RosterService(Service):
                 raise InvalidInput(_("template {code} is not worked on {day:%A}").format(
                     code=t.code, day=day), "shift")
             start, end = spec.span(day, self.tz)
+            if start <= now:
+                raise Locked(_("a shift starting at {at:%H:%M} today would already have begun"
+                               ).format(at=start.astimezone(self.tz)))
             new = Shift(user_id=user.id, day=day, kind=WORK, template_id=t.id,
                         start_at=start, end_at=end)
             around = self._planned(s, [user.id], day - timedelta(days=13),
@@ -390,12 +445,39 @@ class RosterService(Service):
                              entity_id=user.id,
                              detail={"day": day.isoformat(), "shift": t.code, "reason": reason,
                                      "rules": [v.rule for v in found]})
+        codes = {tt.id: tt.code for tt in templates.values()}
+        before, after = _choice_of(existing, codes), _choice_of(new, codes)
         if existing is not None:
+            if new is not None:
+                new.published = existing.published
             s.delete(existing)
             s.flush()
         if new is not None:
             s.add(new)
+        if before != after:
+            self._record_change(s, actor, user, day, before, after, reason, now)
         return new
+
+    def _record_change(self, s: Session, actor: Actor, user: User, day: date, before: str,
+                       after: str, reason: str, now: datetime) -> None:
+        """History, audit and a notice when a published week changes (drafts change freely)."""
+        if user.team_id is None:
+            return
+        monday = week_start(day)
+        rw = s.scalar(select(RosterWeek).where(RosterWeek.team_id == user.team_id,
+                                               RosterWeek.week_start == monday))
+        if rw is None or rw.published_at is None:
+            return
+        s.add(ShiftChange(team_id=user.team_id, week_start=monday, user_id=user.id, day=day,
+                          before=before, after=after, reason=reason, changed_by=actor.user_id,
+                          changed_at=now))
+        audit.record(s, actor, "roster.change", at=now, entity="user", entity_id=user.id,
+                     detail={"day": day.isoformat(), "before": before, "after": after,
+                             "reason": reason})
+        s.add(Notification(user_id=user.id, at=now, kind="roster",
+                           text=_("Your shift on {day} changed: {before} → {after}").format(
+                               day=day, before=before or "—", after=after or "—"),
+                           ref=f"roster:{day}"))
 
     def assign(self, actor: Actor, user_id: int, day: date, choice: str,
                reason: str = "") -> ShiftView | None:
@@ -451,6 +533,8 @@ class RosterService(Service):
                 except RuleBroken as exc:
                     refused += list(exc.violations)
                     continue
+                except Locked:
+                    continue
                 s.flush()
                 copied += 1
             self.signal(s, Topic.ROSTER)
@@ -474,15 +558,46 @@ class RosterService(Service):
             if rw is None:
                 rw = RosterWeek(team_id=team.id, week_start=monday)
                 s.add(rw)
+            republish = rw.published_at is not None
             rw.published_at, rw.published_by = now, actor.user_id
+            pending = list(s.scalars(select(ShiftChange).where(
+                ShiftChange.team_id == team.id, ShiftChange.week_start == monday,
+                ShiftChange.sent_at.is_(None)).order_by(ShiftChange.day, ShiftChange.id)))
+            per_agent: dict[int, list[ShiftChange]] = defaultdict(list)
+            for c in pending:
+                c.sent_at = now
+                per_agent[c.user_id].append(c)
             for a in agents:
-                s.add(Notification(user_id=a.user_id, at=now, kind="roster",
-                                   text=_("Your shifts for the week of {week} are published"
-                                          ).format(week=monday), ref=f"roster:{monday}"))
+                if not republish:
+                    text = _("Your shifts for the week of {week} are published").format(
+                        week=monday)
+                elif a.user_id in per_agent:
+                    text = _("The roster for the week of {week} was re-published with changes "
+                             "to your shifts: {changes}").format(
+                        week=monday, changes="; ".join(
+                            f"{c.day}: {c.before or '—'} → {c.after or '—'}"
+                            for c in per_agent[a.user_id]))
+                else:
+                    continue  # re-published, nothing of theirs changed
+                s.add(Notification(user_id=a.user_id, at=now, kind="roster", text=text,
+                                   ref=f"roster:{monday}"))
             audit.record(s, actor, "roster.publish", at=now, entity="team", entity_id=team.id,
-                         detail={"week": monday.isoformat(), "shifts": len(rows)})
+                         detail={"week": monday.isoformat(), "shifts": len(rows),
+                                 "changes_sent": len(pending)})
             self.signal(s, Topic.ROSTER)
             return len(rows)
+
+    def changes(self, actor: Actor, team_code: str | None, day: date) -> list[ShiftChangeView]:
+        """The change history of the team's published week holding ``day``, oldest first."""
+        require(actor, Permission.PLAN_ROSTER)
+        monday = week_start(day)
+        with self.db.read() as s:
+            team = self._team(s, actor, team_code)
+            return [ShiftChangeView(c.user_id, c.day, c.before, c.after, c.reason,
+                                    c.changed_at, c.sent_at)
+                    for c in s.scalars(select(ShiftChange).where(
+                        ShiftChange.team_id == team.id, ShiftChange.week_start == monday)
+                        .order_by(ShiftChange.changed_at, ShiftChange.id))]
 
     def my_next_shifts(self, actor: Actor, n: int = 5) -> list[ShiftView]:
         """The actor's next published shifts (leave and days off included), soonest first."""

@@ -19,6 +19,20 @@ MON = date(2026, 11, 23)
 TUE = MON + timedelta(days=1)
 
 
+NOW = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # the frozen clock: Monday 09:30 local
+# Past days and started shifts are locked, so the tests that plan last week and this Monday
+# plan them from the Sunday before last, then come back to now.
+PLANNING = datetime(2026, 11, 15, 2, 0, tzinfo=UTC)
+
+
+def _plan_ahead(backend):
+    backend.clock.now = PLANNING
+
+
+def _back_to_now(backend):
+    backend.clock.now = NOW
+
+
 def _setup(backend):
     people = floor(backend)
     backend.users.add_user("lead2", name="Lead2", role="team_lead", password="secret123",
@@ -36,6 +50,7 @@ def _shifts(backend, user_id):
 def test_assign_checks_rules_and_keeps_override_reasons(backend):
     people = _setup(backend)
     lead, agent = people["lead1"], people["agent1"]
+    _plan_ahead(backend)
     backend.roster.assign(lead, agent.user_id, MON, "L")  # 13:00–22:00
     view = backend.roster.assign(lead, agent.user_id, MON, "D")  # replaces the day
     assert view.template_code == "D"
@@ -69,6 +84,7 @@ def test_leads_plan_only_their_team(backend):
 def test_copy_publish_and_my_next_shifts(backend, clock):
     people = _setup(backend)
     lead, agent = people["lead1"], people["agent1"]
+    _plan_ahead(backend)
     last_mon = MON - timedelta(days=7)
     for i in range(5):
         backend.roster.assign(lead, agent.user_id, last_mon + timedelta(days=i), "D")
@@ -85,6 +101,7 @@ def test_copy_publish_and_my_next_shifts(backend, clock):
     assert week.unpublished_changes == 5 and week.published_at is None
     assert backend.roster.my_next_shifts(agent) == []  # nothing published yet
     assert backend.roster.publish(lead, None, MON) == 5
+    _back_to_now(backend)
     nxt = backend.roster.my_next_shifts(agent, 3)
     # 09:30 on Monday: Monday's day shift is under way, so it is still the next one.
     assert [(s.day, s.template_code or s.kind) for s in nxt] == [
@@ -124,8 +141,10 @@ def test_fill_covers_the_requirement_and_reports_short_intervals(backend):
 def test_adherence_and_lateness_from_state_events(backend):
     people = _setup(backend)
     lead, agent = people["lead1"], people["agent1"]
+    _plan_ahead(backend)
     backend.roster.assign(lead, agent.user_id, MON, "D")  # 00:30–09:30 UTC, lunch 04:00–05:00
     backend.roster.assign(lead, agent.user_id, TUE, "D")
+    backend.clock.now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # Tuesday 18:00
     events = [(datetime(2026, 11, 23, 0, 45, tzinfo=UTC), AgentState.AVAILABLE),
               (datetime(2026, 11, 23, 9, 0, tzinfo=UTC), AgentState.LOGGED_OUT),
               (datetime(2026, 11, 24, 0, 20, tzinfo=UTC), AgentState.AVAILABLE),
