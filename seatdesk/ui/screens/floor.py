@@ -86,8 +86,8 @@ class FloorScreen(Screen[None]):
             agents.add_column(label, key=key)
         queues = self.query_one("#floor-queues", DataTable)
         for key, label in zip(QUEUE_COLS, (_("Queue"), _("Waiting"), _("Longest wait"),
-                                           _("Offered"), _("Service level"), _("Abandoned"),
-                                           _("ASA")), strict=True):
+                                           _("Offered"), _("Service level"),
+                                           _("Abandonment rate"), _("ASA")), strict=True):
             queues.add_column(label, key=key)
         seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.set_interval(1.0, self._tick)
@@ -133,9 +133,10 @@ class FloorScreen(Screen[None]):
         self._show_queues(snap.queues)
         t = snap.total
         self.query_one("#floor-kpis", Static).update(
-            _("Today: offered {o} · answered {a} · SL {sl} · abandoned {ab} · ASA {asa}"
+            _("Today: offered {o} · answered {a} · SL {sl} · abandoned {n} ({ab}) · ASA {asa}"
               " · waiting {w}").format(
-                o=t.offered, a=t.answered, sl=_pct(t.service_level), ab=_pct(t.abandon_rate),
+                o=t.offered, a=t.answered, sl=_pct(t.service_level), n=t.abandoned,
+                ab=_pct(t.abandon_rate),
                 asa=f"{t.asa_seconds:.0f}s" if t.asa_seconds is not None else "–",
                 w=t.waiting))
         self._done_loading()
