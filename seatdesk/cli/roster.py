@@ -109,7 +109,11 @@ def forecast_command(cli: Any, queue_code: str | None, day: str, last: str | Non
 
 @click.group("roster")
 def roster_group() -> None:
-    """Shift rosters: fill with the optimiser, adherence and lateness."""
+    """Shift rosters: fill with the optimiser, adherence, lateness and agents' requests.
+
+    Roster weeks run Monday to Sunday (ISO weeks), as do QA weeks; the KPI report's weeks
+    end on Friday (the weekly report goes out on Friday, docs/measures.md).
+    """
 
 
 @roster_group.command("fill")
@@ -171,6 +175,30 @@ def roster_adherence(cli: Any, day: str, last: str | None, team: str | None,
             day=d.day, no=ln.agent_no, name=ln.name, late=d.late_minutes,
             early=d.early_leave_minutes, out=d.out_of_adherence_minutes, pct=d.adherence,
             absent=" " + _("absent") if d.absent else ""))
+
+
+@roster_group.command("lateness")
+@click.option("--month", required=True, help="The month (YYYY-MM).")
+@click.option("--team", default=None, help="Team code (default: your own team).")
+@click.option("--grace", type=click.IntRange(0, 60), default=0, show_default=True,
+              help="Minutes after the shift start that are not yet late.")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_lateness(cli: Any, month: str, team: str | None, grace: int,
+                    login: str | None) -> None:
+    """Late sign-ins per agent in a month against the shift start and the allowance."""
+    m = re.match(r"^(\d{4})-(\d{1,2})$", month.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise click.BadParameter(_("use YYYY-MM, e.g. 2026-11"), param_hint="--month")
+    first = date(int(m.group(1)), int(m.group(2)), 1)
+    lines = cli.backend().roster.attendance(cli.actor(login), team, first,
+                                            grace_minutes=grace)
+    click.echo(f"{_('No.'):<6} {_('Agent'):<16} {_('shifts'):>6} {_('late'):>5} "
+               f"{_('minutes'):>7} {_('absent'):>6}  {_('allowance')}")
+    for ln in lines:
+        flag = _("over") if ln.over_allowance else ""
+        click.echo(f"{ln.agent_no:<6} {ln.name:<16} {ln.worked_days:>6} {ln.late_days:>5} "
+                   f"{ln.late_minutes:>7} {ln.absent_days:>6}  {ln.allowance} {flag}")
 
 
 @click.command("roster")

@@ -206,6 +206,34 @@ class CoverageView:
 
 
 @dataclass(frozen=True)
+class AttendanceLine:
+    """One agent's month (考勤): late sign-ins against shift starts and the allowance."""
+
+    user_id: int
+    login: str
+    name: str
+    agent_no: str
+    month: str  # YYYY-MM
+    worked_days: int  # shifts that have started
+    late_days: int
+    late_minutes: int
+    absent_days: int
+    allowance: int
+
+    @property
+    def over_allowance(self) -> bool:
+        return self.late_days > self.allowance
+
+
+def env_late_allowance() -> int:
+    """SEATDESK_LATE_ALLOWANCE: late sign-ins allowed a month (the manuals: three)."""
+    raw = os.environ.get("SEATDESK_LATE_ALLOWANCE", "").strip()
+    if raw and not raw.isdigit():
+        raise ValueError(f"SEATDESK_LATE_ALLOWANCE must be a whole number, not {raw!r}")
+    return int(raw) if raw else 3
+
+
+@dataclass(frozen=True)
 class AdherenceLine:
     user_id: int
     name: str
@@ -258,6 +286,7 @@ class RosterService(Service):
     rules: RosterRules = RosterRules()
     shrinkage: float = env_shrinkage()
     target_sl: float = 0.8
+    late_allowance: int = env_late_allowance()
 
     # ---- lookups -------------------------------------------------------------------
 
@@ -826,13 +855,34 @@ class RosterService(Service):
                     .order_by(AgentStateEvent.at, AgentStateEvent.id)):
                 events[uid].append(adh.StateChange(at, state.value))
         out = []
+        now = self.clock()
         for uid, shifts in planned.items():
             a = agents[uid]
             for _row, p in sorted(shifts, key=lambda rp: rp[1].start):
+                if p.start > now:
+                    continue  # not begun: neither late nor absent yet
                 scheduled = adh.ScheduledShift(p.day, p.start, p.end, p.periods)
                 out.append(AdherenceLine(uid, a.name, a.agent_no, adh.day_adherence(
                     uid, scheduled, events[uid], grace_minutes=grace_minutes)))
         return sorted(out, key=lambda line: (line.day.day, line.agent_no))
+
+    def attendance(self, actor: Actor, team_code: str | None, month: date,
+                   *, grace_minutes: int = 0) -> list[AttendanceLine]:
+        """Late sign-ins, minutes late and absences per agent in the month of ``month``,
+        against the center's allowance (SEATDESK_LATE_ALLOWANCE, three a month)."""
+        first = month.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        lines = self.adherence(actor, team_code, first, last, grace_minutes=grace_minutes)
+        with self.db.read() as s:
+            agents = self._agents(s, self._team(s, actor, team_code))
+        out = []
+        for a in agents:
+            mine = [ln.day for ln in lines if ln.user_id == a.user_id]
+            out.append(AttendanceLine(
+                a.user_id, a.login, a.name, a.agent_no, f"{first:%Y-%m}", len(mine),
+                sum(1 for d in mine if d.late), sum(d.late_minutes for d in mine),
+                sum(1 for d in mine if d.absent), self.late_allowance))
+        return out
 
     def lateness(self, actor: Actor, team_code: str | None, month: date,
                  ) -> list[tuple[RosterAgent, int]]:
