@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from seatdesk.data.models import (
@@ -28,7 +28,12 @@ from seatdesk.data.models import (
     User,
     UserQueue,
 )
-from seatdesk.data.models.roster import RequirementShare, RosterWeek, ShiftChange
+from seatdesk.data.models.roster import (
+    RequirementShare,
+    RosterRequest,
+    RosterWeek,
+    ShiftChange,
+)
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
 from seatdesk.domain.i18n import _
@@ -203,6 +208,36 @@ class CoverageView:
     rows: tuple[CoverageRow, ...]
     summary: CoverageSummary
     by_group: dict[str, list[float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    kind: str  # leave, swap
+    user_id: int
+    user_name: str
+    day: date
+    other_user_id: int | None
+    other_name: str | None
+    reason: str
+    state: str  # pending, approved, refused
+    decision_note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MySchedule:
+    """An agent's published shifts this week and next, and their requests."""
+
+    first: date
+    last: date
+    shifts: tuple[ShiftView, ...]
+    templates: tuple[TemplateView, ...]
+    requests: tuple[RequestView, ...]
+
+
+PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+SWAP = "swap"
 
 
 @dataclass(frozen=True)
@@ -640,6 +675,176 @@ class RosterService(Service):
             out = [_shift_view(r, codes) for r in rows
                    if r.kind != WORK or (r.end_at is not None and r.end_at > now)]
             return out[:n]
+
+    # ---- agents' own schedule and requests ------------------------------------------
+
+    def _own_agent(self, s: Session, actor: Actor) -> User:
+        require(actor, Permission.TAKE_CALLS)
+        user = s.get(User, actor.user_id)
+        if user is None or user.role != Role.AGENT or user.team_id is None:
+            raise PermissionDenied(_("only agents of a team have a schedule of their own"))
+        return user
+
+    def _request_view(self, s: Session, r: RosterRequest) -> RequestView:
+        names = {u.id: u.name for u in s.scalars(select(User).where(
+            User.id.in_([i for i in (r.user_id, r.other_user_id) if i])))}
+        return RequestView(r.id, r.kind, r.user_id, names.get(r.user_id, ""), r.day,
+                           r.other_user_id, names.get(r.other_user_id or 0), r.reason,
+                           r.state, r.decision_note, r.created_at)
+
+    def my_schedule(self, actor: Actor) -> MySchedule:
+        """The actor's published shifts for this and next week, and their requests."""
+        today = self.clock().astimezone(self.tz).date()
+        first = week_start(today)
+        last = first + timedelta(days=13)
+        with self.db.read() as s:
+            user = self._own_agent(s, actor)
+            templates = self._templates(s)
+            codes = {tt.id: tt.code for tt in templates}
+            rows = s.scalars(select(Shift).where(
+                Shift.user_id == user.id, Shift.published.is_(True), Shift.day >= first,
+                Shift.day <= last).order_by(Shift.day))
+            requests = s.scalars(select(RosterRequest).where(or_(
+                RosterRequest.user_id == user.id, RosterRequest.other_user_id == user.id),
+                RosterRequest.day >= first).order_by(RosterRequest.day, RosterRequest.id))
+            return MySchedule(first, last, tuple(_shift_view(r, codes) for r in rows),
+                              tuple(_template_view(tt) for tt in templates),
+                              tuple(self._request_view(s, r) for r in requests))
+
+    def _notify_leads(self, s: Session, team_id: int, text: str, ref: str, now: datetime
+                      ) -> None:
+        for lead_id in s.scalars(select(User.id).where(
+                User.team_id == team_id, User.role == Role.TEAM_LEAD, User.active.is_(True))):
+            s.add(Notification(user_id=lead_id, at=now, kind="roster", text=text, ref=ref))
+
+    def _new_request(self, s: Session, actor: Actor, user: User, kind: str, day: date,
+                     reason: str, other: User | None) -> RosterRequest:
+        now = self.clock()
+        if day < now.astimezone(self.tz).date():
+            raise InvalidInput(_("{day} is over: ask for a day still ahead").format(day=day),
+                               "day")
+        for uid in [user.id] + ([other.id] if other else []):
+            row = s.scalar(select(Shift).where(Shift.user_id == uid, Shift.day == day))
+            if row is not None and row.start_at is not None and row.start_at <= now:
+                raise InvalidInput(_("the shift on {day} has started and can no longer be "
+                                     "changed").format(day=day), "day")
+        if s.scalar(select(RosterRequest.id).where(
+                RosterRequest.user_id == user.id, RosterRequest.day == day,
+                RosterRequest.state == PENDING)) is not None:
+            raise InvalidInput(_("you already have a request waiting for {day}").format(
+                day=day), "day")
+        req = RosterRequest(kind=kind, user_id=user.id, day=day,
+                            other_user_id=other.id if other else None, reason=reason,
+                            state=PENDING, created_at=now)
+        s.add(req)
+        s.flush()
+        audit.record(s, actor, f"roster.request.{kind}", at=now, entity="roster_request",
+                     entity_id=req.id, detail={"day": day.isoformat(), "reason": reason,
+                                               "with": other.login if other else None})
+        assert user.team_id is not None
+        if kind == LEAVE:
+            text = _("{name} asks for leave on {day}: {reason}")
+        else:
+            text = _("{name} asks to swap {day} with {other}: {reason}")
+        self._notify_leads(s, user.team_id, text.format(
+            name=user.name, day=day, reason=reason or "—",
+            other=other.name if other else ""), f"roster_request:{req.id}", now)
+        if other is not None:
+            s.add(Notification(user_id=other.id, at=now, kind="roster",
+                               text=_("{name} asks the lead to swap {day} with you").format(
+                                   name=user.name, day=day),
+                               ref=f"roster_request:{req.id}"))
+        self.signal(s, Topic.ROSTER)
+        return req
+
+    def request_leave(self, actor: Actor, day: date, reason: str = "") -> RequestView:
+        """An agent asks for leave on a day; the team's leads are notified."""
+        reason = clean_line(reason, field="reason", max_len=200)
+        with self.db.write() as s:
+            user = self._own_agent(s, actor)
+            return self._request_view(s, self._new_request(s, actor, user, LEAVE, day,
+                                                           reason, None))
+
+    def request_swap(self, actor: Actor, day: date, colleague_login: str,
+                     reason: str = "") -> RequestView:
+        """An agent asks to exchange their day with a colleague of the same team."""
+        reason = clean_line(reason, field="reason", max_len=200)
+        with self.db.write() as s:
+            user = self._own_agent(s, actor)
+            other = s.scalar(select(User).where(User.login == colleague_login.strip(),
+                                                User.active.is_(True)))
+            if other is None or other.id == user.id or other.team_id != user.team_id \
+                    or other.role != Role.AGENT:
+                raise InvalidInput(_("{login!r} is no other agent of your team").format(
+                    login=colleague_login), "with")
+            return self._request_view(s, self._new_request(s, actor, user, SWAP, day,
+                                                           reason, other))
+
+    def requests(self, actor: Actor, team_code: str | None, *,
+                 pending_only: bool = True) -> list[RequestView]:
+        """Requests of the team's agents, oldest first."""
+        require(actor, Permission.PLAN_ROSTER)
+        with self.db.read() as s:
+            team = self._team(s, actor, team_code)
+            stmt = (select(RosterRequest).join(User, User.id == RosterRequest.user_id)
+                    .where(User.team_id == team.id).order_by(RosterRequest.id))
+            if pending_only:
+                stmt = stmt.where(RosterRequest.state == PENDING)
+            return [self._request_view(s, r) for r in s.scalars(stmt)]
+
+    def decide(self, actor: Actor, request_id: int, approve: bool, *, note: str = "",
+               reason: str = "") -> RequestView:
+        """Approve (the change is made with the rule checks; ``reason`` keeps a broken
+        rule) or refuse a request; the agents concerned are notified."""
+        require(actor, Permission.PLAN_ROSTER)
+        note = clean_line(note, field="note", max_len=200)
+        reason = clean_line(reason, field="reason", max_len=200)
+        now = self.clock()
+        with self.db.write() as s:
+            req = s.get(RosterRequest, request_id)
+            if req is None:
+                raise NotFound(_("no request {id}").format(id=request_id))
+            user = s.get(User, req.user_id)
+            assert user is not None
+            team = s.get(Team, user.team_id) if user.team_id else None
+            if team is None:
+                raise InvalidInput(_("{name} belongs to no team").format(name=user.name), "user")
+            self._team(s, actor, team.code)
+            if req.state != PENDING:
+                raise InvalidInput(_("this request was already decided"), "request")
+            if approve:
+                templates = {tt.code: tt for tt in self._templates(s)}
+                codes = {tt.id: tt.code for tt in templates.values()}
+                if req.kind == LEAVE:
+                    self._place(s, actor, user, req.day, LEAVE, reason, templates)
+                else:
+                    other = s.get(User, req.other_user_id or 0)
+                    assert other is not None
+                    mine = _choice_of(s.scalar(select(Shift).where(
+                        Shift.user_id == user.id, Shift.day == req.day)), codes)
+                    theirs = _choice_of(s.scalar(select(Shift).where(
+                        Shift.user_id == other.id, Shift.day == req.day)), codes)
+                    self._place(s, actor, user, req.day, "", reason, templates)
+                    self._place(s, actor, other, req.day, "", reason, templates)
+                    s.flush()
+                    self._place(s, actor, user, req.day, theirs, reason, templates)
+                    s.flush()
+                    self._place(s, actor, other, req.day, mine, reason, templates)
+            req.state = APPROVED if approve else REFUSED
+            req.decided_by, req.decided_at, req.decision_note = actor.user_id, now, note
+            audit.record(s, actor, "roster.request.approve" if approve else "roster.request.refuse",
+                         at=now, entity="roster_request", entity_id=req.id,
+                         detail={"note": note, "reason": reason})
+            text = (_("Your {kind} request for {day} was approved{note}") if approve
+                    else _("Your {kind} request for {day} was refused{note}"))
+            kind = _("leave") if req.kind == LEAVE else _("swap")
+            for uid in [req.user_id] + ([req.other_user_id] if req.other_user_id else []):
+                s.add(Notification(user_id=uid, at=now, kind="roster", text=text.format(
+                    kind=kind, day=req.day, note=f": {note}" if note else ""),
+                    ref=f"roster_request:{req.id}"))
+            s.flush()
+            self.signal(s, Topic.ROSTER)
+            return self._request_view(s, req)
 
     # ---- export -------------------------------------------------------------------
 
