@@ -201,6 +201,89 @@ def roster_lateness(cli: Any, month: str, team: str | None, grace: int,
                    f"{ln.late_minutes:>7} {ln.absent_days:>6}  {ln.allowance} {flag}")
 
 
+@roster_group.command("mine")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_mine(cli: Any, login: str | None) -> None:
+    """Your published shifts for this and next week, and your requests."""
+    mine = cli.backend().roster.my_schedule(cli.actor(login))
+    hours = {t.code: t.hours for t in mine.templates}
+    click.echo(_("{first} to {last}").format(first=mine.first, last=mine.last))
+    if not mine.shifts:
+        click.echo(_("no published shifts"))
+    for sh in mine.shifts:
+        what = (_("leave") if sh.kind == "leave" else _("off") if sh.kind == "off"
+                else f"{sh.template_code} {hours.get(sh.template_code or '', '')}")
+        click.echo(f"{sh.day:%Y-%m-%d %a}  {what}")
+    for r in mine.requests:
+        other = f" ↔ {r.other_name}" if r.other_name else ""
+        click.echo(_("request #{id} {kind} {day}{other}: {state}").format(
+            id=r.id, kind=r.kind, day=r.day, other=other, state=r.state))
+
+
+@roster_group.command("request")
+@click.argument("kind", type=click.Choice(["leave", "swap"]))
+@click.option("--day", required=True, help="The day (YYYY-MM-DD).")
+@click.option("--with", "colleague", default=None, help="Swap: the colleague's login.")
+@click.option("--reason", default="", help="Why (shown to the team lead).")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_request(cli: Any, kind: str, day: str, colleague: str | None, reason: str,
+                   login: str | None) -> None:
+    """Ask your team lead for leave on a day, or to swap a day with a colleague."""
+    backend, actor = cli.backend(), cli.actor(login)
+    the_day = _day(day, "--day")
+    if kind == "swap":
+        if not colleague:
+            raise click.UsageError(_("a swap needs --with LOGIN"))
+        r = backend.roster.request_swap(actor, the_day, colleague, reason)
+    else:
+        r = backend.roster.request_leave(actor, the_day, reason)
+    click.echo(_("request #{id} sent to your team lead").format(id=r.id))
+
+
+@roster_group.command("requests")
+@click.option("--team", default=None, help="Team code (default: your own team).")
+@click.option("--all", "show_all", is_flag=True, help="Decided requests too.")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_requests(cli: Any, team: str | None, show_all: bool, login: str | None) -> None:
+    """Leave and swap requests of the team's agents."""
+    for r in cli.backend().roster.requests(cli.actor(login), team, pending_only=not show_all):
+        other = f" ↔ {r.other_name}" if r.other_name else ""
+        click.echo(f"#{r.id} {r.kind:<5} {r.day} {r.user_name}{other} [{r.state}] {r.reason}")
+
+
+@roster_group.command("decide")
+@click.argument("request_id", type=int)
+@click.argument("decision", type=click.Choice(["approve", "refuse"]))
+@click.option("--note", default="", help="What the agent is told.")
+@click.option("--reason", default="", help="Why a broken roster rule is kept anyway.")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_decide(cli: Any, request_id: int, decision: str, note: str, reason: str,
+                  login: str | None) -> None:
+    """Approve (with the roster rules) or refuse an agent's request."""
+    r = cli.backend().roster.decide(cli.actor(login), request_id, decision == "approve",
+                                    note=note, reason=reason)
+    click.echo(_("request #{id}: {state}").format(id=r.id, state=r.state))
+
+
+@roster_group.command("share")
+@click.argument("group")
+@click.argument("share", type=click.FloatRange(0, 1), required=False)
+@click.option("--team", default=None, help="Team code (default: your own team).")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_share(cli: Any, group: str, share: float | None, team: str | None,
+                 login: str | None) -> None:
+    """Set the team's share (0-1) of a skill group's requirement (GROUP: queues joined by
+    '+', e.g. general+vip); without SHARE it goes back to the share by headcount."""
+    cli.backend().roster.set_share(cli.actor(login), team, group, share)
+    click.echo(_("share of {group}: {share}").format(
+        group=group, share=_("by headcount") if share is None else f"{share:g}"))
+
+
 @click.command("roster")
 @click.option("--week", required=True, help="Any day of the week (YYYY-MM-DD).")
 @click.option("--team", default=None, help="Team code (default: your own team).")

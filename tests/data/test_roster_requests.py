@@ -93,3 +93,29 @@ def test_swap_request_checks_the_rules_for_both_and_can_be_refused(backend):
     assert refused.state == "refused" and "休息不足" in _notes(backend, a1.user_id)[-1]
     with pytest.raises(InvalidInput):
         backend.roster.decide(lead, bad.id, True)  # already decided
+
+
+def test_roster_mine_request_and_decide_commands(backend, clock, db_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from seatdesk.cli.main import main
+    from seatdesk.services.container import Backend
+
+    people = _setup(backend)
+    backend.roster.assign(people["lead1"], people["agent1"].user_id, WED, "D")
+    backend.roster.publish(people["lead1"], None, MON)
+    monkeypatch.setenv("SEATDESK_DB", db_url)
+    real_open = Backend.open
+    monkeypatch.setattr(Backend, "open", classmethod(lambda cls, url: real_open(url, clock)))
+
+    def run(*args):
+        result = CliRunner().invoke(main, ["--lang", "en", "roster", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "2026-11-25 Wed  D 08:30–17:30" in run("mine", "--as", "agent1")
+    assert "request #1 sent" in run("request", "leave", "--day", "2026-11-25", "--reason",
+                                    "看病", "--as", "agent1")
+    assert "#1 leave 2026-11-25 Agent1 [pending] 看病" in run("requests", "--as", "lead1")
+    assert "approved" in run("decide", "1", "approve", "--as", "lead1")
+    assert "2026-11-25 Wed  leave" in run("mine", "--as", "agent1")
