@@ -188,6 +188,23 @@ def forecast_queue(s: Session, queue: Queue, day: date, *, interval_minutes: int
                         goal, rows, profile.days_used, basis, profile.trend_factor)
 
 
+def accuracy_rows(s: Session, queues: list[Queue], first: date, last: date, *,
+                  interval_minutes: int, weeks: int, tz: tzinfo) -> list[Accuracy]:
+    """Forecast (as it would have been made, overrides included) against offered calls."""
+    out = []
+    day = first
+    while day <= last:
+        for q in queues:
+            f = forecast_queue(s, q, day, interval_minutes=interval_minutes, weeks=weeks, tz=tz)
+            got = counts_on(s, q.id, day, interval_minutes=interval_minutes, tz=tz)
+            actual = [got.get(i, 0) for i in range(len(f.rows))]
+            predicted = [r.calls for r in f.rows]
+            out.append(Accuracy(day, q.code, round(sum(predicted), 2), sum(actual),
+                                wape(predicted, actual)))
+        day += timedelta(days=1)
+    return out
+
+
 def queue_by_code(s: Session, code: str) -> Queue:
     q = s.scalar(select(Queue).where(Queue.code == code))
     if q is None:
@@ -221,22 +238,11 @@ class ForecastService(Service):
             raise InvalidInput(_("choose a range of at most two months"), "day")
         if last >= today:
             raise InvalidInput(_("accuracy is known only for days that are over"), "day")
-        out = []
         with self.db.read() as s:
             queues = ([queue_by_code(s, queue_code)] if queue_code else list(s.scalars(
                 select(Queue).where(Queue.active.is_(True)).order_by(Queue.code))))
-            day = first
-            while day <= last:
-                for q in queues:
-                    f = forecast_queue(s, q, day, interval_minutes=interval_minutes,
-                                       weeks=weeks, tz=self.tz)
-                    got = counts_on(s, q.id, day, interval_minutes=interval_minutes, tz=self.tz)
-                    actual = [got.get(i, 0) for i in range(len(f.rows))]
-                    predicted = [r.calls for r in f.rows]
-                    out.append(Accuracy(day, q.code, round(sum(predicted), 2), sum(actual),
-                                        wape(predicted, actual)))
-                day += timedelta(days=1)
-        return out
+            return accuracy_rows(s, queues, first, last, interval_minutes=interval_minutes,
+                                 weeks=weeks, tz=self.tz)
 
     def set_override(self, actor: Actor, queue_code: str, day: date, start_minute: int,
                      calls: float | None, *, interval_minutes: int = 30) -> None:

@@ -38,6 +38,7 @@ from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
 from seatdesk.domain.i18n import _
 from seatdesk.domain.roster import adherence as adh
+from seatdesk.domain.roster.breaks import BreakRule, ShiftToBreak, place_breaks
 from seatdesk.domain.roster.coverage import (
     CoverageRow,
     CoverageSummary,
@@ -48,11 +49,17 @@ from seatdesk.domain.roster.coverage import (
     summarise,
     working_periods,
 )
+from seatdesk.domain.roster.forecast import Accuracy
 from seatdesk.domain.staffing import pooled
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
-from seatdesk.services.forecast import center_tz, check_interval, forecast_queue
+from seatdesk.services.forecast import (
+    accuracy_rows,
+    center_tz,
+    check_interval,
+    forecast_queue,
+)
 from seatdesk.services.permissions import Permission, require
 
 if TYPE_CHECKING:
@@ -208,6 +215,8 @@ class CoverageView:
     rows: tuple[CoverageRow, ...]
     summary: CoverageSummary
     by_group: dict[str, list[float]] = field(default_factory=dict)
+    on_break: tuple[float, ...] = ()  # agents on a placed break, per interval
+    accuracy: tuple[Accuracy, ...] = ()  # a day that is over: forecast against actual
 
 
 @dataclass(frozen=True)
@@ -322,6 +331,7 @@ class RosterService(Service):
     shrinkage: float = env_shrinkage()
     target_sl: float = 0.8
     late_allowance: int = env_late_allowance()
+    break_rule: BreakRule = BreakRule()
 
     # ---- lookups -------------------------------------------------------------------
 
@@ -364,6 +374,29 @@ class RosterService(Service):
                 Shift.user_id.in_(user_ids), Shift.day >= first, Shift.day <= last,
                 Shift.kind == WORK)):
             out[row.user_id].append((row, self._as_planned(row, templates.get(row.template_id))))
+        return out
+
+    def _with_placed_breaks(self, s: Session,
+                            planned: dict[int, list[tuple[Shift, PlannedShift]]],
+                            ) -> dict[int, list[tuple[Shift, PlannedShift]]]:
+        """The same shifts with their breaks placed by the break rule, day by day."""
+        templates = {t.id: t for t in self._templates(s)}
+        by_day: dict[date, list[ShiftToBreak]] = defaultdict(list)
+        for shifts in planned.values():
+            for row, p in shifts:
+                t = templates.get(row.template_id or 0)
+                nominal = tuple((int(a), int(b)) for a, b in (t.breaks if t else []))
+                by_day[p.day].append(ShiftToBreak(row.id, p.start, p.end, nominal))
+        placed: dict[int, tuple[tuple[int, int], ...]] = {}
+        for day_shifts in by_day.values():
+            placed |= place_breaks(day_shifts, self.break_rule)
+        out: dict[int, list[tuple[Shift, PlannedShift]]] = {}
+        for uid, shifts in planned.items():
+            out[uid] = []
+            for row, p in shifts:
+                periods = tuple(working_periods(p.start, p.end, placed.get(row.id, ())))
+                out[uid].append((row, PlannedShift(p.user_id, p.day, p.start, p.end,
+                                                   p.work_minutes, periods)))
         return out
 
     def _as_planned(self, row: Shift, t: ShiftTemplate | None) -> PlannedShift:
@@ -969,12 +1002,25 @@ class RosterService(Service):
             grid = day_grid(day, self.tz, interval_minutes)
             total = [round(sum(r[i] for r in req.by_group.values()), 2)
                      for i in range(len(grid))]
-            planned = self._planned(s, [a.user_id for a in agents], day - timedelta(days=1), day)
+            planned = self._with_placed_breaks(s, self._planned(
+                s, [a.user_id for a in agents], day - timedelta(days=1), day))
             periods = [p.periods for shifts in planned.values() for _r, p in shifts]
-            rows = compare(grid, total, scheduled_minutes(periods, grid, interval_minutes),
-                           interval_minutes)
+            spans = [((p.start, p.end),) for shifts in planned.values() for _r, p in shifts]
+            worked = scheduled_minutes(periods, grid, interval_minutes)
+            on_break = [round((a - w) / interval_minutes, 2) for a, w in zip(
+                scheduled_minutes(spans, grid, interval_minutes), worked, strict=True)]
+            rows = compare(grid, total, worked, interval_minutes)
+            accuracy: tuple[Accuracy, ...] = ()
+            if day < self.clock().astimezone(self.tz).date():
+                codes = sorted({q for key in req.by_group for q in key.split("+")})
+                queues = list(s.scalars(select(Queue).where(Queue.code.in_(codes))
+                                        .order_by(Queue.code)))
+                accuracy = tuple(accuracy_rows(s, queues, day, day,
+                                               interval_minutes=interval_minutes, weeks=weeks,
+                                               tz=self.tz))
             return CoverageView(team.code, day, interval_minutes, tuple(rows),
-                                summarise(rows, interval_minutes), req.by_group)
+                                summarise(rows, interval_minutes), req.by_group,
+                                tuple(on_break), accuracy)
 
     def fill(self, actor: Actor, team_code: str | None, day: date, *, time_limit: float = 10.0,
              interval_minutes: int = 30, weeks: int = 4) -> FillReport:
@@ -1049,7 +1095,7 @@ class RosterService(Service):
         with self.db.read() as s:
             team = self._team(s, actor, team_code)
             agents = {a.user_id: a for a in self._agents(s, team)}
-            planned = self._planned(s, list(agents), first, last)
+            planned = self._with_placed_breaks(s, self._planned(s, list(agents), first, last))
             lo = datetime.combine(first, time(), tzinfo=self.tz) - timedelta(days=1)
             hi = datetime.combine(last, time(), tzinfo=self.tz) + timedelta(days=2)
             events: dict[int, list[adh.StateChange]] = defaultdict(list)

@@ -83,3 +83,14 @@ def test_accuracy_is_wape_per_day_and_queue(backend):
     # Forecast 10 at 10:00 and 0 at 11:00; |10-6| + |0-2| = 6 over 8 actual calls.
     assert (r.day, r.queue_code, r.forecast, r.actual) == (past, "general", 10, 8)
     assert r.wape == pytest.approx(6 / 8)
+
+
+def test_the_coverage_of_a_past_day_shows_the_forecast_accuracy(backend):
+    lead = floor(backend)["lead1"]
+    past = date(2026, 11, 18)
+    _calls(backend, {past - timedelta(weeks=1): 10})
+    _calls(backend, {past: 6})
+    cover = backend.roster.coverage(lead, None, past, weeks=1)
+    got = {a.queue_code: (a.forecast, a.actual, a.wape) for a in cover.accuracy}
+    assert got == {"general": (10, 6, pytest.approx(4 / 6)), "vip": (0, 0, None)}
+    assert backend.roster.coverage(lead, None, DAY).accuracy == ()  # not over yet

@@ -174,3 +174,22 @@ def test_fill_never_plans_past_days_or_shifts_already_started(backend):
     past = backend.roster.fill(lead, None, MON - timedelta(days=3), time_limit=5)
     assert past.created == 0
     assert _shifts(backend, people["agent1"].user_id) == []
+
+
+def test_breaks_are_placed_staggered_and_shown_in_coverage(backend):
+    people = _setup(backend)
+    lead = people["lead1"]
+    backend.users.add_user("agent3", name="Agent3", role="agent", password="secret123",
+                           team="t1")
+    wed = MON + timedelta(days=2)
+    for login in ("agent1", "agent2", "agent3"):
+        backend.roster.assign(lead, backend.users.actor(login).user_id, wed, "D")
+    cover = backend.roster.coverage(lead, None, wed)
+    # Day shift 08:30, lunch nominally 3.5 h in (12:00) for 60 min, window ±60 min:
+    # by hand the three lunches go 12:00, 11:00 and 13:00 (the first is the nominal one).
+    at = {r.start.astimezone(SH).strftime("%H:%M"): i for i, r in enumerate(cover.rows)}
+    assert [cover.on_break[at[h]] for h in ("10:30", "11:00", "11:30", "12:00", "12:30",
+                                            "13:00", "13:30", "14:00")] == [
+        0, 1, 1, 1, 1, 1, 1, 0]
+    assert [cover.rows[at[h]].scheduled for h in ("10:30", "11:00", "12:00", "13:30")] == [
+        3, 2, 2, 2]
