@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from seatdesk.data.models import Call, CallState, Direction, Queue
+from seatdesk.data.models import Call, CallState, Direction, Queue, Team
 from seatdesk.domain import kpi
 from seatdesk.services.agents import AgentService
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor, AgentStatusView
 from seatdesk.services.forecast import center_tz
 from seatdesk.services.permissions import Permission, require
+from seatdesk.services.roster import LiveAdherenceLine, RosterService
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class FloorAgent:
     status: AgentStatusView
     call_queue: str | None  # queue of the current call
     call_state: str | None
+    adherence: str = ""  # real-time adherence status ('' when the seat is no rostered agent)
+    minutes_out: int = 0  # out of adherence today so far
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,17 @@ def _today_bases_query(since: datetime) -> Select[Any]:
 class FloorService(Service):
     tz = center_tz()
 
+    def _live_adherence(self, actor: Actor, team_id: int | None) -> list[LiveAdherenceLine]:
+        """Real-time adherence of the floor's agents (the roster's definition)."""
+        roster = RosterService(self.db, self.clock)
+        if team_id is None:
+            return roster.live_adherence(actor, None, every_team=True)
+        with self.db.read() as s:
+            code = s.scalar(select(Team.code).where(Team.id == team_id))
+        if code is None:
+            return []
+        return roster.live_adherence(actor, code)
+
     def day_start(self) -> datetime:
         local = self.clock().astimezone(self.tz)
         return datetime.combine(local.date(), time(), tzinfo=self.tz)
@@ -146,6 +160,9 @@ class FloorService(Service):
             "*", "", sum(q.waiting for q in queues),
             max((q.longest_wait_seconds for q in queues), default=0), 0,
             kpi.merge_bases(q.bases for q in queues))
-        agents = tuple(FloorAgent(a, *calls.get(a.current_call_id or 0, (None, None)))
+        live = {ln.user_id: ln for ln in self._live_adherence(actor, team_id)}
+        agents = tuple(FloorAgent(a, *calls.get(a.current_call_id or 0, (None, None)),
+                                  live[a.user_id].status if a.user_id in live else "",
+                                  live[a.user_id].minutes_out if a.user_id in live else 0)
                        for a in seats)
         return FloorSnapshot(now, agents, tuple(queues), total)

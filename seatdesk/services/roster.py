@@ -278,6 +278,19 @@ def env_late_allowance() -> int:
 
 
 @dataclass(frozen=True)
+class LiveAdherenceLine:
+    """One seat on the live floor against its schedule (real-time adherence)."""
+
+    user_id: int
+    name: str
+    agent_no: str
+    status: str  # adherence.IN_ADHERENCE, NOT_SIGNED_IN, ...
+    minutes_out: int  # out of adherence today so far
+    shift_start: datetime | None
+    shift_end: datetime | None
+
+
+@dataclass(frozen=True)
 class AdherenceLine:
     user_id: int
     name: str
@@ -1116,6 +1129,49 @@ class RosterService(Service):
                 out.append(AdherenceLine(uid, a.name, a.agent_no, adh.day_adherence(
                     uid, scheduled, events[uid], grace_minutes=grace_minutes)))
         return sorted(out, key=lambda line: (line.day.day, line.agent_no))
+
+    def live_adherence(self, actor: Actor, team_code: str | None, *,
+                       every_team: bool = False) -> list[LiveAdherenceLine]:
+        """Each agent of the team now: scheduled but not signed in, paused outside a break,
+        signed in off shift; with the minutes out of adherence today.
+
+        ``every_team`` (supervisors' floor): the agents of all teams.
+        """
+        require(actor, Permission.VIEW_FLOOR)
+        now = self.clock()
+        local = now.astimezone(self.tz)
+        day_start = datetime.combine(local.date(), time(), tzinfo=self.tz)
+        with self.db.read() as s:
+            if every_team and actor.role != Role.TEAM_LEAD.value:
+                agents = [a for team in s.scalars(select(Team).order_by(Team.code))
+                          for a in self._agents(s, team)]
+            else:
+                agents = self._agents(s, self._team(s, actor, team_code))
+            ids = [a.user_id for a in agents]
+            planned = self._with_placed_breaks(s, self._planned(
+                s, ids, local.date() - timedelta(days=1), local.date()))
+            events: dict[int, list[adh.StateChange]] = defaultdict(list)
+            for uid, at, state in s.execute(
+                    select(AgentStateEvent.user_id, AgentStateEvent.at, AgentStateEvent.state)
+                    .where(AgentStateEvent.user_id.in_(ids),
+                           AgentStateEvent.at >= day_start - timedelta(days=2),
+                           AgentStateEvent.at < now + timedelta(seconds=1))
+                    .order_by(AgentStateEvent.at, AgentStateEvent.id)):
+                events[uid].append(adh.StateChange(at, state.value))
+        out = []
+        for a in agents:
+            shifts = [p for _r, p in planned.get(a.user_id, [])]
+            current = next((p for p in shifts if p.start <= now < p.end), None) or next(
+                (p for p in sorted(shifts, key=lambda p: p.start) if p.start >= day_start),
+                None)
+            scheduled = (adh.ScheduledShift(current.day, current.start, current.end,
+                                            current.periods) if current else None)
+            live = adh.live_adherence(now, day_start, scheduled, events[a.user_id])
+            out.append(LiveAdherenceLine(a.user_id, a.name, a.agent_no, live.status,
+                                         live.minutes_out,
+                                         current.start if current else None,
+                                         current.end if current else None))
+        return out
 
     def attendance(self, actor: Actor, team_code: str | None, month: date,
                    *, grace_minutes: int = 0) -> list[AttendanceLine]:
