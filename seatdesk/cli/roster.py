@@ -31,8 +31,15 @@ def _day(text: str, what: str) -> date:
 
 
 @click.command("forecast")
-@click.option("--queue", "queue_code", required=True, help="Queue code.")
-@click.option("--day", required=True, help="The day to forecast (YYYY-MM-DD).")
+@click.option("--queue", "queue_code", default=None,
+              help="Queue code (required, except with --accuracy: all queues).")
+@click.option("--day", required=True,
+              help="The day to forecast (YYYY-MM-DD); with --accuracy the first day.")
+@click.option("--to", "last", default=None, help="With --accuracy: the last day.")
+@click.option("--accuracy", is_flag=True,
+              help="Forecast against actual calls of past days (WAPE per day and queue).")
+@click.option("--no-trend", "no_trend", is_flag=True,
+              help="Plain average of the weeks, without Holt's trend.")
 @click.option("--interval", type=click.Choice(["15", "30", "60"]), default="30",
               show_default=True, help="Interval length in minutes.")
 @click.option("--weeks", type=click.IntRange(1, 26), default=4, show_default=True,
@@ -46,7 +53,8 @@ def _day(text: str, what: str) -> date:
 @click.option("--all", "show_all", is_flag=True, help="Show intervals without calls too.")
 @click.option("--as", "login", default=None, help="Act as this user.")
 @click.pass_obj
-def forecast_command(cli: Any, queue_code: str, day: str, interval: str, weeks: int,
+def forecast_command(cli: Any, queue_code: str | None, day: str, last: str | None,
+                     accuracy: bool, no_trend: bool, interval: str, weeks: int,
                      aht: float | None, target: float, overrides: tuple[str, ...],
                      show_all: bool, login: str | None) -> None:
     """Expected calls and agents required per interval, from the call history."""
@@ -56,6 +64,19 @@ def forecast_command(cli: Any, queue_code: str, day: str, interval: str, weeks: 
     backend = cli.backend()
     actor = cli.actor(login)
     minutes = int(interval)
+    if accuracy:
+        rows = backend.forecast.accuracy(actor, queue_code, the_day,
+                                         _day(last, "--to") if last else the_day,
+                                         interval_minutes=minutes, weeks=weeks)
+        click.echo(f"{_('day'):<10} {_('queue'):<12} {_('forecast'):>9} {_('actual'):>7} "
+                   f"{_('WAPE'):>6}")
+        for a in rows:
+            err = "—" if a.wape is None else f"{a.wape:.0%}"
+            click.echo(f"{a.day.isoformat():<10} {a.queue_code:<12} {a.forecast:>9g} "
+                       f"{a.actual:>7} {err:>6}")
+        return
+    if queue_code is None:
+        raise click.UsageError(_("say which queue (--queue CODE)"))
     for item in overrides:
         m = _SET.match(item.strip())
         if not m:
@@ -64,12 +85,19 @@ def forecast_command(cli: Any, queue_code: str, day: str, interval: str, weeks: 
         backend.forecast.set_override(actor, queue_code, the_day, parse_hhmm(m.group(1), "set"),
                                       calls, interval_minutes=minutes)
     f = backend.forecast.forecast(actor, queue_code, the_day, interval_minutes=minutes,
-                                  weeks=weeks, aht=aht, target_sl=target)
+                                  weeks=weeks, aht=aht, target_sl=target, trend=not no_trend)
     source = (_("history") if f.aht_from_history
               else _("given") if aht is not None else _("default"))
     click.echo(_("{queue} {day}: AHT {aht} s ({source}), goal {sl:.0%} in {t:g} s").format(
         queue=f.queue_code, day=f.day, aht=f.aht_seconds, source=source, sl=f.goal.target_sl,
         t=f.goal.answer_within))
+    if f.basis == "holiday":
+        click.echo(_("a holiday: averaged over {n} past holiday(s) with history").format(
+            n=f.weeks_used))
+    else:
+        click.echo(_("averaged over {n} of {weeks} weeks (weeks before the first call and "
+                     "holidays are left out); trend ×{factor:g}").format(
+            n=f.weeks_used, weeks=f.weeks, factor=f.trend_factor))
     click.echo(f"{_('start'):<6} {_('history'):>8} {_('override'):>9} {_('calls'):>7} "
                f"{_('agents'):>6}")
     for r in f.rows:
@@ -81,7 +109,11 @@ def forecast_command(cli: Any, queue_code: str, day: str, interval: str, weeks: 
 
 @click.group("roster")
 def roster_group() -> None:
-    """Shift rosters: fill with the optimiser, adherence and lateness."""
+    """Shift rosters: fill with the optimiser, adherence, lateness and agents' requests.
+
+    Roster weeks run Monday to Sunday (ISO weeks), as do QA weeks; the KPI report's weeks
+    end on Friday (the weekly report goes out on Friday, docs/measures.md).
+    """
 
 
 @roster_group.command("fill")
@@ -143,6 +175,113 @@ def roster_adherence(cli: Any, day: str, last: str | None, team: str | None,
             day=d.day, no=ln.agent_no, name=ln.name, late=d.late_minutes,
             early=d.early_leave_minutes, out=d.out_of_adherence_minutes, pct=d.adherence,
             absent=" " + _("absent") if d.absent else ""))
+
+
+@roster_group.command("lateness")
+@click.option("--month", required=True, help="The month (YYYY-MM).")
+@click.option("--team", default=None, help="Team code (default: your own team).")
+@click.option("--grace", type=click.IntRange(0, 60), default=0, show_default=True,
+              help="Minutes after the shift start that are not yet late.")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_lateness(cli: Any, month: str, team: str | None, grace: int,
+                    login: str | None) -> None:
+    """Late sign-ins per agent in a month against the shift start and the allowance."""
+    m = re.match(r"^(\d{4})-(\d{1,2})$", month.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise click.BadParameter(_("use YYYY-MM, e.g. 2026-11"), param_hint="--month")
+    first = date(int(m.group(1)), int(m.group(2)), 1)
+    lines = cli.backend().roster.attendance(cli.actor(login), team, first,
+                                            grace_minutes=grace)
+    click.echo(f"{_('No.'):<6} {_('Agent'):<16} {_('shifts'):>6} {_('late'):>5} "
+               f"{_('minutes'):>7} {_('absent'):>6}  {_('allowance')}")
+    for ln in lines:
+        flag = _("over") if ln.over_allowance else ""
+        click.echo(f"{ln.agent_no:<6} {ln.name:<16} {ln.worked_days:>6} {ln.late_days:>5} "
+                   f"{ln.late_minutes:>7} {ln.absent_days:>6}  {ln.allowance} {flag}")
+
+
+@roster_group.command("mine")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_mine(cli: Any, login: str | None) -> None:
+    """Your published shifts for this and next week, and your requests."""
+    mine = cli.backend().roster.my_schedule(cli.actor(login))
+    hours = {t.code: t.hours for t in mine.templates}
+    click.echo(_("{first} to {last}").format(first=mine.first, last=mine.last))
+    if not mine.shifts:
+        click.echo(_("no published shifts"))
+    for sh in mine.shifts:
+        what = (_("leave") if sh.kind == "leave" else _("off") if sh.kind == "off"
+                else f"{sh.template_code} {hours.get(sh.template_code or '', '')}")
+        click.echo(f"{sh.day:%Y-%m-%d %a}  {what}")
+    for r in mine.requests:
+        other = f" ↔ {r.other_name}" if r.other_name else ""
+        click.echo(_("request #{id} {kind} {day}{other}: {state}").format(
+            id=r.id, kind=r.kind, day=r.day, other=other, state=r.state))
+
+
+@roster_group.command("request")
+@click.argument("kind", type=click.Choice(["leave", "swap"]))
+@click.option("--day", required=True, help="The day (YYYY-MM-DD).")
+@click.option("--with", "colleague", default=None, help="Swap: the colleague's login.")
+@click.option("--reason", default="", help="Why (shown to the team lead).")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_request(cli: Any, kind: str, day: str, colleague: str | None, reason: str,
+                   login: str | None) -> None:
+    """Ask your team lead for leave on a day, or to swap a day with a colleague."""
+    backend, actor = cli.backend(), cli.actor(login)
+    the_day = _day(day, "--day")
+    if kind == "swap":
+        if not colleague:
+            raise click.UsageError(_("a swap needs --with LOGIN"))
+        r = backend.roster.request_swap(actor, the_day, colleague, reason)
+    else:
+        r = backend.roster.request_leave(actor, the_day, reason)
+    click.echo(_("request #{id} sent to your team lead").format(id=r.id))
+
+
+@roster_group.command("requests")
+@click.option("--team", default=None, help="Team code (default: your own team).")
+@click.option("--all", "show_all", is_flag=True, help="Decided requests too.")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_requests(cli: Any, team: str | None, show_all: bool, login: str | None) -> None:
+    """Leave and swap requests of the team's agents."""
+    for r in cli.backend().roster.requests(cli.actor(login), team, pending_only=not show_all):
+        other = f" ↔ {r.other_name}" if r.other_name else ""
+        click.echo(f"#{r.id} {r.kind:<5} {r.day} {r.user_name}{other} [{r.state}] {r.reason}")
+
+
+@roster_group.command("decide")
+@click.argument("request_id", type=int)
+@click.argument("decision", type=click.Choice(["approve", "refuse"]))
+@click.option("--note", default="", help="What the agent is told.")
+@click.option("--reason", default="", help="Why a broken roster rule is kept anyway.")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_decide(cli: Any, request_id: int, decision: str, note: str, reason: str,
+                  login: str | None) -> None:
+    """Approve (with the roster rules) or refuse an agent's request."""
+    r = cli.backend().roster.decide(cli.actor(login), request_id, decision == "approve",
+                                    note=note, reason=reason)
+    click.echo(_("request #{id}: {state}").format(id=r.id, state=r.state))
+
+
+@roster_group.command("share")
+@click.argument("group")
+@click.argument("share", type=click.FloatRange(0, 1), required=False)
+@click.option("--team", default=None, help="Team code (default: your own team).")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_share(cli: Any, group: str, share: float | None, team: str | None,
+                 login: str | None) -> None:
+    """Set the team's share (0-1) of a skill group's requirement (GROUP: queues joined by
+    '+', e.g. general+vip); without SHARE it goes back to the share by headcount."""
+    cli.backend().roster.set_share(cli.actor(login), team, group, share)
+    click.echo(_("share of {group}: {share}").format(
+        group=group, share=_("by headcount") if share is None else f"{share:g}"))
 
 
 @click.command("roster")

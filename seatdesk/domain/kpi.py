@@ -46,6 +46,15 @@ def merge_bases(parts: Iterable[Bases]) -> dict[str, float | None]:
     return out
 
 
+# Calls abandoned in less than this many seconds are short abandons (misdials, callers who
+# changed their mind): the reports' default and the live floor's fixed value, so the two
+# agree on abandonment and service level for the same day.
+SHORT_ABANDON_SECONDS = 5
+
+# The queue figures the live floor shows, computed from the same base totals as the report.
+FLOOR_MEASURES = ("offered", "answered", "abandoned", "service_level", "abandon_rate", "asa")
+
+
 # ---- ratio helpers ---------------------------------------------------------------------
 
 

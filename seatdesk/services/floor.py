@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, time
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
-from seatdesk.data.models import Call, CallState, Direction, Queue
+from seatdesk.data.models import Call, CallState, Direction, Queue, Team
+from seatdesk.domain import kpi
 from seatdesk.services.agents import AgentService
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor, AgentStatusView
 from seatdesk.services.forecast import center_tz
 from seatdesk.services.permissions import Permission, require
+from seatdesk.services.roster import LiveAdherenceLine, RosterService
 
 
 @dataclass(frozen=True)
@@ -20,33 +25,53 @@ class FloorAgent:
     status: AgentStatusView
     call_queue: str | None  # queue of the current call
     call_state: str | None
+    adherence: str = ""  # real-time adherence status ('' when the seat is no rostered agent)
+    minutes_out: int = 0  # out of adherence today so far
 
 
 @dataclass(frozen=True)
 class QueueLive:
-    """One queue now and today: waiting calls, longest wait, SL, abandonment, ASA."""
+    """One queue now and today: waiting calls, longest wait, and today's figures.
+
+    Today's figures come from the same base totals and definitions as the KPI report
+    (``seatdesk.domain.kpi``): the floor and the report agree for the same day.
+    """
 
     code: str
     name: str
     waiting: int
     longest_wait_seconds: int
-    offered: int
-    answered: int
-    abandoned: int
-    answered_in_sl: int
     sl_seconds: int
-    asa_seconds: float | None
+    bases: dict[str, float | None] = field(default_factory=dict, hash=False)
+
+    def _figure(self, key: str) -> float | None:
+        return kpi.compute(self.bases, [key])[key]
+
+    @property
+    def offered(self) -> int:
+        return int(self._figure("offered") or 0)
+
+    @property
+    def answered(self) -> int:
+        return int(self._figure("answered") or 0)
+
+    @property
+    def abandoned(self) -> int:
+        """Abandoned calls, short abandons excluded (a count)."""
+        return int(self._figure("abandoned") or 0)
 
     @property
     def service_level(self) -> float | None:
-        """Answered within T over answered + abandoned (None before the first call)."""
-        base = self.answered + self.abandoned
-        return self.answered_in_sl / base if base else None
+        return self._figure("service_level")
 
     @property
     def abandon_rate(self) -> float | None:
-        base = self.answered + self.abandoned
-        return self.abandoned / base if base else None
+        return self._figure("abandon_rate")
+
+    @property
+    def asa_seconds(self) -> float | None:
+        value = self._figure("asa")
+        return round(value, 1) if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -57,8 +82,51 @@ class FloorSnapshot:
     total: QueueLive
 
 
+BASE_KEYS = ("offered", "answered", "abandoned_all", "short_abandoned", "answered_in_sl",
+             "answered_wait_sum")
+
+
+def today_bases(values: Sequence[Any]) -> dict[str, float | None]:
+    return {k: float(v or 0) for k, v in zip(BASE_KEYS, values, strict=True)}
+
+
+def _today_bases_query(since: datetime) -> Select[Any]:
+    """The report's base totals of inbound first legs since ``since``, per queue.
+
+    The same conditions as ``reports_sql.inbound_sql``: abandoned = abandoned and never
+    answered; a short abandon waited less than kpi.SHORT_ABANDON_SECONDS; answered within
+    T = answered after a wait of at most the queue's sl_seconds.
+    """
+    answered = Call.answered_at.is_not(None)
+    abandoned = Call.abandoned_at.is_not(None) & Call.answered_at.is_(None)
+    wait = func.coalesce(Call.wait_seconds, 0)
+
+    def count(cond: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.sum(case((cond, 1), else_=0))
+
+    return (select(Call.queue_id, func.count(Call.id), count(answered), count(abandoned),
+                   count(abandoned & (wait < kpi.SHORT_ABANDON_SECONDS)),
+                   count(answered & (wait <= Queue.sl_seconds)),
+                   func.sum(case((answered, wait), else_=0)))
+            .join(Queue, Queue.id == Call.queue_id)
+            .where(Call.direction == Direction.INBOUND, Call.parent_call_id.is_(None),
+                   Call.queued_at >= since)
+            .group_by(Call.queue_id))
+
+
 class FloorService(Service):
     tz = center_tz()
+
+    def _live_adherence(self, actor: Actor, team_id: int | None) -> list[LiveAdherenceLine]:
+        """Real-time adherence of the floor's agents (the roster's definition)."""
+        roster = RosterService(self.db, self.clock)
+        if team_id is None:
+            return roster.live_adherence(actor, None, every_team=True)
+        with self.db.read() as s:
+            code = s.scalar(select(Team.code).where(Team.id == team_id))
+        if code is None:
+            return []
+        return roster.live_adherence(actor, code)
 
     def day_start(self) -> datetime:
         local = self.clock().astimezone(self.tz)
@@ -78,36 +146,23 @@ class FloorService(Service):
             waiting = {qid: (n, oldest) for qid, n, oldest in s.execute(
                 select(Call.queue_id, func.count(Call.id), func.min(Call.queued_at))
                 .where(Call.state == CallState.QUEUED).group_by(Call.queue_id))}
-            answered = Call.answered_at.is_not(None)
-            today = {row[0]: row[1:] for row in s.execute(
-                select(Call.queue_id, func.count(Call.id),
-                       func.sum(case((answered, 1), else_=0)),
-                       func.sum(case((Call.state == CallState.ABANDONED, 1), else_=0)),
-                       func.sum(case((answered & (Call.wait_seconds <= Queue.sl_seconds), 1),
-                                     else_=0)),
-                       func.avg(case((answered, Call.wait_seconds), else_=None)))
-                .join(Queue, Queue.id == Call.queue_id)
-                .where(Call.direction == Direction.INBOUND, Call.parent_call_id.is_(None),
-                       Call.queued_at >= since)
-                .group_by(Call.queue_id))}
+            today = {row[0]: today_bases(row[1:]) for row in s.execute(
+                _today_bases_query(since))}
             queues = []
             for q in s.scalars(select(Queue).where(Queue.active.is_(True))
                                .order_by(Queue.priority.desc(), Queue.code)):
                 n, oldest = waiting.get(q.id, (0, None))
-                offered, ans, ab, in_sl, asa = today.get(q.id, (0, 0, 0, 0, None))
                 queues.append(QueueLive(
                     q.code, q.name, int(n),
-                    int((now - oldest).total_seconds()) if oldest else 0,
-                    int(offered), int(ans or 0), int(ab or 0), int(in_sl or 0), q.sl_seconds,
-                    round(float(asa), 1) if asa is not None else None))
-        total_answered = sum(q.answered for q in queues)
-        asa_sum = sum((q.asa_seconds or 0) * q.answered for q in queues)
+                    int((now - oldest).total_seconds()) if oldest else 0, q.sl_seconds,
+                    today.get(q.id, {})))
         total = QueueLive(
             "*", "", sum(q.waiting for q in queues),
-            max((q.longest_wait_seconds for q in queues), default=0),
-            sum(q.offered for q in queues), total_answered, sum(q.abandoned for q in queues),
-            sum(q.answered_in_sl for q in queues), 0,
-            round(asa_sum / total_answered, 1) if total_answered else None)
-        agents = tuple(FloorAgent(a, *calls.get(a.current_call_id or 0, (None, None)))
+            max((q.longest_wait_seconds for q in queues), default=0), 0,
+            kpi.merge_bases(q.bases for q in queues))
+        live = {ln.user_id: ln for ln in self._live_adherence(actor, team_id)}
+        agents = tuple(FloorAgent(a, *calls.get(a.current_call_id or 0, (None, None)),
+                                  live[a.user_id].status if a.user_id in live else "",
+                                  live[a.user_id].minutes_out if a.user_id in live else 0)
                        for a in seats)
         return FloorSnapshot(now, agents, tuple(queues), total)

@@ -16,16 +16,22 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from seatdesk.data.models import Call, CallState, Direction, Queue
+from seatdesk.data.models.complaints import CalendarDay
 from seatdesk.data.models.roster import ForecastOverride
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput, NotFound
 from seatdesk.domain.i18n import _
 from seatdesk.domain.roster.forecast import (
     DEFAULT_AHT_SECONDS,
+    HOLIDAY,
+    WEEKDAY,
+    Accuracy,
+    PastDay,
     StaffingGoal,
     apply_overrides,
-    mean_per_interval,
+    day_profile,
     required_agents,
+    wape,
 )
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
@@ -42,9 +48,9 @@ def center_tz() -> ZoneInfo:
 @dataclass(frozen=True)
 class ForecastRow:
     start: datetime  # local interval start
-    history: float  # mean calls over the weeks looked at
+    history: float  # mean calls over the days of history used
     override: float | None
-    calls: float  # what the requirement is computed from
+    calls: float  # what the requirement is computed from (trend applied, then overrides)
     required: int
 
 
@@ -58,6 +64,9 @@ class ForecastView:
     aht_from_history: bool
     goal: StaffingGoal
     rows: tuple[ForecastRow, ...]
+    weeks_used: int = 0  # days of history that exist and were averaged
+    basis: str = WEEKDAY  # weekday (same weekday, holidays left out) or holiday
+    trend_factor: float = 1.0
 
 
 def check_interval(interval_minutes: int) -> int:
@@ -75,22 +84,54 @@ def _slot_expr(s: Session, base: datetime, seconds: int) -> ColumnElement[int]:
     return cast(func.floor((func.extract("epoch", Call.queued_at) - epoch) / seconds), Integer)
 
 
-def history_counts(s: Session, queue_id: int, day: date, *, weeks: int, interval_minutes: int,
-                   tz: tzinfo) -> list[dict[int, int]]:
-    """Offered calls per interval index for the same weekday in each of the last ``weeks``."""
-    out = []
-    for back in range(1, weeks + 1):
-        past = day - timedelta(weeks=back)
-        start = datetime.combine(past, time(), tzinfo=tz)
-        end = datetime.combine(past + timedelta(days=1), time(), tzinfo=tz)
-        slot = _slot_expr(s, start, interval_minutes * 60).label("slot")
-        rows = s.execute(
-            select(slot, func.count(Call.id))
-            .where(Call.direction == Direction.INBOUND, Call.parent_call_id.is_(None),
-                   Call.queue_id == queue_id, Call.queued_at >= start, Call.queued_at < end)
-            .group_by(slot)).all()
-        out.append({int(k): int(n) for k, n in rows})
-    return out
+def counts_on(s: Session, queue_id: int, day: date, *, interval_minutes: int,
+              tz: tzinfo) -> dict[int, int]:
+    """Offered calls per interval index of one local day."""
+    start = datetime.combine(day, time(), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+    slot = _slot_expr(s, start, interval_minutes * 60).label("slot")
+    rows = s.execute(
+        select(slot, func.count(Call.id))
+        .where(Call.direction == Direction.INBOUND, Call.parent_call_id.is_(None),
+               Call.queue_id == queue_id, Call.queued_at >= start, Call.queued_at < end)
+        .group_by(slot)).all()
+    return {int(k): int(n) for k, n in rows}
+
+
+def first_call_day(s: Session, queue_id: int, tz: tzinfo) -> date | None:
+    """The local day of the queue's first offered call: history does not exist before it."""
+    first = s.scalar(select(func.min(Call.queued_at)).where(
+        Call.direction == Direction.INBOUND, Call.queue_id == queue_id))
+    return first.astimezone(tz).date() if first is not None else None
+
+
+def holidays(s: Session) -> set[date]:
+    """The center calendar's holidays (days marked not working)."""
+    return set(s.scalars(select(CalendarDay.day).where(CalendarDay.working.is_(False))))
+
+
+def history_days(s: Session, queue_id: int, day: date, *, weeks: int, interval_minutes: int,
+                 tz: tzinfo) -> tuple[str, list[PastDay]]:
+    """The past days a forecast of ``day`` is built from, and on what basis.
+
+    A working day: the same weekday in each of the last ``weeks`` weeks that exist (on or
+    after the queue's first call) and were no holiday. A holiday: the last ``weeks`` past
+    holidays that exist.
+    """
+    first = first_call_day(s, queue_id, tz)
+    off = holidays(s)
+    if first is None:
+        return (HOLIDAY if day in off else WEEKDAY), []
+    if day in off:
+        horizon = day - timedelta(weeks=MAX_WEEKS)
+        past = sorted((d for d in off if max(first, horizon) <= d < day), reverse=True)[:weeks]
+        basis = HOLIDAY
+    else:
+        past = [d for d in (day - timedelta(weeks=b) for b in range(1, weeks + 1))
+                if d >= first and d not in off]
+        basis = WEEKDAY
+    return basis, [PastDay(d, counts_on(s, queue_id, d, interval_minutes=interval_minutes,
+                                        tz=tz)) for d in past]
 
 
 def history_aht(s: Session, queue_id: int, day: date, *, weeks: int, tz: tzinfo) -> float | None:
@@ -107,7 +148,8 @@ def history_aht(s: Session, queue_id: int, day: date, *, weeks: int, tz: tzinfo)
 
 def forecast_queue(s: Session, queue: Queue, day: date, *, interval_minutes: int = 30,
                    weeks: int = 4, aht: float | None = None, target_sl: float = 0.8,
-                   shrinkage: float = 0.0, tz: tzinfo | None = None) -> ForecastView:
+                   shrinkage: float = 0.0, tz: tzinfo | None = None,
+                   trend: bool = True) -> ForecastView:
     """The forecast of one queue and day inside the caller's session."""
     tz = tz or center_tz()
     check_interval(interval_minutes)
@@ -118,15 +160,17 @@ def forecast_queue(s: Session, queue: Queue, day: date, *, interval_minutes: int
     if not 0 < target_sl < 1:
         raise InvalidInput(_("the service-level target must be between 0 and 1"), "target")
     n = 1440 // interval_minutes
-    mean = mean_per_interval(history_counts(s, queue.id, day, weeks=weeks,
-                                            interval_minutes=interval_minutes, tz=tz), n)
+    basis, past = history_days(s, queue.id, day, weeks=weeks,
+                               interval_minutes=interval_minutes, tz=tz)
+    profile = day_profile(past, n, basis=basis, trend=trend)
+    mean = profile.mean
     overrides = {
         o.start_minute // interval_minutes: o.calls
         for o in s.scalars(select(ForecastOverride).where(
             ForecastOverride.queue_id == queue.id, ForecastOverride.day == day,
             ForecastOverride.interval_minutes == interval_minutes))
     }
-    calls = apply_overrides(mean, overrides)
+    calls = apply_overrides(profile.calls, overrides)
     from_history = False
     if aht is None:
         measured = history_aht(s, queue.id, day, weeks=weeks, tz=tz)
@@ -141,7 +185,24 @@ def forecast_queue(s: Session, queue: Queue, day: date, *, interval_minutes: int
                     overrides.get(i), calls[i], required[i])
         for i in range(n))
     return ForecastView(queue.code, day, interval_minutes, weeks, round(aht, 1), from_history,
-                        goal, rows)
+                        goal, rows, profile.days_used, basis, profile.trend_factor)
+
+
+def accuracy_rows(s: Session, queues: list[Queue], first: date, last: date, *,
+                  interval_minutes: int, weeks: int, tz: tzinfo) -> list[Accuracy]:
+    """Forecast (as it would have been made, overrides included) against offered calls."""
+    out = []
+    day = first
+    while day <= last:
+        for q in queues:
+            f = forecast_queue(s, q, day, interval_minutes=interval_minutes, weeks=weeks, tz=tz)
+            got = counts_on(s, q.id, day, interval_minutes=interval_minutes, tz=tz)
+            actual = [got.get(i, 0) for i in range(len(f.rows))]
+            predicted = [r.calls for r in f.rows]
+            out.append(Accuracy(day, q.code, round(sum(predicted), 2), sum(actual),
+                                wape(predicted, actual)))
+        day += timedelta(days=1)
+    return out
 
 
 def queue_by_code(s: Session, code: str) -> Queue:
@@ -158,13 +219,30 @@ class ForecastService(Service):
 
     def forecast(self, actor: Actor, queue_code: str, day: date, *, interval_minutes: int = 30,
                  weeks: int = 4, aht: float | None = None, target_sl: float = 0.8,
-                 shrinkage: float = 0.0) -> ForecastView:
+                 shrinkage: float = 0.0, trend: bool = True) -> ForecastView:
         """Expected calls and agents required per interval of ``day`` for one queue."""
         require(actor, Permission.PLAN_ROSTER)
         with self.db.read() as s:
             return forecast_queue(s, queue_by_code(s, queue_code), day,
                                   interval_minutes=interval_minutes, weeks=weeks, aht=aht,
-                                  target_sl=target_sl, shrinkage=shrinkage, tz=self.tz)
+                                  target_sl=target_sl, shrinkage=shrinkage, tz=self.tz,
+                                  trend=trend)
+
+    def accuracy(self, actor: Actor, queue_code: str | None, first: date, last: date, *,
+                 interval_minutes: int = 30, weeks: int = 4) -> list[Accuracy]:
+        """Forecast against actual offered calls, per day and queue (WAPE over intervals)."""
+        require(actor, Permission.PLAN_ROSTER)
+        check_interval(interval_minutes)
+        today = self.clock().astimezone(self.tz).date()
+        if last < first or (last - first).days > 62:
+            raise InvalidInput(_("choose a range of at most two months"), "day")
+        if last >= today:
+            raise InvalidInput(_("accuracy is known only for days that are over"), "day")
+        with self.db.read() as s:
+            queues = ([queue_by_code(s, queue_code)] if queue_code else list(s.scalars(
+                select(Queue).where(Queue.active.is_(True)).order_by(Queue.code))))
+            return accuracy_rows(s, queues, first, last, interval_minutes=interval_minutes,
+                                 weeks=weeks, tz=self.tz)
 
     def set_override(self, actor: Actor, queue_code: str, day: date, start_minute: int,
                      calls: float | None, *, interval_minutes: int = 30) -> None:

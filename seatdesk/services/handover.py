@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from seatdesk.data.models import (
@@ -122,27 +122,34 @@ class HandoverService(Service):
 
     # ---- the outgoing lead -----------------------------------------------------------
 
-    def open_items(self, s: Session, team_id: int | None, now: datetime) -> list[dict[str, Any]]:
+    def open_items(self, s: Session, team_id: int | None, now: datetime,
+                   outgoing_id: int | None = None) -> list[dict[str, Any]]:
         """What the shift leaves open, as unchecked items (the pre-fill)."""
         local = now.astimezone(self.tz)
         day_start = datetime.combine(local.date(), time(), tzinfo=self.tz)
         day_end = day_start + timedelta(days=1)
-        team_users = select(User.id).where(User.team_id == team_id) if team_id else None
+        # What the outgoing shift leaves open is its own people's work (the team's, or the
+        # outgoing person's when they have no team); the shared pool is summarised as counts.
+        team_users = (select(User.id).where(User.team_id == team_id) if team_id
+                      else select(User.id).where(User.id == outgoing_id))
         items: list[dict[str, Any]] = []
         cb_q = (select(Callback, Customer.name).join(Customer, Customer.id == Callback.customer_id)
-                .where(Callback.state == "open", Callback.due_at < day_end)
+                .where(Callback.state == "open", Callback.due_at < day_end,
+                       Callback.owner_id.in_(team_users))
                 .order_by(Callback.due_at))
-        if team_users is not None:
-            cb_q = cb_q.where(or_(Callback.owner_id.is_(None), Callback.owner_id.in_(team_users)))
         for cb, name in s.execute(cb_q):
             overdue = cb.due_at < now
             items.append(_raw("callback", cb.id, _("callback #{id} {name}: {reason}").format(
                 id=cb.id, name=name, reason=cb.reason[:80]), cb.due_at, overdue))
+        pool_open, pool_overdue = s.execute(
+            select(func.count(Callback.id),
+                   func.coalesce(func.sum(case((Callback.due_at < now, 1), else_=0)), 0))
+            .where(Callback.state == "open", Callback.owner_id.is_(None),
+                   Callback.due_at < day_end)).one()
         c_q = (select(Complaint, Customer.name).join(Customer, Customer.id == Complaint.customer_id)
                .where(Complaint.state != "closed").order_by(Complaint.deadline_at))
-        if team_users is not None:
-            c_q = c_q.where(or_(Complaint.owner_id.is_(None), Complaint.owner_id.in_(team_users),
-                                Complaint.registered_by.in_(team_users)))
+        c_q = c_q.where(or_(Complaint.owner_id.in_(team_users),
+                            Complaint.registered_by.in_(team_users)))
         for c, name in s.execute(c_q):
             items.append(_raw("complaint", c.id, _("complaint #{id} {name}: {summary}").format(
                 id=c.id, name=name, summary=c.summary[:80]), c.deadline_at, c.deadline_at < now))
@@ -158,8 +165,7 @@ class HandoverService(Service):
             Call.state == CallState.WRAP_UP,
             (Call.state == CallState.CLOSED) & Call.resolved.is_(False)
             & (Call.closed_at >= day_start))).order_by(Call.id)
-        if team_users is not None:
-            calls_q = calls_q.where(Call.agent_id.in_(team_users))
+        calls_q = calls_q.where(Call.agent_id.in_(team_users))
         for call in s.scalars(calls_q):
             if call.state == CallState.WRAP_UP:
                 text = _("call #{id} still in wrap-up").format(id=call.id)
@@ -167,6 +173,10 @@ class HandoverService(Service):
                 text = _("call #{id} handed over unresolved to {to}").format(
                     id=call.id, to=call.handed_to or "-")
             items.append(_raw("call", call.id, text, call.follow_up_at))
+        if pool_open:
+            items.append(_raw("pool", "callbacks", _(
+                "callback pool: {n} open, {late} overdue (not the team's: counted only)").format(
+                n=int(pool_open), late=int(pool_overdue))))
         return items
 
     def start(self, actor: Actor) -> HandoverView:
@@ -178,7 +188,7 @@ class HandoverService(Service):
                 Handover.outgoing_id == actor.user_id, Handover.state.in_(EDITABLE))
                 .order_by(Handover.id.desc()))
             if h is None:
-                items = self.open_items(s, actor.team_id, now)
+                items = self.open_items(s, actor.team_id, now, actor.user_id)
                 h = Handover(team_id=actor.team_id, outgoing_id=actor.user_id, items=items,
                              state=DRAFT, created_at=now)
                 s.add(h)
@@ -200,6 +210,22 @@ class HandoverService(Service):
             if remark is not None:
                 items[index]["remark"] = clean_line(remark, field="remark", max_len=MAX_REMARK)
             h.items = items  # a new list, so the JSON column is seen as changed
+            self.signal(s, Topic.HANDOVER)
+            return self._view(s, h)
+
+    def mark_unchanged_seen(self, actor: Actor, handover_id: int) -> HandoverView:
+        """Tick every item not checked yet as seen (✓); items already marked stay as they are."""
+        with self.db.write() as s:
+            h = self._editable(s, actor, handover_id)
+            items = [dict(i) for i in h.items]
+            marked = 0
+            for item in items:
+                if item.get("ok") is None:
+                    item["ok"], item["remark"] = True, item.get("remark") or _("seen")
+                    marked += 1
+            h.items = items
+            audit.record(s, actor, "handover.mark_seen", at=self.clock(), entity="handover",
+                         entity_id=h.id, detail={"items": marked})
             self.signal(s, Topic.HANDOVER)
             return self._view(s, h)
 

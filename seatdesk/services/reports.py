@@ -105,7 +105,7 @@ class ReportService(Service):
         *,
         timezone: str = "Asia/Shanghai",
         sl_seconds: int | None = None,
-        short_abandon_seconds: int = 5,
+        short_abandon_seconds: int = kpi.SHORT_ABANDON_SECONDS,
         interval_minutes: int = 30,
         repeat_days: int = 7,
     ) -> KpiReport:

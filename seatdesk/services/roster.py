@@ -7,13 +7,14 @@ reason, which is kept on the shift and audited.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from seatdesk.data.models import (
@@ -27,11 +28,17 @@ from seatdesk.data.models import (
     User,
     UserQueue,
 )
-from seatdesk.data.models.roster import RosterWeek
+from seatdesk.data.models.roster import (
+    RequirementShare,
+    RosterRequest,
+    RosterWeek,
+    ShiftChange,
+)
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
 from seatdesk.domain.i18n import _
 from seatdesk.domain.roster import adherence as adh
+from seatdesk.domain.roster.breaks import BreakRule, ShiftToBreak, place_breaks
 from seatdesk.domain.roster.coverage import (
     CoverageRow,
     CoverageSummary,
@@ -42,10 +49,17 @@ from seatdesk.domain.roster.coverage import (
     summarise,
     working_periods,
 )
+from seatdesk.domain.roster.forecast import Accuracy
+from seatdesk.domain.staffing import pooled
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
-from seatdesk.services.forecast import center_tz, check_interval, forecast_queue
+from seatdesk.services.forecast import (
+    accuracy_rows,
+    center_tz,
+    check_interval,
+    forecast_queue,
+)
 from seatdesk.services.permissions import Permission, require
 
 if TYPE_CHECKING:
@@ -77,6 +91,27 @@ class RuleBroken(InvalidInput):
     def __init__(self, violations: list[Violation]) -> None:
         super().__init__("; ".join(v.message for v in violations), "shift")
         self.violations = tuple(violations)
+
+
+class Locked(InvalidInput):
+    """The day is over or the shift has started: that part of the roster is history."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "shift")
+
+
+DRAFT, PUBLISHED, CHANGED = "draft", "published", "published, changed since"
+
+
+@dataclass(frozen=True)
+class ShiftChangeView:
+    user_id: int
+    day: date
+    before: str
+    after: str
+    reason: str
+    changed_at: datetime
+    sent_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -134,6 +169,14 @@ class RosterWeekView:
     published_at: datetime | None
     unpublished_changes: int
     violations: tuple[Violation, ...]
+    changes_since_publish: int = 0
+
+    @property
+    def status(self) -> str:
+        """draft, published, or 'published, changed since' (changes not yet re-published)."""
+        if self.published_at is None:
+            return DRAFT
+        return CHANGED if self.changes_since_publish else PUBLISHED
 
     def shift(self, user_id: int, day: date) -> ShiftView | None:
         return next((s for s in self.shifts if s.user_id == user_id and s.day == day), None)
@@ -157,12 +200,94 @@ class FillReport:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """Agents to roster per interval for each skill group the team serves (its share)."""
+
+    by_group: dict[str, list[float]]
+    agent_group: dict[int, str]  # the team's agents: the group each belongs to
+
+
+@dataclass(frozen=True)
 class CoverageView:
     team_code: str
     day: date
     interval_minutes: int
     rows: tuple[CoverageRow, ...]
     summary: CoverageSummary
+    by_group: dict[str, list[float]] = field(default_factory=dict)
+    on_break: tuple[float, ...] = ()  # agents on a placed break, per interval
+    accuracy: tuple[Accuracy, ...] = ()  # a day that is over: forecast against actual
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    kind: str  # leave, swap
+    user_id: int
+    user_name: str
+    day: date
+    other_user_id: int | None
+    other_name: str | None
+    reason: str
+    state: str  # pending, approved, refused
+    decision_note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MySchedule:
+    """An agent's published shifts this week and next, and their requests."""
+
+    first: date
+    last: date
+    shifts: tuple[ShiftView, ...]
+    templates: tuple[TemplateView, ...]
+    requests: tuple[RequestView, ...]
+
+
+PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+SWAP = "swap"
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    """One agent's month (考勤): late sign-ins against shift starts and the allowance."""
+
+    user_id: int
+    login: str
+    name: str
+    agent_no: str
+    month: str  # YYYY-MM
+    worked_days: int  # shifts that have started
+    late_days: int
+    late_minutes: int
+    absent_days: int
+    allowance: int
+
+    @property
+    def over_allowance(self) -> bool:
+        return self.late_days > self.allowance
+
+
+def env_late_allowance() -> int:
+    """SEATDESK_LATE_ALLOWANCE: late sign-ins allowed a month (the manuals: three)."""
+    raw = os.environ.get("SEATDESK_LATE_ALLOWANCE", "").strip()
+    if raw and not raw.isdigit():
+        raise ValueError(f"SEATDESK_LATE_ALLOWANCE must be a whole number, not {raw!r}")
+    return int(raw) if raw else 3
+
+
+@dataclass(frozen=True)
+class LiveAdherenceLine:
+    """One seat on the live floor against its schedule (real-time adherence)."""
+
+    user_id: int
+    name: str
+    agent_no: str
+    status: str  # adherence.IN_ADHERENCE, NOT_SIGNED_IN, ...
+    minutes_out: int  # out of adherence today so far
+    shift_start: datetime | None
+    shift_end: datetime | None
 
 
 @dataclass(frozen=True)
@@ -184,6 +309,15 @@ def _shift_view(s: Shift, codes: dict[int, str]) -> ShiftView:
                      s.published, s.override_reason)
 
 
+def _choice_of(row: Shift | None, codes: dict[int, str]) -> str:
+    """How a day reads in the change history: a template code, leave, off, or ''."""
+    if row is None:
+        return ""
+    if row.kind != WORK:
+        return row.kind
+    return codes.get(row.template_id or 0, "?")
+
+
 def parse_hhmm(value: str, field: str) -> int:
     """'08:30' → 510 minutes after midnight; a clear message otherwise."""
     m = _HHMM.match(value.strip())
@@ -192,9 +326,25 @@ def parse_hhmm(value: str, field: str) -> int:
     return int(m.group(1)) * 60 + int(m.group(2))
 
 
+def env_shrinkage() -> float:
+    """SEATDESK_SHRINKAGE: the share of paid time not on the phones (breaks, training, absence)."""
+    raw = os.environ.get("SEATDESK_SHRINKAGE", "").strip()
+    try:
+        value = float(raw) if raw else 0.0
+    except ValueError:
+        raise ValueError(f"SEATDESK_SHRINKAGE must be a share like 0.3, not {raw!r}") from None
+    if not 0 <= value < 1:
+        raise ValueError(f"SEATDESK_SHRINKAGE must be in [0, 1), not {raw!r}")
+    return value
+
+
 class RosterService(Service):
     tz: tzinfo = center_tz()
     rules: RosterRules = RosterRules()
+    shrinkage: float = env_shrinkage()
+    target_sl: float = 0.8
+    late_allowance: int = env_late_allowance()
+    break_rule: BreakRule = BreakRule()
 
     # ---- lookups -------------------------------------------------------------------
 
@@ -237,6 +387,29 @@ class RosterService(Service):
                 Shift.user_id.in_(user_ids), Shift.day >= first, Shift.day <= last,
                 Shift.kind == WORK)):
             out[row.user_id].append((row, self._as_planned(row, templates.get(row.template_id))))
+        return out
+
+    def _with_placed_breaks(self, s: Session,
+                            planned: dict[int, list[tuple[Shift, PlannedShift]]],
+                            ) -> dict[int, list[tuple[Shift, PlannedShift]]]:
+        """The same shifts with their breaks placed by the break rule, day by day."""
+        templates = {t.id: t for t in self._templates(s)}
+        by_day: dict[date, list[ShiftToBreak]] = defaultdict(list)
+        for shifts in planned.values():
+            for row, p in shifts:
+                t = templates.get(row.template_id or 0)
+                nominal = tuple((int(a), int(b)) for a, b in (t.breaks if t else []))
+                by_day[p.day].append(ShiftToBreak(row.id, p.start, p.end, nominal))
+        placed: dict[int, tuple[tuple[int, int], ...]] = {}
+        for day_shifts in by_day.values():
+            placed |= place_breaks(day_shifts, self.break_rule)
+        out: dict[int, list[tuple[Shift, PlannedShift]]] = {}
+        for uid, shifts in planned.items():
+            out[uid] = []
+            for row, p in shifts:
+                periods = tuple(working_periods(p.start, p.end, placed.get(row.id, ())))
+                out[uid].append((row, PlannedShift(p.user_id, p.day, p.start, p.end,
+                                                   p.work_minutes, periods)))
         return out
 
     def _as_planned(self, row: Shift, t: ShiftTemplate | None) -> PlannedShift:
@@ -327,17 +500,31 @@ class RosterService(Service):
             violations += [v for v in found if v.day is None or monday <= v.day <= sunday]
         rw = s.scalar(select(RosterWeek).where(RosterWeek.team_id == team.id,
                                                RosterWeek.week_start == monday))
+        pending = s.scalar(select(func.count(ShiftChange.id)).where(
+            ShiftChange.team_id == team.id, ShiftChange.week_start == monday,
+            ShiftChange.sent_at.is_(None))) or 0
         return RosterWeekView(
             team.id, team.code, monday, tuple(agents),
             tuple(_shift_view(r, codes) for r in rows),
             tuple(_template_view(t) for t in templates),
             rw.published_at if rw else None,
-            sum(1 for r in rows if not r.published), tuple(violations))
+            sum(1 for r in rows if not r.published), tuple(violations), int(pending))
 
     def _place(self, s: Session, actor: Actor, user: User, day: date, choice: str,
                reason: str, templates: dict[str, ShiftTemplate]) -> Shift | None:
-        """Put ``choice`` on ``user``'s ``day`` after checking the rules (no commit)."""
+        """Put ``choice`` on ``user``'s ``day`` after checking the rules (no commit).
+
+        Past days and started shifts are locked; a change to a published week is kept in
+        the change history, audited and notified to the agent.
+        """
         existing = s.scalar(select(Shift).where(Shift.user_id == user.id, Shift.day == day))
+        now = self.clock()
+        if day < now.astimezone(self.tz).date():
+            raise Locked(_("{day} is over: past days of the roster are locked").format(day=day))
+        if (existing is not None and existing.start_at is not None
+                and existing.start_at <= now):
+            raise Locked(_("the shift on {day} has started and can no longer be changed"
+                           ).format(day=day))
         new: Shift | None = None
         if choice in (LEAVE, OFF):
             new = Shift(user_id=user.id, day=day, kind=choice)
@@ -350,6 +537,9 @@ class RosterService(Service):
                 raise InvalidInput(_("template {code} is not worked on {day:%A}").format(
                     code=t.code, day=day), "shift")
             start, end = spec.span(day, self.tz)
+            if start <= now:
+                raise Locked(_("a shift starting at {at:%H:%M} today would already have begun"
+                               ).format(at=start.astimezone(self.tz)))
             new = Shift(user_id=user.id, day=day, kind=WORK, template_id=t.id,
                         start_at=start, end_at=end)
             around = self._planned(s, [user.id], day - timedelta(days=13),
@@ -365,12 +555,39 @@ class RosterService(Service):
                              entity_id=user.id,
                              detail={"day": day.isoformat(), "shift": t.code, "reason": reason,
                                      "rules": [v.rule for v in found]})
+        codes = {tt.id: tt.code for tt in templates.values()}
+        before, after = _choice_of(existing, codes), _choice_of(new, codes)
         if existing is not None:
+            if new is not None:
+                new.published = existing.published
             s.delete(existing)
             s.flush()
         if new is not None:
             s.add(new)
+        if before != after:
+            self._record_change(s, actor, user, day, before, after, reason, now)
         return new
+
+    def _record_change(self, s: Session, actor: Actor, user: User, day: date, before: str,
+                       after: str, reason: str, now: datetime) -> None:
+        """History, audit and a notice when a published week changes (drafts change freely)."""
+        if user.team_id is None:
+            return
+        monday = week_start(day)
+        rw = s.scalar(select(RosterWeek).where(RosterWeek.team_id == user.team_id,
+                                               RosterWeek.week_start == monday))
+        if rw is None or rw.published_at is None:
+            return
+        s.add(ShiftChange(team_id=user.team_id, week_start=monday, user_id=user.id, day=day,
+                          before=before, after=after, reason=reason, changed_by=actor.user_id,
+                          changed_at=now))
+        audit.record(s, actor, "roster.change", at=now, entity="user", entity_id=user.id,
+                     detail={"day": day.isoformat(), "before": before, "after": after,
+                             "reason": reason})
+        s.add(Notification(user_id=user.id, at=now, kind="roster",
+                           text=_("Your shift on {day} changed: {before} → {after}").format(
+                               day=day, before=before or "—", after=after or "—"),
+                           ref=f"roster:{day}"))
 
     def assign(self, actor: Actor, user_id: int, day: date, choice: str,
                reason: str = "") -> ShiftView | None:
@@ -426,6 +643,8 @@ class RosterService(Service):
                 except RuleBroken as exc:
                     refused += list(exc.violations)
                     continue
+                except Locked:
+                    continue
                 s.flush()
                 copied += 1
             self.signal(s, Topic.ROSTER)
@@ -449,15 +668,46 @@ class RosterService(Service):
             if rw is None:
                 rw = RosterWeek(team_id=team.id, week_start=monday)
                 s.add(rw)
+            republish = rw.published_at is not None
             rw.published_at, rw.published_by = now, actor.user_id
+            pending = list(s.scalars(select(ShiftChange).where(
+                ShiftChange.team_id == team.id, ShiftChange.week_start == monday,
+                ShiftChange.sent_at.is_(None)).order_by(ShiftChange.day, ShiftChange.id)))
+            per_agent: dict[int, list[ShiftChange]] = defaultdict(list)
+            for c in pending:
+                c.sent_at = now
+                per_agent[c.user_id].append(c)
             for a in agents:
-                s.add(Notification(user_id=a.user_id, at=now, kind="roster",
-                                   text=_("Your shifts for the week of {week} are published"
-                                          ).format(week=monday), ref=f"roster:{monday}"))
+                if not republish:
+                    text = _("Your shifts for the week of {week} are published").format(
+                        week=monday)
+                elif a.user_id in per_agent:
+                    text = _("The roster for the week of {week} was re-published with changes "
+                             "to your shifts: {changes}").format(
+                        week=monday, changes="; ".join(
+                            f"{c.day}: {c.before or '—'} → {c.after or '—'}"
+                            for c in per_agent[a.user_id]))
+                else:
+                    continue  # re-published, nothing of theirs changed
+                s.add(Notification(user_id=a.user_id, at=now, kind="roster", text=text,
+                                   ref=f"roster:{monday}"))
             audit.record(s, actor, "roster.publish", at=now, entity="team", entity_id=team.id,
-                         detail={"week": monday.isoformat(), "shifts": len(rows)})
+                         detail={"week": monday.isoformat(), "shifts": len(rows),
+                                 "changes_sent": len(pending)})
             self.signal(s, Topic.ROSTER)
             return len(rows)
+
+    def changes(self, actor: Actor, team_code: str | None, day: date) -> list[ShiftChangeView]:
+        """The change history of the team's published week holding ``day``, oldest first."""
+        require(actor, Permission.PLAN_ROSTER)
+        monday = week_start(day)
+        with self.db.read() as s:
+            team = self._team(s, actor, team_code)
+            return [ShiftChangeView(c.user_id, c.day, c.before, c.after, c.reason,
+                                    c.changed_at, c.sent_at)
+                    for c in s.scalars(select(ShiftChange).where(
+                        ShiftChange.team_id == team.id, ShiftChange.week_start == monday)
+                        .order_by(ShiftChange.changed_at, ShiftChange.id))]
 
     def my_next_shifts(self, actor: Actor, n: int = 5) -> list[ShiftView]:
         """The actor's next published shifts (leave and days off included), soonest first."""
@@ -471,6 +721,176 @@ class RosterService(Service):
             out = [_shift_view(r, codes) for r in rows
                    if r.kind != WORK or (r.end_at is not None and r.end_at > now)]
             return out[:n]
+
+    # ---- agents' own schedule and requests ------------------------------------------
+
+    def _own_agent(self, s: Session, actor: Actor) -> User:
+        require(actor, Permission.TAKE_CALLS)
+        user = s.get(User, actor.user_id)
+        if user is None or user.role != Role.AGENT or user.team_id is None:
+            raise PermissionDenied(_("only agents of a team have a schedule of their own"))
+        return user
+
+    def _request_view(self, s: Session, r: RosterRequest) -> RequestView:
+        names = {u.id: u.name for u in s.scalars(select(User).where(
+            User.id.in_([i for i in (r.user_id, r.other_user_id) if i])))}
+        return RequestView(r.id, r.kind, r.user_id, names.get(r.user_id, ""), r.day,
+                           r.other_user_id, names.get(r.other_user_id or 0), r.reason,
+                           r.state, r.decision_note, r.created_at)
+
+    def my_schedule(self, actor: Actor) -> MySchedule:
+        """The actor's published shifts for this and next week, and their requests."""
+        today = self.clock().astimezone(self.tz).date()
+        first = week_start(today)
+        last = first + timedelta(days=13)
+        with self.db.read() as s:
+            user = self._own_agent(s, actor)
+            templates = self._templates(s)
+            codes = {tt.id: tt.code for tt in templates}
+            rows = s.scalars(select(Shift).where(
+                Shift.user_id == user.id, Shift.published.is_(True), Shift.day >= first,
+                Shift.day <= last).order_by(Shift.day))
+            requests = s.scalars(select(RosterRequest).where(or_(
+                RosterRequest.user_id == user.id, RosterRequest.other_user_id == user.id),
+                RosterRequest.day >= first).order_by(RosterRequest.day, RosterRequest.id))
+            return MySchedule(first, last, tuple(_shift_view(r, codes) for r in rows),
+                              tuple(_template_view(tt) for tt in templates),
+                              tuple(self._request_view(s, r) for r in requests))
+
+    def _notify_leads(self, s: Session, team_id: int, text: str, ref: str, now: datetime
+                      ) -> None:
+        for lead_id in s.scalars(select(User.id).where(
+                User.team_id == team_id, User.role == Role.TEAM_LEAD, User.active.is_(True))):
+            s.add(Notification(user_id=lead_id, at=now, kind="roster", text=text, ref=ref))
+
+    def _new_request(self, s: Session, actor: Actor, user: User, kind: str, day: date,
+                     reason: str, other: User | None) -> RosterRequest:
+        now = self.clock()
+        if day < now.astimezone(self.tz).date():
+            raise InvalidInput(_("{day} is over: ask for a day still ahead").format(day=day),
+                               "day")
+        for uid in [user.id] + ([other.id] if other else []):
+            row = s.scalar(select(Shift).where(Shift.user_id == uid, Shift.day == day))
+            if row is not None and row.start_at is not None and row.start_at <= now:
+                raise InvalidInput(_("the shift on {day} has started and can no longer be "
+                                     "changed").format(day=day), "day")
+        if s.scalar(select(RosterRequest.id).where(
+                RosterRequest.user_id == user.id, RosterRequest.day == day,
+                RosterRequest.state == PENDING)) is not None:
+            raise InvalidInput(_("you already have a request waiting for {day}").format(
+                day=day), "day")
+        req = RosterRequest(kind=kind, user_id=user.id, day=day,
+                            other_user_id=other.id if other else None, reason=reason,
+                            state=PENDING, created_at=now)
+        s.add(req)
+        s.flush()
+        audit.record(s, actor, f"roster.request.{kind}", at=now, entity="roster_request",
+                     entity_id=req.id, detail={"day": day.isoformat(), "reason": reason,
+                                               "with": other.login if other else None})
+        assert user.team_id is not None
+        if kind == LEAVE:
+            text = _("{name} asks for leave on {day}: {reason}")
+        else:
+            text = _("{name} asks to swap {day} with {other}: {reason}")
+        self._notify_leads(s, user.team_id, text.format(
+            name=user.name, day=day, reason=reason or "—",
+            other=other.name if other else ""), f"roster_request:{req.id}", now)
+        if other is not None:
+            s.add(Notification(user_id=other.id, at=now, kind="roster",
+                               text=_("{name} asks the lead to swap {day} with you").format(
+                                   name=user.name, day=day),
+                               ref=f"roster_request:{req.id}"))
+        self.signal(s, Topic.ROSTER)
+        return req
+
+    def request_leave(self, actor: Actor, day: date, reason: str = "") -> RequestView:
+        """An agent asks for leave on a day; the team's leads are notified."""
+        reason = clean_line(reason, field="reason", max_len=200)
+        with self.db.write() as s:
+            user = self._own_agent(s, actor)
+            return self._request_view(s, self._new_request(s, actor, user, LEAVE, day,
+                                                           reason, None))
+
+    def request_swap(self, actor: Actor, day: date, colleague_login: str,
+                     reason: str = "") -> RequestView:
+        """An agent asks to exchange their day with a colleague of the same team."""
+        reason = clean_line(reason, field="reason", max_len=200)
+        with self.db.write() as s:
+            user = self._own_agent(s, actor)
+            other = s.scalar(select(User).where(User.login == colleague_login.strip(),
+                                                User.active.is_(True)))
+            if other is None or other.id == user.id or other.team_id != user.team_id \
+                    or other.role != Role.AGENT:
+                raise InvalidInput(_("{login!r} is no other agent of your team").format(
+                    login=colleague_login), "with")
+            return self._request_view(s, self._new_request(s, actor, user, SWAP, day,
+                                                           reason, other))
+
+    def requests(self, actor: Actor, team_code: str | None, *,
+                 pending_only: bool = True) -> list[RequestView]:
+        """Requests of the team's agents, oldest first."""
+        require(actor, Permission.PLAN_ROSTER)
+        with self.db.read() as s:
+            team = self._team(s, actor, team_code)
+            stmt = (select(RosterRequest).join(User, User.id == RosterRequest.user_id)
+                    .where(User.team_id == team.id).order_by(RosterRequest.id))
+            if pending_only:
+                stmt = stmt.where(RosterRequest.state == PENDING)
+            return [self._request_view(s, r) for r in s.scalars(stmt)]
+
+    def decide(self, actor: Actor, request_id: int, approve: bool, *, note: str = "",
+               reason: str = "") -> RequestView:
+        """Approve (the change is made with the rule checks; ``reason`` keeps a broken
+        rule) or refuse a request; the agents concerned are notified."""
+        require(actor, Permission.PLAN_ROSTER)
+        note = clean_line(note, field="note", max_len=200)
+        reason = clean_line(reason, field="reason", max_len=200)
+        now = self.clock()
+        with self.db.write() as s:
+            req = s.get(RosterRequest, request_id)
+            if req is None:
+                raise NotFound(_("no request {id}").format(id=request_id))
+            user = s.get(User, req.user_id)
+            assert user is not None
+            team = s.get(Team, user.team_id) if user.team_id else None
+            if team is None:
+                raise InvalidInput(_("{name} belongs to no team").format(name=user.name), "user")
+            self._team(s, actor, team.code)
+            if req.state != PENDING:
+                raise InvalidInput(_("this request was already decided"), "request")
+            if approve:
+                templates = {tt.code: tt for tt in self._templates(s)}
+                codes = {tt.id: tt.code for tt in templates.values()}
+                if req.kind == LEAVE:
+                    self._place(s, actor, user, req.day, LEAVE, reason, templates)
+                else:
+                    other = s.get(User, req.other_user_id or 0)
+                    assert other is not None
+                    mine = _choice_of(s.scalar(select(Shift).where(
+                        Shift.user_id == user.id, Shift.day == req.day)), codes)
+                    theirs = _choice_of(s.scalar(select(Shift).where(
+                        Shift.user_id == other.id, Shift.day == req.day)), codes)
+                    self._place(s, actor, user, req.day, "", reason, templates)
+                    self._place(s, actor, other, req.day, "", reason, templates)
+                    s.flush()
+                    self._place(s, actor, user, req.day, theirs, reason, templates)
+                    s.flush()
+                    self._place(s, actor, other, req.day, mine, reason, templates)
+            req.state = APPROVED if approve else REFUSED
+            req.decided_by, req.decided_at, req.decision_note = actor.user_id, now, note
+            audit.record(s, actor, "roster.request.approve" if approve else "roster.request.refuse",
+                         at=now, entity="roster_request", entity_id=req.id,
+                         detail={"note": note, "reason": reason})
+            text = (_("Your {kind} request for {day} was approved{note}") if approve
+                    else _("Your {kind} request for {day} was refused{note}"))
+            kind = _("leave") if req.kind == LEAVE else _("swap")
+            for uid in [req.user_id] + ([req.other_user_id] if req.other_user_id else []):
+                s.add(Notification(user_id=uid, at=now, kind="roster", text=text.format(
+                    kind=kind, day=req.day, note=f": {note}" if note else ""),
+                    ref=f"roster_request:{req.id}"))
+            s.flush()
+            self.signal(s, Topic.ROSTER)
+            return self._request_view(s, req)
 
     # ---- export -------------------------------------------------------------------
 
@@ -505,23 +925,83 @@ class RosterService(Service):
 
     # ---- requirement, coverage, fill ---------------------------------------------------
 
-    def _team_queues(self, s: Session, agents: list[RosterAgent]) -> list[Queue]:
-        codes = sorted({q for a in agents for q in a.queues})
-        stmt = select(Queue).where(Queue.active.is_(True)).order_by(Queue.code)
-        if codes:  # the queues the team's agents take; all queues if nobody has skills
-            stmt = stmt.where(Queue.code.in_(codes))
-        return list(s.scalars(stmt))
+    def _requirement(self, s: Session, team: Team, agents: list[RosterAgent],
+                     days: list[date], interval: int, weeks: int) -> Requirement:
+        """The team's share of each skill group's pooled requirement, after shrinkage."""
+        queues = {q.code: q for q in s.scalars(select(Queue).where(Queue.active.is_(True)))}
+        everyone = list(s.execute(select(User.id, User.team_id).where(
+            User.active.is_(True), User.role == Role.AGENT, User.team_id.is_not(None))))
+        skills: dict[int, set[str]] = defaultdict(set)
+        for uid, code in s.execute(select(UserQueue.user_id, Queue.code).join(
+                Queue, Queue.id == UserQueue.queue_id).where(Queue.active.is_(True))):
+            skills[uid].add(code)
+        # An agent with no queue set up takes any queue.
+        serves = {uid: frozenset(skills[uid] or queues) for uid, _t in everyone}
+        groups = pooled.skill_groups(serves.values())
+        group_of = {uid: next(g for g in groups if q <= g)
+                    for uid, q in serves.items() if q}
+        shares = {(t, k): v for t, k, v in s.execute(select(
+            RequirementShare.team_id, RequirementShare.group_key, RequirementShare.share))}
+        mine = {a.user_id for a in agents}
+        out: dict[str, list[float]] = {}
+        agent_group: dict[int, str] = {}
+        for g in groups:
+            key = pooled.group_key(g)
+            headcount: dict[int, int] = defaultdict(int)
+            for uid, team_id in everyone:
+                if group_of.get(uid) == g:
+                    headcount[team_id] += 1
+                    if uid in mine:
+                        agent_group[uid] = key
+            if team.id not in headcount:
+                continue
+            share = pooled.team_shares(
+                headcount, {t: v for (t, k), v in shares.items() if k == key})[team.id]
+            demands = []
+            for code in sorted(g):
+                q = queues[code]
+                calls: list[float] = []
+                ahts: list[float] = []
+                for d in days:
+                    f = forecast_queue(s, q, d, interval_minutes=interval, weeks=weeks,
+                                       tz=self.tz)
+                    calls += [r.calls for r in f.rows]
+                    ahts.append(f.aht_seconds)
+                demands.append(pooled.QueueDemand(code, calls, sum(ahts) / len(ahts),
+                                                  float(q.sl_seconds), self.target_sl))
+            raw = pooled.pooled_required(demands, interval)
+            out[key] = [round(pooled.rostered(n * share, self.shrinkage), 2) for n in raw]
+        return Requirement(out, agent_group)
 
-    def _requirement(self, s: Session, queues: list[Queue], days: list[date],
-                     interval: int, weeks: int) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for q in queues:
-            req: list[int] = []
-            for d in days:
-                f = forecast_queue(s, q, d, interval_minutes=interval, weeks=weeks, tz=self.tz)
-                req += [r.required for r in f.rows]
-            out[q.code] = req
-        return out
+    def set_share(self, actor: Actor, team_code: str | None, group: str,
+                  share: float | None) -> None:
+        """Set the team's share (0–1) of a skill group's requirement; None: by headcount."""
+        require(actor, Permission.PLAN_ROSTER)
+        if share is not None and not 0 <= share <= 1:
+            raise InvalidInput(_("a share is between 0 and 1"), "share")
+        key = pooled.group_key(clean_line(group, field="group", max_len=200).split("+"))
+        now = self.clock()
+        with self.db.write() as s:
+            team = self._team(s, actor, team_code)
+            row = s.scalar(select(RequirementShare).where(
+                RequirementShare.team_id == team.id, RequirementShare.group_key == key))
+            others = s.scalar(select(func.coalesce(func.sum(RequirementShare.share), 0.0))
+                              .where(RequirementShare.group_key == key,
+                                     RequirementShare.team_id != team.id)) or 0.0
+            if share is not None and share + float(others) > 1 + 1e-9:
+                raise InvalidInput(_("the shares of {group} would add up to more than 1"
+                                     ).format(group=key), "share")
+            if share is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(RequirementShare(team_id=team.id, group_key=key, share=share,
+                                       set_by=actor.user_id, set_at=now))
+            else:
+                row.share, row.set_by, row.set_at = share, actor.user_id, now
+            audit.record(s, actor, "roster.share", at=now, entity="team", entity_id=team.id,
+                         detail={"group": key, "share": share})
+            self.signal(s, Topic.ROSTER)
 
     def coverage(self, actor: Actor, team_code: str | None, day: date, *,
                  interval_minutes: int = 30, weeks: int = 4) -> CoverageView:
@@ -531,16 +1011,29 @@ class RosterService(Service):
         with self.db.read() as s:
             team = self._team(s, actor, team_code)
             agents = self._agents(s, team)
-            req = self._requirement(s, self._team_queues(s, agents), [day], interval_minutes,
-                                    weeks)
+            req = self._requirement(s, team, agents, [day], interval_minutes, weeks)
             grid = day_grid(day, self.tz, interval_minutes)
-            total = [sum(r[i] for r in req.values()) for i in range(len(grid))]
-            planned = self._planned(s, [a.user_id for a in agents], day - timedelta(days=1), day)
+            total = [round(sum(r[i] for r in req.by_group.values()), 2)
+                     for i in range(len(grid))]
+            planned = self._with_placed_breaks(s, self._planned(
+                s, [a.user_id for a in agents], day - timedelta(days=1), day))
             periods = [p.periods for shifts in planned.values() for _r, p in shifts]
-            rows = compare(grid, total, scheduled_minutes(periods, grid, interval_minutes),
-                           interval_minutes)
+            spans = [((p.start, p.end),) for shifts in planned.values() for _r, p in shifts]
+            worked = scheduled_minutes(periods, grid, interval_minutes)
+            on_break = [round((a - w) / interval_minutes, 2) for a, w in zip(
+                scheduled_minutes(spans, grid, interval_minutes), worked, strict=True)]
+            rows = compare(grid, total, worked, interval_minutes)
+            accuracy: tuple[Accuracy, ...] = ()
+            if day < self.clock().astimezone(self.tz).date():
+                codes = sorted({q for key in req.by_group for q in key.split("+")})
+                queues = list(s.scalars(select(Queue).where(Queue.code.in_(codes))
+                                        .order_by(Queue.code)))
+                accuracy = tuple(accuracy_rows(s, queues, day, day,
+                                               interval_minutes=interval_minutes, weeks=weeks,
+                                               tz=self.tz))
             return CoverageView(team.code, day, interval_minutes, tuple(rows),
-                                summarise(rows, interval_minutes))
+                                summarise(rows, interval_minutes), req.by_group,
+                                tuple(on_break), accuracy)
 
     def fill(self, actor: Actor, team_code: str | None, day: date, *, time_limit: float = 10.0,
              interval_minutes: int = 30, weeks: int = 4) -> FillReport:
@@ -556,8 +1049,7 @@ class RosterService(Service):
             templates = self._templates(s)
             if not templates:
                 raise InvalidInput(_("there are no shift templates yet"), "templates")
-            req = self._requirement(s, self._team_queues(s, agents), days, interval_minutes,
-                                    weeks)
+            req = self._requirement(s, team, agents, days, interval_minutes, weeks)
             planned = self._planned(s, ids, monday - timedelta(days=7),
                                     monday + timedelta(days=13))
             closed = defaultdict(set)
@@ -566,17 +1058,24 @@ class RosterService(Service):
                     Shift.day >= monday, Shift.day <= days[-1])):
                 closed[uid].add(d)
         grid = tuple(g for d in days for g in day_grid(d, self.tz, interval_minutes))
+        now = self.clock()
+        # What is over cannot be covered any more: no requirement for intervals that began.
+        step = timedelta(minutes=interval_minutes)
+        by_group = {k: [0.0 if g + step <= now else v for g, v in zip(grid, row, strict=True)]
+                    for k, row in req.by_group.items()}
         # OR-Tools (and the pandas it pulls in) costs ~2 s of CPU to import: load it
         # only when a lead actually fills a roster, not at every seat's start-up.
         from seatdesk.domain.roster.optimiser import AgentSpec, FillProblem, fill
 
         problem = FillProblem(
-            tuple(days), self.tz, interval_minutes, grid, req,
-            # An agent with no queue set up takes any of the team's queues.
-            tuple(AgentSpec(a.user_id, frozenset(a.queues or req), frozenset(closed[a.user_id]))
+            tuple(days), self.tz, interval_minutes, grid, by_group,
+            # The optimiser covers each skill group with the agents who belong to it.
+            tuple(AgentSpec(a.user_id, frozenset({req.agent_group[a.user_id]})
+                            if a.user_id in req.agent_group else frozenset(),
+                            frozenset(closed[a.user_id]))
                   for a in agents),
             tuple(_template_view(t).spec for t in templates), self.rules,
-            tuple(p for shifts in planned.values() for _r, p in shifts))
+            tuple(p for shifts in planned.values() for _r, p in shifts), not_before=now)
         # Solved outside any transaction: the write lock is held only to store the answer.
         result = fill(problem, time_limit=time_limit)
         created = 0
@@ -609,7 +1108,7 @@ class RosterService(Service):
         with self.db.read() as s:
             team = self._team(s, actor, team_code)
             agents = {a.user_id: a for a in self._agents(s, team)}
-            planned = self._planned(s, list(agents), first, last)
+            planned = self._with_placed_breaks(s, self._planned(s, list(agents), first, last))
             lo = datetime.combine(first, time(), tzinfo=self.tz) - timedelta(days=1)
             hi = datetime.combine(last, time(), tzinfo=self.tz) + timedelta(days=2)
             events: dict[int, list[adh.StateChange]] = defaultdict(list)
@@ -620,13 +1119,77 @@ class RosterService(Service):
                     .order_by(AgentStateEvent.at, AgentStateEvent.id)):
                 events[uid].append(adh.StateChange(at, state.value))
         out = []
+        now = self.clock()
         for uid, shifts in planned.items():
             a = agents[uid]
             for _row, p in sorted(shifts, key=lambda rp: rp[1].start):
+                if p.start > now:
+                    continue  # not begun: neither late nor absent yet
                 scheduled = adh.ScheduledShift(p.day, p.start, p.end, p.periods)
                 out.append(AdherenceLine(uid, a.name, a.agent_no, adh.day_adherence(
                     uid, scheduled, events[uid], grace_minutes=grace_minutes)))
         return sorted(out, key=lambda line: (line.day.day, line.agent_no))
+
+    def live_adherence(self, actor: Actor, team_code: str | None, *,
+                       every_team: bool = False) -> list[LiveAdherenceLine]:
+        """Each agent of the team now: scheduled but not signed in, paused outside a break,
+        signed in off shift; with the minutes out of adherence today.
+
+        ``every_team`` (supervisors' floor): the agents of all teams.
+        """
+        require(actor, Permission.VIEW_FLOOR)
+        now = self.clock()
+        local = now.astimezone(self.tz)
+        day_start = datetime.combine(local.date(), time(), tzinfo=self.tz)
+        with self.db.read() as s:
+            if every_team and actor.role != Role.TEAM_LEAD.value:
+                agents = [a for team in s.scalars(select(Team).order_by(Team.code))
+                          for a in self._agents(s, team)]
+            else:
+                agents = self._agents(s, self._team(s, actor, team_code))
+            ids = [a.user_id for a in agents]
+            planned = self._with_placed_breaks(s, self._planned(
+                s, ids, local.date() - timedelta(days=1), local.date()))
+            events: dict[int, list[adh.StateChange]] = defaultdict(list)
+            for uid, at, state in s.execute(
+                    select(AgentStateEvent.user_id, AgentStateEvent.at, AgentStateEvent.state)
+                    .where(AgentStateEvent.user_id.in_(ids),
+                           AgentStateEvent.at >= day_start - timedelta(days=2),
+                           AgentStateEvent.at < now + timedelta(seconds=1))
+                    .order_by(AgentStateEvent.at, AgentStateEvent.id)):
+                events[uid].append(adh.StateChange(at, state.value))
+        out = []
+        for a in agents:
+            shifts = [p for _r, p in planned.get(a.user_id, [])]
+            current = next((p for p in shifts if p.start <= now < p.end), None) or next(
+                (p for p in sorted(shifts, key=lambda p: p.start) if p.start >= day_start),
+                None)
+            scheduled = (adh.ScheduledShift(current.day, current.start, current.end,
+                                            current.periods) if current else None)
+            live = adh.live_adherence(now, day_start, scheduled, events[a.user_id])
+            out.append(LiveAdherenceLine(a.user_id, a.name, a.agent_no, live.status,
+                                         live.minutes_out,
+                                         current.start if current else None,
+                                         current.end if current else None))
+        return out
+
+    def attendance(self, actor: Actor, team_code: str | None, month: date,
+                   *, grace_minutes: int = 0) -> list[AttendanceLine]:
+        """Late sign-ins, minutes late and absences per agent in the month of ``month``,
+        against the center's allowance (SEATDESK_LATE_ALLOWANCE, three a month)."""
+        first = month.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        lines = self.adherence(actor, team_code, first, last, grace_minutes=grace_minutes)
+        with self.db.read() as s:
+            agents = self._agents(s, self._team(s, actor, team_code))
+        out = []
+        for a in agents:
+            mine = [ln.day for ln in lines if ln.user_id == a.user_id]
+            out.append(AttendanceLine(
+                a.user_id, a.login, a.name, a.agent_no, f"{first:%Y-%m}", len(mine),
+                sum(1 for d in mine if d.late), sum(d.late_minutes for d in mine),
+                sum(1 for d in mine if d.absent), self.late_allowance))
+        return out
 
     def lateness(self, actor: Actor, team_code: str | None, month: date,
                  ) -> list[tuple[RosterAgent, int]]:

@@ -63,10 +63,13 @@ def test_prefill_lists_what_is_open(backend, clock):
     people = _setup(backend, clock)
     h = backend.handover.start(people["lead1"])
     kinds = [(i.kind, i.overdue) for i in h.items]
-    assert kinds == [("callback", True), ("callback", False), ("complaint", True),
-                     ("risk_customer", False), ("call", False), ("call", False)]
-    assert "李强" in h.items[3].text and "辱骂座席" in h.items[3].text
-    assert "维修部" in h.items[5].text
+    # Issue 18 item 6: the pool's callbacks are one summary line, not one item each.
+    assert kinds == [("callback", True), ("complaint", True),
+                     ("risk_customer", False), ("call", False), ("call", False),
+                     ("pool", False)]
+    assert "李强" in h.items[2].text and "辱骂座席" in h.items[2].text
+    assert "维修部" in h.items[4].text
+    assert h.items[5].text == "callback pool: 1 open, 0 overdue (not the team's: counted only)"
     assert all(i.ok is None for i in h.items) and h.state == "draft"
     # Opening it again continues the same draft.
     assert backend.handover.start(people["lead1"]).id == h.id
@@ -81,6 +84,7 @@ def test_sign_countersign_then_read_only(backend, clock):
     assert err.value.field == "items"
     for i in range(len(h.items)):
         backend.handover.check(out, h.id, i, i != 2, "已跟进" if i != 2 else "客户未接")
+    assert backend.handover.get(out, h.id).unchecked == 0
     h = backend.handover.add_note(out, h.id, "VIP专线下午系统维护")
     backend.handover.check(out, h.id, len(h.items) - 1, True)
     with pytest.raises(PermissionDenied):
@@ -126,4 +130,26 @@ def test_refusal_notifies_supervisors_and_reopens_for_the_outgoing_lead(backend,
     again = backend.handover.start(out)
     assert again.id == h.id
     backend.handover.check(out, h.id, 2, True, "已联系维修部, 明早答复")
+    assert backend.handover.sign_out(out, h.id, "lead1b").state == "awaiting"
+
+
+def test_a_centre_wide_pool_is_counted_and_unchanged_items_marked_seen_at_once(backend, clock):
+    people = _setup(backend, clock)
+    now = clock()
+    with backend.db.write() as s:
+        cust = s.scalars(select(Customer)).first()
+        for days in range(1, 8):  # a week of pool callbacks nobody took
+            for _n in range(3):
+                s.add(Callback(customer_id=cust.id, reason="pool", created_at=now,
+                               due_at=now - timedelta(days=days)))
+    out = people["lead1"]
+    h = backend.handover.start(out)
+    assert [i.kind for i in h.items].count("callback") == 1  # agent1's own only
+    assert h.items[-1].text == ("callback pool: 22 open, 21 overdue "
+                                "(not the team's: counted only)")
+    backend.handover.check(out, h.id, 1, False, "客户未接")
+    h = backend.handover.mark_unchanged_seen(out, h.id)
+    assert h.unchecked == 0
+    assert [i.ok for i in h.items] == [True, False, True, True, True, True]
+    assert h.items[0].remark == "seen" and h.items[1].remark == "客户未接"
     assert backend.handover.sign_out(out, h.id, "lead1b").state == "awaiting"

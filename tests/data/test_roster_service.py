@@ -19,6 +19,20 @@ MON = date(2026, 11, 23)
 TUE = MON + timedelta(days=1)
 
 
+NOW = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # the frozen clock: Monday 09:30 local
+# Past days and started shifts are locked, so the tests that plan last week and this Monday
+# plan them from the Sunday before last, then come back to now.
+PLANNING = datetime(2026, 11, 15, 2, 0, tzinfo=UTC)
+
+
+def _plan_ahead(backend):
+    backend.clock.now = PLANNING
+
+
+def _back_to_now(backend):
+    backend.clock.now = NOW
+
+
 def _setup(backend):
     people = floor(backend)
     backend.users.add_user("lead2", name="Lead2", role="team_lead", password="secret123",
@@ -36,6 +50,7 @@ def _shifts(backend, user_id):
 def test_assign_checks_rules_and_keeps_override_reasons(backend):
     people = _setup(backend)
     lead, agent = people["lead1"], people["agent1"]
+    _plan_ahead(backend)
     backend.roster.assign(lead, agent.user_id, MON, "L")  # 13:00–22:00
     view = backend.roster.assign(lead, agent.user_id, MON, "D")  # replaces the day
     assert view.template_code == "D"
@@ -69,6 +84,7 @@ def test_leads_plan_only_their_team(backend):
 def test_copy_publish_and_my_next_shifts(backend, clock):
     people = _setup(backend)
     lead, agent = people["lead1"], people["agent1"]
+    _plan_ahead(backend)
     last_mon = MON - timedelta(days=7)
     for i in range(5):
         backend.roster.assign(lead, agent.user_id, last_mon + timedelta(days=i), "D")
@@ -85,6 +101,7 @@ def test_copy_publish_and_my_next_shifts(backend, clock):
     assert week.unpublished_changes == 5 and week.published_at is None
     assert backend.roster.my_next_shifts(agent) == []  # nothing published yet
     assert backend.roster.publish(lead, None, MON) == 5
+    _back_to_now(backend)
     nxt = backend.roster.my_next_shifts(agent, 3)
     # 09:30 on Monday: Monday's day shift is under way, so it is still the next one.
     assert [(s.day, s.template_code or s.kind) for s in nxt] == [
@@ -101,12 +118,14 @@ def test_copy_publish_and_my_next_shifts(backend, clock):
 def test_fill_covers_the_requirement_and_reports_short_intervals(backend):
     people = _setup(backend)
     lead = people["lead1"]
-    # Requirement: 09:00–10:00 Monday on the general line only (tiny volume: 1 agent).
+    # Requirement: 09:00–10:00 Wednesday on the general line only (tiny volume: 1 agent).
+    # (Wednesday: Monday 09:00 has already begun on the frozen clock, and is locked.)
+    wed = MON + timedelta(days=2)
     for start in (9 * 60, 9 * 60 + 30):
-        backend.forecast.set_override(lead, "general", MON, start, 0.5)
+        backend.forecast.set_override(lead, "general", wed, start, 0.5)
     report = backend.roster.fill(lead, None, MON, time_limit=5)
     assert report.result.fully_covered and report.created == 1
-    cover = backend.roster.coverage(lead, None, MON)
+    cover = backend.roster.coverage(lead, None, wed)
     assert cover.rows[18].required == 1 and cover.rows[18].scheduled == 1
     assert cover.summary.short_intervals == 0
     # Both agents on leave Tuesday: the requirement there stays short, named by interval.
@@ -122,8 +141,10 @@ def test_fill_covers_the_requirement_and_reports_short_intervals(backend):
 def test_adherence_and_lateness_from_state_events(backend):
     people = _setup(backend)
     lead, agent = people["lead1"], people["agent1"]
+    _plan_ahead(backend)
     backend.roster.assign(lead, agent.user_id, MON, "D")  # 00:30–09:30 UTC, lunch 04:00–05:00
     backend.roster.assign(lead, agent.user_id, TUE, "D")
+    backend.clock.now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # Tuesday 18:00
     events = [(datetime(2026, 11, 23, 0, 45, tzinfo=UTC), AgentState.AVAILABLE),
               (datetime(2026, 11, 23, 9, 0, tzinfo=UTC), AgentState.LOGGED_OUT),
               (datetime(2026, 11, 24, 0, 20, tzinfo=UTC), AgentState.AVAILABLE),
@@ -137,3 +158,38 @@ def test_adherence_and_lateness_from_state_events(backend):
     assert lines[0].day.out_of_adherence_minutes == 45
     counts = {a.login: n for a, n in backend.roster.lateness(lead, None, MON)}
     assert counts == {"agent1": 1, "agent2": 0}
+
+
+def test_fill_never_plans_past_days_or_shifts_already_started(backend):
+    # Issue 18 item 4. The clock says Monday 09:30: the early (07:00) and day (08:30) shifts
+    # have started, so a requirement at 10:00 today can only stay short.
+    people = _setup(backend)
+    lead = people["lead1"]
+    backend.forecast.set_override(lead, "general", MON, 10 * 60, 0.5)
+    backend.forecast.set_override(lead, "general", MON - timedelta(days=3), 10 * 60, 0.5)
+    report = backend.roster.fill(lead, None, MON, time_limit=5)
+    assert report.created == 0
+    assert [(s.start.astimezone(SH).strftime("%a %H:%M"), s.missing_agents)
+            for s in report.result.short] == [("Mon 10:00", 1.0)]
+    past = backend.roster.fill(lead, None, MON - timedelta(days=3), time_limit=5)
+    assert past.created == 0
+    assert _shifts(backend, people["agent1"].user_id) == []
+
+
+def test_breaks_are_placed_staggered_and_shown_in_coverage(backend):
+    people = _setup(backend)
+    lead = people["lead1"]
+    backend.users.add_user("agent3", name="Agent3", role="agent", password="secret123",
+                           team="t1")
+    wed = MON + timedelta(days=2)
+    for login in ("agent1", "agent2", "agent3"):
+        backend.roster.assign(lead, backend.users.actor(login).user_id, wed, "D")
+    cover = backend.roster.coverage(lead, None, wed)
+    # Day shift 08:30, lunch nominally 3.5 h in (12:00) for 60 min, window ±60 min:
+    # by hand the three lunches go 12:00, 11:00 and 13:00 (the first is the nominal one).
+    at = {r.start.astimezone(SH).strftime("%H:%M"): i for i, r in enumerate(cover.rows)}
+    assert [cover.on_break[at[h]] for h in ("10:30", "11:00", "11:30", "12:00", "12:30",
+                                            "13:00", "13:30", "14:00")] == [
+        0, 1, 1, 1, 1, 1, 1, 0]
+    assert [cover.rows[at[h]].scheduled for h in ("10:30", "11:00", "12:00", "13:30")] == [
+        3, 2, 2, 2]

@@ -27,12 +27,15 @@ async def test_floor_shows_state_changes_after_data_changed(sqlite_url, clock):
         agents = screen.query_one("#floor-agents")
         key = str(agent.user_id)
         assert str(agents.get_cell(key, "state")) == "logged_out"
+        assert str(agents.get_cell(key, "adherence")) == "off"  # no shift, signed out
         backend.agents.log_in(agent)
         backend.calls.offer_inbound(SYSTEM, "13900000001", "general")
         clock.advance(seconds=8)
         app.data_changed.publish(frozenset({"floor"}))
         await _settle(app, pilot)
         assert str(agents.get_cell(key, "state")) == "available"
+        # Signed in with no shift today: real-time adherence says so (8 s: 0 minutes yet).
+        assert str(agents.get_cell(key, "adherence")) == "signed in off shift"
         queues = screen.query_one("#floor-queues")
         assert str(queues.get_cell("general", "waiting")) == "1"
         backend.calls.claim_next(agent)

@@ -35,7 +35,7 @@ async def test_write_sign_and_countersign_a_handover(sqlite_url, clock):
         s.add(c)
         s.flush()
         s.add(Callback(customer_id=c.id, reason="安装回访", due_at=now - timedelta(hours=1),
-                       created_at=now))
+                       owner_id=people["agent1"].user_id, created_at=now))
     app = SeatdeskApp(backend, Settings(db_url=sqlite_url), actor=people["lead1"], clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_screen("handover")
@@ -49,7 +49,7 @@ async def test_write_sign_and_countersign_a_handover(sqlite_url, clock):
         await pilot.press("s", *"lead1b", "enter")  # not checked yet: refused, message shown
         await _settle(app, pilot)
         assert "check every item" in str(screen.query_one("#handover-message").render())
-        await pilot.press("space")
+        await pilot.press("A")  # mark all unchanged as seen
         await _settle(app, pilot)
         assert _handover(backend).items[0]["ok"] is True
         await pilot.press("s", *"lead1b", "enter")

@@ -86,3 +86,53 @@ class Handover(Base):
     created_at: Mapped[datetime]
     signed_out_at: Mapped[datetime | None]
     signed_in_at: Mapped[datetime | None]
+
+
+class RequirementShare(Base):
+    """A team's share of a skill group's requirement, set by a lead (else by headcount)."""
+
+    __tablename__ = "requirement_shares"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    group_key: Mapped[str] = mapped_column(String(200))  # queue codes joined by '+'
+    share: Mapped[float] = mapped_column(Float)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime]
+    __table_args__ = (
+        UniqueConstraint("team_id", "group_key", name="uq_requirement_shares_team_group"),
+    )
+
+
+class ShiftChange(Base):
+    """One change to a published roster week: what the day was, what it became, by whom."""
+
+    __tablename__ = "shift_changes"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    day: Mapped[date] = mapped_column(Date)
+    before: Mapped[str] = mapped_column(String(32), default="")  # template code, leave, off, ''
+    after: Mapped[str] = mapped_column(String(32), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]  # when a re-publish sent it to the agent
+    __table_args__ = (Index("ix_shift_changes_team_week", "team_id", "week_start"),)
+
+
+class RosterRequest(Base):
+    """An agent's request: leave on a day, or a swap of days with a colleague."""
+
+    __tablename__ = "roster_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # leave, swap
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    other_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # approved, refused
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]

@@ -127,3 +127,56 @@ def lateness_by_month(days: Iterable[DayAdherence]) -> dict[tuple[int, str], int
         if d.late:
             counts[(d.user_id, f"{d.day:%Y-%m}")] += 1
     return dict(counts)
+
+
+# ---- real-time adherence (the live floor) -----------------------------------------------
+
+IN_ADHERENCE = "in_adherence"
+NOT_SIGNED_IN = "not_signed_in"
+PAUSED_OUTSIDE_BREAK = "paused"
+ON_BREAK = "on_break"
+OFF_SHIFT = "off_shift"  # signed in with no shift under way
+OFF = "off"  # no shift under way, signed out: nothing to say
+
+
+@dataclass(frozen=True)
+class LiveAdherence:
+    status: str
+    minutes_out: int  # today so far
+
+
+def _overlap(periods: Iterable[tuple[datetime, datetime]], start: datetime,
+             end: datetime) -> float:
+    total = 0.0
+    for p0, p1 in periods:
+        lo, hi = max(p0, start), min(p1, end)
+        if hi > lo:
+            total += (hi - lo).total_seconds() / 60
+    return total
+
+
+def live_adherence(now: datetime, day_start: datetime, shift: ScheduledShift | None,
+                   changes: Sequence[StateChange]) -> LiveAdherence:
+    """Where a seat stands against its schedule now, and its minutes out of adherence today.
+
+    Out of adherence: signed out or paused while scheduled to work (breaks excepted), and
+    signed in while no shift is under way.
+    """
+    changes = sorted(changes, key=lambda c: c.at)
+    periods = shift.periods if shift else ()
+    span = ((shift.start, shift.end),) if shift else ()
+    out = 0.0
+    for s, e, state in _segments(changes, day_start, now):
+        if state in (LOGGED_OUT, PAUSED):
+            out += _overlap(periods, s, e)
+        if state != LOGGED_OUT:
+            out += (e - s).total_seconds() / 60 - _overlap(span, s, e)
+    state = _state_at(changes, now)
+    if any(p0 <= now < p1 for p0, p1 in periods):
+        status = (NOT_SIGNED_IN if state == LOGGED_OUT
+                  else PAUSED_OUTSIDE_BREAK if state == PAUSED else IN_ADHERENCE)
+    elif shift is not None and shift.start <= now < shift.end:
+        status = ON_BREAK
+    else:
+        status = OFF if state == LOGGED_OUT else OFF_SHIFT
+    return LiveAdherence(status, int(round(out)))

@@ -97,7 +97,7 @@ class CoverageRow:
     """One interval: agents required, agents scheduled (may be fractional), the difference."""
 
     start: datetime
-    required: int
+    required: float  # a team's share of a pooled requirement may be fractional
     scheduled: float
     status: str
 
@@ -115,7 +115,7 @@ class CoverageSummary:
     overstaffing_agent_hours: float
 
 
-def compare(grid: Sequence[datetime], required: Sequence[int], minutes: Sequence[int],
+def compare(grid: Sequence[datetime], required: Sequence[float], minutes: Sequence[int],
             interval_minutes: int, *, over_tolerance: float = 1.0) -> list[CoverageRow]:
     """Required versus scheduled per interval.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from seatdesk.domain.staffing import erlang_c_staffing
 
@@ -57,3 +58,84 @@ def required_agents(calls: Sequence[float], *, aht: float, interval_minutes: int
         if c > 0 else 0
         for c in calls
     ]
+
+
+# ---- the weekday-by-interval profile with trend ------------------------------------------
+
+WEEKDAY, HOLIDAY, NO_HISTORY = "weekday", "holiday", "none"
+HOLT_ALPHA = 0.5  # weight of the newest week in the level
+HOLT_BETA = 0.3  # weight of the newest change in the trend
+MIN_TREND_WEEKS = 3
+
+
+@dataclass(frozen=True)
+class PastDay:
+    """Offered calls per interval index of one past day that is used as history."""
+
+    day: date
+    counts: Mapping[int, int]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The forecast of one day: the mean profile, the trend-adjusted calls, what it is from."""
+
+    mean: list[float]
+    calls: list[float]
+    days_used: int
+    trend_factor: float
+    basis: str  # weekday, holiday or none
+
+
+def holt_next(series: Sequence[float], alpha: float = HOLT_ALPHA,
+              beta: float = HOLT_BETA) -> float:
+    """Holt's linear exponential smoothing, one step ahead (series oldest first, 2+ values).
+
+    Level and trend start from the first value and the first difference.
+    """
+    if len(series) < 2:
+        raise ValueError("Holt's method needs at least two values")
+    level, trend = series[0], series[1] - series[0]
+    for y in series[1:]:
+        previous = level
+        level = alpha * y + (1 - alpha) * (level + trend)
+        trend = beta * (level - previous) + (1 - beta) * trend
+    return level + trend
+
+
+def day_profile(days: Sequence[PastDay], intervals: int, *, basis: str = WEEKDAY,
+                trend: bool = True) -> Profile:
+    """Average the days given (only days that exist: no zero-filled missing weeks) and, with
+    at least three of them, scale the profile to the next daily total Holt's method expects.
+    """
+    if not days:
+        return Profile([0.0] * intervals, [0.0] * intervals, 0, 1.0, NO_HISTORY)
+    ordered = sorted(days, key=lambda d: d.day)
+    mean = mean_per_interval([d.counts for d in ordered], intervals)
+    factor = 1.0
+    if trend and basis == WEEKDAY and len(ordered) >= MIN_TREND_WEEKS:
+        totals = [float(sum(d.counts.values())) for d in ordered]
+        average = sum(totals) / len(totals)
+        if average > 0:
+            factor = max(0.0, holt_next(totals)) / average
+    return Profile(mean, [round(m * factor, 3) for m in mean], len(ordered), round(factor, 4),
+                   basis)
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """Forecast against what happened for one queue and day: WAPE = Σ|F − A| ÷ ΣA."""
+
+    day: date
+    queue_code: str
+    forecast: float
+    actual: int
+    wape: float | None  # None when nothing was offered
+
+
+def wape(forecast: Sequence[float], actual: Sequence[float]) -> float | None:
+    """Weighted absolute percentage error over intervals; None when the actual total is 0."""
+    total = sum(actual)
+    if total <= 0:
+        return None
+    return sum(abs(f - a) for f, a in zip(forecast, actual, strict=True)) / total

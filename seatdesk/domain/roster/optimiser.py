@@ -38,11 +38,13 @@ class FillProblem:
     tz: tzinfo
     interval_minutes: int
     grid: tuple[datetime, ...]  # interval starts covering the days
-    required: Mapping[str, Sequence[int]]  # queue code -> agents per grid interval
+    required: Mapping[str, Sequence[float]]  # skill group -> agents per grid interval
     agents: tuple[AgentSpec, ...]
     templates: tuple[TemplateSpec, ...]
     rules: RosterRules = RosterRules()
     fixed: tuple[PlannedShift, ...] = ()  # shifts kept as they are (this and nearby weeks)
+    # Shifts starting before this are not offered: the past and started shifts are locked.
+    not_before: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def fill(problem: FillProblem, *, time_limit: float = 10.0, workers: int = 2) ->
             day_vars = []
             for t in p.templates:
                 if not t.offered_on(d):
+                    continue
+                if p.not_before is not None and t.span(d, p.tz)[0] < p.not_before:
                     continue
                 key = (a.user_id, d, t.code)
                 x[key] = model.new_bool_var(f"x_{a.user_id}_{d:%m%d}_{t.code}")
@@ -181,7 +185,7 @@ def fill(problem: FillProblem, *, time_limit: float = 10.0, workers: int = 2) ->
     over_vars = []
     short_of: dict[tuple[str | None, int], cp_model.IntVar] = {}
     for i in range(n):
-        need = total_req[i] * L
+        need = round(total_req[i] * L)
         cover = sum(v * m for v, m in cover_terms[i]) + fixed_cover[i]
         top = sum(m for _, m in cover_terms[i]) + fixed_cover[i]
         short = model.new_int_var(0, need, f"short_{i}")
@@ -197,7 +201,7 @@ def fill(problem: FillProblem, *, time_limit: float = 10.0, workers: int = 2) ->
     if multi_skill:
         for q, rows in queue_terms.items():
             for i in range(n):
-                need = p.required[q][i] * L
+                need = round(p.required[q][i] * L)
                 if need <= 0:
                     continue
                 short = model.new_int_var(0, need, f"short_{q}_{i}")

@@ -129,8 +129,9 @@ MESSAGES: dict[str, str] = {
     "Service level": "服务水平",
     "Abandoned": "放弃",
     "ASA": "平均应答",
-    "Today: offered {o} · answered {a} · SL {sl} · abandoned {ab} · ASA {asa} · waiting {w}":
-        "今日:呼入 {o} · 接听 {a} · 服务水平 {sl} · 放弃率 {ab} · 平均应答 {asa} · 排队 {w}",
+    "Today: offered {o} · answered {a} · SL {sl} · abandoned {n} ({ab}) · ASA {asa}"
+    " · waiting {w}":
+        "今日：呼入 {o} · 接听 {a} · 服务水平 {sl} · 放弃 {n}（{ab}） · 平均应答 {asa} · 排队 {w}",
     # handover screen
     "My handover": "我的交班",
     "✓": "✓",

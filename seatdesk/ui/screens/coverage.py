@@ -64,7 +64,8 @@ class CoverageScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in (_("Interval"), _("Required"), _("Scheduled"), _("Gap"), _("Status")):
+        for label in (_("Interval"), _("Required"), _("Scheduled"), _("On break"), _("Gap"),
+                      _("Status")):
             table.add_column(label)
         self.load()
 
@@ -95,19 +96,27 @@ class CoverageScreen(Screen[None]):
             Text("\n".join([*chart, "─" * len(view.rows), hours[:len(view.rows)], legend])))
         table = self.query_one(DataTable)
         table.clear()
-        for r in view.rows:
-            if not r.required and not r.scheduled:
+        for i, r in enumerate(view.rows):
+            on_break = view.on_break[i] if i < len(view.on_break) else 0
+            if not r.required and not r.scheduled and not on_break:
                 continue  # the night nobody plans for: keeps the table on one screen
             style = STYLE.get(r.status, "")
             status = {SHORT: _("short"), OVER: _("over")}.get(r.status, _("ok"))
-            table.add_row(r.start.astimezone(tz).strftime("%H:%M"), str(r.required),
-                          f"{r.scheduled:g}", Text(f"{r.gap:+g}", style=style),
+            table.add_row(r.start.astimezone(tz).strftime("%H:%M"), f"{r.required:g}",
+                          f"{r.scheduled:g}", f"{on_break:g}" if on_break else "",
+                          Text(f"{r.gap:+g}", style=style),
                           Text(status, style=style))
         s = view.summary
-        self.query_one("#coverage-summary", Static).update(
-            _("{short} intervals short ({sh} agent-hours), {over} overstaffed ({oh} agent-hours)"
-              ).format(short=s.short_intervals, sh=s.shortage_agent_hours,
-                       over=s.over_intervals, oh=s.overstaffing_agent_hours))
+        lines = [_("{short} intervals short ({sh} agent-hours), {over} overstaffed "
+                   "({oh} agent-hours)").format(short=s.short_intervals,
+                                               sh=s.shortage_agent_hours,
+                                               over=s.over_intervals,
+                                               oh=s.overstaffing_agent_hours)]
+        if view.accuracy:
+            lines.append(_("Forecast accuracy (WAPE): {queues}").format(queues=" · ".join(
+                f"{a.queue_code} {a.forecast:g}/{a.actual} "
+                + ("—" if a.wape is None else f"{a.wape:.0%}") for a in view.accuracy)))
+        self.query_one("#coverage-summary", Static).update("\n".join(lines))
 
     def action_day(self, step: int) -> None:
         self.day += timedelta(days=step)

@@ -28,7 +28,8 @@ from seatdesk.ui.context import seat_app
 STATE_STYLE = {"available": "green", "on_call": "bold cyan", "ringing": "bold cyan",
                "on_hold": "yellow", "wrap_up": "magenta", "paused": "yellow",
                "logged_out": "dim"}
-AGENT_COLS = ("no", "name", "state", "since", "call", "handled")
+AGENT_COLS = ("no", "name", "state", "since", "call", "handled", "adherence")
+ADHERENCE_STYLE = {"not_signed_in": "bold red", "paused": "yellow", "off_shift": "magenta"}
 QUEUE_COLS = ("queue", "waiting", "longest", "offered", "sl", "abandon", "asa")
 
 
@@ -37,6 +38,18 @@ def _duration(seconds: float) -> str:
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def _adherence_text(status: str, minutes_out: int) -> str:
+    if not status:
+        return ""
+    text = {
+        "in_adherence": _("in adherence"), "not_signed_in": _("scheduled, not signed in"),
+        "paused": _("paused outside a break"), "on_break": _("on break"),
+        "off_shift": _("signed in off shift"), "off": _("off"),
+    }.get(status, status)
+    return _("{status} · {n} min out today").format(status=text, n=minutes_out) \
+        if minutes_out else text
 
 
 def _pct(value: float | None) -> str:
@@ -82,12 +95,13 @@ class FloorScreen(Screen[None]):
     def on_mount(self) -> None:
         agents = self.query_one("#floor-agents", DataTable)
         for key, label in zip(AGENT_COLS, (_("No."), _("Agent"), _("State"), _("In state"),
-                                           _("Call"), _("Handled today")), strict=True):
+                                           _("Call"), _("Handled today"),
+                                           _("Adherence")), strict=True):
             agents.add_column(label, key=key)
         queues = self.query_one("#floor-queues", DataTable)
         for key, label in zip(QUEUE_COLS, (_("Queue"), _("Waiting"), _("Longest wait"),
-                                           _("Offered"), _("Service level"), _("Abandoned"),
-                                           _("ASA")), strict=True):
+                                           _("Offered"), _("Service level"),
+                                           _("Abandonment rate"), _("ASA")), strict=True):
             queues.add_column(label, key=key)
         seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.set_interval(1.0, self._tick)
@@ -133,9 +147,10 @@ class FloorScreen(Screen[None]):
         self._show_queues(snap.queues)
         t = snap.total
         self.query_one("#floor-kpis", Static).update(
-            _("Today: offered {o} · answered {a} · SL {sl} · abandoned {ab} · ASA {asa}"
+            _("Today: offered {o} · answered {a} · SL {sl} · abandoned {n} ({ab}) · ASA {asa}"
               " · waiting {w}").format(
-                o=t.offered, a=t.answered, sl=_pct(t.service_level), ab=_pct(t.abandon_rate),
+                o=t.offered, a=t.answered, sl=_pct(t.service_level), n=t.abandoned,
+                ab=_pct(t.abandon_rate),
                 asa=f"{t.asa_seconds:.0f}s" if t.asa_seconds is not None else "–",
                 w=t.waiting))
         self._done_loading()
@@ -147,7 +162,9 @@ class FloorScreen(Screen[None]):
         return {"no": st.agent_no, "name": neutralise(st.name),
                 "state": Text(state, style=STATE_STYLE.get(st.state, "")),
                 "since": _duration((now - st.since).total_seconds()), "call": call,
-                "handled": str(st.handled_today)}
+                "handled": str(st.handled_today),
+                "adherence": Text(_adherence_text(a.adherence, a.minutes_out),
+                                  style=ADHERENCE_STYLE.get(a.adherence, ""))}
 
     def _show_agents(self, snap: FloorSnapshot) -> None:
         table = self.query_one("#floor-agents", DataTable)

@@ -54,6 +54,7 @@ class HandoverScreen(Screen[None]):
         Binding("n", "start", _("My handover"), id="handover.start"),
         Binding("space", "check(True)", _("✓"), id="handover.ok"),
         Binding("x", "check(False)", _("✗"), id="handover.not_ok"),
+        Binding("A", "mark_seen", _("Mark all unchanged as seen"), id="handover.mark_seen"),
         Binding("m", "remark", _("Remark"), id="handover.remark"),
         Binding("a", "note", _("Add note"), id="handover.note"),
         Binding("s", "sign", _("Sign"), id="handover.sign"),
@@ -238,6 +239,13 @@ class HandoverScreen(Screen[None]):
                           _("signed and handed over"))
 
         self.app.push_screen(TextPrompt(_("Login of the incoming team lead"), max_len=64), done)
+
+    def action_mark_seen(self) -> None:
+        if self.current is None:
+            return
+        hid = self.current.id
+        self._run(lambda: seat_app(self).backend.handover.mark_unchanged_seen(
+            seat_app(self).actor, hid), _("every unchecked item marked as seen"))
 
     def action_countersign(self) -> None:
         if self.current is None:

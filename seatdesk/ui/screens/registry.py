@@ -42,6 +42,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
                 Permission.VIEW_QA_RESULTS),
     ScreenEntry("my_qa", "My evaluations", "seatdesk.ui.screens.my_qa", "MyEvaluationsScreen",
                 Permission.TAKE_CALLS),
+    ScreenEntry("my_schedule", "My schedule", "seatdesk.ui.screens.my_schedule",
+                "MyScheduleScreen", Permission.TAKE_CALLS),
     ScreenEntry("roster", "Roster", "seatdesk.ui.screens.roster", "RosterScreen",
                 Permission.PLAN_ROSTER),
     ScreenEntry("handover", "Handover", "seatdesk.ui.screens.handover", "HandoverScreen",

@@ -162,11 +162,18 @@ class RosterScreen(Screen[None]):
         view = message.view
         self.view = view
         self.team_code = view.team_code
-        published = (_("published {at}").format(
-            at=view.published_at.astimezone(seat_app(self).settings.tz).strftime("%m-%d %H:%M"))
-            if view.published_at else _("not published"))
+        at = (view.published_at.astimezone(seat_app(self).settings.tz).strftime("%m-%d %H:%M")
+              if view.published_at else "")
+        if view.published_at is None:
+            published = _("not published")
+        elif view.changes_since_publish:
+            published = _("published {at}, changed since ({n} changes; P re-publishes)").format(
+                at=at, n=view.changes_since_publish)
+        else:
+            published = _("published {at}").format(at=at)
         changes = (_(", {n} changes not published").format(n=view.unpublished_changes)
-                   if view.published_at and view.unpublished_changes else "")
+                   if view.published_at and view.unpublished_changes
+                   and not view.changes_since_publish else "")
         self.query_one("#roster-title", Static).update(
             _("Roster · team {team} · week of {week} · {state}{changes}").format(
                 team=view.team_code, week=view.week_start, state=published, changes=changes))
