@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from seatdesk.services.container import Backend
 from seatdesk.telephony.baresip_process import BaresipProcess, baresip_binary, tone_wav
 
 REQUIRE_SIP = os.environ.get("SEATDESK_REQUIRE_SIP") == "1"
@@ -23,6 +24,22 @@ StartPhone = Callable[..., BaresipProcess]
 def tone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What the agent's phone says: a 440 Hz tone."""
     return tone_wav(tmp_path_factory.mktemp("audio") / "tone.wav", seconds=30)
+
+
+@pytest.fixture(scope="session")
+def caller_tone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What callers say: a 660 Hz tone (so each side of a recording can be told apart)."""
+    return tone_wav(tmp_path_factory.mktemp("audio") / "caller.wav", hz=660, seconds=30)
+
+
+@pytest.fixture
+def live_backend(db_url: str) -> Iterator[Backend]:
+    """A backend on the real clock: talk and hold times are measured on the line."""
+    b = Backend.open(db_url)
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 @pytest.fixture
