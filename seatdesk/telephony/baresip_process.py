@@ -69,27 +69,33 @@ def tone_wav(path: Path, hz: float = 440.0, seconds: float = 60.0, rate: int = 8
 
 def write_config(directory: Path, user: str, *, sip_port: int, ctrl_port: int,
                  source_wav: Path | None = None, record: bool = True,
-                 rtp_ports: str = "20000-40000") -> str:
+                 rtp_ports: str = "20000-40000", audio: str | None = None,
+                 listen: str = "127.0.0.1") -> str:
     """A seat's baresip configuration (config + accounts); returns the account's SIP URI.
 
-    No audio device: the microphone is ``aufile`` (a WAV file) and the speaker ``aubridge``
-    (a null player); ``sndfile`` writes both directions of every call to ``snd_path``.
+    ``audio`` is the headset (e.g. ``alsa,default``); without it there is no audio
+    device: the microphone is ``aufile`` (a WAV file) and the speaker ``aubridge`` (a null
+    player), as in the tests. ``sndfile`` writes both directions of every call to
+    ``snd_path``.
     """
     directory.mkdir(parents=True, exist_ok=True)
     source = f"aufile,{source_wav}" if source_wav else "aubridge,mic"
+    player = audio or f"aubridge,{user}"
     lines = [
         "poll_method\t\tepoll",
-        f"sip_listen\t\t127.0.0.1:{sip_port}",
-        "net_interface\t\t127.0.0.1",
+        f"sip_listen\t\t{listen}:{sip_port}",
+        f"net_interface\t\t{listen}",
         f"rtp_ports\t\t{rtp_ports}",
-        f"audio_player\t\taubridge,{user}",
-        f"audio_source\t\t{source}",
-        f"audio_alert\t\taubridge,{user}",
+        f"audio_player\t\t{player}",
+        f"audio_source\t\t{audio or source}",
+        f"audio_alert\t\t{player}",
         f"module_path\t\t{MODULE_PATH}",
         "module\t\t\tg711.so",
         "module\t\t\taubridge.so",
         "module\t\t\taufile.so",
     ]
+    if audio:
+        lines.append(f"module\t\t\t{audio.split(',', 1)[0]}.so")
     if record:
         lines += ["module\t\t\tsndfile.so", f"snd_path\t\t{directory / 'dumps'}"]
         (directory / "dumps").mkdir(exist_ok=True)
@@ -101,7 +107,7 @@ def write_config(directory: Path, user: str, *, sip_port: int, ctrl_port: int,
         "call_max_calls\t\t4",
     ]
     (directory / "config").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    uri = f"sip:{user}@127.0.0.1:{sip_port}"
+    uri = f"sip:{user}@{listen}:{sip_port}"
     (directory / "accounts").write_text(f"<{uri}>;regint=0;answermode=manual\n",
                                         encoding="utf-8")
     return uri
