@@ -74,6 +74,26 @@ class TelephonyService(CallService):
                 return None
             return _phone_in(s, call.agent_id)
 
+    def number_to_dial(self, actor: Actor, call_id: int) -> str:
+        """The number of the seat's own outbound call, for its phone to dial.
+
+        The seat may see it masked; the phone needs the digits (they are not shown).
+        """
+        with self.db.read() as s:
+            call = s.get(Call, call_id)
+            if call is None or call.agent_id != actor.user_id \
+                    or call.direction != Direction.OUTBOUND:
+                raise NotFound(_("no call #{call_id}").format(call_id=call_id))
+            return call.dialled_number
+
+    def transfer_address(self, leg_id: int) -> str | None:
+        """Where a transferred caller goes: the phone of the agent the new leg is for."""
+        with self.db.read() as s:
+            leg = s.get(Call, leg_id)
+            if leg is None or leg.target_agent_id is None:
+                return None
+            return _phone_in(s, leg.target_agent_id)
+
     # ---- events from the seat's own phone ---------------------------------------------
 
     def phone_incoming(self, actor: Actor, number: str, *, queue_code: str = "general",

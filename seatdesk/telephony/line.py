@@ -83,6 +83,11 @@ class SeatLine:
         with self._lock:
             self._dialling = call_id
 
+    def has_call(self, call_id: int) -> bool:
+        """Whether the record's call ``call_id`` is on this phone now."""
+        with self._lock:
+            return call_id in self._calls.values() or call_id == self._dialling
+
     def call_of(self, phone_call_id: str) -> int | None:
         with self._lock:
             return self._calls.get(phone_call_id)
