@@ -24,6 +24,7 @@ from seatdesk.data.models import (
     User,
 )
 from seatdesk.data.topics import Topic
+from seatdesk.domain import phone
 from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from seatdesk.domain.i18n import _
 from seatdesk.services import audit
@@ -106,8 +107,16 @@ class TelephonyService(CallService):
         require(actor, Permission.TAKE_CALLS)
         with self.db.read() as s:
             known = _offered_here(s, actor, call_id)
+            waiting = None if known is not None else _routed_here(s, actor, number)
         if known is not None:
             return known
+        if waiting is not None:
+            # A caller transferred to this seat: the leg waiting for it rings here now.
+            try:
+                self.claim(actor, waiting, answer=False)
+                return waiting
+            except (Conflict, InvalidTransition):
+                pass
         new_id = self.offer_inbound(SYSTEM, number, queue_code, target_agent_id=actor.user_id,
                                     ring=True)
         with self.db.read() as s:
@@ -288,6 +297,22 @@ def _phone_in(s: Session, login_or_id: str | int) -> str | None:
         return None
     row = s.get(SeatPhone, user_id)
     return row.sip_uri if row else None
+
+
+def _routed_here(s: Session, actor: Actor, number: str) -> int | None:
+    """A waiting call routed to this seat alone (a transfer's leg) from this number."""
+    try:
+        e164 = phone.normalise(number, strict=False)
+    except phone.PhoneNumberError:
+        e164 = number.strip()[:20]
+    found = s.scalar(
+        select(Call.id)
+        .where(Call.state == CallState.QUEUED, Call.target_agent_id == actor.user_id,
+               Call.caller_number == e164)
+        .order_by(Call.id.desc())
+        .limit(1)
+    )
+    return int(found) if found is not None else None
 
 
 def _offered_here(s: Session, actor: Actor, call_id: int | None) -> int | None:

@@ -168,3 +168,144 @@ def test_killed_phone_falls_back_to_manual_and_keeps_the_record(seat, start_phon
         assert abs(view.talk_seconds - (time.monotonic() - start)) <= TOLERANCE
     finally:
         caller.close()
+
+
+def _line_for(backend, start_phone: StartPhone, login: str, **phone_options):
+    actor = backend.users.actor(login)
+    backend.agents.log_in(actor)
+    proc = start_phone(login)
+    phone = proc.phone(**phone_options)
+    service = TelephonyService(backend.db, backend.clock)
+    service.register_phone(actor, proc.sip_uri)
+    return actor, proc, phone, SeatLine(service, actor, phone)
+
+
+def test_transfer_to_a_second_agent_phone(seat, start_phone: StartPhone):
+    backend, _people, agent, proc, phone, line = seat
+    agent2, proc2, phone2, line2 = _line_for(backend, start_phone, "agent2")
+    first, second = Changes(line), Changes(line2)
+    caller = start_phone(CALLER).phone()
+    try:
+        caller.dial(proc.sip_uri)
+        rang = first.wait(PhoneEventKind.INCOMING)
+        line.desk_answers(rang.call_id)
+        phone.answer()
+        backend.calls.take(agent, lang="en")
+        first.wait(PhoneEventKind.ANSWERED)
+        # F4 to agent2: the record's transfer, then the phone's (blind, REFER).
+        leg = backend.calls.transfer(agent, rang.call_id, agent_login="agent2")
+        target = TelephonyService(backend.db, backend.clock).transfer_address(leg)
+        assert target == proc2.sip_uri
+        phone.transfer_blind(target)
+        arrived = second.wait(PhoneEventKind.INCOMING, timeout=10)
+        assert arrived.call_id == leg  # the leg waiting for agent2 rings at agent2's phone
+        assert row(backend, Call, leg).state == CallState.OFFERED
+        line2.desk_answers(leg)
+        phone2.answer()
+        taken = backend.calls.take(agent2, lang="en")
+        assert taken is not None and taken.call.id == leg
+        second.wait(PhoneEventKind.ANSWERED)
+        first.wait(PhoneEventKind.HUNG_UP)  # agent1's leg left the line, not a hang-up
+        first_leg = row(backend, Call, rang.call_id)
+        assert first_leg.state == CallState.WRAP_UP and first_leg.transferred
+        caller.hang_up()
+        assert second.wait(PhoneEventKind.HUNG_UP).call.state == "wrap_up"
+    finally:
+        caller.close()
+        phone2.close()
+
+
+def _dial_from_seat(backend, people, agent, line, number_uri_host):
+    from tests.factories import customer as make_customer
+
+    callee_id = make_customer(backend, people["super1"], "周敏", "+8613900139000")
+    view = backend.calls.start_outbound(agent, customer_id=callee_id, purpose="callback")
+    line.dialling(view.id)
+    line.phone.dial(f"sip:+8613900139000@{number_uri_host}")
+    return view.id
+
+
+def test_outbound_answered_busy_and_never_answered(seat, start_phone: StartPhone):
+    backend, people, agent, proc, phone, line = seat
+    changes = Changes(line)
+    callee_proc = start_phone("+8613900139000")
+    callee = callee_proc.phone()
+    rings = Events(callee)
+    host = callee_proc.sip_uri.split("@", 1)[1]
+    try:
+        # 1. The far end answers: reached, talk time from the answer.
+        call_id = _dial_from_seat(backend, people, agent, line, host)
+        rings.wait(PhoneEventKind.INCOMING)
+        time.sleep(0.8)  # it rings a while before the answer
+        callee.answer()
+        answered_at = time.monotonic()
+        reached = changes.wait(PhoneEventKind.ANSWERED)
+        assert reached.call is not None and reached.call.outbound_outcome == "reached"
+        time.sleep(1.0)
+        callee.hang_up()
+        ended = changes.wait(PhoneEventKind.HUNG_UP)
+        assert ended.call is not None and ended.call.state == "wrap_up"
+        talked = time.monotonic() - answered_at
+        assert abs(row(backend, Call, call_id).talk_seconds - talked) <= TOLERANCE
+        backend.calls.save_wrap_up(agent, call_id, _outbound_record("reached"))
+        # 2. The far end rejects it: busy, nobody spoke.
+        call_id = _dial_from_seat(backend, people, agent, line, host)
+        rings.wait(PhoneEventKind.INCOMING)
+        callee.hang_up()
+        busy = changes.wait(PhoneEventKind.FAILED)
+        assert busy.call is not None and busy.call.state == "wrap_up"
+        assert row(backend, Call, call_id).outbound_outcome == "busy"
+        assert row(backend, Call, call_id).talk_seconds == 0
+        backend.calls.save_wrap_up(agent, call_id, _outbound_record("busy"))
+        # 3. Nobody answers: the seat's phone gives up after its ring time (2 s here).
+        call_id = _dial_from_seat(backend, people, agent, line, host)
+        rings.wait(PhoneEventKind.INCOMING)
+        silent = changes.wait(PhoneEventKind.FAILED, timeout=10)
+        assert silent.call is not None and silent.call.outbound_outcome == "no_answer"
+        assert row(backend, Call, call_id).state == CallState.WRAP_UP
+    finally:
+        callee.close()
+
+
+def _outbound_record(outcome: str):
+    from seatdesk.services.dto import WrapUp
+
+    return WrapUp(category="query", disposition="resolved", notes="回访", resolved=True,
+                  outbound_outcome=outcome)
+
+
+def test_pick_up_a_neighbours_ringing_call_is_audited(seat):
+    backend, people, agent, _proc, _phone, _line = seat
+    from sqlalchemy import select
+
+    from seatdesk.data.models import AuditEntry
+    from seatdesk.domain.errors import Conflict, InvalidTransition
+    from seatdesk.services.dto import SYSTEM
+
+    agent2 = people["agent2"]
+    backend.agents.log_in(agent2)
+    service = TelephonyService(backend.db, backend.clock)
+    call_id = backend.calls.offer_inbound(SYSTEM, CALLER, "general", ring=True,
+                                          target_agent_id=agent.user_id)
+    assert service.ringing_in_team(agent2) == [(call_id, "agent1", CALLER)]
+    popped = service.pick_up(agent2, call_id, lang="en")
+    assert popped.call.state == "active" and popped.card is not None
+    call = row(backend, Call, call_id)
+    assert call.agent_id == agent2.user_id
+    assert row(backend, AgentStatus, agent.user_id).state == AgentState.AVAILABLE
+    with backend.db.read() as s:
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "call.pick_up"))
+        assert entry is not None and entry.actor_login == "agent2"
+    # A call that is not ringing at a seat cannot be picked up.
+    waiting = backend.calls.offer_inbound(SYSTEM, "+8613700137000", "general")
+    with pytest.raises(Conflict, match="no longer ringing"):
+        service.pick_up(agent, waiting, lang="en")
+    # Another team's seat may not pick up agent1's ringing call.
+    backend.users.add_user("agent9", name="Agent9", role="agent", password="secret123",
+                           team="t9")
+    other = backend.users.actor("agent9")
+    ringing = backend.calls.offer_inbound(SYSTEM, CALLER, "general", ring=True,
+                                          target_agent_id=agent.user_id)
+    assert row(backend, Call, ringing).state == CallState.OFFERED
+    with pytest.raises(InvalidTransition, match="own team"):
+        service.pick_up(other, ringing, lang="en")
