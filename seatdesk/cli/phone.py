@@ -62,4 +62,19 @@ def phone_register(sip_uri: str, login: str | None) -> None:
     click.echo(_("{login}'s phone is {uri}").format(login=actor.login, uri=sip_uri.strip()))
 
 
+@phone_group.command("where")
+@click.argument("call_id", type=int)
+def phone_where(call_id: int) -> None:
+    """Print the SIP address of the seat CALL_ID rings at now (nothing while it waits).
+
+    For a dial plan that holds a caller in seatdesk's queue until a seat is rung.
+    """
+    from seatdesk.services.telephony import TelephonyService
+
+    backend = _cli().backend()
+    address = TelephonyService(backend.db, backend.clock).ring_address(call_id)
+    if address:
+        click.echo(address)
+
+
 COMMANDS: list[click.Command] = [phone_group]

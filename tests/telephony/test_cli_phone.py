@@ -19,6 +19,7 @@ def test_offer_ring_answers_with_the_seats_sip_address_and_pbx_events(db_url: st
     assert code == 0 and "sip:lin@10.0.0.5:5060" in out
     code, out = _run(db_url, "call", "offer", "--number", "13800138000", "--ring")
     assert code == 0 and len(out.split()) == 1  # nobody signed in: queued, no address
+    assert _run(db_url, "phone", "where", out.strip()) == (0, "")  # still waiting
     try:
         backend.agents.log_in(backend.users.actor("lin"))
     finally:
@@ -26,6 +27,7 @@ def test_offer_ring_answers_with_the_seats_sip_address_and_pbx_events(db_url: st
     code, out = _run(db_url, "call", "offer", "--number", "13900139000", "--ring")
     call_id, address = out.split()
     assert code == 0 and address == "sip:lin@10.0.0.5:5060"
+    assert _run(db_url, "phone", "where", call_id)[1].strip() == address
     assert _run(db_url, "call", "event", call_id, "answered")[1].split() == [call_id, "active"]
     assert _run(db_url, "call", "event", call_id, "hung_up")[1].split() == [call_id, "wrap_up"]
     code, out = _run(db_url, "call", "event", call_id, "hung_up")

@@ -309,3 +309,20 @@ def test_pick_up_a_neighbours_ringing_call_is_audited(seat):
     assert row(backend, Call, ringing).state == CallState.OFFERED
     with pytest.raises(InvalidTransition, match="own team"):
         service.pick_up(other, ringing, lang="en")
+
+
+def test_the_call_id_in_the_sip_identity_names_the_call(seat, start_phone: StartPhone):
+    backend, _people, agent, proc, _phone, line = seat
+    from seatdesk.services.dto import SYSTEM
+
+    changes = Changes(line)
+    offered = backend.calls.offer_inbound(SYSTEM, CALLER, "general", ring=True)
+    # The PBX's dial plan puts ;x-seatdesk-call=ID in the caller's SIP identity.
+    caller = start_phone(f"{CALLER};x-seatdesk-call={offered}").phone()
+    try:
+        caller.dial(proc.sip_uri)
+        rang = changes.wait(PhoneEventKind.INCOMING)
+        assert rang.call_id == offered
+        assert row(backend, Call, offered).caller_number == CALLER
+    finally:
+        caller.close()
