@@ -196,10 +196,37 @@ def call() -> None:
                    "caller's card); otherwise the call waits for a seat to take it.")
 @pass_cli
 def call_offer(cli: CliContext, number: str, queue_code: str, ring: bool) -> None:
-    """A call arrives: queue it (or ring a seat) and print its id."""
+    """A call arrives: queue it (or ring a seat) and print its id.
+
+    With --ring, when a seat was rung and its phone is known, the seat's SIP address
+    follows the id on the same line (for the PBX's dial plan: ``ID SIP-URI``).
+    """
     from seatdesk.services.dto import SYSTEM
 
-    click.echo(cli.backend().calls.offer_inbound(SYSTEM, number, queue_code, ring=ring))
+    backend = cli.backend()
+    call_id = backend.calls.offer_inbound(SYSTEM, number, queue_code, ring=ring)
+    # phone (issue 20): the rung seat's SIP address for the dial plan
+    address = _telephony(backend).ring_address(call_id) if ring else None
+    click.echo(f"{call_id} {address}" if address else call_id)
+
+
+def _telephony(backend: Any) -> Any:
+    from seatdesk.services.telephony import TelephonyService
+
+    return TelephonyService(backend.db, backend.clock)
+
+
+@call.command("event")
+@click.argument("call_id", type=int)
+@click.argument("kind", type=click.Choice(["answered", "hung_up", "transferred"]))
+@click.option("--to", "target", default="", help="transferred: where the call went.")
+@pass_cli
+def call_event(cli: CliContext, call_id: int, kind: str, target: str) -> None:
+    """The PBX reports what happened to a call at a desk phone (answered, hung up, transferred)."""
+    from seatdesk.services.dto import SYSTEM
+
+    view = _telephony(cli.backend()).pbx_event(SYSTEM, call_id, kind, target)
+    click.echo(f"{view.id} {view.state}")
 
 
 @call.command("abandon")

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "seatdesk.cli.qa",
     "seatdesk.cli.roster",
     "seatdesk.cli.reports",
+    "seatdesk.cli.phone",
 )
 
 
@@ -38,6 +39,7 @@ COMMAND_HOMES = {
     "qa": "seatdesk.cli.qa",
     "forecast": "seatdesk.cli.roster",
     "roster": "seatdesk.cli.roster",
+    "phone": "seatdesk.cli.phone",
 }
 
 

@@ -21,6 +21,7 @@ from seatdesk.data.models.people import Queue, Team, User, UserQueue
 from seatdesk.data.models.qa import QaCalibration, QaEvaluation, QaForm
 from seatdesk.data.models.roster import Handover, Shift, ShiftTemplate
 from seatdesk.data.models.scripts import ScriptVersion
+from seatdesk.data.models.telephony import SeatPhone
 from seatdesk.domain.enums import (
     AgentState,
     CallState,
@@ -37,5 +38,6 @@ __all__ = [
     "CallState", "Callback", "Category", "Complaint", "ComplaintEvent", "Contract", "Customer",
     "CustomerPhone", "Direction", "Handover", "Notification", "OutboundOutcome",
     "OutboundPurpose", "QaCalibration", "QaEvaluation", "QaForm", "Queue", "Role",
-    "ScriptVersion", "Shift", "ShiftTemplate", "Team", "User", "UserQueue", "UtcDateTime",
+    "ScriptVersion", "SeatPhone", "Shift", "ShiftTemplate", "Team", "User", "UserQueue",
+    "UtcDateTime",
 ]

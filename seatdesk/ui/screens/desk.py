@@ -44,6 +44,7 @@ from seatdesk.ui.dialogs.desk import (
     TransferDialog,
     translate_bindings,
 )
+from seatdesk.ui.phone_bridge import PhoneBridge, PhoneCallChanged  # phone (issue 20)
 from seatdesk.ui.widgets.customer_card import CustomerCardView
 from seatdesk.ui.widgets.queue_table import QueueTable
 from seatdesk.ui.widgets.script_pane import ScriptPane
@@ -224,6 +225,7 @@ class DeskScreen(Screen[None]):
         self._pending_queue: list[WaitingCall] | None = None
         self._queue_table: QueueTable | None = None
         self._ring_checking = False
+        self.phone = PhoneBridge(self)  # phone (issue 20): manual unless SEATDESK_PHONE
 
     @property
     def seat_app(self) -> SeatdeskApp:
@@ -265,6 +267,7 @@ class DeskScreen(Screen[None]):
         self.call_after_refresh(self._mount_footer)
         self.call_after_refresh(self._mount_queue)
         self._start()
+        self.phone.start()  # phone (issue 20)
         # In case the start-up data never arrives (database down), build it anyway.
         self.set_timer(FORM_FALLBACK_SECONDS, self._build_form)
 
@@ -947,6 +950,7 @@ class DeskScreen(Screen[None]):
         try:
             # Answers the call ringing here, or claims; card and script come in the same
             # transaction (one round trip for the whole pop).
+            self.phone.answer(self.call)  # phone (issue 20): the SIP 200 OK first
             popped = self.backend.calls.take(self.actor, call_id, lang=self._lang())
             if popped is None:
                 self.post_message(ActionFailed(_("nobody is waiting")))
@@ -972,6 +976,7 @@ class DeskScreen(Screen[None]):
         call = self.call
         assert call is not None
         try:
+            self.phone.call_action(name, call)  # phone (issue 20)
             view = getattr(self.backend.calls, name)(self.actor, call.id)
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
@@ -999,8 +1004,12 @@ class DeskScreen(Screen[None]):
 
     def _transferred(self, leg: int | None) -> None:
         if leg is not None and self.call is not None:
+            self.phone.transfer(self.call, leg)  # phone (issue 20)
             self.notify(_("transferred; the caller waits as call #{id}").format(id=leg))
             self._reload_call(self.call.id)
+
+    def on_phone_call_changed(self, message: PhoneCallChanged) -> None:  # phone (issue 20)
+        self.phone.show(message)
 
     def action_reveal(self) -> None:
         if self.card is None:
@@ -1074,6 +1083,7 @@ class DeskScreen(Screen[None]):
             view = self.backend.calls.start_outbound(
                 self.actor, customer_id=customer_id, number=number, purpose=purpose,
                 callback_id=callback_id, complaint_id=complaint_id)
+            self.phone.dial(view)  # phone (issue 20)
             self._load_call(view, pop=False)
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)

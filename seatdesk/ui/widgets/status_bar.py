@@ -53,6 +53,9 @@ class StatusBar(Static):
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $boost; padding: 0 1; }
     """
+    # phone (issue 20): the seat's phone, set by ui.phone_bridge ("" in manual mode).
+    phone_note: str = ""
+    phone_alert: bool = False
 
     def render_status(self, status: SeatStatus, call: CallView | None, now: datetime) -> None:
         out = Text()
@@ -80,4 +83,6 @@ class StatusBar(Static):
         elif status.callbacks_due:
             out.append("  " + _("⏰ {n} callbacks due").format(n=status.callbacks_due),
                        style="bold yellow")
+        if self.phone_note:  # phone (issue 20)
+            out.append("  │ " + self.phone_note, style="bold red" if self.phone_alert else "")
         self.update(out, layout=False)  # one fixed line: no desk re-layout each second

@@ -1,0 +1,190 @@
+"""The desk's phone: the F-keys drive the seat's SIP phone, and what the phone reports
+reaches the desk. Manual mode (no phone) unless SEATDESK_PHONE names a baresip config.
+
+The desk calls in at a few marked places (``# phone (issue 20)`` in screens/desk.py):
+its action workers call :meth:`PhoneBridge.answer`, :meth:`call_action`, :meth:`dial` and
+:meth:`transfer` before or after the record's own service call, and it hands the phone's
+messages to :meth:`PhoneBridge.show`. Everything else about the phone lives here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+from seatdesk.domain.i18n import _
+from seatdesk.telephony.adapter import ManualPhone, Phone, PhoneError, PhoneEventKind
+
+if TYPE_CHECKING:
+    # The desk imports this module before its first paint: the telephony services and
+    # the phone's client load only once a phone is configured (see _connect).
+    from seatdesk.services.dto import CallView
+    from seatdesk.services.telephony import TelephonyService
+    from seatdesk.telephony.line import LineChange, SeatLine
+
+PHONE_ENV = "SEATDESK_PHONE"            # the seat's baresip config directory
+DIAL_DOMAIN_ENV = "SEATDESK_DIAL_DOMAIN"  # where numbers are dialled: sip:NUMBER@DOMAIN
+
+_OUTCOME_SAID = {
+    "busy": "the number is busy",
+    "no_answer": "nobody answered",
+    "wrong_number": "the number does not exist",
+    "refused": "the call was refused",
+}
+
+
+@dataclass
+class PhoneCallChanged(Message):
+    """(from the phone's thread) The phone did something to the seat's call."""
+
+    change: LineChange
+
+
+class PhoneBridge:
+    def __init__(self, desk: Any) -> None:
+        self.desk = desk
+        self.phone: Phone = ManualPhone()
+        self.line: SeatLine | None = None
+        self.service: TelephonyService | None = None
+
+    # ---- connecting --------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Connect to the seat's phone behind the desk, once signed in (if one is set)."""
+        config = os.environ.get(PHONE_ENV, "").strip()
+        if config:
+            self.desk.run_worker(lambda: self._connect(Path(config)), thread=True,
+                                 group="phone", exit_on_error=False)
+
+    def _connect(self, directory: Path) -> None:
+        from seatdesk.services.telephony import TelephonyService
+        from seatdesk.telephony.baresip import BaresipPhone
+        from seatdesk.telephony.line import SeatLine
+        from seatdesk.telephony.recordings import RecordingStore
+
+        app = self.desk.seat_app
+        try:
+            actor = app.session_actor()
+            phone = BaresipPhone.from_config_dir(directory)
+            phone.dial_domain = os.environ.get(DIAL_DOMAIN_ENV, "").strip() or None
+            phone.connect()
+        except PhoneError as exc:
+            self._note(_("phone unreachable, manual mode: {reason}").format(reason=exc), True)
+            return
+        except Exception:  # noqa: BLE001 - not signed in: the desk says so itself
+            return
+        service = TelephonyService(app.backend.db, app.backend.clock)
+        line = SeatLine(service, actor, phone, recordings=RecordingStore())
+        line.subscribe(lambda change: self.desk.post_message(PhoneCallChanged(change)))
+        try:
+            if phone.sip_uri:
+                service.register_phone(actor, phone.sip_uri)
+        except Exception as exc:  # noqa: BLE001 - the phone works; the PBX may not find it
+            self._note(_("phone connected, not registered: {reason}").format(reason=exc), True)
+        self.phone, self.line, self.service = phone, line, service
+        self._note(_("phone {uri}").format(uri=phone.sip_uri or phone.name), False)
+
+    def close(self) -> None:
+        self.phone.close()
+
+    @property
+    def live(self) -> bool:
+        return self.line is not None and not self.line.down
+
+    def _note(self, text: str, alert: bool) -> None:
+        """(worker thread) The phone's state on the desk's status line."""
+        self.desk.app.call_from_thread(self._show_note, text, alert)
+
+    def _command(self, command: Callable[[], None]) -> None:
+        """Drive the phone; when it refuses, the record's action goes on (manual)."""
+        if not self.live:
+            return
+        try:
+            command()
+        except PhoneError as exc:
+            self._note(_("phone: {reason}").format(reason=exc), True)
+
+    # ---- the desk's keys (called from the desk's worker threads) ----------------------
+
+    def answer(self, call: CallView | None) -> None:
+        """F2: the SIP call ringing here is answered on the phone (200 OK) first."""
+        line = self.line
+        if call is None or call.state != "offered" or line is None or not self.live:
+            return
+        if not line.has_call(call.id):
+            return  # rung by the queue, not on this phone: manual for this call
+        line.desk_answers(call.id)
+        self._command(self.phone.answer)
+
+    def call_action(self, name: str, call: CallView | None) -> None:
+        """F3 (hold / resume) and F5 (end: hang up) on the phone, then in the record."""
+        line = self.line
+        if call is None or line is None or not line.has_call(call.id):
+            return
+        command = {"hold": self.phone.hold, "resume": self.phone.resume,
+                   "end": self.phone.hang_up}.get(name)
+        if command is not None:
+            self._command(command)
+
+    def dial(self, view: CallView) -> None:
+        """F6: the outbound call just recorded is dialled; its outcome comes from SIP."""
+        line, service = self.line, self.service
+        if line is None or service is None or not self.live:
+            return
+        number = service.number_to_dial(self.desk.actor, view.id)
+        line.dialling(view.id)
+        self._command(lambda: self.phone.dial(number))
+
+    def transfer(self, call: CallView | None, leg_id: int) -> None:
+        """F4: the caller is handed to the target agent's phone (blind transfer)."""
+        line, service = self.line, self.service
+        if call is None or line is None or service is None or not line.has_call(call.id):
+            return
+        target = service.transfer_address(leg_id)
+        if target is None:
+            self._note(_("the target has no phone known: transfer it on the phone"), True)
+            return
+        self._command(lambda: self.phone.transfer_blind(target))
+
+    # ---- what the phone reported (on the UI thread) -------------------------------------
+
+    def show(self, message: PhoneCallChanged) -> None:
+        change, desk = message.change, self.desk
+        if change.kind == PhoneEventKind.PHONE_DOWN:
+            self._show_note(_("phone lost, manual mode (the call record is kept): F5 ends "
+                              "the call"), True)
+            return
+        if change.error:
+            desk.notify(change.error, severity="warning")
+            return
+        if change.kind == PhoneEventKind.INCOMING:
+            desk._on_data_changed(frozenset({"ring"}))  # pop at once, not on the next hint
+            return
+        shown = desk.call
+        if change.call_id is None or shown is None or shown.id != change.call_id:
+            return
+        if change.kind == PhoneEventKind.FAILED and change.call is not None:
+            outcome = change.call.outbound_outcome or ""
+            values = dict(desk.form.values())
+            values["outbound_outcome"] = outcome
+            desk.form.load(values)
+            desk.notify(_(_OUTCOME_SAID.get(outcome, "the call did not get through")))
+        elif change.kind == PhoneEventKind.HUNG_UP and change.call is not None:
+            desk.notify(_("the caller hung up"))
+        if change.call is not None:
+            desk._reload_call(change.call_id)
+
+    def _show_note(self, text: str, alert: bool) -> None:
+        from seatdesk.ui.widgets.status_bar import StatusBar
+
+        bar = self.desk.query_one("#status", StatusBar)
+        bar.phone_note, bar.phone_alert = text, alert
+        self.desk._render_status()
+
+
+__all__ = ["DIAL_DOMAIN_ENV", "PHONE_ENV", "PhoneBridge", "PhoneCallChanged"]

@@ -1,0 +1,51 @@
+"""The PBX's side on the command line: the rung seat's SIP address, PBX call events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from seatdesk.services.container import Backend
+from tests.cli.test_cli_foundation import _run
+
+
+def test_offer_ring_answers_with_the_seats_sip_address_and_pbx_events(db_url: str):
+    assert _run(db_url, "db", "upgrade")[0] == 0
+    backend = Backend.open(db_url)
+    backend.users.ensure_queue("general", "General")
+    code, _out = _run(db_url, "user", "add", "lin", "--name", "Lin", "--role", "agent",
+                      "--password-stdin", input="secret123\n")
+    assert code == 0
+    code, out = _run(db_url, "phone", "register", "sip:lin@10.0.0.5:5060", "--as", "lin")
+    assert code == 0 and "sip:lin@10.0.0.5:5060" in out
+    code, out = _run(db_url, "call", "offer", "--number", "13800138000", "--ring")
+    assert code == 0 and len(out.split()) == 1  # nobody signed in: queued, no address
+    assert _run(db_url, "phone", "where", out.strip()) == (0, "")  # still waiting
+    try:
+        backend.agents.log_in(backend.users.actor("lin"))
+    finally:
+        backend.close()
+    code, out = _run(db_url, "call", "offer", "--number", "13900139000", "--ring")
+    call_id, address = out.split()
+    assert code == 0 and address == "sip:lin@10.0.0.5:5060"
+    assert _run(db_url, "phone", "where", call_id)[1].strip() == address
+    assert _run(db_url, "call", "event", call_id, "answered")[1].split() == [call_id, "active"]
+    assert _run(db_url, "call", "event", call_id, "hung_up")[1].split() == [call_id, "wrap_up"]
+    code, out = _run(db_url, "call", "event", call_id, "hung_up")
+    assert code == 1 and "already ended" in out and "Traceback" not in out
+
+
+def test_bad_sip_address_is_one_clear_line(db_url: str):
+    _run(db_url, "db", "upgrade")
+    _run(db_url, "user", "add", "lin", "--name", "Lin", "--role", "agent", "--password-stdin",
+         input="secret123\n")
+    code, out = _run(db_url, "phone", "register", "lin at desk 4", "--as", "lin")
+    assert code == 1 and "not a SIP address" in out
+
+
+def test_phone_config_writes_a_seat_configuration(tmp_path: Path, sqlite_url: str):
+    code, out = _run(sqlite_url, "phone", "config", str(tmp_path / "lin"), "--user", "lin",
+                     "--listen", "10.0.0.5", "--sip-port", "5070")
+    assert code == 0 and "sip:lin@10.0.0.5:5070" in out
+    config = (tmp_path / "lin" / "config").read_text()
+    assert "ctrl_tcp.so" in config and "sndfile.so" in config and "alsa,default" in config
+    assert "<sip:lin@10.0.0.5:5070>" in (tmp_path / "lin" / "accounts").read_text()
