@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from seatdesk.data.models import Queue, Role, Team, User, UserQueue
 from seatdesk.domain.errors import InvalidInput, LoginFailed, NotFound
 from seatdesk.domain.i18n import _
-from seatdesk.domain.passwords import hash_password, verify_password
+from seatdesk.domain.passwords import hash_password, verify_nothing, verify_password
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor, QueueView, UserView
@@ -29,6 +29,7 @@ def actor_of(user: User) -> Actor:
         name=user.name,
         agent_no=user.agent_no,
         team_id=user.team_id,
+        must_change_password=user.must_change_password,
     )
 
 
@@ -152,58 +153,71 @@ class UserService(Service):
             return [_user_view(u) for u in s.scalars(select(User).order_by(User.login))]
 
     def authenticate(self, login: str, password: str) -> Actor:
-        """Check a password. Five failures lock the account for a while; all are audited."""
+        """Check a password; five failures in a row lock the account for a while.
+
+        Every failure says the same and costs one scrypt, whether the login exists, is
+        locked, disabled or only mistyped, so neither the message nor the time tells which
+        logins exist. An attempt is counted (atomically, committed) before its password is
+        checked: however many guesses arrive at once, at most five are ever tried.
+        """
         now = self.clock()
-        failure: str | None = None
-        # The failure is recorded (count, lock, audit) and committed before it is raised:
-        # raising inside the transaction would roll the evidence back.
-        with self.db.write() as s:
-            user = s.scalar(select(User).where(User.login == login))
-            if user is None or not user.active:
-                audit.record(
-                    s,
-                    Actor(None, login, "unknown"),
-                    "login.failed",
-                    at=now,
-                    detail={"reason": "unknown user"},
-                )
-                failure = _("wrong login or password")
-            elif user.locked_until is not None and user.locked_until > now:
-                audit.record(
-                    s, actor_of(user), "login.locked", at=now, entity="user", entity_id=user.id
-                )
-                minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-                failure = _("account locked after repeated failures; try again in {m} min").format(
-                    m=minutes
-                )
-            elif not verify_password(password, user.password_hash):
-                user.failed_logins += 1
-                detail: dict[str, object] = {"failures": user.failed_logins}
-                if user.failed_logins >= MAX_FAILURES:
-                    user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                    user.failed_logins = 0
-                    detail["locked_until"] = user.locked_until.isoformat()
-                    failure = _("wrong password; account locked for {m} minutes").format(
-                        m=LOCK_MINUTES
-                    )
-                else:
-                    failure = _("wrong login or password ({n} tries left)").format(
-                        n=MAX_FAILURES - user.failed_logins
-                    )
-                audit.record(
-                    s,
-                    actor_of(user),
-                    "login.failed",
-                    at=now,
-                    entity="user",
-                    entity_id=user.id,
-                    detail=detail,
-                )
-            else:
-                user.failed_logins = 0
-                user.locked_until = None
-                audit.record(
-                    s, actor_of(user), "login.ok", at=now, entity="user", entity_id=user.id
-                )
+        outcome = self._reserve_attempt(login, now)
+        if isinstance(outcome, str):
+            verify_nothing(password)
+            self._record_failure(login, None, outcome, now)
+            raise LoginFailed(self.failure_message())
+        user_id, stored, count = outcome
+        if verify_password(password, stored):
+            with self.db.write() as s:
+                s.execute(update(User).where(User.id == user_id)
+                          .values(failed_logins=0, locked_until=None))
+                user = s.get_one(User, user_id)
+                audit.record(s, actor_of(user), "login.ok", at=now, entity="user",
+                             entity_id=user.id)
                 return actor_of(user)
-        raise LoginFailed(failure)
+        detail: dict[str, object] = {"failures": count}
+        if count >= MAX_FAILURES:
+            locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            detail["locked_until"] = locked_until.isoformat()
+            with self.db.write() as s:
+                s.execute(update(User).where(User.id == user_id)
+                          .values(failed_logins=0, locked_until=locked_until))
+        self._record_failure(login, user_id, "wrong password", now, detail)
+        raise LoginFailed(self.failure_message())
+
+    @staticmethod
+    def failure_message() -> str:
+        return _("wrong login or password (after {n} failures in a row an account is locked "
+                 "for {m} minutes)").format(n=MAX_FAILURES, m=LOCK_MINUTES)
+
+    def _reserve_attempt(self, login: str, now: datetime) -> tuple[int, str, int] | str:
+        """Count an attempt before its password is checked; or say why none is allowed."""
+        if not _LOGIN.match(login):
+            return "malformed login"
+        with self.db.write() as s:
+            found = s.execute(select(User.id, User.active).where(User.login == login)).first()
+            if found is None:
+                return "unknown user"
+            if not found.active:
+                return "disabled"
+            reserved = s.execute(
+                update(User)
+                .where(User.id == found.id, User.failed_logins < MAX_FAILURES,
+                       or_(User.locked_until.is_(None), User.locked_until <= now))
+                .values(failed_logins=User.failed_logins + 1)
+                .returning(User.failed_logins, User.password_hash)
+            ).first()
+            if reserved is None:
+                return "locked"
+            return found.id, reserved.password_hash, reserved.failed_logins
+
+    def _record_failure(self, login: str, user_id: int | None, reason: str, now: datetime,
+                        detail: dict[str, object] | None = None) -> None:
+        with self.db.write() as s:
+            user = s.get(User, user_id) if user_id is not None else \
+                s.scalar(select(User).where(User.login == login[:64]))
+            who = actor_of(user) if user is not None else Actor(None, login[:64], "unknown")
+            audit.record(s, who, "login.locked" if reason == "locked" else "login.failed",
+                         at=now, entity="user" if user is not None else "",
+                         entity_id=user.id if user is not None else "",
+                         detail={"reason": reason, **(detail or {})})
