@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "seatdesk.cli.qa",
     "seatdesk.cli.roster",
     "seatdesk.cli.reports",
+    "seatdesk.cli.admin",
 )
 
 
@@ -38,6 +39,14 @@ COMMAND_HOMES = {
     "qa": "seatdesk.cli.qa",
     "forecast": "seatdesk.cli.roster",
     "roster": "seatdesk.cli.roster",
+    "bootstrap": "seatdesk.cli.admin",
+    "login": "seatdesk.cli.admin",
+    "logout": "seatdesk.cli.admin",
+    "password": "seatdesk.cli.admin",
+    "system-secret": "seatdesk.cli.admin",
+    "user": "seatdesk.cli.admin",
+    "queue": "seatdesk.cli.admin",
+    "team": "seatdesk.cli.admin",
 }
 
 

@@ -15,6 +15,7 @@ from seatdesk.data.engine import Database
 from seatdesk.domain.clock import Clock, utc_now
 
 if TYPE_CHECKING:
+    from seatdesk.services.admin import AdminService
     from seatdesk.services.agents import AgentService
     from seatdesk.services.callbacks import CallbackService
     from seatdesk.services.calls import CallService
@@ -60,6 +61,10 @@ class Backend:
     @cached_property
     def users(self) -> UserService:
         return self._service("users", "UserService")
+
+    @cached_property
+    def admin(self) -> AdminService:
+        return self._service("admin", "AdminService")
 
     @cached_property
     def customers(self) -> CustomerService:

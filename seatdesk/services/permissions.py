@@ -22,7 +22,8 @@ class Permission(enum.StrEnum):
     IMPORT_CUSTOMERS = "import_customers"
     EXPORT_CALLS = "export_calls"
     VIEW_ALL_CALLS = "view_all_calls"
-    MANAGE_USERS = "manage_users"
+    MANAGE_USERS = "manage_users"  # users, passwords, sessions, the system secret
+    MANAGE_QUEUES = "manage_queues"  # queues and teams
     EDIT_SCRIPTS = "edit_scripts"
     SCORE_CALLS = "score_calls"
     EDIT_QA_FORMS = "edit_qa_forms"
@@ -47,7 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.QA: frozenset({P.VIEW_CUSTOMER, P.VIEW_ALL_CALLS, P.SCORE_CALLS, P.VIEW_QA_RESULTS}),
     Role.SUPERVISOR: frozenset(
         _LEAD | {P.SEE_UNMASKED, P.IMPORT_CUSTOMERS, P.EDIT_SCRIPTS, P.SCORE_CALLS,
-                 P.EDIT_QA_FORMS}
+                 P.EDIT_QA_FORMS, P.MANAGE_QUEUES}
     ),
     Role.ADMIN: frozenset(set(Permission) - {P.TAKE_CALLS, P.SCORE_CALLS}),
 }

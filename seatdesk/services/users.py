@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from seatdesk.data.models import Queue, Role, Team, User, UserQueue
-from seatdesk.domain.errors import InvalidInput, LoginFailed, NotFound
+from seatdesk.data.models import (
+    CliSession,
+    Queue,
+    Role,
+    SiteSetting,
+    SystemSecret,
+    Team,
+    User,
+    UserQueue,
+)
+from seatdesk.domain.errors import InvalidInput, LoginFailed, NotFound, PermissionDenied
 from seatdesk.domain.i18n import _
 from seatdesk.domain.passwords import hash_password, verify_nothing, verify_password
 from seatdesk.services import audit
 from seatdesk.services.base import Service
-from seatdesk.services.dto import Actor, QueueView, UserView
+from seatdesk.services.dto import SYSTEM, Actor, QueueView, UserView
 
 _LOGIN = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
+MIN_PASSWORD, MAX_PASSWORD = 8, 200
+SESSION_HOURS = 12.0  # a `seatdesk login` lasts one working day
+SYSTEM_SECRET = "system"
+DEMO_KEY = "demo"
 
 
 def actor_of(user: User) -> Actor:
@@ -54,6 +70,8 @@ def queue_view(q: Queue) -> QueueView:
         priority=q.priority,
         sl_seconds=q.sl_seconds,
         wait_alert_seconds=q.wait_alert_seconds,
+        acw_seconds=q.acw_seconds,
+        active=q.active,
     )
 
 
@@ -82,8 +100,7 @@ class UserService(Service):
                 ),
                 "role",
             ) from None
-        if len(password) < 6:
-            raise InvalidInput(_("password must be at least 6 characters"), "password")
+        _check_password(password)
         if not name.strip():
             raise InvalidInput(_("name is required"), "name")
         now = self.clock()
@@ -221,3 +238,103 @@ class UserService(Service):
                          at=now, entity="user" if user is not None else "",
                          entity_id=user.id if user is not None else "",
                          detail={"reason": reason, **(detail or {})})
+
+    # ---- changing one's own password ---------------------------------------------------
+
+    def change_password(self, login: str, old_password: str, new_password: str) -> Actor:
+        """Prove the old password, set a new one; clears a forced change. Audited."""
+        actor = self.authenticate(login, old_password)
+        _check_password(new_password)
+        if new_password == old_password:
+            raise InvalidInput(_("the new password must differ from the old one"), "password")
+        now = self.clock()
+        with self.db.write() as s:
+            user = s.get_one(User, actor.user_id)
+            user.password_hash = hash_password(new_password)
+            user.must_change_password = False
+            audit.record(s, actor, "user.password_changed", at=now, entity="user",
+                         entity_id=user.id)
+            return actor_of(user)
+
+    # ---- command-line sessions (`seatdesk login`) ----------------------------------------
+
+    def open_session(self, actor: Actor, hours: float = SESSION_HOURS) -> str:
+        """A new session token for a proven actor; only its SHA-256 is stored."""
+        if actor.user_id is None or actor.must_change_password:
+            raise LoginFailed(_("change your password first: seatdesk password --as {login}")
+                              .format(login=actor.login))
+        token = secrets.token_urlsafe(32)
+        now = self.clock()
+        with self.db.write() as s:
+            s.add(CliSession(user_id=actor.user_id, token_hash=_token_hash(token),
+                             created_at=now, expires_at=now + timedelta(hours=hours)))
+            audit.record(s, actor, "session.opened", at=now, entity="user",
+                         entity_id=actor.user_id, detail={"hours": hours})
+        return token
+
+    def session_actor(self, token: str) -> Actor:
+        """The user a session token stands for, if it is current and the user is active."""
+        now = self.clock()
+        with self.db.read() as s:
+            found = s.execute(
+                select(CliSession, User).join(User, User.id == CliSession.user_id)
+                .where(CliSession.token_hash == _token_hash(token))
+            ).first()
+            if (found is None or found.CliSession.revoked_at is not None
+                    or found.CliSession.expires_at <= now or not found.User.active):
+                raise LoginFailed(_("your session has expired or was ended: "
+                                    "run `seatdesk login` again"))
+            return actor_of(found.User)
+
+    def close_session(self, token: str) -> None:
+        now = self.clock()
+        with self.db.write() as s:
+            session = s.scalar(select(CliSession).where(
+                CliSession.token_hash == _token_hash(token)))
+            if session is not None and session.revoked_at is None:
+                session.revoked_at = now
+
+    # ---- the system identity (phone hook, timed-rules daemon) ----------------------------
+
+    def system_actor(self, secret: str | None) -> Actor:
+        """SYSTEM, if ``secret`` is the one an admin configured; refused otherwise."""
+        with self.db.read() as s:
+            stored = s.scalar(select(SystemSecret.secret_hash)
+                              .where(SystemSecret.name == SYSTEM_SECRET))
+        if stored is None:
+            raise PermissionDenied(_("no system secret is configured: an admin runs "
+                                     "`seatdesk system-secret --as LOGIN`"))
+        if not secret or not hmac.compare_digest(_token_hash(secret), stored):
+            raise PermissionDenied(_("the system secret (SEATDESK_SYSTEM_SECRET) is missing "
+                                     "or wrong"))
+        return SYSTEM
+
+    # ---- the installation ----------------------------------------------------------------
+
+    def is_demo(self) -> bool:
+        """True when the database was filled with demo data (and its published passwords)."""
+        with self.db.read() as s:
+            return s.get(SiteSetting, DEMO_KEY) is not None
+
+    def mark_demo(self) -> None:
+        with self.db.write() as s:
+            if s.get(SiteSetting, DEMO_KEY) is None:
+                s.add(SiteSetting(key=DEMO_KEY, value="1"))
+
+    def has_users(self) -> bool:
+        with self.db.read() as s:
+            return s.scalar(select(User.id).limit(1)) is not None
+
+
+def _token_hash(token: str) -> str:
+    # Tokens and the system secret are 256 random bits: a fast hash is enough (no guessing).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(_("password must be at least {n} characters").format(n=MIN_PASSWORD),
+                           "password")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput(_("password must be at most {n} characters").format(n=MAX_PASSWORD),
+                           "password")

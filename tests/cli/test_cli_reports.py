@@ -15,6 +15,7 @@ from seatdesk.cli.main import main
 from seatdesk.data.models import AuditEntry
 from seatdesk.services.container import Backend
 from tests.data.test_reports import build_hand_floor
+from tests.factories import prove_floor_users
 
 
 @pytest.fixture
@@ -23,6 +24,7 @@ def floor_db(sqlite_url, clock, monkeypatch):
     build_hand_floor(backend)
     backend.close()
     monkeypatch.setenv("SEATDESK_DB", sqlite_url)
+    prove_floor_users(monkeypatch)
     return sqlite_url
 
 

@@ -4,7 +4,7 @@ Importing this package puts every table in ``Base.metadata`` (Alembic and ``crea
 all of them); each area module is imported explicitly, so a missing one fails loudly.
 """
 
-from seatdesk.data.models.admin import CliSession, SystemSecret
+from seatdesk.data.models.admin import CliSession, SiteSetting, SystemSecret
 from seatdesk.data.models.audit import AuditEntry, Notification
 from seatdesk.data.models.base import NAMING, Base, BigId, UtcDateTime
 from seatdesk.data.models.callbacks import Callback
@@ -42,6 +42,6 @@ __all__ = [
     "Contract", "Customer",
     "CustomerPhone", "Direction", "Handover", "Notification", "OutboundOutcome",
     "OutboundPurpose", "QaCalibration", "QaEvaluation", "QaForm", "Queue", "Role",
-    "ScriptVersion", "Shift", "ShiftTemplate", "SystemSecret", "Team", "User", "UserQueue",
-    "UtcDateTime",
+    "ScriptVersion", "Shift", "ShiftTemplate", "SiteSetting", "SystemSecret", "Team", "User",
+    "UserQueue", "UtcDateTime",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seatdesk.data.models.base import Base
@@ -30,3 +30,11 @@ class SystemSecret(Base):
     secret_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class SiteSetting(Base):
+    """A fact about this installation (``demo``: the database holds demo data and users)."""
+
+    __tablename__ = "site_settings"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

@@ -1,5 +1,5 @@
 """admin: forced password change, agent languages, queue after-call-work limit,
-command-line sessions and the system identity's secret
+command-line sessions, the system identity's secret, site settings (demo)
 
 Revision ID: a1_admin
 Revises: 0001
@@ -53,9 +53,16 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_system_secrets")),
     )
+    op.create_table(
+        "site_settings",
+        sa.Column("key", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_site_settings")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("site_settings")
     op.drop_table("system_secrets")
     op.drop_index(op.f("ix_cli_sessions_user_id"), table_name="cli_sessions")
     op.drop_table("cli_sessions")
