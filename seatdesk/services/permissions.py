@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from seatdesk.domain.enums import Role
 from seatdesk.domain.errors import PermissionDenied
+from seatdesk.domain.i18n import _
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import Actor
@@ -58,6 +59,24 @@ def allowed(actor: Actor, permission: Permission) -> bool:
     if actor.is_system:
         return True
     return permission in ROLE_PERMISSIONS.get(Role(actor.role), frozenset())
+
+
+# Roles that see the whole center in reports and exports; a team lead sees their team.
+_CENTER_WIDE = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.QA})
+
+
+def team_scope(actor: Actor) -> int | None:
+    """The team whose records ``actor`` sees in every report and export (None: the center).
+
+    One rule for every screen, report and export: a team lead sees their own team, a
+    supervisor (and admin, QA) the whole center.
+    """
+    if actor.is_system or Role(actor.role) in _CENTER_WIDE:
+        return None
+    if actor.team_id is None:
+        raise PermissionDenied(_("{login} leads no team, so no team's records are shown")
+                               .format(login=actor.login))
+    return actor.team_id
 
 
 def require(actor: Actor, permission: Permission) -> None:

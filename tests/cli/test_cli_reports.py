@@ -43,7 +43,9 @@ def test_table_shows_the_days(floor_db):
 
 def test_csv_and_xlsx_round_trip_with_chinese_headings(floor_db, tmp_path):
     out_csv, out_xlsx = tmp_path / "k.csv", tmp_path / "k.xlsx"
-    common = ["--from", "2026-11-20", "--to", "2026-11-21", "--as", "lead1",
+    # The center's numbers: a supervisor's report (a lead's shows their team, see
+    # tests/data/test_team_scope.py).
+    common = ["--from", "2026-11-20", "--to", "2026-11-21", "--as", "super1",
               "--measures", "offered,service_level,aht"]
     r1 = CliRunner().invoke(main, ["--lang", "zh", "report", "kpi", *common, "--format", "csv",
                                    "--out", str(out_csv)])
