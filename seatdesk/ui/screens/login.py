@@ -19,7 +19,7 @@ from seatdesk.domain.i18n import _
 from seatdesk.ui.context import seat_app
 
 if TYPE_CHECKING:
-    from seatdesk.services.dto import Actor
+    from seatdesk.services.dto import Actor  # noqa: F401 - named in Screen["Actor | None"]
 
 
 class LoginScreen(Screen["Actor | None"]):
