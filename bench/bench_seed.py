@@ -167,6 +167,7 @@ def seed(db: BenchDatabase, scale: Scale, random_seed: int = 2026,
         seconds, _ = seatdesk_cli(
             db.url, "seed", "--customers", str(scale.customers), "--days", str(scale.days),
             "--calls-per-day", str(scale.calls_per_day), "--random-seed", str(random_seed),
+            "--demo",
             timeout=timeout)
     else:
         method = "bench fallback generator (no `seatdesk seed` in this checkout)"

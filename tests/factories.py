@@ -11,6 +11,23 @@ from seatdesk.services.users import actor_of  # noqa: F401  (re-export for tests
 
 T = TypeVar("T")
 
+FLOOR_PASSWORD = "secret123"  # every user floor() makes
+
+
+def prove_floor_users(monkeypatch: Any) -> None:
+    """Commands run in a test prove their --as user with the floor's password (scripts do so)."""
+    monkeypatch.setenv("SEATDESK_PASSWORD", FLOOR_PASSWORD)
+
+
+def hook_secret(backend: Backend, monkeypatch: Any) -> str:
+    """Configure the system secret and give it to the phone hook's / daemon's environment."""
+    from seatdesk.services.dto import SYSTEM
+
+    secret = backend.admin.new_system_secret(SYSTEM)
+    monkeypatch.setenv("SEATDESK_SYSTEM_SECRET", secret)
+    return secret
+
+
 def floor(backend: Backend) -> dict[str, Actor]:
     """Two queues, agents, a team lead, a QA inspector, a supervisor."""
     backend.users.ensure_queue("general", "General", name_zh="综合", priority=0)
@@ -19,7 +36,7 @@ def floor(backend: Backend) -> dict[str, Actor]:
     for login, role, team in [("agent1", "agent", "t1"), ("agent2", "agent", "t1"),
                               ("lead1", "team_lead", "t1"), ("qa1", "qa", None),
                               ("super1", "supervisor", None), ("admin1", "admin", None)]:
-        backend.users.add_user(login, name=login.title(), role=role, password="secret123",
+        backend.users.add_user(login, name=login.title(), role=role, password=FLOOR_PASSWORD,
                                team=team)
         people[login] = backend.users.actor(login)
     return people

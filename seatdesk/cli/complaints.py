@@ -36,7 +36,9 @@ def worker_command(once: bool, interval: float, release_after: int) -> None:
     """Run the timed rules: escalations, callback release, schedule rules, draft clean-up."""
     from seatdesk.runtime.daemon import WorkerReport, run_loop, run_once
 
-    backend = _cli().backend()
+    cli = _cli()
+    backend = cli.backend()
+    cli.system_actor()  # the daemon acts as the system: it must hold the configured secret
     after = timedelta(minutes=release_after)
     if once:
         report = run_once(backend, release_after=after)

@@ -52,17 +52,26 @@ class _Bar:
 @click.option("--random-seed", type=int, default=2026, show_default=True)
 @click.option("--append", is_flag=True,
               help="Add to a database that already holds customers or calls.")
+@click.option("--demo", is_flag=True,
+              help="Yes, demo data: users with the published password demo1234 included.")
 def seed_command(customers: int, days: int, calls_per_day: int, random_seed: int,
-                 append: bool) -> None:
-    """Fill the database with demo data: queues, demo users, scripts, customers, calls.
+                 append: bool, demo: bool) -> None:
+    """Fill a demo database: queues, demo users, scripts, customers, calls (needs --demo).
 
     Demo users (password demo1234): demo_agent, demo_agent2, demo_agent3, demo_lead,
-    demo_qa, demo_super, demo_admin.
+    demo_qa, demo_super, demo_admin. Refused on a database with real users.
     """
     from seatdesk.exchange.seed import SeedOptions, is_empty, seed
 
     cli = _cli()
     backend = cli.backend()
+    if not demo:
+        raise click.UsageError(_("seed makes demo data, with users whose password is public "
+                                 "(demo1234): say --demo. A real floor starts with "
+                                 "`seatdesk bootstrap`"))
+    if backend.users.has_users() and not backend.users.is_demo():
+        raise click.ClickException(_("this database has real users: demo data (and its "
+                                     "public passwords) is not added to it"))
     if not append and not is_empty(backend):
         raise click.ClickException(_("the database already holds customers or calls; "
                                      "use --append to add more"))

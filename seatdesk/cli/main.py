@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -47,11 +48,41 @@ class CliContext:
         return self._backend
 
     def actor(self, login: str | None) -> Actor:
-        """The user a command acts as (--as, or SEATDESK_USER)."""
+        """The person a command acts for (--as, or SEATDESK_USER), proven.
+
+        A `seatdesk login` session for this database, else SEATDESK_PASSWORD, else a hidden
+        prompt on a terminal; nothing else is taken as proof (see ``seatdesk.cli.identity``).
+        A wrong password counts toward the lock-out as at the desk's sign-in.
+        """
+        from seatdesk.cli import identity
+
         login = login or os.environ.get("SEATDESK_USER")
+        backend = self.backend()
+        session = identity.load_session(self.settings.db_url)
+        if session is not None and login in (None, session.login):
+            return backend.users.session_actor(session.token)
         if not login:
-            raise click.UsageError(_("say who you are with --as LOGIN (or SEATDESK_USER)"))
-        return self.backend().users.actor(login)
+            raise click.UsageError(_("say who you are with --as LOGIN (or SEATDESK_USER), "
+                                     "or sign in first with `seatdesk login`"))
+        password = os.environ.get(identity.PASSWORD_ENV)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise click.UsageError(_(
+                    "prove who you are: `seatdesk login --as {login}` first, or "
+                    "SEATDESK_PASSWORD for scripts").format(login=login))
+            password = click.prompt(_("Password for {login}").format(login=login),
+                                    hide_input=True, err=True)
+        actor = backend.users.authenticate(login, password)
+        if actor.must_change_password:
+            raise click.ClickException(_("{login} must choose a new password first: "
+                                         "seatdesk password --as {login}").format(login=login))
+        return actor
+
+    def system_actor(self) -> Actor:
+        """The system identity of the phone hook and the daemon: SEATDESK_SYSTEM_SECRET."""
+        from seatdesk.cli.identity import SYSTEM_SECRET_ENV
+
+        return self.backend().users.system_actor(os.environ.get(SYSTEM_SECRET_ENV))
 
     def export_window(self, from_text: str, to_text: str, fmt: str, out: object,
                       login: str | None) -> tuple[Actor, Any, Any]:
@@ -107,10 +138,18 @@ class SeatdeskGroup(click.Group):
               help="Database URL (default: SEATDESK_DB or the SQLite file in the data dir).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of the desk and messages (default: from the locale).")
+@click.option("--config", "config", envvar="SEATDESK_CONFIG", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Settings file of SEATDESK_* lines (e.g. a seat host's; mode 600).")
 @click.version_option(package_name="seatdesk")
 @click.pass_context
-def main(ctx: click.Context, db_url: str | None, lang: str | None) -> None:
+def main(ctx: click.Context, db_url: str | None, lang: str | None,
+         config: Path | None) -> None:
     """seatdesk: the terminal desk for call-center seats, QA and team leads."""
+    if config is not None:
+        from seatdesk.services.settings import load_settings_file
+
+        db_url = db_url or load_settings_file(config).get("SEATDESK_DB")
     language = lang or detect_language()
     set_language(language)
     settings = Settings().with_overrides(db_url=db_url, lang=language)
@@ -139,45 +178,8 @@ def db_upgrade(cli: CliContext) -> None:
     backend = cli.backend(migrated=False)
     upgrade(backend.db)
     click.echo(_("database at revision {rev}").format(rev=current_revision(backend.db)))
-
-
-# ---- users ---------------------------------------------------------------------------
-
-
-@main.group()
-def user() -> None:
-    """Users, roles and teams."""
-
-
-@user.command("add")
-@click.argument("login")
-@click.option("--name", required=True, help="Full name as shown on screens.")
-@click.option("--role", required=True,
-              type=click.Choice(["agent", "team_lead", "qa", "supervisor", "admin"]))
-@click.option("--team", default=None, help="Team code (created if new).")
-@click.option("--agent-no", default=None, help="工号, the ID said in the greeting.")
-@click.option("--queue", "queues", multiple=True, help="Queue code the agent takes calls from.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@pass_cli
-def user_add(cli: CliContext, login: str, name: str, role: str, team: str | None,
-             agent_no: str | None, queues: tuple[str, ...], password_stdin: bool) -> None:
-    """Add a user; asks for the password (stored as an scrypt hash)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
-    view = cli.backend().users.add_user(login, name=name, role=role, password=password,
-                                        team=team, agent_no=agent_no, queues=queues)
-    click.echo(_("added {login} ({role}), 工号 {no}").format(
-        login=view.login, role=view.role, no=view.agent_no))
-
-
-@user.command("list")
-@pass_cli
-def user_list(cli: CliContext) -> None:
-    """List users."""
-    for u in cli.backend().users.users():
-        click.echo(f"{u.login:<16} {u.agent_no:<6} {u.role:<11} {u.team_code or '-':<8} {u.name}")
+    if backend.users.is_demo():
+        click.echo(_("this is a demo database: its demo users' password is public"), err=True)
 
 
 # ---- the phone system's hooks --------------------------------------------------------
@@ -201,10 +203,9 @@ def call_offer(cli: CliContext, number: str, queue_code: str, ring: bool) -> Non
     With --ring, when a seat was rung and its phone is known, the seat's SIP address
     follows the id on the same line (for the PBX's dial plan: ``ID SIP-URI``).
     """
-    from seatdesk.services.dto import SYSTEM
-
+    system = cli.system_actor()
     backend = cli.backend()
-    call_id = backend.calls.offer_inbound(SYSTEM, number, queue_code, ring=ring)
+    call_id = backend.calls.offer_inbound(system, number, queue_code, ring=ring)
     # phone (issue 20): the rung seat's SIP address for the dial plan
     address = _telephony(backend).ring_address(call_id) if ring else None
     click.echo(f"{call_id} {address}" if address else call_id)
@@ -223,9 +224,8 @@ def _telephony(backend: Any) -> Any:
 @pass_cli
 def call_event(cli: CliContext, call_id: int, kind: str, target: str) -> None:
     """The PBX reports what happened to a call at a desk phone (answered, hung up, transferred)."""
-    from seatdesk.services.dto import SYSTEM
-
-    view = _telephony(cli.backend()).pbx_event(SYSTEM, call_id, kind, target)
+    system = cli.system_actor()
+    view = _telephony(cli.backend()).pbx_event(system, call_id, kind, target)
     click.echo(f"{view.id} {view.state}")
 
 
@@ -234,9 +234,7 @@ def call_event(cli: CliContext, call_id: int, kind: str, target: str) -> None:
 @pass_cli
 def call_abandon(cli: CliContext, call_id: int) -> None:
     """The caller hung up while waiting."""
-    from seatdesk.services.dto import SYSTEM
-
-    if not cli.backend().calls.mark_abandoned(SYSTEM, call_id):
+    if not cli.backend().calls.mark_abandoned(cli.system_actor(), call_id):
         raise click.ClickException(_("call {id} was already answered or closed").format(id=call_id))
 
 
@@ -256,6 +254,7 @@ def simulate(cli: CliContext, rate: float, duration: float, patience: float,
     """Simulate callers: Poisson arrivals, abandoning after their patience runs out."""
     from seatdesk.exchange.simulator import CallSimulator
 
+    cli.system_actor()  # simulated callers arrive as the phone system's would
     sim = CallSimulator(cli.backend(), rate_per_minute=rate, mean_patience=patience,
                         known_share=known_share, seed=random_seed)
     stats = sim.run(duration=duration or None)

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "seatdesk.cli.roster",
     "seatdesk.cli.reports",
     "seatdesk.cli.phone",
+    "seatdesk.cli.admin",
 )
 
 
@@ -40,6 +41,14 @@ COMMAND_HOMES = {
     "forecast": "seatdesk.cli.roster",
     "roster": "seatdesk.cli.roster",
     "phone": "seatdesk.cli.phone",
+    "bootstrap": "seatdesk.cli.admin",
+    "login": "seatdesk.cli.admin",
+    "logout": "seatdesk.cli.admin",
+    "password": "seatdesk.cli.admin",
+    "system-secret": "seatdesk.cli.admin",
+    "user": "seatdesk.cli.admin",
+    "queue": "seatdesk.cli.admin",
+    "team": "seatdesk.cli.admin",
 }
 
 

@@ -36,7 +36,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services import audit
 from seatdesk.services.container import Backend
 from seatdesk.services.dto import Actor
-from seatdesk.services.permissions import Permission, allowed, require
+from seatdesk.services.permissions import Permission, allowed, require, team_scope
 
 FORMATS = ("csv", "json", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -222,7 +222,8 @@ def call_columns() -> list[tuple[str, str]]:
 
 
 def _call_rows(backend: Backend, start: datetime, end: datetime, tz: tzinfo, masked: bool,
-               progress: Progress | None) -> Iterator[dict[str, object]]:
+               progress: Progress | None, team_id: int | None = None
+               ) -> Iterator[dict[str, object]]:
     agent = aliased(User)
     stmt = (
         select(Call.id, Call.queued_at, Call.offered_at, Call.direction, Call.state,
@@ -242,6 +243,8 @@ def _call_rows(backend: Backend, start: datetime, end: datetime, tz: tzinfo, mas
         .order_by(Call.id)
         .execution_options(yield_per=2000)
     )
+    if team_id is not None:  # a team lead's export: the calls their team's agents took
+        stmt = stmt.where(agent.team_id == team_id)
     with backend.db.read() as s:
         for n, r in enumerate(s.execute(stmt), start=1):
             number = r[6] if r[3].value == "inbound" else r[7]
@@ -267,21 +270,23 @@ def export_calls(backend: Backend, actor: Actor, start: datetime, end: datetime,
                  progress: Progress | None = None) -> int:
     """Export the call records of [start, end) for ``actor``; audited; returns the row count.
 
-    Phone numbers are masked unless the actor's role may see them unmasked.
+    Phone numbers are masked unless the actor's role may see them unmasked; a team lead
+    gets the calls of their own team's agents (``permissions.team_scope``).
     """
     require(actor, Permission.EXPORT_CALLS)
+    scope = team_scope(actor)
     if fmt not in FORMATS:
         raise InvalidInput(_("unknown format {fmt!r}; use csv, json or xlsx").format(fmt=fmt),
                            "format")
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     masked = not allowed(actor, Permission.SEE_UNMASKED)
-    count = write_rows(_call_rows(backend, start, end, zone, masked, progress), call_columns(),
-                       fmt, out)
+    count = write_rows(_call_rows(backend, start, end, zone, masked, progress, scope),
+                       call_columns(), fmt, out)
     # Recorded after the file is written, with the true row count (customer data left us).
     with backend.db.write() as s:
         audit.record(s, actor, "calls.export", at=backend.clock(), entity="calls",
                      detail={"from": start.isoformat(), "to": end.isoformat(), "rows": count,
-                             "format": fmt, "masked": masked,
+                             "format": fmt, "masked": masked, "team_id": scope,
                              "target": str(out) if isinstance(out, str | Path) else "stream"})
     return count
 

@@ -104,8 +104,14 @@ class SeedReport:
 
 
 @driver_errors()
-def ensure_reference_data(backend: Backend) -> None:
-    """Create queues, teams, demo users and default scripts that are missing (idempotent)."""
+def ensure_reference_data(backend: Backend, *, demo_users: bool = True) -> None:
+    """Create queues, teams, demo users and default scripts that are missing (idempotent).
+
+    Demo users have a published password: with them, the database is marked as a demo
+    one (``UserService.is_demo``), and its sign-in screen says so.
+    """
+    if demo_users:
+        backend.users.mark_demo()
     for code, name, name_zh, priority in QUEUES:
         backend.users.ensure_queue(code, name, name_zh=name_zh, priority=priority)
     now = backend.clock()
@@ -115,7 +121,7 @@ def ensure_reference_data(backend: Backend) -> None:
                 s.add(Team(code=code, name=name))
         existing = set(s.scalars(select(User.login)))
         taken_numbers = set(s.scalars(select(User.agent_no)))
-    for login, name, role, team, agent_no in DEMO_USERS:
+    for login, name, role, team, agent_no in DEMO_USERS if demo_users else ():
         if login in existing:
             continue
         backend.users.add_user(login, name=name, role=role.value, password=DEMO_PASSWORD,

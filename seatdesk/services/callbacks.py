@@ -52,7 +52,7 @@ from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.complaints import load_calendar
 from seatdesk.services.dto import Actor
-from seatdesk.services.permissions import Permission, allowed, require
+from seatdesk.services.permissions import Permission, allowed, require, team_scope
 
 REASON_MAX = 500
 DUE_SOON = timedelta(minutes=15)
@@ -461,13 +461,15 @@ class CallbackService(Service):
         masked = not allowed(actor, Permission.SEE_UNMASKED)
         owner = aliased(User)
         now = self.clock()
+        scope = team_scope(actor)  # a team lead: the callbacks their team's agents own
         with self.db.write() as s:
             rows = []
             for b, cname, login in s.execute(
                 select(Callback, Customer.name, owner.login)
                 .join(Customer, Customer.id == Callback.customer_id)
                 .outerjoin(owner, owner.id == Callback.owner_id)
-                .where(Callback.created_at >= start, Callback.created_at < end)
+                .where(Callback.created_at >= start, Callback.created_at < end,
+                       *([owner.team_id == scope] if scope is not None else []))
                 .order_by(Callback.created_at, Callback.id)
             ):
                 rows.append({

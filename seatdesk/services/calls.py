@@ -9,6 +9,7 @@ State machine (every change is a CallEvent):
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
@@ -60,6 +61,9 @@ from seatdesk.services.permissions import Permission, allowed, require
 from seatdesk.services.scripts import published_in
 
 LIVE_STATES = (CallState.OFFERED, CallState.ACTIVE, CallState.HELD)
+# A wrap-up form's autosaved draft, as JSON: the longest notes (4,000 characters of
+# Chinese, 3 bytes each) and every other field fit many times over.
+MAX_DRAFT_BYTES = 64 * 1024
 
 
 # The queue pane re-reads thousands of waiting numbers on every change; parsing each with
@@ -626,6 +630,9 @@ class CallService(Service):
 
     def save_draft(self, actor: Actor, call_id: int, draft: dict[str, Any]) -> None:
         """Autosave the wrap-up form as typed, so nothing is lost if the seat dies."""
+        if len(json.dumps(draft, ensure_ascii=False, default=str).encode()) > MAX_DRAFT_BYTES:
+            raise InvalidInput(_("the call record is too long to keep as a draft "
+                                 "(at most {n} KB)").format(n=MAX_DRAFT_BYTES // 1024), "notes")
         with self.db.write() as s:
             call = self._own_call(s, actor, call_id)
             if call.state in (CallState.CLOSED, CallState.ABANDONED):

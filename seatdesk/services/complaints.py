@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -53,7 +53,7 @@ from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
 from seatdesk.services.notifications import add_notification
-from seatdesk.services.permissions import Permission, allowed, require
+from seatdesk.services.permissions import Permission, allowed, require, team_scope
 
 CATEGORIES = ("service", "product", "quality", "delivery", "billing", "staff", "other")
 SEVERITIES = ("low", "normal", "high", "critical")
@@ -615,6 +615,7 @@ class ComplaintService(Service):
         masked = not allowed(actor, Permission.SEE_UNMASKED)
         now = self.clock()
         owner = aliased(User)
+        scope = team_scope(actor)  # a team lead: complaints their team registered or owns
         first_phone = (select(func.min(CustomerPhone.number))
                        .where(CustomerPhone.customer_id == Complaint.customer_id)
                        .correlate(Complaint).scalar_subquery())
@@ -624,7 +625,8 @@ class ComplaintService(Service):
                 select(Complaint, Customer.name, owner.login, first_phone)
                 .join(Customer, Customer.id == Complaint.customer_id)
                 .outerjoin(owner, owner.id == Complaint.owner_id)
-                .where(and_(Complaint.created_at >= start, Complaint.created_at < end))
+                .where(and_(Complaint.created_at >= start, Complaint.created_at < end),
+                       *([_of_team(scope)] if scope is not None else []))
                 .order_by(Complaint.created_at, Complaint.id)
             ):
                 number = number or ""
@@ -643,3 +645,14 @@ class ComplaintService(Service):
                          detail={"from": start.isoformat(), "to": end.isoformat(),
                                  "rows": len(rows), "masked": masked, "format": fmt})
             return rows
+
+
+def _of_team(team_id: int) -> Any:
+    """A complaint of a team: owned by one of its agents, or registered by one."""
+    members = select(User.id).where(User.team_id == team_id)
+    registered = (select(ComplaintEvent.id)
+                  .where(ComplaintEvent.complaint_id == Complaint.id,
+                         ComplaintEvent.kind == "registered",
+                         ComplaintEvent.actor_id.in_(members))
+                  .correlate(Complaint).exists())
+    return or_(Complaint.owner_id.in_(members), registered)

@@ -15,6 +15,7 @@ from seatdesk.data.engine import Database
 from seatdesk.domain.clock import Clock, utc_now
 
 if TYPE_CHECKING:
+    from seatdesk.services.admin import AdminService
     from seatdesk.services.agents import AgentService
     from seatdesk.services.callbacks import CallbackService
     from seatdesk.services.calls import CallService
@@ -58,6 +59,12 @@ class Backend:
         from seatdesk.services.users import UserService
 
         return UserService(self.db, self.clock)
+
+    @cached_property
+    def admin(self) -> AdminService:
+        from seatdesk.services.admin import AdminService
+
+        return AdminService(self.db, self.clock)
 
     @cached_property
     def customers(self) -> CustomerService:

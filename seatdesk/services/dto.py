@@ -17,6 +17,8 @@ class Actor:
     agent_no: str = ""
     team_id: int | None = None
     is_system: bool = False
+    # Signed in with a password an admin set: a new one must be chosen before anything else.
+    must_change_password: bool = False
 
 
 SYSTEM = Actor(user_id=None, login="system", role="admin", name="system", is_system=True)
@@ -31,6 +33,10 @@ class UserView:
     role: str
     team_code: str | None
     active: bool
+    queues: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    must_change_password: bool = False
+    locked: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,17 @@ class QueueView:
     priority: int
     sl_seconds: int
     wait_alert_seconds: int
+    acw_seconds: int = 120
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class TeamView:
+    id: int
+    code: str
+    name: str
+    lead_login: str | None
+    members: int
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from seatdesk.domain.enums import Role
 from seatdesk.domain.errors import PermissionDenied
+from seatdesk.domain.i18n import _
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import Actor
@@ -22,7 +23,8 @@ class Permission(enum.StrEnum):
     IMPORT_CUSTOMERS = "import_customers"
     EXPORT_CALLS = "export_calls"
     VIEW_ALL_CALLS = "view_all_calls"
-    MANAGE_USERS = "manage_users"
+    MANAGE_USERS = "manage_users"  # users, passwords, sessions, the system secret
+    MANAGE_QUEUES = "manage_queues"  # queues and teams
     EDIT_SCRIPTS = "edit_scripts"
     SCORE_CALLS = "score_calls"
     EDIT_QA_FORMS = "edit_qa_forms"
@@ -47,7 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.QA: frozenset({P.VIEW_CUSTOMER, P.VIEW_ALL_CALLS, P.SCORE_CALLS, P.VIEW_QA_RESULTS}),
     Role.SUPERVISOR: frozenset(
         _LEAD | {P.SEE_UNMASKED, P.IMPORT_CUSTOMERS, P.EDIT_SCRIPTS, P.SCORE_CALLS,
-                 P.EDIT_QA_FORMS}
+                 P.EDIT_QA_FORMS, P.MANAGE_QUEUES}
     ),
     Role.ADMIN: frozenset(set(Permission) - {P.TAKE_CALLS, P.SCORE_CALLS}),
 }
@@ -57,6 +59,24 @@ def allowed(actor: Actor, permission: Permission) -> bool:
     if actor.is_system:
         return True
     return permission in ROLE_PERMISSIONS.get(Role(actor.role), frozenset())
+
+
+# Roles that see the whole center in reports and exports; a team lead sees their team.
+_CENTER_WIDE = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.QA})
+
+
+def team_scope(actor: Actor) -> int | None:
+    """The team whose records ``actor`` sees in every report and export (None: the center).
+
+    One rule for every screen, report and export: a team lead sees their own team, a
+    supervisor (and admin, QA) the whole center.
+    """
+    if actor.is_system or Role(actor.role) in _CENTER_WIDE:
+        return None
+    if actor.team_id is None:
+        raise PermissionDenied(_("{login} leads no team, so no team's records are shown")
+                               .format(login=actor.login))
+    return actor.team_id
 
 
 def require(actor: Actor, permission: Permission) -> None:

@@ -22,7 +22,7 @@ from seatdesk.services import audit
 from seatdesk.services import reports_sql as rs
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
-from seatdesk.services.permissions import Permission, require
+from seatdesk.services.permissions import Permission, require, team_scope
 
 # Long reports by interval would be thousands of rows nobody reads.
 MAX_DAYS = 400
@@ -111,6 +111,8 @@ class ReportService(Service):
     ) -> KpiReport:
         """Every measure for local days ``first``..``last``, one row per bucket or group."""
         require(actor, Permission.VIEW_REPORTS)
+        scope = team_scope(actor)
+        scoped = scope is not None
         tz = self._validate(first, last, by, timezone, sl_seconds, short_abandon_seconds,
                             interval_minutes, repeat_days)
         start, end = period_bounds(first, last, tz)
@@ -125,8 +127,9 @@ class ReportService(Service):
                 "start": dialect.param(start), "end": dialect.param(end),
                 "now": dialect.param(now), "cap": dialect.param(cap),
                 "lookback": dialect.param(start - timedelta(days=1)),
+                "scope_team": scope,
             }
-            grouping = rs.Grouping(by, interval_minutes)
+            grouping = rs.Grouping(by, interval_minutes, team_scoped=scoped)
             queue_sl = self._queue_thresholds(s) if sl_seconds is None else None
             inbound: dict[str, Any] = {
                 "sl_seconds": sl_seconds, "short_abandon": short_abandon_seconds,
@@ -143,14 +146,15 @@ class ReportService(Service):
                 params |= {"bucket_keys": [k for k, _, _ in ranges],
                            "bucket_starts": [b0 for _, b0, _ in ranges],
                            "bucket_ends": [b1 for _, _, b1 in ranges]}
-                bucket = rs.Grouping("bucket", interval_minutes, lo="b.b0", hi="b.b1")
+                bucket = rs.Grouping("bucket", interval_minutes, lo="b.b0", hi="b.b1",
+                                     team_scoped=scoped)
                 calls = [rs.over_buckets(rs.inbound_sql(dialect, bucket, **inbound)),
                          rs.over_buckets(rs.outbound_sql(dialect, bucket))]
             elif not dialect.pg and grouping.is_time and by != "interval":
                 # SQLite: one plain aggregate per bucket over the index range (see _group),
                 # as SQLite groups by sorting the period's rows with all their columns.
                 # A day by interval is small enough that one GROUP BY is quicker.
-                span = rs.Grouping("span", interval_minutes)
+                span = rs.Grouping("span", interval_minutes, team_scoped=scoped)
                 calls = [rs.inbound_sql(dialect, span, **inbound), rs.outbound_sql(dialect, span)]
                 self._per_bucket(s, calls, bucket_ranges(by, first, last, interval_minutes, tz),
                                  dialect, params, per_key)
@@ -167,7 +171,7 @@ class ReportService(Service):
                 for row in s.execute(text(sql), params).mappings():
                     values = {k: _number(v) for k, v in row.items() if k != "k"}
                     per_key.setdefault(_key_text(row["k"]), []).append(values)
-            total_median = self._total_median(s, dialect, params)
+            total_median = self._total_median(s, dialect, params, scoped)
             labels = self._labels(s, by, per_key)
         merged = {k: kpi.merge_bases(parts) for k, parts in per_key.items()}
         keys = self._ordered_keys(by, first, last, interval_minutes, merged, labels)
@@ -253,8 +257,9 @@ class ReportService(Service):
                     per_key.setdefault(key, []).append(values)
 
     @staticmethod
-    def _total_median(s: Session, dialect: rs.Dialect, params: dict[str, Any]) -> float | None:
-        sql = rs.complaint_median_sql(dialect, rs.Grouping("total"))
+    def _total_median(s: Session, dialect: rs.Dialect, params: dict[str, Any],
+                      scoped: bool = False) -> float | None:
+        sql = rs.complaint_median_sql(dialect, rs.Grouping("total", team_scoped=scoped))
         assert sql is not None
         row = s.execute(text(sql), params).first()
         return _number(row[1]) if row else None

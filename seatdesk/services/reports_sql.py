@@ -155,6 +155,8 @@ class Grouping:
     # the columns of the bucket row of ``over_buckets``.
     lo: str = ":start"
     hi: str = ":end"
+    # A team lead's report: only the work of the agents of team ``:scope_team``.
+    team_scoped: bool = False
 
     @property
     def is_time(self) -> bool:
@@ -163,7 +165,22 @@ class Grouping:
 
 def _key(d: Dialect, g: Grouping, *, time: str, person: str | None, queue: str | None,
          category: str | None) -> tuple[str, str] | None:
-    """(key expression, extra join) for one source, or None if it has no such key."""
+    """(key expression, extra join) for one source, or None if it has no such key.
+
+    A team-scoped grouping adds an inner join that keeps only rows of the team's agents
+    (calls no agent took, such as those abandoned in the queue, belong to no team).
+    """
+    found = _unscoped_key(d, g, time=time, person=person, queue=queue, category=category)
+    if found is None or not g.team_scoped:
+        return found
+    if not person:
+        return None
+    expr, join = found
+    return expr, f"{join} JOIN users su ON su.id = {person} AND su.team_id = :scope_team"
+
+
+def _unscoped_key(d: Dialect, g: Grouping, *, time: str, person: str | None,
+                  queue: str | None, category: str | None) -> tuple[str, str] | None:
     if g.by in ("total", "span"):
         return f"'{g.by}'", ""
     if g.by == "bucket":

@@ -35,6 +35,37 @@ def env_days(name: str, default: int) -> int:
     return int(raw)
 
 
+def load_settings_file(path: Path) -> dict[str, str]:
+    """Read SEATDESK_* settings (KEY=VALUE lines) into the environment; they are returned.
+
+    The file holds the database URL, so it must be readable by its owner only (a seat
+    host's service account): anything looser is refused rather than used. Variables
+    already in the environment win.
+    """
+    try:
+        mode = path.stat().st_mode & 0o777
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read the settings file {path}: "
+                         f"{getattr(exc, 'strerror', None) or exc}") from None
+    if mode & 0o077:
+        raise ValueError(f"the settings file {path} may be read by others (mode {mode:o}): "
+                         f"chmod 600 it")
+    found: dict[str, str] = {}
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        if not sep or not (key.startswith("SEATDESK_") or key.startswith("TEXTUAL_")):
+            raise ValueError(f"{path}, line {number}: expected SEATDESK_NAME=value")
+        found[key] = value.strip().strip('"').strip("'")
+    for key, value in found.items():
+        os.environ.setdefault(key, value)
+    return {key: os.environ[key] for key in found}
+
+
 @dataclass(frozen=True)
 class Settings:
     db_url: str = field(default_factory=default_db_url)

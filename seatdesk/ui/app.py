@@ -174,8 +174,9 @@ class SeatdeskApp(App[None]):
     def on_mount(self) -> None:
         # The database work starts once the first screen is on the terminal: importing
         # SQLAlchemy in a thread would otherwise share the GIL with the first paint and
-        # with Textual's output thread writing it.
-        self.set_timer(CONNECT_AFTER_SECONDS, self.watch_changes)
+        # with Textual's output thread writing it. A fixed delay alone is not enough on a
+        # loaded machine, so the delay starts after the first refresh.
+        self._after_first_frame(self.watch_changes)
         self.set_timer(FREEZE_AFTER_SECONDS, self._freeze_start_up_objects)
         first = _entry(self.DEFAULT_MODE)
         if first is not None:  # registered so that switching back finds the same screen
@@ -186,11 +187,14 @@ class SeatdeskApp(App[None]):
             self.open_home()
         elif self.sign_in_as is not None:
             login = self.sign_in_as[0]
-            self.set_timer(CONNECT_AFTER_SECONDS, lambda: self._sign_in(login))
+            self._after_first_frame(lambda: self._sign_in(login))
         else:
             from seatdesk.ui.screens.login import LoginScreen
 
             self.push_screen(LoginScreen(self.login_hint), self._logged_in)
+
+    def _after_first_frame(self, callback: Callable[[], object]) -> None:
+        self.call_after_refresh(lambda: self.set_timer(CONNECT_AFTER_SECONDS, callback))
 
     def _freeze_start_up_objects(self) -> None:
         """Exempt what start-up built from the garbage collector's full passes.

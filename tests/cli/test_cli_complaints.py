@@ -13,7 +13,7 @@ from seatdesk.data.models import AuditEntry
 from seatdesk.services.callbacks import CallbackInput
 from seatdesk.services.complaints import ComplaintInput
 from seatdesk.services.container import Backend
-from tests.factories import customer, floor
+from tests.factories import customer, floor, hook_secret, prove_floor_users
 
 
 def _seed(sqlite_url, clock):
@@ -26,12 +26,13 @@ def _seed(sqlite_url, clock):
     return backend, complaint
 
 
-def test_worker_once_prints_what_it_did(sqlite_url):
+def test_worker_once_prints_what_it_did(sqlite_url, monkeypatch):
     from datetime import UTC, datetime
 
     from seatdesk.domain.clock import FrozenClock
 
     backend, complaint = _seed(sqlite_url, FrozenClock(datetime(2020, 1, 6, 1, 30, tzinfo=UTC)))
+    hook_secret(backend, monkeypatch)
     backend.close()
     runner = CliRunner()
     # The CLI runs on the real clock, years after the frozen deadline: it escalates.
@@ -44,7 +45,8 @@ def test_worker_once_prints_what_it_did(sqlite_url):
     assert "complaints escalated: 0" in result.output
 
 
-def test_export_complaints_and_callbacks_are_audited(sqlite_url, clock, tmp_path):
+def test_export_complaints_and_callbacks_are_audited(sqlite_url, clock, tmp_path, monkeypatch):
+    prove_floor_users(monkeypatch)
     backend, complaint = _seed(sqlite_url, clock)
     runner = CliRunner()
     out = tmp_path / "complaints.json"
@@ -77,7 +79,8 @@ def test_export_complaints_and_callbacks_are_audited(sqlite_url, clock, tmp_path
     backend.close()
 
 
-def test_deadline_rule_and_calendar_commands(sqlite_url, clock):
+def test_deadline_rule_and_calendar_commands(sqlite_url, clock, monkeypatch):
+    prove_floor_users(monkeypatch)
     backend, _complaint = _seed(sqlite_url, clock)
     runner = CliRunner()
     base = ["--db", sqlite_url, "--lang", "en", "complaint"]

@@ -10,9 +10,15 @@ from click.testing import CliRunner
 
 from seatdesk.cli.main import main
 
+# Every demo user's password; boss changes theirs to it too, so one SEATDESK_PASSWORD proves
+# whoever --as names (identity on the command line: see tests/cli/test_cli_identity.py).
+PASSWORD = "demo1234"
 
-def _run(db: str, *args: str, input: str | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["--db", db, "--lang", "en", *args], input=input)
+
+def _run(db: str, *args: str, input: str | None = None,
+         env: dict[str, str] | None = None) -> tuple[int, str]:
+    env = {"SEATDESK_PASSWORD": PASSWORD, **(env or {})}
+    result = CliRunner().invoke(main, ["--db", db, "--lang", "en", *args], input=input, env=env)
     output = result.output + (result.stderr if result.stderr_bytes is not None else "")
     assert "Traceback" not in output, output
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -20,18 +26,36 @@ def _run(db: str, *args: str, input: str | None = None) -> tuple[int, str]:
     return result.exit_code, output
 
 
-def _walk_through(db: str, tmp_path: Path) -> None:
+def _system_secret(db: str) -> dict[str, str]:
+    """The phone hook's environment: a new system secret, made by the demo admin."""
+    result = CliRunner().invoke(main, ["--db", db, "system-secret", "--as", "demo_admin"],
+                                env={"SEATDESK_PASSWORD": PASSWORD})
+    assert result.exit_code == 0, result.output
+    return {"SEATDESK_SYSTEM_SECRET": result.stdout.strip()}
+
+
+def _floor(db: str) -> dict[str, str]:
+    """A demo database with a supervisor `boss`; returns the phone hook's environment."""
     assert _run(db, "db", "upgrade")[0] == 0
-    code, out = _run(db, "user", "add", "boss", "--name", "Boss", "--role", "supervisor",
-                     "--password-stdin", input="secret123\n")
-    assert code == 0 and "boss" in out
-    code, out = _run(db, "seed", "--customers", "40", "--days", "2", "--calls-per-day", "30")
+    code, out = _run(db, "seed", "--demo", "--customers", "40", "--days", "2",
+                     "--calls-per-day", "30")
     assert code == 0 and "40 customers" in out
-    code, out = _run(db, "call", "offer", "--number", "138 0013 8000")
+    code, out = _run(db, "user", "add", "boss", "--name", "Boss", "--role", "supervisor",
+                     "--password-stdin", "--as", "demo_admin", input="secret123\n")
+    assert code == 0 and "boss" in out
+    code, out = _run(db, "password", "--as", "boss", "--password-stdin",
+                     input=f"secret123\n{PASSWORD}\n")
+    assert code == 0, out
+    return _system_secret(db)
+
+
+def _walk_through(db: str, tmp_path: Path) -> None:
+    hook = _floor(db)
+    code, out = _run(db, "call", "offer", "--number", "138 0013 8000", env=hook)
     assert code == 0
     call_id = int(out.strip().splitlines()[-1])
-    assert _run(db, "call", "abandon", str(call_id))[0] == 0
-    code, out = _run(db, "call", "offer", "--number", "13900139000", "--ring")
+    assert _run(db, "call", "abandon", str(call_id), env=hook)[0] == 0
+    code, out = _run(db, "call", "offer", "--number", "13900139000", "--ring", env=hook)
     assert code == 0 and int(out.strip().splitlines()[-1]) > call_id  # no seat free: queued
     csv_file = tmp_path / "in.csv"
     csv_file.write_text("姓名,手机,等级\n测试客户,13912345678,B\n", encoding="utf-8-sig")
@@ -45,7 +69,8 @@ def _walk_through(db: str, tmp_path: Path) -> None:
     assert code == 0
     rows = json.loads(out_file.read_text())
     assert any(r["call_id"] == call_id and r["state"] == "abandoned" for r in rows)
-    code, out = _run(db, "simulate", "--duration", "2", "--rate", "120", "--random-seed", "1")
+    code, out = _run(db, "simulate", "--duration", "2", "--rate", "120", "--random-seed", "1",
+                     env=hook)
     assert code == 0 and "offered" in out
 
 
@@ -64,8 +89,9 @@ BAD_INPUT = [
     ("call", "offer", "--number", "12345", "--queue", "nope"),
     ("call", "abandon", "999999"),
     ("call", "abandon", "abc"),
-    ("seed", "--customers", "-5"),
-    ("seed",),  # not empty any more: refused without --append
+    ("seed", "--demo", "--customers", "-5"),
+    ("seed", "--demo"),  # not empty any more: refused without --append
+    ("seed", "--customers", "5"),  # demo data only when asked for
     ("import", "customers", "missing.csv", "--as", "boss"),
     ("import", "customers", "BADCSV", "--as", "boss"),
     ("import", "customers", "BADCSV", "--as", "demo_agent"),
@@ -83,15 +109,12 @@ BAD_INPUT = [
 def test_bad_input_gives_one_clear_line(tmp_path):
     db = f"sqlite:///{tmp_path / 'bad.db'}"
     assert _run(db, "call", "offer", "--number", "13800138000")[0] != 0  # not initialised
-    _run(db, "db", "upgrade")
-    _run(db, "user", "add", "boss", "--name", "Boss", "--role", "supervisor",
-         "--password-stdin", input="secret123\n")
-    _run(db, "seed", "--customers", "5", "--days", "0")
+    hook = _floor(db)
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text("姓名,手机\n,13800138000\n王五,12\n", encoding="utf-8")
     for args in BAD_INPUT:
         args = tuple(str(bad_csv) if a == "BADCSV" else a for a in args)
-        code, out = _run(db, *args, input="secret123\n")
+        code, out = _run(db, *args, input="secret123\n", env=hook)
         assert code != 0, args
         errors = [line for line in out.splitlines() if line.startswith(("Error", "line "))]
         assert errors, (args, out)

@@ -15,6 +15,7 @@ from seatdesk.cli.main import main
 from seatdesk.data.models import AuditEntry
 from seatdesk.services.container import Backend
 from tests.data.test_reports import build_hand_floor
+from tests.factories import prove_floor_users
 
 
 @pytest.fixture
@@ -23,6 +24,7 @@ def floor_db(sqlite_url, clock, monkeypatch):
     build_hand_floor(backend)
     backend.close()
     monkeypatch.setenv("SEATDESK_DB", sqlite_url)
+    prove_floor_users(monkeypatch)
     return sqlite_url
 
 
@@ -41,7 +43,9 @@ def test_table_shows_the_days(floor_db):
 
 def test_csv_and_xlsx_round_trip_with_chinese_headings(floor_db, tmp_path):
     out_csv, out_xlsx = tmp_path / "k.csv", tmp_path / "k.xlsx"
-    common = ["--from", "2026-11-20", "--to", "2026-11-21", "--as", "lead1",
+    # The center's numbers: a supervisor's report (a lead's shows their team, see
+    # tests/data/test_team_scope.py).
+    common = ["--from", "2026-11-20", "--to", "2026-11-21", "--as", "super1",
               "--measures", "offered,service_level,aht"]
     r1 = CliRunner().invoke(main, ["--lang", "zh", "report", "kpi", *common, "--format", "csv",
                                    "--out", str(out_csv)])

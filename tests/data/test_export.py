@@ -63,11 +63,17 @@ def test_csv_round_trip_unmasked_for_supervisor(seeded):
 def test_xlsx_round_trip_and_masking_for_team_lead(seeded, tmp_path):
     start, end = parse_date_range("2026-11-20", "2026-11-22", SH, now=NOW)
     out = tmp_path / "calls.xlsx"
-    count = export_calls(seeded, seeded.users.actor("demo_lead"), start, end, "xlsx", out)
+    lead = seeded.users.actor("demo_lead")
+    count = export_calls(seeded, lead, start, end, "xlsx", out)
     sheet = load_workbook(out, read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == tuple(h for _k, h in call_columns())
-    expected = _db_calls(seeded, start, end)
+    # A lead's export holds the calls their own team's agents took (one scope everywhere).
+    with seeded.db.read() as s:
+        team = set(s.scalars(select(Call.id).join(User, User.id == Call.agent_id)
+                             .where(User.team_id == lead.team_id)))
+    expected = {k: v for k, v in _db_calls(seeded, start, end).items() if k in team}
+    assert 0 < len(expected) < len(_db_calls(seeded, start, end))
     assert count == len(rows) - 1 == len(expected)
     for row in rows[1:]:
         call, customer, _agent = expected[row[0]]

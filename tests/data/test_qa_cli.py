@@ -10,7 +10,7 @@ from seatdesk.cli.main import main
 from seatdesk.exchange.qa_default_form import ensure_default_form
 from seatdesk.services.container import Backend
 from tests.data.qa_helpers import closed_call, perfect
-from tests.factories import floor
+from tests.factories import floor, prove_floor_users
 
 
 def _scored(db_url, clock):
@@ -23,6 +23,7 @@ def _scored(db_url, clock):
 
 
 def test_report_qa_formats(db_url, clock, tmp_path, monkeypatch):
+    prove_floor_users(monkeypatch)
     _scored(db_url, clock)
     run = CliRunner().invoke
     args = ["--db", db_url, "--lang", "en", "report", "qa", "--from", "2026-11-01",
@@ -42,7 +43,8 @@ def test_report_qa_formats(db_url, clock, tmp_path, monkeypatch):
     assert bad_date.exit_code == 1 and "someday" in bad_date.output
 
 
-def test_form_export_edit_import(db_url, clock, tmp_path):
+def test_form_export_edit_import(db_url, clock, tmp_path, monkeypatch):
+    prove_floor_users(monkeypatch)
     _scored(db_url, clock)
     run = CliRunner().invoke
     path = tmp_path / "form.toml"

@@ -12,6 +12,7 @@ from seatdesk.data.models import AuditEntry, Notification
 from seatdesk.domain.errors import InvalidInput, PermissionDenied
 from seatdesk.services.roster import RuleBroken
 from tests.data.test_roster_service import _setup, _shifts
+from tests.factories import prove_floor_users
 
 MON = date(2026, 11, 23)  # frozen clock: Monday 09:30
 WED, THU = MON + timedelta(days=2), MON + timedelta(days=3)
@@ -106,6 +107,7 @@ def test_roster_mine_request_and_decide_commands(backend, clock, db_url, monkeyp
     backend.roster.assign(people["lead1"], people["agent1"].user_id, WED, "D")
     backend.roster.publish(people["lead1"], None, MON)
     monkeypatch.setenv("SEATDESK_DB", db_url)
+    prove_floor_users(monkeypatch)  # each --as is proven with the floor's password
     real_open = Backend.open
     monkeypatch.setattr(Backend, "open", classmethod(lambda cls, url: real_open(url, clock)))
 

@@ -8,37 +8,50 @@ from seatdesk.services.container import Backend
 from tests.cli.test_cli_foundation import _run
 
 
-def test_offer_ring_answers_with_the_seats_sip_address_and_pbx_events(db_url: str):
+def _seat_lin(db_url: str) -> dict[str, str]:
+    """A floor with agent lin (password secret123); the phone hook's environment."""
+    from seatdesk.services.dto import SYSTEM
+
     assert _run(db_url, "db", "upgrade")[0] == 0
     backend = Backend.open(db_url)
-    backend.users.ensure_queue("general", "General")
-    code, _out = _run(db_url, "user", "add", "lin", "--name", "Lin", "--role", "agent",
-                      "--password-stdin", input="secret123\n")
-    assert code == 0
-    code, out = _run(db_url, "phone", "register", "sip:lin@10.0.0.5:5060", "--as", "lin")
+    try:
+        backend.users.ensure_queue("general", "General")
+        backend.users.add_user("lin", name="Lin", role="agent", password="secret123")
+        secret = backend.admin.new_system_secret(SYSTEM)
+    finally:
+        backend.close()
+    # lin proves who she is with her password; the PBX's commands carry the system secret.
+    return {"SEATDESK_PASSWORD": "secret123", "SEATDESK_SYSTEM_SECRET": secret}
+
+
+def test_offer_ring_answers_with_the_seats_sip_address_and_pbx_events(db_url: str):
+    env = _seat_lin(db_url)
+    code, out = _run(db_url, "phone", "register", "sip:lin@10.0.0.5:5060", "--as", "lin",
+                     env=env)
     assert code == 0 and "sip:lin@10.0.0.5:5060" in out
-    code, out = _run(db_url, "call", "offer", "--number", "13800138000", "--ring")
+    code, out = _run(db_url, "call", "offer", "--number", "13800138000", "--ring", env=env)
     assert code == 0 and len(out.split()) == 1  # nobody signed in: queued, no address
-    assert _run(db_url, "phone", "where", out.strip()) == (0, "")  # still waiting
+    assert _run(db_url, "phone", "where", out.strip(), env=env) == (0, "")  # still waiting
+    backend = Backend.open(db_url)
     try:
         backend.agents.log_in(backend.users.actor("lin"))
     finally:
         backend.close()
-    code, out = _run(db_url, "call", "offer", "--number", "13900139000", "--ring")
+    code, out = _run(db_url, "call", "offer", "--number", "13900139000", "--ring", env=env)
     call_id, address = out.split()
     assert code == 0 and address == "sip:lin@10.0.0.5:5060"
-    assert _run(db_url, "phone", "where", call_id)[1].strip() == address
-    assert _run(db_url, "call", "event", call_id, "answered")[1].split() == [call_id, "active"]
-    assert _run(db_url, "call", "event", call_id, "hung_up")[1].split() == [call_id, "wrap_up"]
-    code, out = _run(db_url, "call", "event", call_id, "hung_up")
+    assert _run(db_url, "phone", "where", call_id, env=env)[1].strip() == address
+    assert _run(db_url, "call", "event", call_id, "answered", env=env)[1].split() == [
+        call_id, "active"]
+    assert _run(db_url, "call", "event", call_id, "hung_up", env=env)[1].split() == [
+        call_id, "wrap_up"]
+    code, out = _run(db_url, "call", "event", call_id, "hung_up", env=env)
     assert code == 1 and "already ended" in out and "Traceback" not in out
 
 
 def test_bad_sip_address_is_one_clear_line(db_url: str):
-    _run(db_url, "db", "upgrade")
-    _run(db_url, "user", "add", "lin", "--name", "Lin", "--role", "agent", "--password-stdin",
-         input="secret123\n")
-    code, out = _run(db_url, "phone", "register", "lin at desk 4", "--as", "lin")
+    env = _seat_lin(db_url)
+    code, out = _run(db_url, "phone", "register", "lin at desk 4", "--as", "lin", env=env)
     assert code == 1 and "not a SIP address" in out
 
 

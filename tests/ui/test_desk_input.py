@@ -110,6 +110,7 @@ def test_scripts_commands_export_and_import(sqlite_url, tmp_path, monkeypatch):
     backend = Backend.open(sqlite_url)
     desk_floor(backend)
     backend.close()
+    monkeypatch.setenv("SEATDESK_PASSWORD", "secret123")  # the floor's: proves --as
     runner = CliRunner()
     file = tmp_path / "scripts.toml"
     args = ["--db", sqlite_url, "--lang", "en"]

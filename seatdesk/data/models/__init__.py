@@ -4,6 +4,7 @@ Importing this package puts every table in ``Base.metadata`` (Alembic and ``crea
 all of them); each area module is imported explicitly, so a missing one fails loudly.
 """
 
+from seatdesk.data.models.admin import CliSession, SiteSetting, SystemSecret
 from seatdesk.data.models.audit import AuditEntry, Notification
 from seatdesk.data.models.base import NAMING, Base, BigId, UtcDateTime
 from seatdesk.data.models.callbacks import Callback
@@ -35,9 +36,10 @@ from seatdesk.domain.enums import (
 __all__ = [
     "NAMING", "REPORT_INBOUND_COLUMNS", "REPORT_OUTBOUND_COLUMNS", "AgentState",
     "AgentStateEvent", "AgentStatus", "AuditEntry", "Base", "BigId", "Call", "CallEvent",
-    "CallState", "Callback", "Category", "Complaint", "ComplaintEvent", "Contract", "Customer",
+    "CallState", "Callback", "Category", "CliSession", "Complaint", "ComplaintEvent",
+    "Contract", "Customer",
     "CustomerPhone", "Direction", "Handover", "Notification", "OutboundOutcome",
     "OutboundPurpose", "QaCalibration", "QaEvaluation", "QaForm", "Queue", "Role",
-    "ScriptVersion", "SeatPhone", "Shift", "ShiftTemplate", "Team", "User", "UserQueue",
-    "UtcDateTime",
+    "ScriptVersion", "SeatPhone", "Shift", "ShiftTemplate", "SiteSetting", "SystemSecret",
+    "Team", "User", "UserQueue", "UtcDateTime",
 ]

@@ -31,6 +31,10 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # Set by an admin's reset: the next sign-in must choose a new password first.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Languages the agent speaks with callers, comma-separated codes ("zh,en").
+    languages: Mapped[str] = mapped_column(String(32), default="zh")
     max_open_callbacks: Mapped[int] = mapped_column(default=50)
     created_at: Mapped[datetime]
 
@@ -48,6 +52,7 @@ class Queue(Base):
     priority: Mapped[int] = mapped_column(default=0)  # higher is answered first
     sl_seconds: Mapped[int] = mapped_column(default=20)  # service-level threshold T
     wait_alert_seconds: Mapped[int] = mapped_column(default=60)
+    acw_seconds: Mapped[int] = mapped_column(default=120)  # after-call-work limit
     active: Mapped[bool] = mapped_column(default=True)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 
 # Each area keeps its own messages so parallel work never edits one shared file.
-AREAS = ("common", "desk", "cli", "data_tools", "complaints", "qa", "roster", "reports",
+AREAS = ("common", "desk", "cli", "data_tools", "complaints", "qa", "roster", "reports", "admin",
          "staffing", "telephony")
 
 MESSAGES: dict[str, str] = {}

@@ -52,8 +52,10 @@ SCREENS: tuple[ScreenEntry, ...] = (
                 Permission.VIEW_REPORTS),
     ScreenEntry("scripts", "Scripts", "seatdesk.ui.screens.scripts", "ScriptsScreen",
                 Permission.EDIT_SCRIPTS),
+    ScreenEntry("admin", "Administration", "seatdesk.ui.screens.admin", "AdminScreen",
+                Permission.MANAGE_QUEUES),
 )
 
 # The screen a role lands on after logging in.
 HOME = {"agent": "desk", "team_lead": "floor", "qa": "qa", "supervisor": "reports",
-        "admin": "reports"}
+        "admin": "admin"}
