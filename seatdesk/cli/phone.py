@@ -71,7 +71,9 @@ def phone_where(call_id: int) -> None:
     """
     from seatdesk.services.telephony import TelephonyService
 
-    backend = _cli().backend()
+    cli = _cli()
+    cli.system_actor()  # the PBX's question: it proves itself with the system secret
+    backend = cli.backend()
     address = TelephonyService(backend.db, backend.clock).ring_address(call_id)
     if address:
         click.echo(address)

@@ -62,3 +62,19 @@ def test_phone_config_writes_a_seat_configuration(tmp_path: Path, sqlite_url: st
     config = (tmp_path / "lin" / "config").read_text()
     assert "ctrl_tcp.so" in config and "sndfile.so" in config and "alsa,default" in config
     assert "<sip:lin@10.0.0.5:5070>" in (tmp_path / "lin" / "accounts").read_text()
+
+
+def test_where_a_call_rings_is_for_the_pbx_only(db_url: str):
+    env = _seat_lin(db_url)
+    assert _run(db_url, "phone", "register", "sip:lin@10.0.0.5:5060", "--as", "lin",
+                env=env)[0] == 0
+    backend = Backend.open(db_url)
+    try:
+        backend.agents.log_in(backend.users.actor("lin"))
+    finally:
+        backend.close()
+    call_id, address = _run(db_url, "call", "offer", "--number", "13900139000", "--ring",
+                            env=env)[1].split()
+    code, out = _run(db_url, "phone", "where", call_id, env={"SEATDESK_SYSTEM_SECRET": "guess"})
+    assert code == 1 and address not in out
+    assert _run(db_url, "phone", "where", call_id, env=env)[1].strip() == address
