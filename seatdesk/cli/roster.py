@@ -196,7 +196,7 @@ def roster_lateness(cli: Any, month: str, team: str | None, grace: int,
     click.echo(f"{_('No.'):<6} {_('Agent'):<16} {_('shifts'):>6} {_('late'):>5} "
                f"{_('minutes'):>7} {_('absent'):>6}  {_('allowance')}")
     for ln in lines:
-        flag = _("over") if ln.over_allowance else ""
+        flag = _("over the allowance") if ln.over_allowance else ""
         click.echo(f"{ln.agent_no:<6} {ln.name:<16} {ln.worked_days:>6} {ln.late_days:>5} "
                    f"{ln.late_minutes:>7} {ln.absent_days:>6}  {ln.allowance} {flag}")
 

@@ -55,5 +55,5 @@ def test_roster_lateness_command(backend, clock, db_url, monkeypatch):
                                        "2026-11", "--as", "lead1"])
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if "Agent1" in x)
-    assert "4" in line.split() and "over" in line
+    assert "4" in line.split() and "over the allowance" in line
     assert "lateness" in CliRunner().invoke(main, ["roster", "--help"]).output
