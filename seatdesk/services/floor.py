@@ -161,8 +161,10 @@ class FloorService(Service):
             max((q.longest_wait_seconds for q in queues), default=0), 0,
             kpi.merge_bases(q.bases for q in queues))
         live = {ln.user_id: ln for ln in self._live_adherence(actor, team_id)}
-        agents = tuple(FloorAgent(a, *calls.get(a.current_call_id or 0, (None, None)),
-                                  live[a.user_id].status if a.user_id in live else "",
-                                  live[a.user_id].minutes_out if a.user_id in live else 0)
-                       for a in seats)
-        return FloorSnapshot(now, agents, tuple(queues), total)
+        agents = []
+        for a in seats:
+            queue, state = calls.get(a.current_call_id or 0, (None, None))
+            line = live.get(a.user_id)
+            agents.append(FloorAgent(a, queue, state, line.status if line else "",
+                                     line.minutes_out if line else 0))
+        return FloorSnapshot(now, tuple(agents), tuple(queues), total)

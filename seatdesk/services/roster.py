@@ -386,7 +386,8 @@ class RosterService(Service):
         for row in s.scalars(select(Shift).where(
                 Shift.user_id.in_(user_ids), Shift.day >= first, Shift.day <= last,
                 Shift.kind == WORK)):
-            out[row.user_id].append((row, self._as_planned(row, templates.get(row.template_id))))
+            template = templates.get(row.template_id or 0)
+            out[row.user_id].append((row, self._as_planned(row, template)))
         return out
 
     def _with_placed_breaks(self, s: Session,
@@ -635,7 +636,7 @@ class RosterService(Service):
                 target = old.day + timedelta(days=7)
                 if (old.user_id, target) in taken:
                     continue
-                choice = by_id.get(old.template_id, "") if old.kind == WORK else old.kind
+                choice = by_id.get(old.template_id or 0, "") if old.kind == WORK else old.kind
                 user = s.get(User, old.user_id)
                 assert user is not None
                 try:
@@ -929,8 +930,10 @@ class RosterService(Service):
                      days: list[date], interval: int, weeks: int) -> Requirement:
         """The team's share of each skill group's pooled requirement, after shrinkage."""
         queues = {q.code: q for q in s.scalars(select(Queue).where(Queue.active.is_(True)))}
-        everyone = list(s.execute(select(User.id, User.team_id).where(
-            User.active.is_(True), User.role == Role.AGENT, User.team_id.is_not(None))))
+        everyone: list[tuple[int, int]] = [
+            (uid, tid) for uid, tid in s.execute(select(User.id, User.team_id).where(
+                User.active.is_(True), User.role == Role.AGENT, User.team_id.is_not(None)))
+            if tid is not None]
         skills: dict[int, set[str]] = defaultdict(set)
         for uid, code in s.execute(select(UserQueue.user_id, Queue.code).join(
                 Queue, Queue.id == UserQueue.queue_id).where(Queue.active.is_(True))):
