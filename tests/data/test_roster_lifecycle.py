@@ -80,3 +80,23 @@ def test_a_draft_week_keeps_no_history(backend):
     assert backend.roster.week(lead, None, MON).status == "draft"
     with backend.db.read() as s:
         assert s.scalars(select(ShiftChange)).all() == []
+
+
+def test_roster_changes_command_lists_the_history(backend, clock, db_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from seatdesk.cli.main import main
+    from seatdesk.services.container import Backend
+
+    people = _setup(backend)
+    lead, agent = people["lead1"], people["agent1"]
+    backend.roster.assign(lead, agent.user_id, WED, "D")
+    backend.roster.publish(lead, None, MON)
+    backend.roster.assign(lead, agent.user_id, WED, "leave", reason="病假")
+    monkeypatch.setenv("SEATDESK_DB", db_url)
+    real_open = Backend.open
+    monkeypatch.setattr(Backend, "open", classmethod(lambda cls, url: real_open(url, clock)))
+    result = CliRunner().invoke(main, ["--lang", "en", "roster", "changes", "--week",
+                                       "2026-11-23", "--as", "lead1"])
+    assert result.exit_code == 0, result.output
+    assert "Agent1 2026-11-25: D → leave  病假  [not re-published yet]" in result.output

@@ -62,6 +62,13 @@ async def test_assign_from_keyboard_and_rule_violation_message(sqlite_url, clock
         await pilot.press("p")
         await _settle(app, pilot)
         assert [s.day.day for s in backend.roster.my_next_shifts(agent, 5)] == [23, 24, 25]
+        assert "changed since" not in str(screen.query_one("#roster-title").render())
+        await pilot.press("up", "o")  # agent1's Wednesday: leave -> day off, after publishing
+        await _settle(app, pilot)
+        assert "changed since (1 changes" in str(screen.query_one("#roster-title").render())
+        await pilot.press("p")
+        await _settle(app, pilot)
+        assert "changed since" not in str(screen.query_one("#roster-title").render())
         await pilot.press("v")  # coverage of Wednesday
         await _settle(app, pilot)
         assert app.screen.__class__.__name__ == "CoverageScreen"

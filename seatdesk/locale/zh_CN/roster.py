@@ -263,4 +263,6 @@ MESSAGES: dict[str, str] = {
     "minutes": "分钟",
     "allowance": "允许次数",
     "over the allowance": "超出允许次数",
+    "sent {at}": "已于 {at} 发送",
+    "not re-published yet": "尚未重新发布",
 }
