@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from seatdesk.data.models import Call, CallState, Direction, Queue, Team
 from seatdesk.domain import kpi
+from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
 from seatdesk.services.agents import AgentService
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor, AgentStatusView
@@ -120,13 +121,14 @@ class FloorService(Service):
     def _live_adherence(self, actor: Actor, team_id: int | None) -> list[LiveAdherenceLine]:
         """Real-time adherence of the floor's agents (the roster's definition)."""
         roster = RosterService(self.db, self.clock)
-        if team_id is None:
-            return roster.live_adherence(actor, None, every_team=True)
-        with self.db.read() as s:
-            code = s.scalar(select(Team.code).where(Team.id == team_id))
-        if code is None:
-            return []
-        return roster.live_adherence(actor, code)
+        try:
+            if team_id is None:
+                return roster.live_adherence(actor, None, every_team=True)
+            with self.db.read() as s:
+                code = s.scalar(select(Team.code).where(Team.id == team_id))
+            return roster.live_adherence(actor, code) if code is not None else []
+        except (InvalidInput, NotFound, PermissionDenied):
+            return []  # a floor without a team of its own: the seats still show
 
     def day_start(self) -> datetime:
         local = self.clock().astimezone(self.tz)
