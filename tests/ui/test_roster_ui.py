@@ -77,3 +77,20 @@ async def test_assign_from_keyboard_and_rule_violation_message(sqlite_url, clock
         await pilot.pause()
         assert app.screen is screen
     backend.close()
+
+
+async def test_a_locked_day_says_so_where_the_lead_looks(sqlite_url, clock):
+    backend = Backend.open(sqlite_url, clock)
+    people = floor(backend)
+    lead, agent = people["lead1"], people["agent1"]
+    app = SeatdeskApp(backend, Settings(db_url=sqlite_url), actor=lead, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_screen("roster")
+        await _settle(app, pilot)
+        screen = app.screen
+        await pilot.press("right", "1")  # Monday early 07:00: it is 09:30 already
+        await _settle(app, pilot)
+        message = str(screen.query_one("#roster-message").render())
+        assert "would already have begun" in message
+        assert _days(backend, agent.user_id) == []
+    backend.close()
