@@ -98,6 +98,8 @@ def forecast_command(cli: Any, queue_code: str | None, day: str, last: str | Non
         click.echo(_("averaged over {n} of {weeks} weeks (weeks before the first call and "
                      "holidays are left out); trend ×{factor:g}").format(
             n=f.weeks_used, weeks=f.weeks, factor=f.trend_factor))
+    click.echo(_("agents: for this queue alone; coverage and fill pool the queues of a skill "
+                 "group (docs/staffing.md)"))
     click.echo(f"{_('start'):<6} {_('history'):>8} {_('override'):>9} {_('calls'):>7} "
                f"{_('agents'):>6}")
     for r in f.rows:

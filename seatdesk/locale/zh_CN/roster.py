@@ -265,4 +265,7 @@ MESSAGES: dict[str, str] = {
     "over the allowance": "超出允许次数",
     "sent {at}": "已于 {at} 发送",
     "not re-published yet": "尚未重新发布",
+    "agents: for this queue alone; coverage and fill pool the queues of a skill group"
+    " (docs/staffing.md)":
+        "座席数：仅按本队列单独计算；覆盖和自动排班按技能组合并各队列计算（见 docs/staffing.md）",
 }
