@@ -273,7 +273,8 @@ def env_late_allowance() -> int:
     """SEATDESK_LATE_ALLOWANCE: late sign-ins allowed a month (the manuals: three)."""
     raw = os.environ.get("SEATDESK_LATE_ALLOWANCE", "").strip()
     if raw and not raw.isdigit():
-        raise ValueError(f"SEATDESK_LATE_ALLOWANCE must be a whole number, not {raw!r}")
+        raise InvalidInput(_("SEATDESK_LATE_ALLOWANCE must be a whole number, not {raw!r}"
+                             ).format(raw=raw), "allowance")
     return int(raw) if raw else 3
 
 
@@ -332,18 +333,20 @@ def env_shrinkage() -> float:
     try:
         value = float(raw) if raw else 0.0
     except ValueError:
-        raise ValueError(f"SEATDESK_SHRINKAGE must be a share like 0.3, not {raw!r}") from None
+        value = -1.0
     if not 0 <= value < 1:
-        raise ValueError(f"SEATDESK_SHRINKAGE must be in [0, 1), not {raw!r}")
+        raise InvalidInput(_("SEATDESK_SHRINKAGE must be a share from 0 to below 1, like 0.3, "
+                             "not {raw!r}").format(raw=raw), "shrinkage")
     return value
 
 
 class RosterService(Service):
     tz: tzinfo = center_tz()
     rules: RosterRules = RosterRules()
-    shrinkage: float = env_shrinkage()
+    # None: read from the environment when used (a bad value is then a clear message).
+    shrinkage: float | None = None
     target_sl: float = 0.8
-    late_allowance: int = env_late_allowance()
+    late_allowance: int | None = None
     break_rule: BreakRule = BreakRule()
 
     # ---- lookups -------------------------------------------------------------------
@@ -946,6 +949,7 @@ class RosterService(Service):
         shares = {(t, k): v for t, k, v in s.execute(select(
             RequirementShare.team_id, RequirementShare.group_key, RequirementShare.share))}
         mine = {a.user_id for a in agents}
+        shrinkage = self.shrinkage if self.shrinkage is not None else env_shrinkage()
         out: dict[str, list[float]] = {}
         agent_group: dict[int, str] = {}
         for g in groups:
@@ -973,7 +977,7 @@ class RosterService(Service):
                 demands.append(pooled.QueueDemand(code, calls, sum(ahts) / len(ahts),
                                                   float(q.sl_seconds), self.target_sl))
             raw = pooled.pooled_required(demands, interval)
-            out[key] = [round(pooled.rostered(n * share, self.shrinkage), 2) for n in raw]
+            out[key] = [round(pooled.rostered(n * share, shrinkage), 2) for n in raw]
         return Requirement(out, agent_group)
 
     def set_share(self, actor: Actor, team_code: str | None, group: str,
@@ -1185,13 +1189,15 @@ class RosterService(Service):
         lines = self.adherence(actor, team_code, first, last, grace_minutes=grace_minutes)
         with self.db.read() as s:
             agents = self._agents(s, self._team(s, actor, team_code))
+        allowance = (self.late_allowance if self.late_allowance is not None
+                     else env_late_allowance())
         out = []
         for a in agents:
             mine = [ln.day for ln in lines if ln.user_id == a.user_id]
             out.append(AttendanceLine(
                 a.user_id, a.login, a.name, a.agent_no, f"{first:%Y-%m}", len(mine),
                 sum(1 for d in mine if d.late), sum(d.late_minutes for d in mine),
-                sum(1 for d in mine if d.absent), self.late_allowance))
+                sum(1 for d in mine if d.absent), allowance))
         return out
 
     def lateness(self, actor: Actor, team_code: str | None, month: date,

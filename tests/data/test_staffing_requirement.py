@@ -81,3 +81,16 @@ def test_two_skill_groups_are_sized_apart(backend):
     assert cover.rows[SLOT].required == sum(cover.by_group[g][SLOT] for g in cover.by_group)
     assert set(cover.by_group) == {"general+vip", "complaints"}
     assert (DAY - timedelta(days=1)).isoweekday() == 2
+
+
+def test_shrinkage_from_the_environment_and_a_bad_value_is_a_clear_message(backend,
+                                                                           monkeypatch):
+    from seatdesk.domain.errors import InvalidInput
+
+    people = _centre(backend)
+    monkeypatch.setenv("SEATDESK_SHRINKAGE", "0.2")
+    got = backend.roster.coverage(people["t1"], None, DAY).rows[SLOT].required
+    assert got == pytest.approx(4 / 0.8)
+    monkeypatch.setenv("SEATDESK_SHRINKAGE", "30%")
+    with pytest.raises(InvalidInput, match="SEATDESK_SHRINKAGE"):
+        backend.roster.coverage(people["t1"], None, DAY)

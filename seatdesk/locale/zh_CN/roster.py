@@ -268,4 +268,8 @@ MESSAGES: dict[str, str] = {
     "agents: for this queue alone; coverage and fill pool the queues of a skill group"
     " (docs/staffing.md)":
         "座席数：仅按本队列单独计算；覆盖和自动排班按技能组合并各队列计算（见 docs/staffing.md）",
+    "SEATDESK_SHRINKAGE must be a share from 0 to below 1, like 0.3, not {raw!r}":
+        "SEATDESK_SHRINKAGE 必须是 0 到 1（不含 1）之间的比例，例如 0.3，而不是 {raw!r}",
+    "SEATDESK_LATE_ALLOWANCE must be a whole number, not {raw!r}":
+        "SEATDESK_LATE_ALLOWANCE 必须是整数，而不是 {raw!r}",
 }
