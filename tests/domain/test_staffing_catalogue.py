@@ -15,7 +15,8 @@ AREA = ["seatdesk/services/roster.py", "seatdesk/services/forecast.py",
         "seatdesk/services/handover.py", "seatdesk/cli/roster.py",
         "seatdesk/ui/screens/roster.py", "seatdesk/ui/screens/coverage.py",
         "seatdesk/ui/screens/handover.py", "seatdesk/ui/screens/floor.py",
-        "seatdesk/ui/screens/my_schedule.py", "seatdesk/domain/roster/rules.py"]
+        "seatdesk/ui/screens/my_schedule.py", "seatdesk/ui/screens/roster_requests.py",
+        "seatdesk/domain/roster/rules.py"]
 # _("...") and _('...'), with implicitly concatenated literals inside the parentheses.
 CALL = re.compile(r"""_\(((?:\s*(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*)+)\)""")
 LITERAL = re.compile(r""""((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'""")

@@ -272,4 +272,16 @@ MESSAGES: dict[str, str] = {
         "SEATDESK_SHRINKAGE 必须是 0 到 1（不含 1）之间的比例，例如 0.3，而不是 {raw!r}",
     "SEATDESK_LATE_ALLOWANCE must be a whole number, not {raw!r}":
         "SEATDESK_LATE_ALLOWANCE 必须是整数，而不是 {raw!r}",
+    "Approve": "批准",
+    "Approve with reason": "说明原因后批准",
+    "Refuse request": "不批准申请",
+    "Requests": "申请",
+    "Leave and swap requests": "休假和换班申请",
+    "Reason": "原因",
+    "no requests waiting": "没有待处理的申请",
+    "{rules} — R approves anyway with a reason": "{rules}——按 R 说明原因后仍可批准",
+    "request #{id} approved": "申请 #{id} 已批准",
+    "request #{id} refused": "申请 #{id} 未获批准",
+    "Why keep a change that breaks a rule?": "为什么要保留违反规则的变更？",
+    "What should the agent be told?": "要告诉座席员什么？",
 }
