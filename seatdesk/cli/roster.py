@@ -94,6 +94,9 @@ def forecast_command(cli: Any, queue_code: str | None, day: str, last: str | Non
     if f.basis == "holiday":
         click.echo(_("a holiday: averaged over {n} past holiday(s) with history").format(
             n=f.weeks_used))
+    elif f.basis == "make_up":
+        click.echo(_("a make-up working day: averaged over {n} past make-up day(s)").format(
+            n=f.weeks_used))
     else:
         click.echo(_("averaged over {n} of {weeks} weeks (weeks before the first call and "
                      "holidays are left out); trend ×{factor:g}").format(

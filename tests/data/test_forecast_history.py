@@ -124,3 +124,19 @@ def test_forecast_command_says_how_many_weeks_and_shows_accuracy(backend, clock,
                                     "2026-12-30", "--as", "lead1"])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
     assert "only for days that are over" in bad.output
+
+
+def test_a_make_up_working_day_is_forecast_from_past_make_up_days(backend):
+    lead = floor(backend)["lead1"]
+    saturday = date(2026, 12, 5)
+    earlier = date(2026, 10, 10)  # a past make-up Saturday (国庆调休)
+    _calls(backend, {earlier: 18, saturday - timedelta(weeks=1): 3,
+                     saturday - timedelta(weeks=2): 5})
+    with backend.db.write() as s:
+        s.add(CalendarDay(day=earlier, working=True, note="调休"))
+    plain = backend.forecast.forecast(lead, "general", saturday, weeks=2)
+    assert plain.basis == "weekday" and plain.rows[20].history == 4  # ordinary Saturdays
+    with backend.db.write() as s:
+        s.add(CalendarDay(day=saturday, working=True, note="调休"))
+    f = backend.forecast.forecast(lead, "general", saturday, weeks=2)
+    assert f.basis == "make_up" and f.rows[20].history == 18 and f.weeks_used == 1

@@ -284,4 +284,6 @@ MESSAGES: dict[str, str] = {
     "request #{id} refused": "申请 #{id} 未获批准",
     "Why keep a change that breaks a rule?": "为什么要保留违反规则的变更？",
     "What should the agent be told?": "要告诉座席员什么？",
+    "a make-up working day: averaged over {n} past make-up day(s)":
+        "调休工作日：按以往 {n} 个调休日平均",
 }
