@@ -205,6 +205,7 @@ class Requirement:
 
     by_group: dict[str, list[float]]
     agent_group: dict[int, str]  # the team's agents: the group each belongs to
+    shares: dict[str, float] = field(default_factory=dict)  # the team's share of each group
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,7 @@ class CoverageView:
     by_group: dict[str, list[float]] = field(default_factory=dict)
     on_break: tuple[float, ...] = ()  # agents on a placed break, per interval
     accuracy: tuple[Accuracy, ...] = ()  # a day that is over: forecast against actual
+    shares: dict[str, float] = field(default_factory=dict)  # skill group -> the team's share
 
 
 @dataclass(frozen=True)
@@ -952,6 +954,7 @@ class RosterService(Service):
         shrinkage = self.shrinkage if self.shrinkage is not None else env_shrinkage()
         out: dict[str, list[float]] = {}
         agent_group: dict[int, str] = {}
+        team_share: dict[str, float] = {}
         for g in groups:
             key = pooled.group_key(g)
             headcount: dict[int, int] = defaultdict(int)
@@ -978,7 +981,8 @@ class RosterService(Service):
                                                   float(q.sl_seconds), self.target_sl))
             raw = pooled.pooled_required(demands, interval)
             out[key] = [round(pooled.rostered(n * share, shrinkage), 2) for n in raw]
-        return Requirement(out, agent_group)
+            team_share[key] = share
+        return Requirement(out, agent_group, team_share)
 
     def set_share(self, actor: Actor, team_code: str | None, group: str,
                   share: float | None) -> None:
@@ -1040,7 +1044,7 @@ class RosterService(Service):
                                                tz=self.tz))
             return CoverageView(team.code, day, interval_minutes, tuple(rows),
                                 summarise(rows, interval_minutes), req.by_group,
-                                tuple(on_break), accuracy)
+                                tuple(on_break), accuracy, req.shares)
 
     def fill(self, actor: Actor, team_code: str | None, day: date, *, time_limit: float = 10.0,
              interval_minutes: int = 30, weeks: int = 4) -> FillReport:

@@ -46,7 +46,9 @@ def test_one_team_serving_four_queues_needs_four_not_eight(backend):
 
 def test_two_equal_teams_share_the_pool_half_each(backend):
     people = _centre(backend, teams=("t1", "t2"))
-    assert backend.roster.coverage(people["t1"], None, DAY).rows[SLOT].required == 2
+    t1 = backend.roster.coverage(people["t1"], None, DAY)
+    assert t1.rows[SLOT].required == 2
+    assert t1.shares == {"aftersales+complaints+general+vip": 0.5}
     assert backend.roster.coverage(people["t2"], None, DAY).rows[SLOT].required == 2
 
 

@@ -128,3 +128,18 @@ async def test_the_lead_approves_and_refuses_requests_from_the_roster(sqlite_url
             "approved", "refused"]
         assert second.id
     backend.close()
+
+
+async def test_coverage_names_the_skill_groups_and_the_team_share(sqlite_url, clock):
+    backend = Backend.open(sqlite_url, clock)
+    people = floor(backend)
+    backend.forecast.set_override(people["lead1"], "general", date(2026, 11, 25), 600, 10)
+    app = SeatdeskApp(backend, Settings(db_url=sqlite_url), actor=people["lead1"], clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        from seatdesk.ui.screens.coverage import CoverageScreen
+
+        app.push_screen(CoverageScreen(None, date(2026, 11, 25)))
+        await _settle(app, pilot)
+        summary = str(app.screen.query_one("#coverage-summary").render())
+        assert "Skill groups (this team's share): general+vip 100%" in summary
+    backend.close()

@@ -286,4 +286,5 @@ MESSAGES: dict[str, str] = {
     "What should the agent be told?": "要告诉座席员什么？",
     "a make-up working day: averaged over {n} past make-up day(s)":
         "调休工作日：按以往 {n} 个调休日平均",
+    "Skill groups (this team's share): {groups}": "技能组（本班组份额）：{groups}",
 }
