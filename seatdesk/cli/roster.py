@@ -94,10 +94,15 @@ def forecast_command(cli: Any, queue_code: str | None, day: str, last: str | Non
     if f.basis == "holiday":
         click.echo(_("a holiday: averaged over {n} past holiday(s) with history").format(
             n=f.weeks_used))
+    elif f.basis == "make_up":
+        click.echo(_("a make-up working day: averaged over {n} past make-up day(s)").format(
+            n=f.weeks_used))
     else:
         click.echo(_("averaged over {n} of {weeks} weeks (weeks before the first call and "
                      "holidays are left out); trend ×{factor:g}").format(
             n=f.weeks_used, weeks=f.weeks, factor=f.trend_factor))
+    click.echo(_("agents: for this queue alone; coverage and fill pool the queues of a skill "
+                 "group (docs/staffing.md)"))
     click.echo(f"{_('start'):<6} {_('history'):>8} {_('override'):>9} {_('calls'):>7} "
                f"{_('agents'):>6}")
     for r in f.rows:
@@ -182,23 +187,63 @@ def roster_adherence(cli: Any, day: str, last: str | None, team: str | None,
 @click.option("--team", default=None, help="Team code (default: your own team).")
 @click.option("--grace", type=click.IntRange(0, 60), default=0, show_default=True,
               help="Minutes after the shift start that are not yet late.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
+              default="table", show_default=True)
+@click.option("--out", default=None, help="File to write (default: standard output).")
 @click.option("--as", "login", default=None, help="Act as this user.")
 @click.pass_obj
-def roster_lateness(cli: Any, month: str, team: str | None, grace: int,
-                    login: str | None) -> None:
-    """Late sign-ins per agent in a month against the shift start and the allowance."""
+def roster_lateness(cli: Any, month: str, team: str | None, grace: int, fmt: str,
+                    out: str | None, login: str | None) -> None:
+    """Late sign-ins per agent in a month against the shift start and the allowance
+    (the attendance report: table, or csv/json/xlsx)."""
     m = re.match(r"^(\d{4})-(\d{1,2})$", month.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise click.BadParameter(_("use YYYY-MM, e.g. 2026-11"), param_hint="--month")
     first = date(int(m.group(1)), int(m.group(2)), 1)
     lines = cli.backend().roster.attendance(cli.actor(login), team, first,
                                             grace_minutes=grace)
+    if fmt != "table":
+        if fmt == "xlsx" and out is None:
+            raise click.UsageError(_("xlsx needs --out FILE"))
+        from seatdesk.exchange.exporter import write_rows
+
+        columns = [("month", _("Month")), ("agent_no", _("No.")), ("name", _("Agent")),
+                   ("shifts", _("shifts")), ("late_days", _("late")),
+                   ("late_minutes", _("minutes")), ("absent_days", _("absent")),
+                   ("allowance", _("allowance")), ("over_allowance", _("over the allowance"))]
+        rows = [{"month": ln.month, "agent_no": ln.agent_no, "name": ln.name,
+                 "shifts": ln.worked_days, "late_days": ln.late_days,
+                 "late_minutes": ln.late_minutes, "absent_days": ln.absent_days,
+                 "allowance": ln.allowance, "over_allowance": ln.over_allowance}
+                for ln in lines]
+        n = write_rows(rows, columns, fmt, out)
+        if out:
+            click.echo(_("wrote {n} rows to {out}").format(n=n, out=out), err=True)
+        return
     click.echo(f"{_('No.'):<6} {_('Agent'):<16} {_('shifts'):>6} {_('late'):>5} "
                f"{_('minutes'):>7} {_('absent'):>6}  {_('allowance')}")
     for ln in lines:
-        flag = _("over") if ln.over_allowance else ""
+        flag = _("over the allowance") if ln.over_allowance else ""
         click.echo(f"{ln.agent_no:<6} {ln.name:<16} {ln.worked_days:>6} {ln.late_days:>5} "
                    f"{ln.late_minutes:>7} {ln.absent_days:>6}  {ln.allowance} {flag}")
+
+
+@roster_group.command("changes")
+@click.option("--week", required=True, help="Any day of the week (YYYY-MM-DD).")
+@click.option("--team", default=None, help="Team code (default: your own team).")
+@click.option("--as", "login", default=None, help="Act as this user.")
+@click.pass_obj
+def roster_changes(cli: Any, week: str, team: str | None, login: str | None) -> None:
+    """The change history of a published week: before, after, reason, sent or not."""
+    backend, actor = cli.backend(), cli.actor(login)
+    names = {a.user_id: a.name for a in backend.roster.week(actor, team,
+                                                              _day(week, "--week")).agents}
+    tz = cli.settings.tz
+    for c in backend.roster.changes(actor, team, _day(week, "--week")):
+        sent = (_("sent {at}").format(at=c.sent_at.astimezone(tz).strftime("%m-%d %H:%M"))
+                if c.sent_at else _("not re-published yet"))
+        click.echo(f"{c.changed_at.astimezone(tz):%m-%d %H:%M} {names.get(c.user_id, '?')} "
+                   f"{c.day}: {c.before or '—'} → {c.after or '—'}  {c.reason}  [{sent}]")
 
 
 @roster_group.command("mine")

@@ -51,10 +51,6 @@ def merge_bases(parts: Iterable[Bases]) -> dict[str, float | None]:
 # agree on abandonment and service level for the same day.
 SHORT_ABANDON_SECONDS = 5
 
-# The queue figures the live floor shows, computed from the same base totals as the report.
-FLOOR_MEASURES = ("offered", "answered", "abandoned", "service_level", "abandon_rate", "asa")
-
-
 # ---- ratio helpers ---------------------------------------------------------------------
 
 

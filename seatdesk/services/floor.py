@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from seatdesk.data.models import Call, CallState, Direction, Queue, Team
 from seatdesk.domain import kpi
+from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
 from seatdesk.services.agents import AgentService
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor, AgentStatusView
@@ -120,13 +121,14 @@ class FloorService(Service):
     def _live_adherence(self, actor: Actor, team_id: int | None) -> list[LiveAdherenceLine]:
         """Real-time adherence of the floor's agents (the roster's definition)."""
         roster = RosterService(self.db, self.clock)
-        if team_id is None:
-            return roster.live_adherence(actor, None, every_team=True)
-        with self.db.read() as s:
-            code = s.scalar(select(Team.code).where(Team.id == team_id))
-        if code is None:
-            return []
-        return roster.live_adherence(actor, code)
+        try:
+            if team_id is None:
+                return roster.live_adherence(actor, None, every_team=True)
+            with self.db.read() as s:
+                code = s.scalar(select(Team.code).where(Team.id == team_id))
+            return roster.live_adherence(actor, code) if code is not None else []
+        except (InvalidInput, NotFound, PermissionDenied):
+            return []  # a floor without a team of its own: the seats still show
 
     def day_start(self) -> datetime:
         local = self.clock().astimezone(self.tz)
@@ -161,8 +163,10 @@ class FloorService(Service):
             max((q.longest_wait_seconds for q in queues), default=0), 0,
             kpi.merge_bases(q.bases for q in queues))
         live = {ln.user_id: ln for ln in self._live_adherence(actor, team_id)}
-        agents = tuple(FloorAgent(a, *calls.get(a.current_call_id or 0, (None, None)),
-                                  live[a.user_id].status if a.user_id in live else "",
-                                  live[a.user_id].minutes_out if a.user_id in live else 0)
-                       for a in seats)
-        return FloorSnapshot(now, agents, tuple(queues), total)
+        agents = []
+        for a in seats:
+            queue, state = calls.get(a.current_call_id or 0, (None, None))
+            line = live.get(a.user_id)
+            agents.append(FloorAgent(a, queue, state, line.status if line else "",
+                                     line.minutes_out if line else 0))
+        return FloorSnapshot(now, tuple(agents), tuple(queues), total)

@@ -24,6 +24,7 @@ from seatdesk.domain.i18n import _
 from seatdesk.domain.roster.forecast import (
     DEFAULT_AHT_SECONDS,
     HOLIDAY,
+    MAKE_UP,
     WEEKDAY,
     Accuracy,
     PastDay,
@@ -110,25 +111,34 @@ def holidays(s: Session) -> set[date]:
     return set(s.scalars(select(CalendarDay.day).where(CalendarDay.working.is_(False))))
 
 
+def make_up_days(s: Session) -> set[date]:
+    """The center calendar's make-up working days (调休: days marked working)."""
+    return set(s.scalars(select(CalendarDay.day).where(CalendarDay.working.is_(True))))
+
+
 def history_days(s: Session, queue_id: int, day: date, *, weeks: int, interval_minutes: int,
                  tz: tzinfo) -> tuple[str, list[PastDay]]:
     """The past days a forecast of ``day`` is built from, and on what basis.
 
     A working day: the same weekday in each of the last ``weeks`` weeks that exist (on or
-    after the queue's first call) and were no holiday. A holiday: the last ``weeks`` past
-    holidays that exist.
+    after the queue's first call) and were neither a holiday nor a make-up day. A holiday:
+    the last ``weeks`` past holidays that exist; a make-up working day (调休) likewise the
+    last past make-up days, or the weekday's history when there is none.
     """
     first = first_call_day(s, queue_id, tz)
-    off = holidays(s)
+    off, make_up = holidays(s), make_up_days(s)
+    special = HOLIDAY if day in off else MAKE_UP if day in make_up else WEEKDAY
     if first is None:
-        return (HOLIDAY if day in off else WEEKDAY), []
-    if day in off:
-        horizon = day - timedelta(weeks=MAX_WEEKS)
-        past = sorted((d for d in off if max(first, horizon) <= d < day), reverse=True)[:weeks]
-        basis = HOLIDAY
-    else:
+        return special, []
+    horizon = max(first, day - timedelta(weeks=MAX_WEEKS))
+    past: list[date] = []
+    if special != WEEKDAY:
+        same_kind = off if special == HOLIDAY else make_up
+        past = sorted((d for d in same_kind if horizon <= d < day), reverse=True)[:weeks]
+    basis = special
+    if not past and special != HOLIDAY:
         past = [d for d in (day - timedelta(weeks=b) for b in range(1, weeks + 1))
-                if d >= first and d not in off]
+                if d >= first and d not in off and d not in make_up]
         basis = WEEKDAY
     return basis, [PastDay(d, counts_on(s, queue_id, d, interval_minutes=interval_minutes,
                                         tz=tz)) for d in past]

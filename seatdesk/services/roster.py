@@ -205,6 +205,7 @@ class Requirement:
 
     by_group: dict[str, list[float]]
     agent_group: dict[int, str]  # the team's agents: the group each belongs to
+    shares: dict[str, float] = field(default_factory=dict)  # the team's share of each group
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,7 @@ class CoverageView:
     by_group: dict[str, list[float]] = field(default_factory=dict)
     on_break: tuple[float, ...] = ()  # agents on a placed break, per interval
     accuracy: tuple[Accuracy, ...] = ()  # a day that is over: forecast against actual
+    shares: dict[str, float] = field(default_factory=dict)  # skill group -> the team's share
 
 
 @dataclass(frozen=True)
@@ -273,7 +275,8 @@ def env_late_allowance() -> int:
     """SEATDESK_LATE_ALLOWANCE: late sign-ins allowed a month (the manuals: three)."""
     raw = os.environ.get("SEATDESK_LATE_ALLOWANCE", "").strip()
     if raw and not raw.isdigit():
-        raise ValueError(f"SEATDESK_LATE_ALLOWANCE must be a whole number, not {raw!r}")
+        raise InvalidInput(_("SEATDESK_LATE_ALLOWANCE must be a whole number, not {raw!r}"
+                             ).format(raw=raw), "allowance")
     return int(raw) if raw else 3
 
 
@@ -332,18 +335,20 @@ def env_shrinkage() -> float:
     try:
         value = float(raw) if raw else 0.0
     except ValueError:
-        raise ValueError(f"SEATDESK_SHRINKAGE must be a share like 0.3, not {raw!r}") from None
+        value = -1.0
     if not 0 <= value < 1:
-        raise ValueError(f"SEATDESK_SHRINKAGE must be in [0, 1), not {raw!r}")
+        raise InvalidInput(_("SEATDESK_SHRINKAGE must be a share from 0 to below 1, like 0.3, "
+                             "not {raw!r}").format(raw=raw), "shrinkage")
     return value
 
 
 class RosterService(Service):
     tz: tzinfo = center_tz()
     rules: RosterRules = RosterRules()
-    shrinkage: float = env_shrinkage()
+    # None: read from the environment when used (a bad value is then a clear message).
+    shrinkage: float | None = None
     target_sl: float = 0.8
-    late_allowance: int = env_late_allowance()
+    late_allowance: int | None = None
     break_rule: BreakRule = BreakRule()
 
     # ---- lookups -------------------------------------------------------------------
@@ -386,7 +391,8 @@ class RosterService(Service):
         for row in s.scalars(select(Shift).where(
                 Shift.user_id.in_(user_ids), Shift.day >= first, Shift.day <= last,
                 Shift.kind == WORK)):
-            out[row.user_id].append((row, self._as_planned(row, templates.get(row.template_id))))
+            template = templates.get(row.template_id or 0)
+            out[row.user_id].append((row, self._as_planned(row, template)))
         return out
 
     def _with_placed_breaks(self, s: Session,
@@ -635,7 +641,7 @@ class RosterService(Service):
                 target = old.day + timedelta(days=7)
                 if (old.user_id, target) in taken:
                     continue
-                choice = by_id.get(old.template_id, "") if old.kind == WORK else old.kind
+                choice = by_id.get(old.template_id or 0, "") if old.kind == WORK else old.kind
                 user = s.get(User, old.user_id)
                 assert user is not None
                 try:
@@ -929,8 +935,10 @@ class RosterService(Service):
                      days: list[date], interval: int, weeks: int) -> Requirement:
         """The team's share of each skill group's pooled requirement, after shrinkage."""
         queues = {q.code: q for q in s.scalars(select(Queue).where(Queue.active.is_(True)))}
-        everyone = list(s.execute(select(User.id, User.team_id).where(
-            User.active.is_(True), User.role == Role.AGENT, User.team_id.is_not(None))))
+        everyone: list[tuple[int, int]] = [
+            (uid, tid) for uid, tid in s.execute(select(User.id, User.team_id).where(
+                User.active.is_(True), User.role == Role.AGENT, User.team_id.is_not(None)))
+            if tid is not None]
         skills: dict[int, set[str]] = defaultdict(set)
         for uid, code in s.execute(select(UserQueue.user_id, Queue.code).join(
                 Queue, Queue.id == UserQueue.queue_id).where(Queue.active.is_(True))):
@@ -943,8 +951,10 @@ class RosterService(Service):
         shares = {(t, k): v for t, k, v in s.execute(select(
             RequirementShare.team_id, RequirementShare.group_key, RequirementShare.share))}
         mine = {a.user_id for a in agents}
+        shrinkage = self.shrinkage if self.shrinkage is not None else env_shrinkage()
         out: dict[str, list[float]] = {}
         agent_group: dict[int, str] = {}
+        team_share: dict[str, float] = {}
         for g in groups:
             key = pooled.group_key(g)
             headcount: dict[int, int] = defaultdict(int)
@@ -970,8 +980,9 @@ class RosterService(Service):
                 demands.append(pooled.QueueDemand(code, calls, sum(ahts) / len(ahts),
                                                   float(q.sl_seconds), self.target_sl))
             raw = pooled.pooled_required(demands, interval)
-            out[key] = [round(pooled.rostered(n * share, self.shrinkage), 2) for n in raw]
-        return Requirement(out, agent_group)
+            out[key] = [round(pooled.rostered(n * share, shrinkage), 2) for n in raw]
+            team_share[key] = share
+        return Requirement(out, agent_group, team_share)
 
     def set_share(self, actor: Actor, team_code: str | None, group: str,
                   share: float | None) -> None:
@@ -1033,7 +1044,7 @@ class RosterService(Service):
                                                tz=self.tz))
             return CoverageView(team.code, day, interval_minutes, tuple(rows),
                                 summarise(rows, interval_minutes), req.by_group,
-                                tuple(on_break), accuracy)
+                                tuple(on_break), accuracy, req.shares)
 
     def fill(self, actor: Actor, team_code: str | None, day: date, *, time_limit: float = 10.0,
              interval_minutes: int = 30, weeks: int = 4) -> FillReport:
@@ -1182,13 +1193,15 @@ class RosterService(Service):
         lines = self.adherence(actor, team_code, first, last, grace_minutes=grace_minutes)
         with self.db.read() as s:
             agents = self._agents(s, self._team(s, actor, team_code))
+        allowance = (self.late_allowance if self.late_allowance is not None
+                     else env_late_allowance())
         out = []
         for a in agents:
             mine = [ln.day for ln in lines if ln.user_id == a.user_id]
             out.append(AttendanceLine(
                 a.user_id, a.login, a.name, a.agent_no, f"{first:%Y-%m}", len(mine),
                 sum(1 for d in mine if d.late), sum(d.late_minutes for d in mine),
-                sum(1 for d in mine if d.absent), self.late_allowance))
+                sum(1 for d in mine if d.absent), allowance))
         return out
 
     def lateness(self, actor: Actor, team_code: str | None, month: date,

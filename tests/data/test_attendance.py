@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from seatdesk.cli.main import main
 from seatdesk.data.models import AgentState, AgentStateEvent
 from tests.data.test_roster_service import _setup
+from tests.factories import prove_floor_users
 
 FIRST = date(2026, 11, 16)  # Monday; day shift 08:30 local = 00:30 UTC
 
@@ -48,6 +49,7 @@ def test_roster_lateness_command(backend, clock, db_url, monkeypatch):
     people = _setup(backend)
     _plan_and_sign_in(backend, people, clock)
     monkeypatch.setenv("SEATDESK_DB", db_url)
+    prove_floor_users(monkeypatch)  # each --as is proven with the floor\'s password
     from seatdesk.services.container import Backend
     real_open = Backend.open
     monkeypatch.setattr(Backend, "open", classmethod(lambda cls, url: real_open(url, clock)))
@@ -55,5 +57,25 @@ def test_roster_lateness_command(backend, clock, db_url, monkeypatch):
                                        "2026-11", "--as", "lead1"])
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if "Agent1" in x)
-    assert "4" in line.split() and "over" in line
+    assert "4" in line.split() and "over the allowance" in line
     assert "lateness" in CliRunner().invoke(main, ["roster", "--help"]).output
+
+
+def test_the_attendance_report_as_csv(backend, clock, db_url, monkeypatch, tmp_path):
+    import csv
+
+    people = _setup(backend)
+    _plan_and_sign_in(backend, people, clock)
+    monkeypatch.setenv("SEATDESK_DB", db_url)
+    prove_floor_users(monkeypatch)  # each --as is proven with the floor\'s password
+    from seatdesk.services.container import Backend
+    real_open = Backend.open
+    monkeypatch.setattr(Backend, "open", classmethod(lambda cls, url: real_open(url, clock)))
+    out = tmp_path / "late.csv"
+    result = CliRunner().invoke(main, ["--lang", "en", "roster", "lateness", "--month",
+                                       "2026-11", "--format", "csv", "--out", str(out),
+                                       "--as", "lead1"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    mine = next(r for r in rows if r["Agent"] == "Agent1")
+    assert (mine["late"], mine["minutes"], mine["allowance"]) == ("4", "57", "3")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from seatdesk.data.models import Call, CallState, Direction, Queue
 from seatdesk.data.models.complaints import CalendarDay
-from tests.factories import floor
+from tests.factories import floor, prove_floor_users
 
 SH = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 12, 2)  # Wednesday
@@ -94,3 +94,50 @@ def test_the_coverage_of_a_past_day_shows_the_forecast_accuracy(backend):
     got = {a.queue_code: (a.forecast, a.actual, a.wape) for a in cover.accuracy}
     assert got == {"general": (10, 6, pytest.approx(4 / 6)), "vip": (0, 0, None)}
     assert backend.roster.coverage(lead, None, DAY).accuracy == ()  # not over yet
+
+
+def test_forecast_command_says_how_many_weeks_and_shows_accuracy(backend, clock, db_url,
+                                                                 monkeypatch):
+    from click.testing import CliRunner
+
+    from seatdesk.cli.main import main
+    from seatdesk.services.container import Backend
+
+    floor(backend)
+    past = date(2026, 11, 18)
+    _calls(backend, {past - timedelta(weeks=1): 10})
+    _calls(backend, {past: 6})
+    _calls(backend, {past: 2}, hour=11)
+    monkeypatch.setenv("SEATDESK_DB", db_url)
+    prove_floor_users(monkeypatch)  # each --as is proven with the floor\'s password
+    real_open = Backend.open
+    monkeypatch.setattr(Backend, "open", classmethod(lambda cls, url: real_open(url, clock)))
+    out = CliRunner().invoke(main, ["--lang", "en", "forecast", "--queue", "general", "--day",
+                                    "2026-11-25", "--as", "lead1"])
+    assert out.exit_code == 0, out.output
+    assert "averaged over 2 of 4 weeks" in out.output
+    acc = CliRunner().invoke(main, ["--lang", "en", "forecast", "--accuracy", "--day",
+                                    "2026-11-18", "--queue", "general", "--weeks", "1",
+                                    "--as", "lead1"])
+    assert acc.exit_code == 0, acc.output
+    assert acc.output.splitlines()[1].split() == ["2026-11-18", "general", "10", "8", "75%"]
+    bad = CliRunner().invoke(main, ["--lang", "en", "forecast", "--accuracy", "--day",
+                                    "2026-12-30", "--as", "lead1"])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
+    assert "only for days that are over" in bad.output
+
+
+def test_a_make_up_working_day_is_forecast_from_past_make_up_days(backend):
+    lead = floor(backend)["lead1"]
+    saturday = date(2026, 12, 5)
+    earlier = date(2026, 10, 10)  # a past make-up Saturday (国庆调休)
+    _calls(backend, {earlier: 18, saturday - timedelta(weeks=1): 3,
+                     saturday - timedelta(weeks=2): 5})
+    with backend.db.write() as s:
+        s.add(CalendarDay(day=earlier, working=True, note="调休"))
+    plain = backend.forecast.forecast(lead, "general", saturday, weeks=2)
+    assert plain.basis == "weekday" and plain.rows[20].history == 4  # ordinary Saturdays
+    with backend.db.write() as s:
+        s.add(CalendarDay(day=saturday, working=True, note="调休"))
+    f = backend.forecast.forecast(lead, "general", saturday, weeks=2)
+    assert f.basis == "make_up" and f.rows[20].history == 18 and f.weeks_used == 1

@@ -11,6 +11,7 @@ from seatdesk.data.models import AuditEntry, Notification
 from seatdesk.data.models.roster import ShiftChange
 from seatdesk.services.roster import Locked
 from tests.data.test_roster_service import _setup, _shifts
+from tests.factories import prove_floor_users
 
 MON = date(2026, 11, 23)  # the frozen clock: Monday 09:30 in Shanghai
 WED = MON + timedelta(days=2)
@@ -80,3 +81,24 @@ def test_a_draft_week_keeps_no_history(backend):
     assert backend.roster.week(lead, None, MON).status == "draft"
     with backend.db.read() as s:
         assert s.scalars(select(ShiftChange)).all() == []
+
+
+def test_roster_changes_command_lists_the_history(backend, clock, db_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from seatdesk.cli.main import main
+    from seatdesk.services.container import Backend
+
+    people = _setup(backend)
+    lead, agent = people["lead1"], people["agent1"]
+    backend.roster.assign(lead, agent.user_id, WED, "D")
+    backend.roster.publish(lead, None, MON)
+    backend.roster.assign(lead, agent.user_id, WED, "leave", reason="病假")
+    monkeypatch.setenv("SEATDESK_DB", db_url)
+    prove_floor_users(monkeypatch)  # each --as is proven with the floor\'s password
+    real_open = Backend.open
+    monkeypatch.setattr(Backend, "open", classmethod(lambda cls, url: real_open(url, clock)))
+    result = CliRunner().invoke(main, ["--lang", "en", "roster", "changes", "--week",
+                                       "2026-11-23", "--as", "lead1"])
+    assert result.exit_code == 0, result.output
+    assert "Agent1 2026-11-25: D → leave  病假  [not re-published yet]" in result.output

@@ -46,7 +46,9 @@ def test_one_team_serving_four_queues_needs_four_not_eight(backend):
 
 def test_two_equal_teams_share_the_pool_half_each(backend):
     people = _centre(backend, teams=("t1", "t2"))
-    assert backend.roster.coverage(people["t1"], None, DAY).rows[SLOT].required == 2
+    t1 = backend.roster.coverage(people["t1"], None, DAY)
+    assert t1.rows[SLOT].required == 2
+    assert t1.shares == {"aftersales+complaints+general+vip": 0.5}
     assert backend.roster.coverage(people["t2"], None, DAY).rows[SLOT].required == 2
 
 
@@ -81,3 +83,16 @@ def test_two_skill_groups_are_sized_apart(backend):
     assert cover.rows[SLOT].required == sum(cover.by_group[g][SLOT] for g in cover.by_group)
     assert set(cover.by_group) == {"general+vip", "complaints"}
     assert (DAY - timedelta(days=1)).isoweekday() == 2
+
+
+def test_shrinkage_from_the_environment_and_a_bad_value_is_a_clear_message(backend,
+                                                                           monkeypatch):
+    from seatdesk.domain.errors import InvalidInput
+
+    people = _centre(backend)
+    monkeypatch.setenv("SEATDESK_SHRINKAGE", "0.2")
+    got = backend.roster.coverage(people["t1"], None, DAY).rows[SLOT].required
+    assert got == pytest.approx(4 / 0.8)
+    monkeypatch.setenv("SEATDESK_SHRINKAGE", "30%")
+    with pytest.raises(InvalidInput, match="SEATDESK_SHRINKAGE"):
+        backend.roster.coverage(people["t1"], None, DAY)

@@ -39,7 +39,7 @@ def test_the_issue_example_pooled_is_four_not_eight():
     calls = {"general": 6.5, "vip": 0.25, "complaints": 2.75, "aftersales": 2.75}
     assert sum(calls.values()) == 12.25
     demands = [QueueDemand(q, [c], 300, 20) for q, c in calls.items()]
-    # By hand: A = 12.25 * 300 / 1800 = 2.042 Erlangs; N = 3 gives SL 0.69, N = 4 gives 0.90.
+    # By hand: A = 12.25 * 300 / 1800 = 2.042 Erlangs; N = 3 gives SL 0.565, N = 4 gives 0.838.
     assert _sl(3, 12.25 / 6, 20, 300) < 0.8 < _sl(4, 12.25 / 6, 20, 300)
     assert pooled_required(demands, 30) == [4] == [_agents(12.25, 300, 30, 20, 0.8)]
     # Sized one queue at a time, the same traffic asked for twice as many.

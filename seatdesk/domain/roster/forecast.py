@@ -62,7 +62,7 @@ def required_agents(calls: Sequence[float], *, aht: float, interval_minutes: int
 
 # ---- the weekday-by-interval profile with trend ------------------------------------------
 
-WEEKDAY, HOLIDAY, NO_HISTORY = "weekday", "holiday", "none"
+WEEKDAY, HOLIDAY, MAKE_UP, NO_HISTORY = "weekday", "holiday", "make_up", "none"
 HOLT_ALPHA = 0.5  # weight of the newest week in the level
 HOLT_BETA = 0.3  # weight of the newest change in the trend
 MIN_TREND_WEEKS = 3

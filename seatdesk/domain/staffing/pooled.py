@@ -22,8 +22,9 @@ put on the roster is that share ÷ (1 − shrinkage). See docs/staffing.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from seatdesk.domain.staffing.erlang import erlang_c_staffing
 
@@ -84,8 +85,11 @@ def pooled_required(demands: Sequence[QueueDemand], interval_minutes: int,
     return out
 
 
-def team_shares(headcount: Mapping[str, int], set_shares: Mapping[str, float] | None = None,
-                ) -> dict[str, float]:
+TeamKey = TypeVar("TeamKey", bound=Hashable)
+
+
+def team_shares(headcount: Mapping[TeamKey, int],
+                set_shares: Mapping[TeamKey, float] | None = None) -> dict[TeamKey, float]:
     """Each team's share of a group's requirement.
 
     Shares a lead set are kept (they must add up to at most 1); the rest is split between

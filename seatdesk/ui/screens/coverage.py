@@ -112,6 +112,10 @@ class CoverageScreen(Screen[None]):
                                                sh=s.shortage_agent_hours,
                                                over=s.over_intervals,
                                                oh=s.overstaffing_agent_hours)]
+        if view.shares:
+            lines.append(_("Skill groups (this team's share): {groups}").format(
+                groups=" · ".join(f"{g} {share:.0%}" for g, share in sorted(
+                    view.shares.items()))))
         if view.accuracy:
             lines.append(_("Forecast accuracy (WAPE): {queues}").format(queues=" · ".join(
                 f"{a.queue_code} {a.forecast:g}/{a.actual} "

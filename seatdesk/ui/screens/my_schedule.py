@@ -28,6 +28,12 @@ from seatdesk.ui.screens.roster import TextPrompt
 STATE_STYLE = {"pending": "yellow", "approved": "green", "refused": "red"}
 
 
+def state_text(state: str) -> str:
+    """A request's state as the agent reads it."""
+    return {"pending": _("waiting for the lead"), "approved": _("approved"),
+            "refused": _("refused by the lead")}.get(state, state)
+
+
 @dataclass
 class ScheduleLoaded(Message):
     schedule: MySchedule
@@ -111,7 +117,7 @@ class MyScheduleScreen(Screen[None]):
         for r in mine.requests:
             requests.add_row(str(r.id), _("leave") if r.kind == LEAVE else _("swap"),
                              r.day.isoformat(), neutralise(r.other_name or ""),
-                             Text(_(r.state), style=STATE_STYLE.get(r.state, "")),
+                             Text(state_text(r.state), style=STATE_STYLE.get(r.state, "")),
                              neutralise(r.decision_note))
 
     def on_schedule_notice(self, message: ScheduleNotice) -> None:

@@ -112,6 +112,7 @@ class RosterScreen(Screen[None]):
         Binding("left_square_bracket", "week(-1)", _("Previous week"), id="roster.prev"),
         Binding("right_square_bracket", "week(1)", _("Next week"), id="roster.next"),
         Binding("v", "coverage", _("Coverage"), id="roster.coverage"),
+        Binding("q", "requests", _("Requests"), id="roster.requests"),
     ]
 
     def __init__(self, team_code: str | None = None, day: date | None = None) -> None:
@@ -339,6 +340,11 @@ class RosterScreen(Screen[None]):
         self.monday += timedelta(days=7 * step)
         self.refused = None
         self.load()
+
+    def action_requests(self) -> None:
+        from seatdesk.ui.screens.roster_requests import RosterRequestsScreen
+
+        self.app.push_screen(RosterRequestsScreen(self.team_code))
 
     def action_coverage(self) -> None:
         from seatdesk.ui.screens.coverage import CoverageScreen
