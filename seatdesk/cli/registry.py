@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "seatdesk.cli.roster",
     "seatdesk.cli.reports",
     "seatdesk.cli.admin",
+    "seatdesk.cli.serve",
 )
 
 
@@ -47,6 +48,7 @@ COMMAND_HOMES = {
     "user": "seatdesk.cli.admin",
     "queue": "seatdesk.cli.admin",
     "team": "seatdesk.cli.admin",
+    "serve": "seatdesk.cli.serve",
 }
 
 
