@@ -161,7 +161,7 @@ class AdminScreen(Screen[None]):
             table = self.query_one("#users", DataTable)
             table.clear()
             for u in users:
-                state = _("active") if u.active else _("disabled")
+                state = _("in service") if u.active else _("disabled")
                 if u.locked:
                     state = _("locked")
                 table.add_row(u.login, u.agent_no, _(u.role), u.team_code or "-",
