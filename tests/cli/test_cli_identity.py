@@ -139,3 +139,18 @@ def test_a_forced_password_change_comes_first(floor_url):
     assert result.exit_code == 0, result.output
     assert _cli(floor_url, *EXPORT, "--as", "super1",
                 env={"SEATDESK_PASSWORD": "brand-new-pass"}).exit_code == 0
+
+
+def test_the_demo_never_signs_in_on_a_real_floor(floor_url):
+    """`seatdesk demo --db REAL --as root` would sign in with no password: refused."""
+    from seatdesk.cli.desk import _refuse_a_real_floor
+    from seatdesk.domain.errors import PermissionDenied
+
+    backend = Backend.open(floor_url)
+    try:
+        with pytest.raises(PermissionDenied):
+            _refuse_a_real_floor(backend)
+        backend.users.mark_demo()
+        _refuse_a_real_floor(backend)  # a demo database: the demo may run
+    finally:
+        backend.close()
