@@ -145,11 +145,27 @@ def test_an_agent_takes_a_call_and_saves_the_record_in_a_browser(chromium, serve
 
         _until(taken, 30, "F2 to take the call")
         time.sleep(1)
-        # Category, disposition (first choices), notes, resolved (yes), then Ctrl+S.
-        press(Keys.TAB, Keys.ENTER, Keys.ARROW_DOWN, Keys.ENTER,
-              Keys.TAB, Keys.ENTER, Keys.ARROW_DOWN, Keys.ENTER,
-              Keys.TAB, Keys.TAB, "browser ok",
-              Keys.TAB, Keys.ENTER, Keys.ARROW_DOWN, Keys.ENTER, "ctrl+s")
+
+        def draft_has(field: str, wanted: object = None) -> Callable[[], bool]:
+            """The autosaved draft (0.5 s after an edit) holds ``field``: a sync point."""
+            def check() -> bool:
+                with backend.db.read() as s:
+                    draft = s.get(Call, call_id).draft or {}  # type: ignore[union-attr]
+                value = draft.get(field)
+                return value == wanted if wanted is not None else value is not None
+            return check
+
+        # The first choice of category and disposition, notes, resolved (yes), Ctrl+S;
+        # each step waits until the form's draft shows it, so no key races an overlay.
+        press(Keys.TAB, Keys.ENTER, Keys.ARROW_DOWN, Keys.ENTER)
+        _until(draft_has("category"), 20, "the category to be chosen")
+        press(Keys.TAB, Keys.ENTER, Keys.ARROW_DOWN, Keys.ENTER)
+        _until(draft_has("disposition"), 20, "the disposition to be chosen")
+        press(Keys.TAB, Keys.TAB, "browser ok")
+        _until(draft_has("notes", "browser ok"), 20, "the notes to be typed")
+        press(Keys.TAB, Keys.ENTER, Keys.ARROW_DOWN, Keys.ENTER)
+        _until(draft_has("resolved"), 20, "resolved to be chosen")
+        press("ctrl+s")
 
         def saved() -> bool:
             with backend.db.read() as s:
