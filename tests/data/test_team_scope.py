@@ -102,3 +102,20 @@ def test_a_leads_live_floor_is_their_team(backend):
         backend.agents.floor(people["lead1"], team_id=people["agent3"].team_id, since=since)
     center = backend.agents.floor(people["super1"], team_id=None, since=since)
     assert {"agent1", "agent3"} <= {v.login for v in center}
+
+
+def test_a_leads_complaint_list_is_their_teams(backend):
+    from seatdesk.services.complaints import ComplaintInput
+    from tests.factories import customer
+
+    people, _calls = _two_teams(backend)
+    cid = customer(backend, people["agent1"], "王芳", "13900139000")
+    ours = backend.complaints.register(people["agent1"], ComplaintInput(
+        customer_id=cid, category="product", summary="漏水", owner_department="售后部"))
+    theirs = backend.complaints.register(people["agent3"], ComplaintInput(
+        customer_id=cid, category="product", summary="噪音", owner_department="售后部"))
+    assert [r.id for r in backend.complaints.listing(people["lead1"], "all")] == [ours.id]
+    assert [r.id for r in backend.complaints.listing(people["lead2"], "all")] == [theirs.id]
+    assert {r.id for r in backend.complaints.listing(people["super1"], "all")} == \
+        {ours.id, theirs.id}
+    assert sum(b.open for b in backend.complaints.breakdown(people["lead1"])) == 1
