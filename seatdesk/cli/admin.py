@@ -33,7 +33,7 @@ def _new_password(from_stdin: bool, prompt: str) -> str:
 
 
 def _say_user(view: Any) -> None:
-    state = _("active") if view.active else _("disabled")
+    state = _("in service") if view.active else _("disabled")
     click.echo(f"{view.login:<16} {view.agent_no:<6} {view.role:<11} {view.team_code or '-':<8} "
                f"{','.join(view.queues) or '-':<16} {','.join(view.languages):<8} {state}  "
                f"{view.name}")
@@ -260,7 +260,7 @@ def _queue_options(required: bool) -> Any:
 
 
 def _say_queue(q: Any) -> None:
-    state = _("active") if q.active else _("disabled")
+    state = _("in service") if q.active else _("disabled")
     click.echo(f"{q.code:<12} {q.priority:>3}  SL {q.sl_seconds:>4} s  ACW {q.acw_seconds:>4} s  "
                f"{state:<8} {q.name} / {q.name_zh}")
 

@@ -101,6 +101,7 @@ def demo(login: str, customers: int, days: int, rate: float, patience: float,
         backend = Backend.open(url)
         opened.append(backend)
         upgrade(backend.db)
+        _refuse_a_real_floor(backend)
         if announce or not _has_user(backend, login):  # a demo database seeds only once
             _seed_demo(backend, customers, days, announce)
         backend.scripts.ensure_defaults(SYSTEM)
@@ -143,6 +144,15 @@ def _collect_after_start_up() -> None:
     free and delays the first paint by about a tenth.
     """
     gc.disable()
+
+
+def _refuse_a_real_floor(backend: Any) -> None:
+    """The demo signs in without a password: never on a database with real users."""
+    from seatdesk.domain.errors import PermissionDenied
+
+    if backend.users.has_users() and not backend.users.is_demo():
+        raise PermissionDenied(_("this database has real users: the demo (which signs in "
+                                 "without a password) runs only on a demo database"))
 
 
 def _has_user(backend: Any, login: str) -> bool:

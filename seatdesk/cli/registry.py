@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "seatdesk.cli.reports",
     "seatdesk.cli.phone",
     "seatdesk.cli.admin",
+    "seatdesk.cli.serve",
 )
 
 
@@ -49,6 +50,7 @@ COMMAND_HOMES = {
     "user": "seatdesk.cli.admin",
     "queue": "seatdesk.cli.admin",
     "team": "seatdesk.cli.admin",
+    "serve": "seatdesk.cli.serve",
 }
 
 

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from seatdesk.data.models import AgentState, AgentStateEvent, AgentStatus, Call, CallState, User
 from seatdesk.data.topics import Topic
 from seatdesk.domain.enums import PAUSE_REASONS
-from seatdesk.domain.errors import InvalidInput, InvalidTransition
+from seatdesk.domain.errors import InvalidInput, InvalidTransition, PermissionDenied
 from seatdesk.domain.i18n import _
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor, AgentStatusView
-from seatdesk.services.permissions import Permission, require
+from seatdesk.services.permissions import Permission, require, team_scope
 
 
 class AgentService(Service):
@@ -93,8 +93,17 @@ class AgentService(Service):
             )
 
     def floor(self, actor: Actor, *, team_id: int | None, since: datetime) -> list[AgentStatusView]:
-        """Every seat of a team (all teams when None) with state and today's handled count."""
+        """Every seat of a team (all teams when None) with state and today's handled count.
+
+        A team lead sees their own team only (``permissions.team_scope``); another team's
+        floor is refused.
+        """
         require(actor, Permission.VIEW_FLOOR)
+        scope = team_scope(actor)
+        if scope is not None:
+            if team_id not in (None, scope):
+                raise PermissionDenied(_("a team lead sees their own team's floor only"))
+            team_id = scope
         with self.db.read() as s:
             handled = dict(
                 s.execute(

@@ -495,6 +495,10 @@ class ComplaintService(Service):
             stmt = stmt.where(Complaint.deadline_at < now)
         if view == "mine":
             stmt = stmt.where(Complaint.owner_id == actor.user_id)
+        else:  # a team lead: the complaints their team registered or owns (team_scope)
+            scope = team_scope(actor)
+            if scope is not None:
+                stmt = stmt.where(_of_team(scope))
         if category:
             stmt = stmt.where(Complaint.category == category)
         if owner_id is not None:
@@ -525,6 +529,9 @@ class ComplaintService(Service):
             stmt = (select(key, func.count(Complaint.id), overdue)
                     .outerjoin(User, User.id == Complaint.owner_id).group_by(key))
         stmt = stmt.where(Complaint.state != "closed").order_by(func.count(Complaint.id).desc())
+        scope = team_scope(actor)
+        if scope is not None:
+            stmt = stmt.where(_of_team(scope))
         with self.db.read() as s:
             return [Breakdown(key=str(k), open=int(n), overdue=int(o or 0))
                     for k, n, o in s.execute(stmt)]

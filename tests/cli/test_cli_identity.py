@@ -139,3 +139,37 @@ def test_a_forced_password_change_comes_first(floor_url):
     assert result.exit_code == 0, result.output
     assert _cli(floor_url, *EXPORT, "--as", "super1",
                 env={"SEATDESK_PASSWORD": "brand-new-pass"}).exit_code == 0
+
+
+def test_the_demo_never_signs_in_on_a_real_floor(floor_url):
+    """`seatdesk demo --db REAL --as root` would sign in with no password: refused."""
+    from seatdesk.cli.desk import _refuse_a_real_floor
+    from seatdesk.domain.errors import PermissionDenied
+
+    backend = Backend.open(floor_url)
+    try:
+        with pytest.raises(PermissionDenied):
+            _refuse_a_real_floor(backend)
+        backend.users.mark_demo()
+        _refuse_a_real_floor(backend)  # a demo database: the demo may run
+    finally:
+        backend.close()
+
+
+def test_on_a_terminal_the_password_is_asked_hidden(floor_url, tmp_path):
+    import sys
+
+    import pexpect
+
+    from tests.cli.test_readme_floor import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SEATDESK_LANG": "en"}
+    env.pop("SEATDESK_PASSWORD", None)
+    args = ["-m", "seatdesk", "--db", floor_url, *EXPORT, "--as", "super1"]
+    prompt = pexpect.spawn(sys.executable, args, env=env, encoding="utf-8", timeout=60)
+    prompt.expect("Password for super1")
+    prompt.sendline(FLOOR_PASSWORD)
+    prompt.expect(pexpect.EOF)
+    prompt.close()
+    assert prompt.exitstatus == 0
+    assert FLOOR_PASSWORD not in (prompt.before or "")  # not echoed

@@ -91,3 +91,31 @@ def test_the_command_line_applies_the_same_scope(backend, db_url, monkeypatch):
     assert "Agent3" not in lead.output and "Agent1" in lead.output
     sup = CliRunner().invoke(main, [*args, "--as", "super1"])
     assert "Agent3" in sup.output
+
+
+def test_a_leads_live_floor_is_their_team(backend):
+    people, _calls = _two_teams(backend)
+    since = backend.clock().replace(hour=0)
+    lead_view = backend.agents.floor(people["lead1"], team_id=None, since=since)
+    assert {v.login for v in lead_view} == {"agent1", "agent2", "lead1"}
+    with pytest.raises(PermissionDenied):
+        backend.agents.floor(people["lead1"], team_id=people["agent3"].team_id, since=since)
+    center = backend.agents.floor(people["super1"], team_id=None, since=since)
+    assert {"agent1", "agent3"} <= {v.login for v in center}
+
+
+def test_a_leads_complaint_list_is_their_teams(backend):
+    from seatdesk.services.complaints import ComplaintInput
+    from tests.factories import customer
+
+    people, _calls = _two_teams(backend)
+    cid = customer(backend, people["agent1"], "王芳", "13900139000")
+    ours = backend.complaints.register(people["agent1"], ComplaintInput(
+        customer_id=cid, category="product", summary="漏水", owner_department="售后部"))
+    theirs = backend.complaints.register(people["agent3"], ComplaintInput(
+        customer_id=cid, category="product", summary="噪音", owner_department="售后部"))
+    assert [r.id for r in backend.complaints.listing(people["lead1"], "all")] == [ours.id]
+    assert [r.id for r in backend.complaints.listing(people["lead2"], "all")] == [theirs.id]
+    assert {r.id for r in backend.complaints.listing(people["super1"], "all")} == \
+        {ours.id, theirs.id}
+    assert sum(b.open for b in backend.complaints.breakdown(people["lead1"])) == 1

@@ -161,7 +161,7 @@ class AdminScreen(Screen[None]):
             table = self.query_one("#users", DataTable)
             table.clear()
             for u in users:
-                state = _("active") if u.active else _("disabled")
+                state = _("in service") if u.active else _("disabled")
                 if u.locked:
                     state = _("locked")
                 table.add_row(u.login, u.agent_no, _(u.role), u.team_code or "-",
@@ -222,7 +222,7 @@ class AdminScreen(Screen[None]):
         except SeatdeskError as exc:
             self._say(area, str(exc), error=True)
             return
-        self.run_action(area, *action)
+        self.apply_change(area, *action)
 
     def _action(self, button: str) -> tuple[Callable[[Any, Any], object], str]:
         """What a button does: a call on the admin service, and what to say when it worked."""
@@ -280,7 +280,7 @@ class AdminScreen(Screen[None]):
                 _("saved team {code}").format(code=code))
 
     @work(thread=True, exit_on_error=False, group="admin-act")
-    def run_action(self, area: str, action: Callable[[Any, Any], object], done: str) -> None:
+    def apply_change(self, area: str, action: Callable[[Any, Any], object], done: str) -> None:
         app = seat_app(self)
         try:
             action(app.backend.admin, app.session_actor())

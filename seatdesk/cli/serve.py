@@ -1,0 +1,68 @@
+"""`seatdesk serve`: the desk in a browser, through textual-serve (Textualize's package).
+
+Each browser session gets its own `seatdesk run` process, which starts at the sign-in
+screen: the browser never holds the database URL, only this server does. It listens on
+localhost unless `--host` says otherwise; TLS belongs to a reverse proxy in front of it
+(docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from typing import Any
+
+import click
+
+from seatdesk.domain.i18n import _
+
+# Never handed to a browser session's process: it signs its user in itself.
+_NOT_INHERITED = ("SEATDESK_PASSWORD", "SEATDESK_USER", "SEATDESK_SYSTEM_SECRET",
+                  "SEATDESK_CONFIG")
+
+
+def _cli() -> Any:
+    from seatdesk.cli.main import CliContext
+
+    return click.get_current_context().find_object(CliContext)
+
+
+def session_command() -> str:
+    """The command textual-serve runs for each browser session."""
+    return shlex.join([sys.executable, "-m", "seatdesk", "run"])
+
+
+def session_environment(db_url: str, lang: str) -> None:
+    """Set what every session's process inherits: the database and language, no secrets."""
+    for name in _NOT_INHERITED:
+        os.environ.pop(name, None)
+    os.environ["SEATDESK_DB"] = db_url  # in the environment, not on a command line (ps)
+    os.environ["SEATDESK_LANG"] = lang
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface; put TLS in front).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--public-url", default=None,
+              help="The address browsers use, e.g. https://desk.example.com behind a proxy.")
+def serve_command(host: str, port: int, public_url: str | None) -> None:
+    """Serve the desk to browsers: each browser session is its own desk process."""
+    try:
+        from textual_serve.server import Server
+    except ModuleNotFoundError as exc:
+        if exc.name != "textual_serve":
+            raise
+        raise click.ClickException(_("`seatdesk serve` needs textual-serve: "
+                                     "pip install textual-serve")) from None
+    cli = _cli()
+    cli.backend()  # refuses now, not per browser, when the database is missing or old
+    session_environment(cli.settings.db_url, cli.settings.lang)
+    click.echo(_("serving the desk on http://{host}:{port} (Ctrl+C stops)").format(
+        host=host, port=port), err=True)
+    Server(session_command(), host=host, port=port, title="seatdesk",
+           public_url=public_url).serve()
+
+
+COMMANDS: list[click.Command] = [serve_command]

@@ -1,0 +1,51 @@
+"""`seatdesk serve`: localhost unless told, one `seatdesk run` per session, no secrets passed on."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+
+from click.testing import CliRunner
+
+from seatdesk.cli.main import main
+
+
+def test_serve_listens_on_localhost_and_passes_no_secrets(sqlite_url, monkeypatch):
+    import textual_serve.server
+
+    made: list[dict[str, object]] = []
+
+    class FakeServer:
+        def __init__(self, command: str, **kw: object) -> None:
+            made.append({"command": command, **kw,
+                         "env": {k: v for k, v in os.environ.items()
+                                 if k.startswith("SEATDESK_")}})
+
+        def serve(self) -> None:
+            pass
+
+    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
+    # serve sets the sessions' environment in this process: restored after the test.
+    monkeypatch.setenv("SEATDESK_DB", "")
+    monkeypatch.setenv("SEATDESK_LANG", "en")
+    monkeypatch.setenv("SEATDESK_PASSWORD", "leaky-password")
+    monkeypatch.setenv("SEATDESK_SYSTEM_SECRET", "leaky-secret")
+    monkeypatch.setenv("SEATDESK_USER", "root")
+    result = CliRunner().invoke(main, ["--db", sqlite_url, "serve"])
+    assert result.exit_code == 0, result.output
+    (server,) = made
+    assert server["host"] == "127.0.0.1" and server["port"] == 8000
+    assert shlex.split(str(server["command"])) == [sys.executable, "-m", "seatdesk", "run"]
+    env = server["env"]
+    assert isinstance(env, dict)
+    assert env["SEATDESK_DB"] == sqlite_url  # in the environment, not on the command line
+    assert not {"SEATDESK_PASSWORD", "SEATDESK_SYSTEM_SECRET", "SEATDESK_USER"} & set(env)
+    result = CliRunner().invoke(main, ["--db", sqlite_url, "serve", "--host", "0.0.0.0",
+                                       "--port", "8443"])
+    assert made[-1]["host"] == "0.0.0.0" and made[-1]["port"] == 8443
+
+
+def test_serve_refuses_a_database_that_is_not_ready(tmp_path):
+    result = CliRunner().invoke(main, ["--db", f"sqlite:///{tmp_path / 'empty.db'}", "serve"])
+    assert result.exit_code != 0 and "db upgrade" in result.output
