@@ -99,36 +99,42 @@ class TelephonyService(CallService):
 
     def phone_incoming(self, actor: Actor, number: str, *, queue_code: str = "general",
                        call_id: int | None = None) -> int:
-        """A SIP call rings at this seat's phone: the call it is, ringing here.
+        """A SIP call rings at this seat's phone: the call it is, ringing here."""
+        return self.ring_at_phone(actor, number, queue_code=queue_code, call_id=call_id,
+                                  lang=None)[0]
+
+    def ring_at_phone(self, actor: Actor, number: str, *, lang: str | None,
+                      queue_code: str = "general", call_id: int | None = None
+                      ) -> tuple[int, PoppedCall | None]:
+        """A SIP call rings at this seat's phone: the call it is, and (with ``lang``) the
+        call with its card and script for the screen pop.
 
         The ACD may already have offered it here (``call offer --ring``; its id may come in
-        the SIP identity); otherwise the call is created, routed to this seat.
+        the SIP identity), or a transferred caller's leg waits for this seat; otherwise the
+        call is created, routed to this seat. The pop is None when the call could not ring
+        here (the seat is on another call): it waits, routed to this seat.
         """
         require(actor, Permission.TAKE_CALLS)
         with self.db.read() as s:
             known = _offered_here(s, actor, call_id)
             waiting = None if known is not None else _routed_here(s, actor, number)
-        if known is not None:
-            return known
-        if waiting is not None:
-            # A caller transferred to this seat: the leg waiting for it rings here now.
-            try:
-                self.claim(actor, waiting, answer=False)
-                return waiting
-            except (Conflict, InvalidTransition):
-                pass
-        new_id = self.offer_inbound(SYSTEM, number, queue_code, target_agent_id=actor.user_id,
-                                    ring=True)
-        with self.db.read() as s:
-            call = s.get(Call, new_id)
-            rung = call is not None and call.state == CallState.OFFERED
-        if not rung:
-            # The seat is not "available" (wrap-up, paused) but its phone rings: it may answer.
-            try:
-                self.claim(actor, new_id, answer=False)
-            except (Conflict, InvalidTransition):
-                pass
-        return new_id
+        if known is None and waiting is None:
+            known = self.offer_inbound(SYSTEM, number, queue_code,
+                                       target_agent_id=actor.user_id, ring=True)
+        found = known if known is not None else waiting
+        assert found is not None
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._locked_call(s, found)
+            if call.state == CallState.QUEUED and call.target_agent_id == actor.user_id \
+                    and self._live_call(s, actor) is None:
+                # Not rung by the ACD (the seat was not "available": wrap-up, paused, or a
+                # transferred caller's leg), but its phone rings: it may answer.
+                self._offer_to(s, call, actor, now, answer=False)
+            if call.state != CallState.OFFERED or call.agent_id != actor.user_id \
+                    or lang is None:
+                return found, None
+            return found, self._popped(s, actor, call, lang)
 
     def phone_answered(self, actor: Actor, call_id: int) -> CallView:
         """The phone connected the call (answered on the handset, or auto-answer)."""

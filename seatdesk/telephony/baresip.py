@@ -289,7 +289,7 @@ class BaresipPhone:
         direction = str(m.get("direction", ""))
         param = str(m.get("param", ""))
         base = PhoneEvent(PhoneEventKind.INCOMING, call_id, peer, number_of(peer), direction,
-                          seatdesk_call_id=call_id_param(peer))
+                          seatdesk_call_id=call_id_param(peer), at=time.perf_counter())
         if kind == "CALL_INCOMING":
             with self._state_lock:
                 self._calls[call_id] = _PhoneCall(call_id, "incoming", peer,

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from seatdesk.domain.enums import OutboundOutcome
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.services.dto import Actor, CallView
+from seatdesk.domain.i18n import current_language
+from seatdesk.services.dto import Actor, CallView, PoppedCall
 from seatdesk.services.telephony import TelephonyService
 from seatdesk.telephony.adapter import DialOutcome, Phone, PhoneEvent, PhoneEventKind
 from seatdesk.telephony.recordings import RecordingStore
@@ -49,6 +50,9 @@ class LineChange:
     call_id: int | None = None
     call: CallView | None = None
     error: str = ""
+    # INCOMING: the call with its card and script, for the screen pop.
+    popped: PoppedCall | None = None
+    event_at: float = 0.0  # when the phone reported the event (time.perf_counter())
 
 
 LineListener = Callable[[LineChange], None]
@@ -113,12 +117,13 @@ class SeatLine:
             self.down = True
             return LineChange(k, error=event.reason)
         if k == PhoneEventKind.INCOMING:
-            call_id = self.service.phone_incoming(self.actor, event.number or "",
-                                                  queue_code=self.queue_code,
-                                                  call_id=event.seatdesk_call_id)
+            call_id, popped = self.service.ring_at_phone(
+                self.actor, event.number or "", lang=current_language(),
+                queue_code=self.queue_code, call_id=event.seatdesk_call_id)
             with self._lock:
                 self._calls[event.phone_call_id] = call_id
-            return LineChange(k, call_id)
+            return LineChange(k, call_id, popped.call if popped else None, popped=popped,
+                              event_at=event.at)
         if k == PhoneEventKind.RINGING and event.direction == "outgoing":
             with self._lock:
                 if self._dialling is not None:
