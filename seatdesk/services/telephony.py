@@ -30,7 +30,7 @@ from seatdesk.domain.i18n import _
 from seatdesk.services import audit
 from seatdesk.services.calls import CallService, _seen_by
 from seatdesk.services.dto import SYSTEM, Actor, CallView, PoppedCall
-from seatdesk.services.permissions import Permission, require
+from seatdesk.services.permissions import Permission, allowed, require
 
 _SIP_URI = re.compile(r"sips?:[^\s<>\"\x00-\x1f\x7f]{3,196}", re.IGNORECASE)
 PBX_EVENTS = ("answered", "hung_up", "transferred")
@@ -210,7 +210,10 @@ class TelephonyService(CallService):
                        User.id != actor.user_id)
                 .order_by(Call.offered_at, Call.id)
             ).all()
-        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+        masked = not allowed(actor, Permission.SEE_UNMASKED)
+        return [(int(r[0]), str(r[1]),
+                 phone.mask(r[2]) if masked and str(r[2]).startswith("+") else str(r[2]))
+                for r in rows]
 
     def pick_up(self, actor: Actor, call_id: int, *, lang: str) -> PoppedCall:
         """Answer a call ringing at a neighbour's seat of the same team (audited)."""

@@ -147,3 +147,32 @@ async def test_killed_phone_says_so_and_the_desk_goes_manual(seat, start_phone: 
         assert await until(app, pilot, lambda: desk.call is not None
                            and desk.call.state == "wrap_up")
     caller.close()
+
+
+async def test_pick_up_a_neighbours_ringing_call_from_the_palette(sqlite_url: str):
+    """Manual mode (no phone): Ctrl+P lists the team's ringing calls; choosing one answers it."""
+    from seatdesk.data.models import AuditEntry
+    from seatdesk.services.dto import SYSTEM
+
+    backend = Backend.open(sqlite_url)
+    floor = desk_floor(backend)
+    agent1, agent2 = floor["people"]["agent1"], floor["people"]["agent2"]
+    backend.agents.log_in(agent1)
+    call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True,
+                                          target_agent_id=agent1.user_id)
+    app = desk_app(backend, sqlite_url, utc_now, agent2)
+    async with app.run_test(size=(140, 45)) as pilot:
+        desk = app.screen
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"pick up")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        assert await until(app, pilot, lambda: desk.call is not None)
+        assert desk.call.id == call_id and desk.call.state == "active"
+        assert desk.card is not None and desk.card.name == "王芳"
+    with backend.db.read() as s:
+        assert s.query(AuditEntry).filter_by(action="call.pick_up").count() == 1
+    assert row(backend, Call, call_id).agent_id == agent2.user_id
+    backend.close()

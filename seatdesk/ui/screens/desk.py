@@ -44,7 +44,11 @@ from seatdesk.ui.dialogs.desk import (
     TransferDialog,
     translate_bindings,
 )
-from seatdesk.ui.phone_bridge import PhoneBridge, PhoneCallChanged  # phone (issue 20)
+from seatdesk.ui.phone_bridge import (  # phone (issue 20)
+    NeighbourPickup,
+    PhoneBridge,
+    PhoneCallChanged,
+)
 from seatdesk.ui.widgets.customer_card import CustomerCardView
 from seatdesk.ui.widgets.queue_table import QueueTable
 from seatdesk.ui.widgets.script_pane import ScriptPane
@@ -201,7 +205,7 @@ class DeskScreen(Screen[None]):
                 show=False),
     ]
 
-    COMMANDS = Screen.COMMANDS | {CustomerSearch}
+    COMMANDS = Screen.COMMANDS | {CustomerSearch, NeighbourPickup}  # phone (issue 20)
 
     def __init__(self) -> None:
         super().__init__()
