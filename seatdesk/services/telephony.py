@@ -105,9 +105,10 @@ class TelephonyService(CallService):
 
     def ring_at_phone(self, actor: Actor, number: str, *, lang: str | None,
                       queue_code: str = "general", call_id: int | None = None
-                      ) -> tuple[int, PoppedCall | None]:
-        """A SIP call rings at this seat's phone: the call it is, and (with ``lang``) the
-        call with its card and script for the screen pop.
+                      ) -> tuple[int, PoppedCall | None, bool]:
+        """A SIP call rings at this seat's phone: the call it is, (with ``lang``) the call
+        with its card and script for the screen pop, and whether the seat has already
+        answered it (F2 before the INVITE: the phone should pick up at once).
 
         The ACD may already have offered it here (``call offer --ring``; its id may come in
         the SIP identity), or a transferred caller's leg waits for this seat; otherwise the
@@ -116,7 +117,7 @@ class TelephonyService(CallService):
         """
         require(actor, Permission.TAKE_CALLS)
         with self.db.read() as s:
-            known = _offered_here(s, actor, call_id)
+            known = _offered_here(s, actor, call_id, number)
             waiting = None if known is not None else _routed_here(s, actor, number)
         if known is None and waiting is None:
             known = self.offer_inbound(SYSTEM, number, queue_code,
@@ -131,10 +132,11 @@ class TelephonyService(CallService):
                 # Not rung by the ACD (the seat was not "available": wrap-up, paused, or a
                 # transferred caller's leg), but its phone rings: it may answer.
                 self._offer_to(s, call, actor, now, answer=False)
+            answered = call.state == CallState.ACTIVE and call.agent_id == actor.user_id
             if call.state != CallState.OFFERED or call.agent_id != actor.user_id \
                     or lang is None:
-                return found, None
-            return found, self._popped(s, actor, call, lang)
+                return found, None, answered
+            return found, self._popped(s, actor, call, lang), False
 
     def phone_answered(self, actor: Actor, call_id: int) -> CallView:
         """The phone connected the call (answered on the handset, or auto-answer)."""
@@ -310,28 +312,40 @@ def _phone_in(s: Session, login_or_id: str | int) -> str | None:
 
 def _routed_here(s: Session, actor: Actor, number: str) -> int | None:
     """A waiting call routed to this seat alone (a transfer's leg) from this number."""
-    try:
-        e164 = phone.normalise(number, strict=False)
-    except phone.PhoneNumberError:
-        e164 = number.strip()[:20]
     found = s.scalar(
         select(Call.id)
         .where(Call.state == CallState.QUEUED, Call.target_agent_id == actor.user_id,
-               Call.caller_number == e164)
+               Call.caller_number == _e164(number))
         .order_by(Call.id.desc())
         .limit(1)
     )
     return int(found) if found is not None else None
 
 
-def _offered_here(s: Session, actor: Actor, call_id: int | None) -> int | None:
-    """The call already ringing at this seat (the one named, or the only one)."""
+def _offered_here(s: Session, actor: Actor, call_id: int | None, number: str) -> int | None:
+    """The call already ringing at this seat (the one named, or the only one), or already
+    answered there from this number: the ACD rang the desk and F2 beat the INVITE."""
     stmt = select(Call.id).where(Call.agent_id == actor.user_id,
                                  Call.state == CallState.OFFERED)
     if call_id is not None:
         stmt = stmt.where(Call.id == call_id)
     found = s.scalar(stmt.limit(1))
+    if found is None:
+        answered = select(Call.id).where(Call.agent_id == actor.user_id,
+                                         Call.state == CallState.ACTIVE,
+                                         Call.direction == Direction.INBOUND)
+        answered = answered.where(Call.id == call_id) if call_id is not None \
+            else answered.where(Call.caller_number == _e164(number))
+        found = s.scalar(answered.limit(1))
     return int(found) if found is not None else None
+
+
+def _e164(number: str) -> str:
+    """The number as calls store it (E.164, or the raw digits when it is not valid)."""
+    try:
+        return phone.normalise(number, strict=False) or number.strip()[:20]
+    except phone.PhoneNumberError:
+        return number.strip()[:20]
 
 
 __all__ = ["PBX_EVENTS", "TelephonyService", "check_sip_uri"]

@@ -17,7 +17,13 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import current_language
 from seatdesk.services.dto import Actor, CallView, PoppedCall
 from seatdesk.services.telephony import TelephonyService
-from seatdesk.telephony.adapter import DialOutcome, Phone, PhoneEvent, PhoneEventKind
+from seatdesk.telephony.adapter import (
+    DialOutcome,
+    Phone,
+    PhoneError,
+    PhoneEvent,
+    PhoneEventKind,
+)
 from seatdesk.telephony.recordings import RecordingStore
 
 log = logging.getLogger(__name__)
@@ -117,11 +123,18 @@ class SeatLine:
             self.down = True
             return LineChange(k, error=event.reason)
         if k == PhoneEventKind.INCOMING:
-            call_id, popped = self.service.ring_at_phone(
+            call_id, popped, answered = self.service.ring_at_phone(
                 self.actor, event.number or "", lang=current_language(),
                 queue_code=self.queue_code, call_id=event.seatdesk_call_id)
             with self._lock:
                 self._calls[event.phone_call_id] = call_id
+                if answered:
+                    self._desk_answers.add(call_id)
+            if answered:
+                # F2 came before the INVITE: the phone picks up now. Not on this thread: it
+                # reads the phone's answers, and would wait for itself.
+                threading.Thread(target=self._answer_late, name="phone-answer",
+                                 daemon=True).start()
             return LineChange(k, call_id, popped.call if popped else None, popped=popped,
                               event_at=event.at)
         if k == PhoneEventKind.RINGING and event.direction == "outgoing":
@@ -157,6 +170,13 @@ class SeatLine:
             self._keep_recording(call_id, event)
             return LineChange(k, call_id, ended)
         return LineChange(k, call_id)
+
+    def _answer_late(self) -> None:
+        try:
+            self.phone.answer()
+        except PhoneError as exc:
+            for listener in list(self._listeners):
+                listener(LineChange(PhoneEventKind.FAILED, error=str(exc)))
 
     def _outgoing_or_known(self, event: PhoneEvent) -> int | None:
         known = self.call_of(event.phone_call_id)
