@@ -154,6 +154,7 @@ async def measure(url: str, samples: int, work: Path) -> dict[str, Any]:
                     threading.Thread(target=caller.dial, args=(seat_proc.sip_uri,)).start()
                 await probe.until(lambda b=before: len(incoming) > b)
                 await probe.until(lambda: desk.call is not None and desk.call.id in probe.applied)
+                assert desk.call is not None
                 call_id = desk.call.id
                 shown = probe.applied[call_id]
                 painted = await probe.frame_after(shown)
