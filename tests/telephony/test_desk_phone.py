@@ -176,3 +176,70 @@ async def test_pick_up_a_neighbours_ringing_call_from_the_palette(sqlite_url: st
         assert s.query(AuditEntry).filter_by(action="call.pick_up").count() == 1
     assert row(backend, Call, call_id).agent_id == agent2.user_id
     backend.close()
+
+
+async def test_f5_hangs_up_the_sip_call(seat, start_phone: StartPhone, sqlite_url: str):
+    backend, floor, proc = seat
+    agent = floor["people"]["agent1"]
+    caller = start_phone(WANG).phone()
+    heard = Events(caller)
+    app = desk_app(backend, sqlite_url, utc_now, agent)
+    async with app.run_test(size=(140, 45)) as pilot:
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.phone.live)
+        caller.dial(proc.sip_uri)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call.state == "active")
+        heard.wait(PhoneEventKind.ANSWERED)
+        await pilot.press("f5")
+        assert await until(app, pilot, lambda: desk.call is not None
+                           and desk.call.state == "wrap_up")
+        gone = heard.wait(PhoneEventKind.HUNG_UP)
+        assert gone.by_remote  # the caller's phone heard the agent hang up
+        call_id = desk.call.id
+        assert await until(app, pilot, lambda: row(backend, Call, call_id).recording_ref)
+        events = [e.kind for e in backend.calls.events(agent, call_id)]
+        assert events.count("ended") == 1  # ended once, by F5 (not again by the phone)
+    caller.close()
+
+
+async def test_f4_transfers_the_caller_to_the_second_agents_phone(seat, start_phone: StartPhone,
+                                                                  sqlite_url: str):
+    from textual.widgets import Input
+
+    from seatdesk.services.telephony import TelephonyService
+    from seatdesk.telephony.line import SeatLine
+    from seatdesk.ui.dialogs.desk import TransferDialog
+    from tests.telephony.test_seat_line import Changes
+
+    backend, floor, proc = seat
+    agent, agent2 = floor["people"]["agent1"], floor["people"]["agent2"]
+    proc2 = start_phone("agent2")
+    phone2 = proc2.phone()
+    service = TelephonyService(backend.db, backend.clock)
+    service.register_phone(agent2, proc2.sip_uri)
+    second = Changes(SeatLine(service, agent2, phone2))
+    caller = start_phone(WANG).phone()
+    app = desk_app(backend, sqlite_url, utc_now, agent)
+    async with app.run_test(size=(140, 45)) as pilot:
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.phone.live)
+        caller.dial(proc.sip_uri)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call.state == "active")
+        first_id = desk.call.id
+        await pilot.press("f4")
+        assert await until(app, pilot, lambda: isinstance(app.screen, TransferDialog))
+        app.screen.query_one("#tr-agent", Input).value = "agent2"
+        await settle(app, pilot)
+        await pilot.click("#transfer")
+        assert await until(app, pilot, lambda: app.screen is desk)
+        arrived = second.wait(PhoneEventKind.INCOMING, timeout=10)  # REFER: the caller moved
+        leg = row(backend, Call, arrived.call_id)
+        assert leg.parent_call_id == first_id and leg.state.value == "offered"
+        assert leg.agent_id == agent2.user_id
+        assert await until(app, pilot, lambda: desk.call.state == "wrap_up")
+    caller.close()
+    phone2.close()
