@@ -47,6 +47,9 @@ class PhoneCallChanged(Message):
 
 
 class PhoneBridge:
+    # A lost or unreachable phone is tried again this often (the desk is manual meanwhile).
+    RECONNECT_SECONDS = 5.0
+
     def __init__(self, desk: Any) -> None:
         self.desk = desk
         self.phone: Phone = ManualPhone()
@@ -76,6 +79,7 @@ class PhoneBridge:
             phone.connect()
         except PhoneError as exc:
             self._note(_("phone unreachable, manual mode: {reason}").format(reason=exc), True)
+            self.desk.app.call_from_thread(self._retry_later)
             return
         except Exception:  # noqa: BLE001 - not signed in: the desk says so itself
             return
@@ -92,6 +96,10 @@ class PhoneBridge:
 
     def close(self) -> None:
         self.phone.close()
+
+    def _retry_later(self) -> None:
+        """(UI thread) Try the phone again in a while: baresip may be restarted."""
+        self.desk.set_timer(self.RECONNECT_SECONDS, self.start)
 
     def telephony(self) -> TelephonyService:
         """(worker thread) The record's telephony service (also without a phone)."""
@@ -201,6 +209,8 @@ class PhoneBridge:
         if change.kind == PhoneEventKind.PHONE_DOWN:
             self._show_note(_("phone lost, manual mode (the call record is kept): F5 ends "
                               "the call"), True)
+            self.phone.close()
+            self._retry_later()
             return
         if change.error:
             desk.notify(change.error, severity="warning")

@@ -243,3 +243,30 @@ async def test_f4_transfers_the_caller_to_the_second_agents_phone(seat, start_ph
         assert await until(app, pilot, lambda: desk.call.state == "wrap_up")
     caller.close()
     phone2.close()
+
+
+async def test_a_restarted_phone_is_driven_again(seat, sqlite_url: str, monkeypatch):
+    import subprocess
+
+    from seatdesk.ui.phone_bridge import PhoneBridge
+
+    backend, floor, proc = seat
+    monkeypatch.setattr(PhoneBridge, "RECONNECT_SECONDS", 0.3)
+    app = desk_app(backend, sqlite_url, utc_now, floor["people"]["agent1"])
+    restarted = None
+    try:
+        async with app.run_test(size=(140, 45)) as pilot:
+            desk = app.screen
+            assert await until(app, pilot, lambda: desk.phone.live)
+            proc.kill()
+            assert await until(app, pilot, lambda: "manual mode" in _status_line(app))
+            # The seat's baresip comes back on the same configuration.
+            restarted = subprocess.Popen(["baresip", "-f", str(proc.directory)],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            assert await until(app, pilot, lambda: desk.phone.live, timeout=15)
+            assert await until(app, pilot, lambda: "manual mode" not in _status_line(app)
+                               and proc.sip_uri in _status_line(app))
+    finally:
+        if restarted is not None:
+            restarted.terminate()
+            restarted.wait(timeout=5)
