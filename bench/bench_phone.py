@@ -169,7 +169,13 @@ async def measure(url: str, samples: int, work: Path) -> dict[str, Any]:
                 desk.action_take_next()
                 await _wait_for(lambda w=which: w in answered, timeout=10)
                 f2_ms.append((answered[which] - pressed) * 1000)
-                await _wait_for(lambda: desk.call is not None and desk.call.state == "active")
+                try:
+                    await _wait_for(lambda: desk.call is not None
+                                    and desk.call.state == "active")
+                except TimeoutError:
+                    notes = [n.message for n in app._notifications]
+                    raise TimeoutError(f"sample {i} (acd={acd}): the desk shows {desk.call}; "
+                                       f"notifications {notes}") from None
                 caller.hang_up()
                 await _wait_for(lambda: desk.call is not None and desk.call.state == "wrap_up")
                 for name, value in (("category", "query"), ("disposition", "information"),

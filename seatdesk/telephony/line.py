@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from seatdesk.domain.enums import OutboundOutcome
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import current_language
 from seatdesk.services.dto import Actor, CallView, PoppedCall
 from seatdesk.services.telephony import TelephonyService
 from seatdesk.telephony.adapter import (
@@ -123,8 +122,9 @@ class SeatLine:
             self.down = True
             return LineChange(k, error=event.reason)
         if k == PhoneEventKind.INCOMING:
+            # No card here (lang None): the desk's ring check reads it for the pop.
             call_id, popped, answered = self.service.ring_at_phone(
-                self.actor, event.number or "", lang=current_language(),
+                self.actor, event.number or "", lang=None,
                 queue_code=self.queue_code, call_id=event.seatdesk_call_id)
             with self._lock:
                 self._calls[event.phone_call_id] = call_id

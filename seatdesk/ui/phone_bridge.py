@@ -132,16 +132,11 @@ class PhoneBridge:
     def _from_line(self, change: LineChange) -> None:
         """(the phone's thread) Pass the line's news to the desk.
 
-        A call ringing at an idle desk pops straight away: its card and script came with
-        the line's own transaction, as a ring check would fetch them (one round trip, not
-        three and a hop through the UI thread).
+        A ringing call pops through the desk's own ring check (nudged by :meth:`show`),
+        not from here: posting the line's pop as well was measured slower (two pops of one
+        call competing for the database and the GIL; bench/bench_phone.py).
         """
-        desk = self.desk
-        if change.kind == PhoneEventKind.INCOMING and change.popped is not None \
-                and desk.call is None:
-            desk._post_popped(change.popped)
-            return
-        desk.post_message(PhoneCallChanged(change))
+        self.desk.post_message(PhoneCallChanged(change))
 
     @property
     def live(self) -> bool:

@@ -643,6 +643,12 @@ class DeskScreen(Screen[None]):
         if message.pop:
             self._end_take()
         call = message.call
+        # phone (issue 20): one ringing call may pop twice (the phone's INVITE and the ring
+        # check); a pop landing after F2 answered it must not show it ringing again.
+        if message.pop and call is not None and self.call is not None \
+                and call.id == self.call.id and call.state == "offered" \
+                and self.call.state != "offered":
+            return
         if call is None or call.state not in LIVE_STATES:
             self._finish_call_ui()
             return
