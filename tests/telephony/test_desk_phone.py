@@ -270,3 +270,30 @@ async def test_a_restarted_phone_is_driven_again(seat, sqlite_url: str, monkeypa
         if restarted is not None:
             restarted.terminate()
             restarted.wait(timeout=5)
+
+
+async def test_a_late_second_pop_does_not_unanswer_the_call(sqlite_url: str):
+    """Two pops of one ringing call (the phone's nudge and the ring check): the one landing
+    after F2 must not show the answered call as ringing again."""
+    from seatdesk.services.dto import SYSTEM
+    from seatdesk.ui.screens.desk import CallLoaded
+
+    backend = Backend.open(sqlite_url)
+    floor = desk_floor(backend)
+    agent = floor["people"]["agent1"]
+    backend.agents.log_in(agent)
+    app = desk_app(backend, sqlite_url, utc_now, agent)
+    async with app.run_test(size=(140, 45)) as pilot:
+        desk = app.screen
+        await settle(app, pilot)
+        backend.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True,
+                                    target_agent_id=agent.user_id)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        stale = backend.calls.ringing(agent, lang="en")  # a pop read while it rang
+        assert stale is not None
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call.state == "active")
+        desk.post_message(CallLoaded(stale.call, stale.card, stale.script, pop=True))
+        await settle(app, pilot)
+        assert desk.call.state == "active" and desk.status.state == "on_call"
+    backend.close()
