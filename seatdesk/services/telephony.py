@@ -30,7 +30,7 @@ from seatdesk.domain.i18n import _
 from seatdesk.services import audit
 from seatdesk.services.calls import CallService, _seen_by
 from seatdesk.services.dto import SYSTEM, Actor, CallView, PoppedCall
-from seatdesk.services.permissions import Permission, require
+from seatdesk.services.permissions import Permission, allowed, require
 
 _SIP_URI = re.compile(r"sips?:[^\s<>\"\x00-\x1f\x7f]{3,196}", re.IGNORECASE)
 PBX_EVENTS = ("answered", "hung_up", "transferred")
@@ -99,36 +99,44 @@ class TelephonyService(CallService):
 
     def phone_incoming(self, actor: Actor, number: str, *, queue_code: str = "general",
                        call_id: int | None = None) -> int:
-        """A SIP call rings at this seat's phone: the call it is, ringing here.
+        """A SIP call rings at this seat's phone: the call it is, ringing here."""
+        return self.ring_at_phone(actor, number, queue_code=queue_code, call_id=call_id,
+                                  lang=None)[0]
+
+    def ring_at_phone(self, actor: Actor, number: str, *, lang: str | None,
+                      queue_code: str = "general", call_id: int | None = None
+                      ) -> tuple[int, PoppedCall | None, bool]:
+        """A SIP call rings at this seat's phone: the call it is, (with ``lang``) the call
+        with its card and script for the screen pop, and whether the seat has already
+        answered it (F2 before the INVITE: the phone should pick up at once).
 
         The ACD may already have offered it here (``call offer --ring``; its id may come in
-        the SIP identity); otherwise the call is created, routed to this seat.
+        the SIP identity), or a transferred caller's leg waits for this seat; otherwise the
+        call is created, routed to this seat. The pop is None when the call could not ring
+        here (the seat is on another call): it waits, routed to this seat.
         """
         require(actor, Permission.TAKE_CALLS)
         with self.db.read() as s:
-            known = _offered_here(s, actor, call_id)
+            known = _offered_here(s, actor, call_id, number)
             waiting = None if known is not None else _routed_here(s, actor, number)
-        if known is not None:
-            return known
-        if waiting is not None:
-            # A caller transferred to this seat: the leg waiting for it rings here now.
-            try:
-                self.claim(actor, waiting, answer=False)
-                return waiting
-            except (Conflict, InvalidTransition):
-                pass
-        new_id = self.offer_inbound(SYSTEM, number, queue_code, target_agent_id=actor.user_id,
-                                    ring=True)
-        with self.db.read() as s:
-            call = s.get(Call, new_id)
-            rung = call is not None and call.state == CallState.OFFERED
-        if not rung:
-            # The seat is not "available" (wrap-up, paused) but its phone rings: it may answer.
-            try:
-                self.claim(actor, new_id, answer=False)
-            except (Conflict, InvalidTransition):
-                pass
-        return new_id
+        if known is None and waiting is None:
+            known = self.offer_inbound(SYSTEM, number, queue_code,
+                                       target_agent_id=actor.user_id, ring=True)
+        found = known if known is not None else waiting
+        assert found is not None
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._locked_call(s, found)
+            if call.state == CallState.QUEUED and call.target_agent_id == actor.user_id \
+                    and self._live_call(s, actor) is None:
+                # Not rung by the ACD (the seat was not "available": wrap-up, paused, or a
+                # transferred caller's leg), but its phone rings: it may answer.
+                self._offer_to(s, call, actor, now, answer=False)
+            answered = call.state == CallState.ACTIVE and call.agent_id == actor.user_id
+            if call.state != CallState.OFFERED or call.agent_id != actor.user_id \
+                    or lang is None:
+                return found, None, answered
+            return found, self._popped(s, actor, call, lang), False
 
     def phone_answered(self, actor: Actor, call_id: int) -> CallView:
         """The phone connected the call (answered on the handset, or auto-answer)."""
@@ -204,7 +212,10 @@ class TelephonyService(CallService):
                        User.id != actor.user_id)
                 .order_by(Call.offered_at, Call.id)
             ).all()
-        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+        masked = not allowed(actor, Permission.SEE_UNMASKED)
+        return [(int(r[0]), str(r[1]),
+                 phone.mask(r[2]) if masked and str(r[2]).startswith("+") else str(r[2]))
+                for r in rows]
 
     def pick_up(self, actor: Actor, call_id: int, *, lang: str) -> PoppedCall:
         """Answer a call ringing at a neighbour's seat of the same team (audited)."""
@@ -301,28 +312,40 @@ def _phone_in(s: Session, login_or_id: str | int) -> str | None:
 
 def _routed_here(s: Session, actor: Actor, number: str) -> int | None:
     """A waiting call routed to this seat alone (a transfer's leg) from this number."""
-    try:
-        e164 = phone.normalise(number, strict=False)
-    except phone.PhoneNumberError:
-        e164 = number.strip()[:20]
     found = s.scalar(
         select(Call.id)
         .where(Call.state == CallState.QUEUED, Call.target_agent_id == actor.user_id,
-               Call.caller_number == e164)
+               Call.caller_number == _e164(number))
         .order_by(Call.id.desc())
         .limit(1)
     )
     return int(found) if found is not None else None
 
 
-def _offered_here(s: Session, actor: Actor, call_id: int | None) -> int | None:
-    """The call already ringing at this seat (the one named, or the only one)."""
+def _offered_here(s: Session, actor: Actor, call_id: int | None, number: str) -> int | None:
+    """The call already ringing at this seat (the one named, or the only one), or already
+    answered there from this number: the ACD rang the desk and F2 beat the INVITE."""
     stmt = select(Call.id).where(Call.agent_id == actor.user_id,
                                  Call.state == CallState.OFFERED)
     if call_id is not None:
         stmt = stmt.where(Call.id == call_id)
     found = s.scalar(stmt.limit(1))
+    if found is None:
+        answered = select(Call.id).where(Call.agent_id == actor.user_id,
+                                         Call.state == CallState.ACTIVE,
+                                         Call.direction == Direction.INBOUND)
+        answered = answered.where(Call.id == call_id) if call_id is not None \
+            else answered.where(Call.caller_number == _e164(number))
+        found = s.scalar(answered.limit(1))
     return int(found) if found is not None else None
+
+
+def _e164(number: str) -> str:
+    """The number as calls store it (E.164, or the raw digits when it is not valid)."""
+    try:
+        return phone.normalise(number, strict=False) or number.strip()[:20]
+    except phone.PhoneNumberError:
+        return number.strip()[:20]
 
 
 __all__ = ["PBX_EVENTS", "TelephonyService", "check_sip_uri"]

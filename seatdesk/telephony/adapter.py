@@ -52,6 +52,8 @@ class PhoneEvent:
     seatdesk_call_id: int | None = None
     # Set when the phone recorded the call: the files it wrote (agent's and caller's side).
     recording: tuple[str, ...] = ()
+    # When the phone reported it (time.perf_counter()): for measuring what follows.
+    at: float = 0.0
 
 
 PhoneListener = Callable[[PhoneEvent], None]

@@ -90,6 +90,10 @@ class BaresipPhone:
         self._down = False
         self._closing = False
         self._reader: threading.Thread | None = None
+        self._muted = False
+        # The recordings already in snd_path when the last dial started (the new ones are
+        # that call's).
+        self._dumps_mark: frozenset[str] = frozenset()
 
     # ---- connection ---------------------------------------------------------------------
 
@@ -218,7 +222,7 @@ class BaresipPhone:
 
     def mute(self, on: bool) -> None:
         # /mute toggles; ask only when the state differs from what is wanted.
-        if on != getattr(self, "_muted", False):
+        if on != self._muted:
             self.command("mute")
             self._muted = on
 
@@ -289,7 +293,7 @@ class BaresipPhone:
         direction = str(m.get("direction", ""))
         param = str(m.get("param", ""))
         base = PhoneEvent(PhoneEventKind.INCOMING, call_id, peer, number_of(peer), direction,
-                          seatdesk_call_id=call_id_param(peer))
+                          seatdesk_call_id=call_id_param(peer), at=time.perf_counter())
         if kind == "CALL_INCOMING":
             with self._state_lock:
                 self._calls[call_id] = _PhoneCall(call_id, "incoming", peer,
@@ -302,7 +306,7 @@ class BaresipPhone:
                 first = call is None
                 if first:
                     call = _PhoneCall(call_id, "outgoing", peer,
-                                      dumps_before=getattr(self, "_dumps_mark", frozenset()))
+                                      dumps_before=self._dumps_mark)
                     self._calls[call_id] = call
                     self._current = call_id
                     call.timer = threading.Timer(self.ring_timeout, self._ring_out, (call_id,))

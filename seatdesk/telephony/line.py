@@ -14,9 +14,15 @@ from dataclasses import dataclass
 
 from seatdesk.domain.enums import OutboundOutcome
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.services.dto import Actor, CallView
+from seatdesk.services.dto import Actor, CallView, PoppedCall
 from seatdesk.services.telephony import TelephonyService
-from seatdesk.telephony.adapter import DialOutcome, Phone, PhoneEvent, PhoneEventKind
+from seatdesk.telephony.adapter import (
+    DialOutcome,
+    Phone,
+    PhoneError,
+    PhoneEvent,
+    PhoneEventKind,
+)
 from seatdesk.telephony.recordings import RecordingStore
 
 log = logging.getLogger(__name__)
@@ -49,6 +55,9 @@ class LineChange:
     call_id: int | None = None
     call: CallView | None = None
     error: str = ""
+    # INCOMING: the call with its card and script, for the screen pop.
+    popped: PoppedCall | None = None
+    event_at: float = 0.0  # when the phone reported the event (time.perf_counter())
 
 
 LineListener = Callable[[LineChange], None]
@@ -113,12 +122,21 @@ class SeatLine:
             self.down = True
             return LineChange(k, error=event.reason)
         if k == PhoneEventKind.INCOMING:
-            call_id = self.service.phone_incoming(self.actor, event.number or "",
-                                                  queue_code=self.queue_code,
-                                                  call_id=event.seatdesk_call_id)
+            # No card here (lang None): the desk's ring check reads it for the pop.
+            call_id, popped, answered = self.service.ring_at_phone(
+                self.actor, event.number or "", lang=None,
+                queue_code=self.queue_code, call_id=event.seatdesk_call_id)
             with self._lock:
                 self._calls[event.phone_call_id] = call_id
-            return LineChange(k, call_id)
+                if answered:
+                    self._desk_answers.add(call_id)
+            if answered:
+                # F2 came before the INVITE: the phone picks up now. Not on this thread: it
+                # reads the phone's answers, and would wait for itself.
+                threading.Thread(target=self._answer_late, name="phone-answer",
+                                 daemon=True).start()
+            return LineChange(k, call_id, popped.call if popped else None, popped=popped,
+                              event_at=event.at)
         if k == PhoneEventKind.RINGING and event.direction == "outgoing":
             with self._lock:
                 if self._dialling is not None:
@@ -152,6 +170,13 @@ class SeatLine:
             self._keep_recording(call_id, event)
             return LineChange(k, call_id, ended)
         return LineChange(k, call_id)
+
+    def _answer_late(self) -> None:
+        try:
+            self.phone.answer()
+        except PhoneError as exc:
+            for listener in list(self._listeners):
+                listener(LineChange(PhoneEventKind.FAILED, error=str(exc)))
 
     def _outgoing_or_known(self, event: PhoneEvent) -> int | None:
         known = self.call_of(event.phone_call_id)

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual.command import Hit, Hits, Provider
 from textual.message import Message
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, current_language
 from seatdesk.telephony.adapter import ManualPhone, Phone, PhoneError, PhoneEventKind
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ class PhoneCallChanged(Message):
 
 
 class PhoneBridge:
+    # A lost or unreachable phone is tried again this often (the desk is manual meanwhile).
+    RECONNECT_SECONDS = 5.0
+
     def __init__(self, desk: Any) -> None:
         self.desk = desk
         self.phone: Phone = ManualPhone()
@@ -75,12 +79,13 @@ class PhoneBridge:
             phone.connect()
         except PhoneError as exc:
             self._note(_("phone unreachable, manual mode: {reason}").format(reason=exc), True)
+            self.desk.app.call_from_thread(self._retry_later)
             return
         except Exception:  # noqa: BLE001 - not signed in: the desk says so itself
             return
         service = TelephonyService(app.backend.db, app.backend.clock)
         line = SeatLine(service, actor, phone, recordings=RecordingStore())
-        line.subscribe(lambda change: self.desk.post_message(PhoneCallChanged(change)))
+        line.subscribe(self._from_line)
         try:
             if phone.sip_uri:
                 service.register_phone(actor, phone.sip_uri)
@@ -91,6 +96,47 @@ class PhoneBridge:
 
     def close(self) -> None:
         self.phone.close()
+
+    def _retry_later(self) -> None:
+        """(UI thread) Try the phone again in a while: baresip may be restarted."""
+        self.desk.set_timer(self.RECONNECT_SECONDS, self.start)
+
+    def telephony(self) -> TelephonyService:
+        """(worker thread) The record's telephony service (also without a phone)."""
+        if self.service is None:
+            from seatdesk.services.telephony import TelephonyService
+
+            backend = self.desk.seat_app.backend
+            self.service = TelephonyService(backend.db, backend.clock)
+        return self.service
+
+    # ---- a neighbour's call -------------------------------------------------------------
+
+    def pick_up(self, call_id: int) -> None:
+        """Answer a call ringing at another seat of the team (Ctrl+P, "pick up")."""
+        if self.desk.call is not None:
+            self.desk.notify(_("finish the current call first"), severity="warning")
+            return
+        self.desk.run_worker(lambda: self._pick_up(call_id), thread=True, group="call",
+                             exclusive=True, exit_on_error=False)
+
+    def _pick_up(self, call_id: int) -> None:
+        desk = self.desk
+        try:
+            popped = self.telephony().pick_up(desk.actor, call_id, lang=current_language())
+        except Exception as exc:  # noqa: BLE001 - shown on the desk like any refused action
+            desk._fail(exc)
+            return
+        desk._post_popped(popped)
+
+    def _from_line(self, change: LineChange) -> None:
+        """(the phone's thread) Pass the line's news to the desk.
+
+        A ringing call pops through the desk's own ring check (nudged by :meth:`show`),
+        not from here: posting the line's pop as well was measured slower (two pops of one
+        call competing for the database and the GIL; bench/bench_phone.py).
+        """
+        self.desk.post_message(PhoneCallChanged(change))
 
     @property
     def live(self) -> bool:
@@ -158,6 +204,8 @@ class PhoneBridge:
         if change.kind == PhoneEventKind.PHONE_DOWN:
             self._show_note(_("phone lost, manual mode (the call record is kept): F5 ends "
                               "the call"), True)
+            self.phone.close()
+            self._retry_later()
             return
         if change.error:
             desk.notify(change.error, severity="warning")
@@ -187,4 +235,26 @@ class PhoneBridge:
         self.desk._render_status()
 
 
-__all__ = ["DIAL_DOMAIN_ENV", "PHONE_ENV", "PhoneBridge", "PhoneCallChanged"]
+class NeighbourPickup(Provider):
+    """Ctrl+P: calls ringing at other seats of the team, to answer for an absent neighbour."""
+
+    async def search(self, query: str) -> Hits:
+        bridge = getattr(self.screen, "phone", None)
+        if not isinstance(bridge, PhoneBridge):
+            return
+        app = self.screen.app
+        worker = app.run_worker(
+            lambda: bridge.telephony().ringing_in_team(bridge.desk.actor), thread=True,
+            exit_on_error=False, group="pickup")
+        await worker.wait()
+        matcher = self.matcher(query)
+        for call_id, login, number in worker.result or []:
+            label = _("Pick up call #{id} ringing at {login} ({number})").format(
+                id=call_id, login=login, number=number)
+            score = matcher.match(label)
+            if score > 0 or not query.strip():
+                yield Hit(max(score, 0.5), label, lambda cid=call_id: bridge.pick_up(cid))
+
+
+__all__ = ["DIAL_DOMAIN_ENV", "PHONE_ENV", "NeighbourPickup", "PhoneBridge",
+           "PhoneCallChanged"]

@@ -89,6 +89,11 @@ def test_a_call_between_two_real_phones(start_phone: StartPhone) -> None:
         import time
 
         time.sleep(1.5)  # let the tone flow
+        agent.send_dtmf("12#")  # accepted by the phone during the call
+        with pytest.raises(PhoneError, match="not DTMF"):
+            agent.send_dtmf("12; hangup")
+        agent.mute(True)
+        agent.mute(False)
         agent.hold()
         seen.wait(PhoneEventKind.HELD)
         agent.resume()

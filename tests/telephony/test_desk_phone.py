@@ -147,3 +147,153 @@ async def test_killed_phone_says_so_and_the_desk_goes_manual(seat, start_phone: 
         assert await until(app, pilot, lambda: desk.call is not None
                            and desk.call.state == "wrap_up")
     caller.close()
+
+
+async def test_pick_up_a_neighbours_ringing_call_from_the_palette(sqlite_url: str):
+    """Manual mode (no phone): Ctrl+P lists the team's ringing calls; choosing one answers it."""
+    from seatdesk.data.models import AuditEntry
+    from seatdesk.services.dto import SYSTEM
+
+    backend = Backend.open(sqlite_url)
+    floor = desk_floor(backend)
+    agent1, agent2 = floor["people"]["agent1"], floor["people"]["agent2"]
+    backend.agents.log_in(agent1)
+    call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True,
+                                          target_agent_id=agent1.user_id)
+    app = desk_app(backend, sqlite_url, utc_now, agent2)
+    async with app.run_test(size=(140, 45)) as pilot:
+        desk = app.screen
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"pick up")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        assert await until(app, pilot, lambda: desk.call is not None)
+        assert desk.call.id == call_id and desk.call.state == "active"
+        assert desk.card is not None and desk.card.name == "王芳"
+    with backend.db.read() as s:
+        assert s.query(AuditEntry).filter_by(action="call.pick_up").count() == 1
+    assert row(backend, Call, call_id).agent_id == agent2.user_id
+    backend.close()
+
+
+async def test_f5_hangs_up_the_sip_call(seat, start_phone: StartPhone, sqlite_url: str):
+    backend, floor, proc = seat
+    agent = floor["people"]["agent1"]
+    caller = start_phone(WANG).phone()
+    heard = Events(caller)
+    app = desk_app(backend, sqlite_url, utc_now, agent)
+    async with app.run_test(size=(140, 45)) as pilot:
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.phone.live)
+        caller.dial(proc.sip_uri)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call.state == "active")
+        heard.wait(PhoneEventKind.ANSWERED)
+        await pilot.press("f5")
+        assert await until(app, pilot, lambda: desk.call is not None
+                           and desk.call.state == "wrap_up")
+        gone = heard.wait(PhoneEventKind.HUNG_UP)
+        assert gone.by_remote  # the caller's phone heard the agent hang up
+        call_id = desk.call.id
+        assert await until(app, pilot, lambda: row(backend, Call, call_id).recording_ref)
+        events = [e.kind for e in backend.calls.events(agent, call_id)]
+        assert events.count("ended") == 1  # ended once, by F5 (not again by the phone)
+    caller.close()
+
+
+async def test_f4_transfers_the_caller_to_the_second_agents_phone(seat, start_phone: StartPhone,
+                                                                  sqlite_url: str):
+    from textual.widgets import Input
+
+    from seatdesk.services.telephony import TelephonyService
+    from seatdesk.telephony.line import SeatLine
+    from seatdesk.ui.dialogs.desk import TransferDialog
+    from tests.telephony.test_seat_line import Changes
+
+    backend, floor, proc = seat
+    agent, agent2 = floor["people"]["agent1"], floor["people"]["agent2"]
+    proc2 = start_phone("agent2")
+    phone2 = proc2.phone()
+    service = TelephonyService(backend.db, backend.clock)
+    service.register_phone(agent2, proc2.sip_uri)
+    second = Changes(SeatLine(service, agent2, phone2))
+    caller = start_phone(WANG).phone()
+    app = desk_app(backend, sqlite_url, utc_now, agent)
+    async with app.run_test(size=(140, 45)) as pilot:
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.phone.live)
+        caller.dial(proc.sip_uri)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call.state == "active")
+        first_id = desk.call.id
+        await pilot.press("f4")
+        assert await until(app, pilot, lambda: isinstance(app.screen, TransferDialog))
+        app.screen.query_one("#tr-agent", Input).value = "agent2"
+        await settle(app, pilot)
+        await pilot.click("#transfer")
+        assert await until(app, pilot, lambda: app.screen is desk)
+        arrived = second.wait(PhoneEventKind.INCOMING, timeout=10)  # REFER: the caller moved
+        leg = row(backend, Call, arrived.call_id)
+        assert leg.parent_call_id == first_id and leg.state.value == "offered"
+        assert leg.agent_id == agent2.user_id
+        assert await until(app, pilot, lambda: desk.call.state == "wrap_up")
+    caller.close()
+    phone2.close()
+
+
+async def test_a_restarted_phone_is_driven_again(seat, sqlite_url: str, monkeypatch):
+    import subprocess
+
+    from seatdesk.ui.phone_bridge import PhoneBridge
+
+    backend, floor, proc = seat
+    monkeypatch.setattr(PhoneBridge, "RECONNECT_SECONDS", 0.3)
+    app = desk_app(backend, sqlite_url, utc_now, floor["people"]["agent1"])
+    restarted = None
+    try:
+        async with app.run_test(size=(140, 45)) as pilot:
+            desk = app.screen
+            assert await until(app, pilot, lambda: desk.phone.live)
+            proc.kill()
+            assert await until(app, pilot, lambda: "manual mode" in _status_line(app))
+            # The seat's baresip comes back on the same configuration.
+            restarted = subprocess.Popen(["baresip", "-f", str(proc.directory)],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            assert await until(app, pilot, lambda: desk.phone.live, timeout=15)
+            assert await until(app, pilot, lambda: "manual mode" not in _status_line(app)
+                               and proc.sip_uri in _status_line(app))
+    finally:
+        if restarted is not None:
+            restarted.terminate()
+            restarted.wait(timeout=5)
+
+
+async def test_a_late_second_pop_does_not_unanswer_the_call(sqlite_url: str):
+    """Two pops of one ringing call (the phone's nudge and the ring check): the one landing
+    after F2 must not show the answered call as ringing again."""
+    from seatdesk.services.dto import SYSTEM
+    from seatdesk.ui.screens.desk import CallLoaded
+
+    backend = Backend.open(sqlite_url)
+    floor = desk_floor(backend)
+    agent = floor["people"]["agent1"]
+    backend.agents.log_in(agent)
+    app = desk_app(backend, sqlite_url, utc_now, agent)
+    async with app.run_test(size=(140, 45)) as pilot:
+        desk = app.screen
+        await settle(app, pilot)
+        backend.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True,
+                                    target_agent_id=agent.user_id)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        stale = backend.calls.ringing(agent, lang="en")  # a pop read while it rang
+        assert stale is not None
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call.state == "active")
+        desk.post_message(CallLoaded(stale.call, stale.card, stale.script, pop=True))
+        await settle(app, pilot)
+        assert desk.call.state == "active" and desk.status.state == "on_call"
+    backend.close()

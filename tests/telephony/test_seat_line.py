@@ -287,7 +287,10 @@ def test_pick_up_a_neighbours_ringing_call_is_audited(seat):
     service = TelephonyService(backend.db, backend.clock)
     call_id = backend.calls.offer_inbound(SYSTEM, CALLER, "general", ring=True,
                                           target_agent_id=agent.user_id)
-    assert service.ringing_in_team(agent2) == [(call_id, "agent1", CALLER)]
+    from seatdesk.domain.phone import mask
+
+    # The neighbour sees the caller's number as agents see numbers: masked.
+    assert service.ringing_in_team(agent2) == [(call_id, "agent1", mask(CALLER))]
     popped = service.pick_up(agent2, call_id, lang="en")
     assert popped.call.state == "active" and popped.card is not None
     call = row(backend, Call, call_id)
@@ -324,5 +327,28 @@ def test_the_call_id_in_the_sip_identity_names_the_call(seat, start_phone: Start
         rang = changes.wait(PhoneEventKind.INCOMING)
         assert rang.call_id == offered
         assert row(backend, Call, offered).caller_number == CALLER
+    finally:
+        caller.close()
+
+
+def test_f2_before_the_invite_arrives_answers_on_the_phone(seat, start_phone: StartPhone):
+    """The ACD rang the desk and the agent pressed F2 before the PBX's INVITE reached the
+    phone: the INVITE is that call, and the phone picks it up at once (no second call)."""
+    backend, _people, agent, proc, _phone, line = seat
+    from seatdesk.services.dto import SYSTEM
+
+    changes = Changes(line)
+    offered = backend.calls.offer_inbound(SYSTEM, CALLER, "general", ring=True)
+    popped = backend.calls.take(agent, lang="en")  # F2 on the ring, before any INVITE
+    assert popped is not None and popped.call.id == offered
+    caller = start_phone(CALLER).phone()
+    heard = Events(caller)
+    try:
+        caller.dial(proc.sip_uri)
+        assert changes.wait(PhoneEventKind.INCOMING).call_id == offered
+        assert heard.wait(PhoneEventKind.ANSWERED).outcome is not None  # picked up by itself
+        with backend.db.read() as s:
+            assert s.query(Call).count() == 1
+        assert row(backend, Call, offered).state == CallState.ACTIVE
     finally:
         caller.close()

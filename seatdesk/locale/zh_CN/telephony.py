@@ -28,4 +28,5 @@ MESSAGES: dict[str, str] = {
     "the number does not exist": "号码不存在",
     "the call was refused": "对方拒接",
     "the call did not get through": "呼叫未接通",
+    "Pick up call #{id} ringing at {login} ({number})": "代接 {login} 正在振铃的通话 #{id}（{number}）",
 }

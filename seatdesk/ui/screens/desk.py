@@ -44,7 +44,11 @@ from seatdesk.ui.dialogs.desk import (
     TransferDialog,
     translate_bindings,
 )
-from seatdesk.ui.phone_bridge import PhoneBridge, PhoneCallChanged  # phone (issue 20)
+from seatdesk.ui.phone_bridge import (  # phone (issue 20)
+    NeighbourPickup,
+    PhoneBridge,
+    PhoneCallChanged,
+)
 from seatdesk.ui.widgets.customer_card import CustomerCardView
 from seatdesk.ui.widgets.queue_table import QueueTable
 from seatdesk.ui.widgets.script_pane import ScriptPane
@@ -201,7 +205,7 @@ class DeskScreen(Screen[None]):
                 show=False),
     ]
 
-    COMMANDS = Screen.COMMANDS | {CustomerSearch}
+    COMMANDS = Screen.COMMANDS | {CustomerSearch, NeighbourPickup}  # phone (issue 20)
 
     def __init__(self) -> None:
         super().__init__()
@@ -639,6 +643,12 @@ class DeskScreen(Screen[None]):
         if message.pop:
             self._end_take()
         call = message.call
+        # phone (issue 20): one ringing call may pop twice (the phone's INVITE and the ring
+        # check); a pop landing after F2 answered it must not show it ringing again.
+        if message.pop and call is not None and self.call is not None \
+                and call.id == self.call.id and call.state == "offered" \
+                and self.call.state != "offered":
+            return
         if call is None or call.state not in LIVE_STATES:
             self._finish_call_ui()
             return
