@@ -14,6 +14,7 @@ from seatdesk.data.models.calls import (
     AgentStatus,
     Call,
     CallEvent,
+    QuarantinedRecord,
 )
 from seatdesk.data.models.complaints import (
     Complaint,
@@ -39,6 +40,7 @@ __all__ = [
     "AgentStateEvent", "AgentStatus", "AuditEntry", "Base", "BigId", "Call", "CallEvent",
     "CallState", "Callback", "Category", "Complaint", "ComplaintEvent", "Contract", "Customer",
     "CustomerPhone", "Direction", "Handover", "Notification", "OutboundOutcome",
-    "OutboundPurpose", "QaCalibration", "QaEvaluation", "QaForm", "Queue", "Role",
+    "OutboundPurpose", "QaCalibration", "QaEvaluation", "QaForm", "QuarantinedRecord", "Queue",
+    "Role",
     "ScriptVersion", "Shift", "ShiftTemplate", "Team", "User", "UserQueue", "UtcDateTime",
 ]
