@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from seatdesk.data.models import AgentState, AgentStateEvent, AgentStatus, Call, CallState, User
@@ -73,6 +73,14 @@ class AgentService(Service):
                 ),
             ).limit(1)
         )
+
+    def heartbeat(self, actor: Actor) -> None:
+        """The desk is alive (every few seconds, from seatdesk.runtime.heartbeat)."""
+        now = self.clock()
+        with self.db.write() as s:
+            s.execute(update(AgentStatus).where(AgentStatus.user_id == actor.user_id,
+                                                AgentStatus.state != AgentState.LOGGED_OUT)
+                      .values(heartbeat_at=now))
 
     def log_in(self, actor: Actor) -> AgentStatusView:
         return self._set(actor, AgentState.AVAILABLE)

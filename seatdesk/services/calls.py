@@ -42,6 +42,7 @@ from seatdesk.domain.clock import ensure_utc
 from seatdesk.domain.enums import MISSED_CALL
 from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from seatdesk.domain.i18n import _
+from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.customers import (
     CustomerService,
@@ -78,6 +79,7 @@ class QuarantinedView:
     payload: str
 
 
+SEAT_LOST = "seat_lost"  # the event and the seat's reason when its desk went silent
 LIVE_STATES = (CallState.OFFERED, CallState.ACTIVE, CallState.HELD)
 # A seat holding a call in one of these takes no other; the database agrees (the partial
 # unique index ux_calls_one_live_per_seat).
@@ -989,6 +991,73 @@ class CallService(Service):
                 )
                 or 0
             )
+
+    # ---- seats that went silent (kill -9, power cut, network gone) --------------------------
+
+    def mark_lost_seats(self, actor: Actor, silent_since: datetime) -> int:
+        """Seats whose desk has not beaten since ``silent_since``: repair their calls.
+
+        A ringing call goes back to the queue; a live or held call goes to wrap-up with a
+        "seat_lost" event, kept for the agent (who resumes it on signing in) or for a team
+        lead to close (close_lost_call). The seat is logged out with reason "seat_lost".
+        """
+        require(actor, Permission.OFFER_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            silent = list(s.scalars(
+                select(AgentStatus.user_id)
+                .where(AgentStatus.state != AgentState.LOGGED_OUT,
+                       AgentStatus.heartbeat_at.is_not(None),
+                       AgentStatus.heartbeat_at < silent_since)
+                .order_by(AgentStatus.user_id)))
+            lost = 0
+            for user_id in silent:
+                seat = self._lock_seat(s, user_id)
+                if seat is None or seat.state == AgentState.LOGGED_OUT or \
+                        seat.heartbeat_at is None or seat.heartbeat_at >= silent_since:
+                    continue  # it beat, or signed out, meanwhile
+                for call in s.scalars(select(Call).where(
+                        Call.agent_id == user_id, Call.state.in_(BUSY_STATES))
+                        .with_for_update()):
+                    if call.state == CallState.OFFERED:
+                        self._event(s, call, "ring_no_answer", CallState.QUEUED, actor, now,
+                                    SEAT_LOST)
+                        call.agent_id, call.offered_at = None, None
+                        self.signal(s, Topic.QUEUE)
+                    elif call.state in LIVE_STATES:
+                        self._stop_talking(call, now)
+                        self._event(s, call, SEAT_LOST, CallState.WRAP_UP, actor, now)
+                    else:
+                        self._event(s, call, SEAT_LOST, None, actor, now)
+                self._set_agent(s, user_id, AgentState.LOGGED_OUT, now, reason=SEAT_LOST)
+                lost += 1
+            if lost:
+                self.signal(s, Topic.FLOOR)
+            return lost
+
+    def close_lost_call(self, actor: Actor, call_id: int) -> CallView:
+        """A team lead closes, from the floor, the call a lost seat left in wrap-up (audited).
+
+        Only while its seat is logged out: a live seat's agent writes their own record.
+        """
+        require(actor, Permission.VIEW_FLOOR)
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._locked_call_and_seat(s, call_id)
+            seat = s.get(AgentStatus, call.agent_id) if call.agent_id else None
+            if call.state != CallState.WRAP_UP or (
+                    seat is not None and seat.state != AgentState.LOGGED_OUT):
+                raise InvalidTransition(
+                    _("call #{call_id} is not a lost seat's call").format(call_id=call_id))
+            call.disposition = call.disposition or "other"
+            call.closed_at = now
+            call.wrap_seconds = _seconds(call.ended_at, now)
+            call.draft = None
+            self._event(s, call, "closed", CallState.CLOSED, actor, now, detail=SEAT_LOST)
+            audit.record(s, actor, "close_lost_call", at=now, entity="call", entity_id=call.id,
+                         detail={"agent_id": call.agent_id})
+            self.signal(s, Topic.FLOOR)
+            return _seen_by(call, actor)
 
     # ---- the offline journal's quarantine --------------------------------------------------
 
