@@ -101,6 +101,16 @@ def database_identity(url: str) -> str:
             f"{parsed.port or 5432}/{parsed.database or ''}")
 
 
+# The SQLite files this process has open: an export must never be written over one
+# (seatdesk.exchange.exporter.open_output).
+_open_sqlite_files: set[str] = set()
+
+
+def open_sqlite_files() -> frozenset[str]:
+    """The resolved paths of the SQLite database files opened by this process."""
+    return frozenset(_open_sqlite_files)
+
+
 class Database:
     """The engine plus the two kinds of session every service uses."""
 
@@ -116,6 +126,8 @@ class Database:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(read_engine, expire_on_commit=False)
         self._write_lock = _sqlite_write_lock(self.url) if self.dialect == "sqlite" else None
+        if self.dialect == "sqlite" and self.identity != "sqlite::memory:":
+            _open_sqlite_files.add(self.identity.removeprefix("sqlite:"))
 
     @property
     def identity(self) -> str:

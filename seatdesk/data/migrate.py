@@ -70,6 +70,18 @@ def applied_revisions(db: Database) -> set[str]:
         return set()  # no table yet: an empty database
 
 
+def unknown_revisions(db: Database) -> set[str]:
+    """Revisions in the database that this seatdesk has no migration for (a newer one)."""
+    applied = applied_revisions(db)
+    if not applied or applied <= HEADS:
+        return set()
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(db))
+    known = {rev.revision for rev in script.walk_revisions()}
+    return applied - known
+
+
 def is_current(db: Database) -> bool:
     """True when the schema has every migration applied."""
     return applied_revisions(db) == HEADS or current_revisions(db) == head_revisions(db)

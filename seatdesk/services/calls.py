@@ -104,7 +104,8 @@ def _seconds(a: datetime | None, b: datetime | None) -> int:
 
 def call_view(c: Call, *, masked: bool = False) -> CallView:
     number = c.caller_number if c.direction == Direction.INBOUND else c.dialled_number
-    shown = phone.mask(number) if masked and number.startswith("+") else number
+    # Masked by its digits whatever its form: a switch may send "13800138000#" or "*138...".
+    shown = phone.mask(number) if masked and number else number
     return CallView(
         id=c.id,
         direction=c.direction.value,
@@ -909,7 +910,7 @@ class CallService(Service):
                 id=r[0],
                 queue_code=r[1],
                 queue_name=r[2],
-                caller_number=(_cached_mask(r[4]) if masked and r[4].startswith("+") else r[4]),
+                caller_number=(_cached_mask(r[4]) if masked and r[4] else r[4]),
                 customer_name=r[5],
                 grade=r[6],
                 key_account=bool(r[7]) or r[11] == 0,

@@ -12,6 +12,7 @@ from seatdesk.data.models import Queue, Role, Team, User, UserQueue
 from seatdesk.domain.errors import InvalidInput, LoginFailed, NotFound
 from seatdesk.domain.i18n import _
 from seatdesk.domain.passwords import hash_password, verify_password
+from seatdesk.domain.text import clean_line
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor, QueueView, UserView
@@ -85,6 +86,11 @@ class UserService(Service):
             raise InvalidInput(_("password must be at least 6 characters"), "password")
         if not name.strip():
             raise InvalidInput(_("name is required"), "name")
+        # [integrity] a name reaches terminals, reports and exports: no escape sequences.
+        try:
+            name = clean_line(name, field=_("name"), max_len=100)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), "name") from None
         now = self.clock()
         with self.db.write() as s:
             if s.scalar(select(User.id).where(User.login == login)) is not None:
