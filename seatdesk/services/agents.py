@@ -124,7 +124,8 @@ class AgentService(Service):
             handled = dict(
                 s.execute(
                     select(Call.agent_id, func.count(Call.id))
-                    .where(Call.state == CallState.CLOSED, Call.closed_at >= since)
+                    .where(Call.state == CallState.CLOSED, Call.closed_at >= since,
+                           Call.answered_at.is_not(None))  # attempts nobody answered: not handled
                     .group_by(Call.agent_id)
                 ).all()
             )

@@ -79,6 +79,8 @@ class QuarantinedView:
     payload: str
 
 
+# Outbound outcomes where nobody came to the phone (attempts, not handled calls).
+NOT_CONNECTED = frozenset({"no_answer", "busy"})
 SEAT_LOST = "seat_lost"  # the event and the seat's reason when its desk went silent
 LIVE_STATES = (CallState.OFFERED, CallState.ACTIVE, CallState.HELD)
 # A seat holding a call in one of these takes no other; the database agrees (the partial
@@ -781,6 +783,13 @@ class CallService(Service):
             call.follow_up_at = record.follow_up_at
             if call.direction == Direction.OUTBOUND:
                 call.outbound_outcome = record.outbound_outcome
+                if record.outbound_outcome in NOT_CONNECTED:
+                    # Nobody answered: an attempt, not a conversation. No talk time, no
+                    # answer time; the time it rang is kept (dial to hang-up).
+                    call.ring_seconds = _seconds(call.offered_at, call.ended_at)
+                    call.answered_at = None
+                    call.talk_seconds = call.hold_seconds = call.hold_count = 0
+                    call.wait_seconds = None
             call.closed_at = now
             call.wrap_seconds = _seconds(call.ended_at, now)
             call.draft = None
@@ -988,6 +997,8 @@ class CallService(Service):
                         Call.agent_id == actor.user_id,
                         Call.state == CallState.CLOSED,
                         Call.closed_at >= since,
+                        # An outbound call nobody answered is an attempt, not a handled call.
+                        Call.answered_at.is_not(None),
                     )
                 )
                 or 0
