@@ -30,7 +30,8 @@ def _cli() -> Any:
 @click.option("--once", is_flag=True, help="Run one pass, print what it did and exit (cron).")
 @click.option("--interval", type=click.FloatRange(min=1.0), default=30.0, show_default=True,
               help="Seconds between passes.")
-@click.option("--release-after", type=click.IntRange(min=1), default=120, show_default=True,
+@click.option("--release-after", type=click.IntRange(1, 525_600), default=120,
+              show_default=True,
               help="Minutes a seat's callback may be overdue before it goes to the pool.")
 def worker_command(once: bool, interval: float, release_after: int) -> None:
     """Run the timed rules: escalations, callback release, schedule rules, draft clean-up."""
@@ -140,7 +141,7 @@ def complaint_calendar(day_start: str, day_end: str, weekdays: str,
 
 
 def _export(kind: str, from_text: str, to_text: str, fmt: str, out: Path | None,
-            login: str | None) -> None:
+            login: str | None, force: bool = False) -> None:
     from seatdesk.exchange.exporter import write_rows
 
     cli = _cli()
@@ -154,7 +155,7 @@ def _export(kind: str, from_text: str, to_text: str, fmt: str, out: Path | None,
             if isinstance(value, datetime):
                 row[key] = value.astimezone(tz)
     columns = [(key, _(key)) for key in service.EXPORT_COLUMNS]
-    count = write_rows(rows, columns, fmt, out)
+    count = write_rows(rows, columns, fmt, out, force=force)
     if out is not None:
         click.echo(_("{n} rows written to {out}").format(n=count, out=out), err=True)
 
@@ -162,6 +163,8 @@ def _export(kind: str, from_text: str, to_text: str, fmt: str, out: Path | None,
 def _export_options(fn: Any) -> Any:
     fn = click.option("--as", "login", default=None,
                       help="Who exports (needs the export permission).")(fn)
+    fn = click.option("--force", is_flag=True,
+                      help="Replace --out if it exists (never a database, journal or link).")(fn)
     fn = click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
                       default=None, help="File to write (default: standard output).")(fn)
     fn = click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]),
@@ -174,17 +177,17 @@ def _export_options(fn: Any) -> Any:
 @click.command("complaints")
 @_export_options
 def export_complaints(from_text: str, to_text: str, fmt: str, out: Path | None,
-                      login: str | None) -> None:
+                      force: bool, login: str | None) -> None:
     """Export complaints registered in the period; masked per role and audited."""
-    _export("complaints", from_text, to_text, fmt, out, login)
+    _export("complaints", from_text, to_text, fmt, out, login, force)
 
 
 @click.command("callbacks")
 @_export_options
 def export_callbacks(from_text: str, to_text: str, fmt: str, out: Path | None,
-                     login: str | None) -> None:
+                     force: bool, login: str | None) -> None:
     """Export callbacks created in the period; masked per role and audited."""
-    _export("callbacks", from_text, to_text, fmt, out, login)
+    _export("callbacks", from_text, to_text, fmt, out, login, force)
 
 
 COMMANDS: list[click.Command] = [worker_command, complaint_group]

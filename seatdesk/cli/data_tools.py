@@ -44,10 +44,11 @@ class _Bar:
 
 
 @click.command("seed")
-@click.option("--customers", type=click.IntRange(min=0), default=2000, show_default=True)
+@click.option("--customers", type=click.IntRange(0, 5_000_000), default=2000,
+              show_default=True)
 @click.option("--days", type=click.IntRange(min=0, max=3650), default=30, show_default=True,
               help="Days of call history before today.")
-@click.option("--calls-per-day", type=click.IntRange(min=0), default=300, show_default=True,
+@click.option("--calls-per-day", type=click.IntRange(0, 100_000), default=300, show_default=True,
               help="Calls on an ordinary weekday (weekends are quieter).")
 @click.option("--random-seed", type=int, default=2026, show_default=True)
 @click.option("--append", is_flag=True,
@@ -152,9 +153,11 @@ def import_customers_command(file: Path, maps: tuple[str, ...], dry_run: bool, s
               show_default=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
+@click.option("--force", is_flag=True,
+              help="Replace --out if it exists (never a database, journal or link).")
 @click.option("--as", "login", default=None, help="Who exports (needs the export permission).")
 def export_calls_command(from_text: str, to_text: str, fmt: str, out: Path | None,
-                         login: str | None) -> None:
+                         force: bool, login: str | None) -> None:
     """Export call records (呼入/呼出业务记录表); masked per role and audited."""
     from seatdesk.exchange.exporter import export_calls
 
@@ -166,7 +169,7 @@ def export_calls_command(from_text: str, to_text: str, fmt: str, out: Path | Non
         def progress(n: int) -> None:
             click.echo(_("{n} rows…").format(n=n), err=True)
     count = export_calls(backend, actor, start, end, fmt, out, tz=cli.settings.tz,
-                         progress=progress)
+                         progress=progress, force=force)
     if out is not None:
         click.echo(_("{n} calls written to {out}").format(n=count, out=out), err=True)
 

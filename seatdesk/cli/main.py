@@ -41,6 +41,11 @@ class CliContext:
                 from seatdesk.data.migrate import is_current
 
                 if not is_current(self._backend.db):
+                    from seatdesk.data.migrate import unknown_revisions
+
+                    if unknown_revisions(self._backend.db):
+                        raise click.ClickException(
+                            _("the database is newer than this seatdesk: upgrade seatdesk"))
                     raise click.ClickException(
                         _("the database is not initialised or is out of date: "
                           "run `seatdesk db upgrade`")
@@ -124,6 +129,17 @@ class SeatdeskGroup(click.Group):
         _load_commands()
         return super().list_commands(ctx)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Everything printed, errors included, is neutralised (seatdesk.cli.terminal).
+        from seatdesk.cli.terminal import TerminalSafe
+
+        out, err = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = TerminalSafe(out), TerminalSafe(err)  # type: ignore[assignment]
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            sys.stdout, sys.stderr = out, err
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -173,9 +189,14 @@ def db() -> None:
 @pass_cli
 def db_upgrade(cli: CliContext) -> None:
     """Create or migrate the schema to the newest version."""
-    from seatdesk.data.migrate import current_revision, upgrade
+    from seatdesk.data.migrate import current_revision, unknown_revisions, upgrade
 
     backend = cli.backend(migrated=False)
+    newer = unknown_revisions(backend.db)
+    if newer:
+        raise click.ClickException(
+            _("the database is newer than this seatdesk (revision {rev}); "
+              "upgrade seatdesk instead").format(rev=", ".join(sorted(newer))))
     upgrade(backend.db)
     click.echo(_("database at revision {rev}").format(rev=current_revision(backend.db)))
     if backend.users.is_demo():
@@ -230,7 +251,7 @@ def call_event(cli: CliContext, call_id: int, kind: str, target: str) -> None:
 
 
 @call.command("abandon")
-@click.argument("call_id", type=int)
+@click.argument("call_id", type=click.IntRange(1, 2**63 - 1))
 @pass_cli
 def call_abandon(cli: CliContext, call_id: int) -> None:
     """The caller hung up while waiting."""
@@ -238,13 +259,37 @@ def call_abandon(cli: CliContext, call_id: int) -> None:
         raise click.ClickException(_("call {id} was already answered or closed").format(id=call_id))
 
 
+@call.command("quarantined")
+@click.option("--as", "login", default=None, help="Who asks (a team lead sees everyone's).")
+@pass_cli
+def call_quarantined(cli: CliContext, login: str | None) -> None:
+    """Saved records the database refused (kept whole; the agent re-saves or a lead acts)."""
+    rows = cli.backend().calls.quarantined(cli.actor(login))
+    for q in rows:
+        click.echo(f"#{q.id:<5} {q.typed_at[:19]:<19} {q.login:<16} "
+                   f"{'#' + str(q.call_id) if q.call_id else '-':<10} {q.kind:<8} {q.reason}")
+    if not rows:
+        click.echo(_("no refused records"))
+
+
+@call.command("close-lost")
+@click.argument("call_id", type=click.IntRange(1, 2**63 - 1))
+@click.option("--as", "login", default=None, help="The team lead closing it.")
+@pass_cli
+def call_close_lost(cli: CliContext, call_id: int, login: str | None) -> None:
+    """Close the call a lost seat left in wrap-up (team lead; audited)."""
+    view = cli.backend().calls.close_lost_call(cli.actor(login), call_id)
+    click.echo(_("call #{id} closed").format(id=view.id))
+
+
 @main.command()
-@click.option("--rate", type=click.FloatRange(min=0.0, min_open=True), default=6.0,
+@click.option("--rate", type=click.FloatRange(min=0.0, max=6000.0, min_open=True), default=6.0,
               show_default=True, help="Average arriving calls per minute (Poisson).")
-@click.option("--duration", type=click.FloatRange(min=0.0), default=60.0, show_default=True,
-              help="Seconds to run (0: until interrupted).")
-@click.option("--patience", type=click.FloatRange(min=0.0, min_open=True), default=90.0,
-              show_default=True, help="Average seconds a caller waits before hanging up.")
+@click.option("--duration", type=click.FloatRange(min=0.0, max=7 * 86400.0), default=60.0,
+              show_default=True, help="Seconds to run (0: until interrupted).")
+@click.option("--patience", type=click.FloatRange(min=0.0, max=86400.0, min_open=True),
+              default=90.0, show_default=True,
+              help="Average seconds a caller waits before hanging up.")
 @click.option("--known-share", type=click.FloatRange(0, 1), default=0.7, show_default=True,
               help="Share of calls from numbers of existing customers.")
 @click.option("--random-seed", type=int, default=None)

@@ -39,12 +39,14 @@ def render_table(rows: list[dict[str, object]], columns: list[tuple[str, str]]) 
               default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
+@click.option("--force", is_flag=True,
+              help="Replace --out if it exists (never a database, journal or link).")
 @click.option("--as", "login", default=None, help="Your login (or SEATDESK_USER).")
 @click.pass_obj
 def report_qa(cli: Any, from_text: str, to_text: str, by: str, fmt: str, out: str | None,
-              login: str | None) -> None:
+              force: bool, login: str | None) -> None:
     """QA results: average score, pass rate, critical fails, most-failed items."""
-    from seatdesk.exchange.exporter import parse_date_range, write_rows
+    from seatdesk.exchange.exporter import open_output, parse_date_range, write_rows
 
     backend = cli.backend()
     actor = cli.actor(login)
@@ -56,13 +58,14 @@ def report_qa(cli: Any, from_text: str, to_text: str, by: str, fmt: str, out: st
     if fmt == "table":
         text = render_table(rows, columns) + "\n"
         if out:
-            Path(out).write_text(text, encoding="utf-8")
+            with open_output(out, force=force) as fh:
+                fh.write(text.encode("utf-8"))
         else:
             click.echo(text, nl=False)
         return
     if fmt == "xlsx" and out is None:
         raise click.ClickException(_("xlsx needs --out FILE"))
-    count = write_rows(rows, columns, fmt, out)
+    count = write_rows(rows, columns, fmt, out, force=force)
     if out:
         click.echo(_("{n} rows written to {path}").format(n=count, path=out), err=True)
 

@@ -68,22 +68,20 @@ def report_rows(report: Any, keys: tuple[str, ...]) -> list[dict[str, object]]:
 @click.option("--interval", "interval_minutes", type=click.Choice(["15", "30", "60"]),
               default="30", show_default=True, help="Minutes per interval for --by interval.")
 @click.option("--tz", "timezone", default=None, help="Time zone (default: SEATDESK_TZ).")
+@click.option("--force", is_flag=True,
+              help="Replace --out if it exists (never a database, journal or link).")
 @click.option("--as", "login", default=None, help="Who runs the report (or SEATDESK_USER).")
 @click.pass_obj
 def report_kpi(cli: Any, from_text: str, to_text: str | None, by: str, fmt: str,
                out: str | None, measures: str | None, sl_seconds: int | None,
                short_abandon: int, interval_minutes: str, timezone: str | None,
-               login: str | None) -> None:
+               force: bool, login: str | None) -> None:
     """Service level, ASA, AHT, FCR, occupancy... per day, week (to Friday), month or more."""
+    from seatdesk.domain.timezones import zone_named
     from seatdesk.exchange.exporter import parse_date_range, write_rows
 
     tz_name = timezone or cli.settings.timezone
-    try:
-        from zoneinfo import ZoneInfo
-
-        tz = ZoneInfo(tz_name)
-    except (ValueError, KeyError):
-        raise click.ClickException(_("unknown time zone {tz!r}").format(tz=tz_name)) from None
+    tz = zone_named(tz_name)
     if fmt == "xlsx" and not out:
         raise click.ClickException(_("an xlsx export needs --out FILE"))
     try:
@@ -104,7 +102,8 @@ def report_kpi(cli: Any, from_text: str, to_text: str | None, by: str, fmt: str,
         click.echo(render_table(report, keys))
         return
     target: str | Path | None = Path(out) if out else None
-    count = write_rows(report_rows(report, keys), report_columns(report, keys), fmt, target)
+    count = write_rows(report_rows(report, keys), report_columns(report, keys), fmt, target,
+                       force=force)
     backend.reports.record_export(actor, report, fmt, count, str(target or "stdout"))
     if out:
         click.echo(_("wrote {n} rows to {path}").format(n=count, path=out), err=True)

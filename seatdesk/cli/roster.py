@@ -335,10 +335,12 @@ def roster_share(cli: Any, group: str, share: float | None, team: str | None,
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
               show_default=True)
 @click.option("--out", default=None, help="File to write (default: standard output).")
+@click.option("--force", is_flag=True,
+              help="Replace --out if it exists (never a database, journal or link).")
 @click.option("--as", "login", default=None, help="Act as this user.")
 @click.pass_obj
 def export_roster(cli: Any, week: str, team: str | None, fmt: str, out: str | None,
-                  login: str | None) -> None:
+                  force: bool, login: str | None) -> None:
     """Export a team's week: one row per agent, one column per day (audited)."""
     backend = cli.backend()
     if fmt == "xlsx" and out is None:
@@ -348,7 +350,7 @@ def export_roster(cli: Any, week: str, team: str | None, fmt: str, out: str | No
     pairs = [(c, headings.get(c, c)) for c in columns]
     from seatdesk.exchange.exporter import write_rows
 
-    n = write_rows(rows, pairs, fmt, out)
+    n = write_rows(rows, pairs, fmt, out, force=force)
     if out:
         click.echo(_("wrote {n} rows to {out}").format(n=n, out=out), err=True)
 

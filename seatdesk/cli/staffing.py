@@ -72,6 +72,9 @@ class _StaffingCommand(click.Command):
             raise _InputError(exc.format_message()) from None
 
 
+MAX_OFFERED_ERLANGS = 1_000_000.0
+
+
 class _Number(click.FloatRange):
     """A float in a range that must also be finite: "nan" and "inf" parse as floats."""
 
@@ -210,6 +213,15 @@ def staffing(
                     file=forecast_path, line=row.line
                 )
             )
+        # [integrity] bounded work: beyond this offered load (a million agents busy at
+        # once) the solver runs for minutes; no floor is that big.
+        load = row.calls * row_aht / (interval_minutes * 60.0)
+        if load > MAX_OFFERED_ERLANGS:
+            where = f"{forecast_path}, line {row.line}: " if forecast_path else ""
+            raise click.ClickException(where + _(
+                "{load:,.0f} Erlangs offered is more than seatdesk plans for ({max:,.0f}); "
+                "check --calls, --aht and --interval").format(
+                    load=load, max=MAX_OFFERED_ERLANGS))
         try:
             if patience is None:
                 result = erlang_c_staffing(

@@ -126,6 +126,31 @@ def _sqlite_write_lock(url: str) -> threading.RLock:
         return _sqlite_write_locks.setdefault(url, threading.RLock())
 
 
+def database_identity(url: str) -> str:
+    """The database a URL names: engine, host, port and name (a SQLite file's full path)."""
+    parsed = make_url(normalise_url(url))
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        name = parsed.database or ":memory:"
+        if name != ":memory:":
+            from pathlib import Path
+
+            name = str(Path(name).expanduser().resolve())
+        return f"sqlite:{name}"
+    return (f"{backend}://{parsed.username or ''}@{parsed.host or 'localhost'}:"
+            f"{parsed.port or 5432}/{parsed.database or ''}")
+
+
+# The SQLite files this process has open: an export must never be written over one
+# (seatdesk.exchange.exporter.open_output).
+_open_sqlite_files: set[str] = set()
+
+
+def open_sqlite_files() -> frozenset[str]:
+    """The resolved paths of the SQLite database files opened by this process."""
+    return frozenset(_open_sqlite_files)
+
+
 class Database:
     """The engine plus the two kinds of session every service uses."""
 
@@ -141,6 +166,17 @@ class Database:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(read_engine, expire_on_commit=False)
         self._write_lock = _sqlite_write_lock(self.url) if self.dialect == "sqlite" else None
+        if self.dialect == "sqlite" and self.identity != "sqlite::memory:":
+            _open_sqlite_files.add(self.identity.removeprefix("sqlite:"))
+
+    @property
+    def identity(self) -> str:
+        """Which database this is, without its password, known without connecting.
+
+        The offline journal stamps it on every entry so a record is only ever written to
+        the database it was typed against.
+        """
+        return database_identity(self.url)
 
     @property
     def is_postgres(self) -> bool:

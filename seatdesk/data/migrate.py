@@ -18,8 +18,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # it tells that nothing is to do without loading Alembic and every migration file, which
 # costs a desk start a fifth of a second. tests/data/test_migrations.py keeps it in step
 # with the migration files.
-HEADS = frozenset({"a1_admin", "c1_complaints", "k4_agent_closed", "q1_qa", "r2_staffing",
-                   "t1_telephony"})
+HEADS = frozenset({"a1_admin", "c1_complaints", "i1_integrity", "k4_agent_closed", "q1_qa",
+                   "r2_staffing", "t1_telephony"})
 
 
 def alembic_config(db: Database) -> Config:
@@ -70,6 +70,18 @@ def applied_revisions(db: Database) -> set[str]:
             return {r for (r,) in conn.execute(text("SELECT version_num FROM alembic_version"))}
     except DBAPIError:
         return set()  # no table yet: an empty database
+
+
+def unknown_revisions(db: Database) -> set[str]:
+    """Revisions in the database that this seatdesk has no migration for (a newer one)."""
+    applied = applied_revisions(db)
+    if not applied or applied <= HEADS:
+        return set()
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(db))
+    known = {rev.revision for rev in script.walk_revisions()}
+    return applied - known
 
 
 @driver_errors()

@@ -113,7 +113,8 @@ MEASURES: tuple[Measure, ...] = (
                             _b(b, "offered") - _b(b, "short_abandoned")),
             higher_is_better=False),
     Measure("asa", "ASA", "seconds", "calls",
-            "average speed of answer: sum of waits of answered calls / answered",
+            "average speed of answer: sum of waits (time to answer, ring included) of "
+            "answered calls / answered",
             lambda b: ratio(_b(b, "answered_wait_sum"), _b(b, "answered")),
             higher_is_better=False),
     Measure("avg_wait", "Average wait", "seconds", "calls",

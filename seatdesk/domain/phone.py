@@ -65,7 +65,11 @@ def mask(e164: str) -> str:
     """Hide the middle of a number the way Chinese centers do (138****8000)."""
     # Mask the digits as the agent would read them (national form for local numbers),
     # so the visible head is the mobile prefix or the area code.
-    digits = "".join(ch for ch in display(e164) if ch.isdigit())
+    # Any form, E.164 or as the switch sent it ("13800138000#", "*138...", "p138..."): the
+    # digits decide, and a number that is not one keeps its digits out of sight all the same.
+    digits = "".join(ch for ch in display(e164) if "0" <= ch <= "9")
+    if not digits:
+        return e164[:20]  # "anonymous", "withheld": nothing to hide
     if len(digits) <= 4:
         return "*" * len(digits)
     keep_head = 3 if len(digits) >= 7 else 1

@@ -23,6 +23,11 @@ def neutralise(text: str) -> str:
     return _CONTROL.sub(_visible, text)
 
 
+def storable(text: str) -> str:
+    """Text as the database can store it: a NUL (refused by PostgreSQL) becomes visible ␀."""
+    return text.replace("\x00", "\u2400") if "\x00" in text else text
+
+
 def has_control(text: str) -> bool:
     return bool(_CONTROL.search(text))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -70,6 +71,16 @@ def _parse_day(text: str, tz: tzinfo, now: datetime, which: str) -> tuple[dateti
     return a, date_only
 
 
+# Days people report on; outside this, date arithmetic overflows or the value is a typo.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _check_year(value: datetime, which: str, text: str) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InvalidInput(_("{which}: {value!r} is outside the years {first}–{last}").format(
+            which=which, value=text, first=FIRST_YEAR, last=LAST_YEAR), which)
+
+
 def parse_date_range(from_text: str, to_text: str, tz: tzinfo | str,
                      now: datetime | None = None) -> tuple[datetime, datetime]:
     """[start, end) in UTC from two dates typed in the center's zone; --to is inclusive.
@@ -83,6 +94,8 @@ def parse_date_range(from_text: str, to_text: str, tz: tzinfo | str,
     now = now or datetime.now(UTC)
     start, _start_date_only = _parse_day(from_text, zone, now, "--from")
     end, end_date_only = _parse_day(to_text, zone, now, "--to")
+    _check_year(start, "--from", from_text)
+    _check_year(end, "--to", to_text)
     if end_date_only:
         end = datetime.combine(end.date() + timedelta(days=1), time(), zone)
     if end <= start:
@@ -132,20 +145,89 @@ def _xlsx_value(value: Any) -> Any:
     return _text_cell(value)
 
 
+# ---- where an export may go ----------------------------------------------------------------
+
+PATH_MAX = 1024
+
+
+def _protected() -> dict[Path, str]:
+    """Files an export must never replace: open databases, the journal, seatdesk's data."""
+    from seatdesk.data.engine import open_sqlite_files
+    from seatdesk.services.settings import data_dir
+
+    guarded: dict[Path, str] = {}
+    for db_file in open_sqlite_files():
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            guarded[Path(str(db_file) + suffix)] = "database"
+    home = data_dir()
+    if home.is_dir():
+        for item in home.iterdir():
+            kind = "journal" if item.name.startswith("journal") else "database" \
+                if item.suffix in (".db", ".sqlite", ".sqlite3") or "-wal" in item.name \
+                or "-shm" in item.name else ""
+            if kind:
+                guarded[item.resolve()] = kind
+    return guarded
+
+
+def open_output(out: str | Path, *, force: bool = False) -> BinaryIO:
+    """Open ``out`` for an export, refusing what would destroy something.
+
+    Refused always: an empty or over-long name, a missing folder, a symbolic link (it may
+    point anywhere), seatdesk's own database and journal files. Refused unless ``force``:
+    a file that already exists. Raises InvalidInput with one line saying which.
+    """
+    text = str(out)
+    if not text.strip():
+        raise InvalidInput(_("--out: say which file to write"), "out")
+    if len(text) > PATH_MAX or any(len(part) > 255 for part in Path(text).parts):
+        raise InvalidInput(_("--out: the file name is too long"), "out")
+    if "\x00" in text:
+        raise InvalidInput(_("--out: the file name contains a NUL character"), "out")
+    path = Path(text).expanduser()
+    if path.is_symlink():
+        raise InvalidInput(_("--out: {path} is a symbolic link; name the file itself").format(
+            path=neutralise(text)), "out")
+    if not path.parent.is_dir():
+        raise InvalidInput(_("--out: the folder {folder} does not exist").format(
+            folder=neutralise(str(path.parent))), "out")
+    kind = _protected().get(path.resolve())
+    if kind == "database":
+        raise InvalidInput(_("--out: {path} is a seatdesk database; it is never "
+                             "overwritten").format(path=neutralise(text)), "out")
+    if kind == "journal":
+        raise InvalidInput(_("--out: {path} is the offline journal; it is never "
+                             "overwritten").format(path=neutralise(text)), "out")
+    if path.is_dir():
+        raise InvalidInput(_("--out: {path} is a folder").format(path=neutralise(text)), "out")
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    flags |= os.O_TRUNC if force else os.O_EXCL
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise InvalidInput(_("--out: {path} already exists; use --force to replace it").format(
+            path=neutralise(text)), "out") from None
+    except OSError as exc:
+        raise InvalidInput(_("cannot write {out}: {why}").format(
+            out=neutralise(text), why=exc.strerror or exc), "out") from None
+    return os.fdopen(fd, "wb")
+
+
 @contextmanager
-def _binary_target(out: BinaryIO | str | Path | None) -> Iterator[BinaryIO]:
+def _binary_target(out: BinaryIO | str | Path | None, force: bool = False
+                   ) -> Iterator[BinaryIO]:
     if out is None:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
     elif isinstance(out, str | Path):
-        with open(out, "wb") as handle:
+        with open_output(out, force=force) as handle:
             yield handle
     else:
         yield out
 
 
 def write_rows(rows: Iterable[Mapping[str, object]], columns: Sequence[tuple[str, str]],
-               fmt: str, out: BinaryIO | str | Path | None) -> int:
+               fmt: str, out: BinaryIO | str | Path | None, *, force: bool = False) -> int:
     """Write ``rows`` (keys are the first item of each column) as csv, json or xlsx.
 
     ``columns`` is [(key, heading)]; headings are shown to people (already translated),
@@ -157,7 +239,7 @@ def write_rows(rows: Iterable[Mapping[str, object]], columns: Sequence[tuple[str
                            "format")
     keys = [k for k, _h in columns]
     count = 0
-    with _binary_target(out) as target:
+    with _binary_target(out, force) as target:
         if fmt == "csv":
             text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
             try:
@@ -267,7 +349,7 @@ def _call_rows(backend: Backend, start: datetime, end: datetime, tz: tzinfo, mas
 
 def export_calls(backend: Backend, actor: Actor, start: datetime, end: datetime, fmt: str,
                  out: BinaryIO | str | Path | None, *, tz: tzinfo | str = "Asia/Shanghai",
-                 progress: Progress | None = None) -> int:
+                 progress: Progress | None = None, force: bool = False) -> int:
     """Export the call records of [start, end) for ``actor``; audited; returns the row count.
 
     Phone numbers are masked unless the actor's role may see them unmasked; a team lead
@@ -281,7 +363,7 @@ def export_calls(backend: Backend, actor: Actor, start: datetime, end: datetime,
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     masked = not allowed(actor, Permission.SEE_UNMASKED)
     count = write_rows(_call_rows(backend, start, end, zone, masked, progress, scope),
-                       call_columns(), fmt, out)
+                       call_columns(), fmt, out, force=force)
     # Recorded after the file is written, with the true row count (customer data left us).
     with backend.db.write() as s:
         audit.record(s, actor, "calls.export", at=backend.clock(), entity="calls",

@@ -2,10 +2,17 @@
 
 Every row is validated first with the same rules as the customer form
 (``validate_customer``); problems are reported by line number. Only when every row is
-good (or ``skip_bad`` is given) are the rows written, in ONE transaction. A row matching
-an existing customer (same customer number, or same name and a shared phone number) is an
-update of the columns the file has; a row that changes nothing is counted "unchanged", so
-importing the same file twice changes nothing the second time.
+good (or ``skip_bad`` is given) are the rows written. A row matching an existing customer
+(same customer number, or same name and a shared phone number) is an update of the columns
+the file has; a row that changes nothing is counted "unchanged", so importing the same file
+twice changes nothing the second time.
+
+The rows are written in short transactions (``_BATCH_SECONDS`` each, audited), not one:
+on SQLite a write transaction locks the whole database, and a 50 MB file in one of them
+made every seat wait for a minute ("database is locked"). Between batches the importer
+steps aside so waiting seats write first. Validation comes before any write, so a batch
+fails only when the database does (an outage); importing the file again then finishes
+the job, the rows already written counting as unchanged.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,6 +73,13 @@ TRUE_WORDS = {"yes", "y", "true", "1", "是", "t", "x", "✓", "√"}
 FALSE_WORDS = {"no", "n", "false", "0", "否", "f", ""}
 _PHONE_SPLIT = re.compile(r"[;/,，；、\n]+")
 _BATCH = 500
+# A write transaction takes rows in chunks for at most this long (then commits): on
+# SQLite that is how long a seat may wait for the import.
+_BATCH_SECONDS = 0.2
+_CHUNK = 50
+# The pause between batches: longer than SQLite's busy handler's longest sleep (100 ms),
+# so a seat polling for the lock finds it free.
+_YIELD_SECONDS = 0.12
 
 
 @dataclass(frozen=True)
@@ -388,38 +403,68 @@ def _plan(backend: Backend, rows: Sequence[_Row]) -> tuple[int, int, int]:
 
 def _write(backend: Backend, actor: Actor, file_name: str, rows: Sequence[_Row],
            skipped: int, progress: Progress | None, total: int) -> tuple[int, int, int]:
+    created = updated = unchanged = 0
+    done = number = 0
+    while done < len(rows):
+        number += 1
+        c, u, n, done = _write_batch(backend, actor, file_name, rows, done, number,
+                                     skipped if number == 1 else 0)
+        created, updated, unchanged = created + c, updated + u, unchanged + n
+        if progress:
+            progress(total + done, total * 2)
+        if backend.db.dialect == "sqlite" and done < len(rows):
+            time.sleep(_YIELD_SECONDS)  # a seat waiting for the lock writes first
+    if progress:
+        progress(total * 2, total * 2)
+    return created, updated, unchanged
+
+
+def _write_batch(backend: Backend, actor: Actor, file_name: str, rows: Sequence[_Row],
+                 start: int, number: int, skipped: int) -> tuple[int, int, int, int]:
+    """One short write transaction from ``rows[start:]``, with its audit row.
+
+    It takes rows in small chunks until ``_BATCH_SECONDS`` have passed: the time a seat
+    may have to wait for it. Returns the counts and where the next batch starts.
+    """
     now = backend.clock()
     created = updated = unchanged = 0
     service = backend.customers
+    deadline = time.monotonic() + _BATCH_SECONDS
+    done = start
     with backend.db.write() as s:
-        found = _matches(s, rows, lock=True)
-        for done, r in enumerate(rows, start=1):
-            c = found.get(r.line)
-            if c is None:
-                new = Customer(**r.values, created_at=now, updated_at=now)
-                new.phones = [CustomerPhone(number=n) for n in r.numbers]
-                s.add(new)
-                created += 1
-            else:
-                changed, new_numbers = _changes(c, r)
-                if not changed and not new_numbers:
-                    unchanged += 1
-                    continue
-                for key, value in changed.items():
-                    setattr(c, key, value)
-                for n in new_numbers:
-                    c.phones.append(CustomerPhone(number=n))
-                c.version += 1
-                c.updated_at = now
-                updated += 1
-            if done % _BATCH == 0:
-                s.flush()
-                if progress:
-                    progress(total + done, total * 2)
+        while done < len(rows) and (done == start or time.monotonic() < deadline):
+            chunk = rows[done:done + _CHUNK]
+            done += len(chunk)
+            c, u, n = _write_chunk(s, chunk, now)
+            created, updated, unchanged = created + c, updated + u, unchanged + n
+            s.flush()
         audit.record(s, actor, "customer.import", at=now, entity="file", entity_id=file_name[:40],
-                     detail={"file": file_name, "created": created, "updated": updated,
-                             "unchanged": unchanged, "skipped": skipped})
+                     detail={"file": file_name, "batch": number, "created": created,
+                             "updated": updated, "unchanged": unchanged, "skipped": skipped})
         service.signal(s, Topic.CUSTOMERS)
-    if progress:
-        progress(total * 2, total * 2)
+    return created, updated, unchanged, done
+
+
+def _write_chunk(s: Session, rows: Sequence[_Row], now: datetime) -> tuple[int, int, int]:
+    created = updated = unchanged = 0
+    found = _matches(s, rows, lock=True)
+    for r in rows:
+        c = found.get(r.line)
+        if c is None:
+            new = Customer(**r.values, created_at=now, updated_at=now)
+            new.phones = [CustomerPhone(number=n) for n in r.numbers]
+            s.add(new)
+            created += 1
+            continue
+        changed, new_numbers = _changes(c, r)
+        if not changed and not new_numbers:
+            unchanged += 1
+            continue
+        for key, value in changed.items():
+            setattr(c, key, value)
+        for n in new_numbers:
+            c.phones.append(CustomerPhone(number=n))
+        c.version += 1
+        c.updated_at = now
+        updated += 1
     return created, updated, unchanged

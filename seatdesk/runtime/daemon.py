@@ -22,6 +22,9 @@ from seatdesk.services.dto import SYSTEM
 DEFAULT_INTERVAL = 30.0
 # A call ringing at a seat this long goes back to the queue (ring-no-answer).
 RING_TIMEOUT = timedelta(seconds=20)
+# A desk that has not beaten this long is lost (killed, powered off, cut off): six missed
+# beats of seatdesk.runtime.heartbeat, so a busy network or a slow commit never trips it.
+SEAT_SILENT_LIMIT = timedelta(seconds=90)
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class WorkerReport:
     rule_callbacks: int = 0
     drafts_cleared: int = 0
     rang_out: int = 0
+    seats_lost: int = 0
     errors: tuple[str, ...] = field(default=())
 
     def lines(self) -> list[str]:
@@ -46,6 +50,7 @@ class WorkerReport:
             _("callbacks created by schedule rules: {n}").format(n=self.rule_callbacks),
             _("call drafts cleared: {n}").format(n=self.drafts_cleared),
             _("unanswered rings sent back to the queue: {n}").format(n=self.rang_out),
+            _("silent seats marked lost: {n}").format(n=self.seats_lost),
             *(_("failed: {e}").format(e=e) for e in self.errors),
         ]
 
@@ -65,7 +70,7 @@ def run_once(backend: Backend, *, release_after: timedelta | None = None) -> Wor
     """Run every timed rule once. One rule failing does not stop the others."""
     errors: list[str] = []
     escalated: list[int] = []
-    released = created = cleared = rang_out = 0
+    released = created = cleared = rang_out = lost = 0
     try:
         escalated = backend.complaints.escalate_overdue()
     except Exception as exc:  # noqa: BLE001 - reported, and the next pass retries
@@ -86,8 +91,13 @@ def run_once(backend: Backend, *, release_after: timedelta | None = None) -> Wor
         rang_out = backend.calls.release_stale_offers(SYSTEM, backend.clock() - RING_TIMEOUT)
     except Exception as exc:  # noqa: BLE001
         errors.append(f"rings: {exc}")
+    try:
+        lost = backend.calls.mark_lost_seats(SYSTEM, backend.clock() - SEAT_SILENT_LIMIT)
+    except Exception as exc:  # noqa: BLE001
+        errors.append(f"lost seats: {exc}")
     return WorkerReport(escalated=tuple(escalated), released=released, rule_callbacks=created,
-                        drafts_cleared=cleared, rang_out=rang_out, errors=tuple(errors))
+                        drafts_cleared=cleared, rang_out=rang_out, seats_lost=lost,
+                        errors=tuple(errors))
 
 
 def run_loop(backend: Backend, stop: threading.Event, interval: float = DEFAULT_INTERVAL,

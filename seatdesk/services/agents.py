@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from seatdesk.data.models import AgentState, AgentStateEvent, AgentStatus, Call, CallState, User
 from seatdesk.data.topics import Topic
@@ -15,12 +16,28 @@ from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor, AgentStatusView
 from seatdesk.services.permissions import Permission, require, team_scope
 
+_SEAT_STATE_OF = {
+    CallState.OFFERED: AgentState.RINGING,
+    CallState.ACTIVE: AgentState.ON_CALL,
+    CallState.HELD: AgentState.ON_HOLD,
+    CallState.WRAP_UP: AgentState.WRAP_UP,
+}
+
 
 class AgentService(Service):
     def _set(self, actor: Actor, state: AgentState, reason: str = "") -> AgentStatusView:
         now = self.clock()
         with self.db.write() as s:
-            row = s.get(AgentStatus, actor.user_id)
+            # Locked like every change to a seat (CallService._lock_seat): a ring offered
+            # at this moment sees the seat paused, or this sees the ring.
+            row = s.get(AgentStatus, actor.user_id, with_for_update=True)
+            live = self._busy_in(s, actor)
+            if live is not None and state in (AgentState.AVAILABLE, AgentState.PAUSED):
+                if state == AgentState.PAUSED:
+                    raise InvalidTransition(_("finish the current call before pausing"))
+                # Signing in (or resuming) with a call still at the seat: the seat's state
+                # follows that call, so the seat is never "available" while it has one.
+                state, reason = _SEAT_STATE_OF[live.state], ""
             if row is None:
                 row = AgentStatus(user_id=actor.user_id, state=state, since=now, reason=reason)
                 s.add(row)
@@ -28,6 +45,9 @@ class AgentService(Service):
                 row.state, row.reason, row.since = state, reason, now
                 if state in (AgentState.AVAILABLE, AgentState.PAUSED, AgentState.LOGGED_OUT):
                     row.current_call_id = None
+                elif live is not None:
+                    row.current_call_id = live.id
+            row.heartbeat_at = now
             s.add(AgentStateEvent(user_id=actor.user_id, at=now, state=state, reason=reason))
             self.signal(s, Topic.FLOOR)
             return AgentStatusView(
@@ -42,18 +62,25 @@ class AgentService(Service):
                 current_call_id=row.current_call_id,
             )
 
-    def _busy(self, actor: Actor) -> bool:
-        with self.db.read() as s:
-            return bool(
-                s.scalar(
-                    select(func.count(Call.id)).where(
-                        Call.agent_id == actor.user_id,
-                        Call.state.in_(
-                            [CallState.OFFERED, CallState.ACTIVE, CallState.HELD, CallState.WRAP_UP]
-                        ),
-                    )
-                )
-            )
+    @staticmethod
+    def _busy_in(s: Session, actor: Actor) -> Call | None:
+        """The call the seat holds (ringing, live, on hold or in wrap-up), if any."""
+        return s.scalar(
+            select(Call).where(
+                Call.agent_id == actor.user_id,
+                Call.state.in_(
+                    [CallState.OFFERED, CallState.ACTIVE, CallState.HELD, CallState.WRAP_UP]
+                ),
+            ).limit(1)
+        )
+
+    def heartbeat(self, actor: Actor) -> None:
+        """The desk is alive (every few seconds, from seatdesk.runtime.heartbeat)."""
+        now = self.clock()
+        with self.db.write() as s:
+            s.execute(update(AgentStatus).where(AgentStatus.user_id == actor.user_id,
+                                                AgentStatus.state != AgentState.LOGGED_OUT)
+                      .values(heartbeat_at=now))
 
     def log_in(self, actor: Actor) -> AgentStatusView:
         return self._set(actor, AgentState.AVAILABLE)
@@ -68,8 +95,6 @@ class AgentService(Service):
                 _("pause reason must be one of {join}").format(join=", ".join(PAUSE_REASONS)),
                 "reason",
             )
-        if self._busy(actor):
-            raise InvalidTransition(_("finish the current call before pausing"))
         return self._set(actor, AgentState.PAUSED, reason)
 
     def resume(self, actor: Actor) -> AgentStatusView:
@@ -108,7 +133,8 @@ class AgentService(Service):
             handled = dict(
                 s.execute(
                     select(Call.agent_id, func.count(Call.id))
-                    .where(Call.state == CallState.CLOSED, Call.closed_at >= since)
+                    .where(Call.state == CallState.CLOSED, Call.closed_at >= since,
+                           Call.answered_at.is_not(None))  # attempts nobody answered: not handled
                     .group_by(Call.agent_id)
                 ).all()
             )

@@ -10,12 +10,13 @@ State machine (every change is a CallEvent):
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from seatdesk.data.models import (
@@ -29,16 +30,19 @@ from seatdesk.data.models import (
     Customer,
     Direction,
     OutboundPurpose,
+    QuarantinedRecord,
     Queue,
     User,
     UserQueue,
 )
 from seatdesk.data.topics import Topic
-from seatdesk.domain import phone
+from seatdesk.domain import phone, text
 from seatdesk.domain.call_record import validate_wrap_up
+from seatdesk.domain.clock import ensure_utc
 from seatdesk.domain.enums import MISSED_CALL
 from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from seatdesk.domain.i18n import _
+from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.customers import (
     CustomerService,
@@ -60,10 +64,31 @@ from seatdesk.services.dto import (
 from seatdesk.services.permissions import Permission, allowed, require
 from seatdesk.services.scripts import published_in
 
+
+@dataclass(frozen=True)
+class QuarantinedView:
+    """A journal record the database refused, as the agent and the team lead see it."""
+
+    id: int
+    at: datetime
+    typed_at: str
+    login: str
+    call_id: int | None
+    kind: str
+    reason: str
+    payload: str
+
+
+# Outbound outcomes where nobody came to the phone (attempts, not handled calls).
+NOT_CONNECTED = frozenset({"no_answer", "busy"})
+SEAT_LOST = "seat_lost"  # the event and the seat's reason when its desk went silent
 LIVE_STATES = (CallState.OFFERED, CallState.ACTIVE, CallState.HELD)
 # A wrap-up form's autosaved draft, as JSON: the longest notes (4,000 characters of
 # Chinese, 3 bytes each) and every other field fit many times over.
 MAX_DRAFT_BYTES = 64 * 1024
+# A seat holding a call in one of these takes no other; the database agrees (the partial
+# unique index ux_calls_one_live_per_seat).
+BUSY_STATES = (*LIVE_STATES, CallState.WRAP_UP)
 
 
 # The queue pane re-reads thousands of waiting numbers on every change; parsing each with
@@ -84,7 +109,8 @@ def _seconds(a: datetime | None, b: datetime | None) -> int:
 
 def call_view(c: Call, *, masked: bool = False) -> CallView:
     number = c.caller_number if c.direction == Direction.INBOUND else c.dialled_number
-    shown = phone.mask(number) if masked and number.startswith("+") else number
+    # Masked by its digits whatever its form: a switch may send "13800138000#" or "*138...".
+    shown = phone.mask(number) if masked and number else number
     return CallView(
         id=c.id,
         direction=c.direction.value,
@@ -182,8 +208,41 @@ class CallService(Service):
             raise NotFound(_("no call #{call_id}").format(call_id=call_id))
         return call
 
+    @staticmethod
+    def _lock_seat(s: Session, user_id: int | None) -> AgentStatus | None:
+        """Lock one seat's row for this transaction (PostgreSQL; SQLite writes are serial).
+
+        Every change to a seat's calls locks the seat first, then the call: one order for
+        every writer, so two of them never wait on each other in a circle.
+        """
+        if user_id is None:
+            return None
+        return s.get(AgentStatus, user_id, with_for_update=True)
+
+    def _locked_call_and_seat(self, s: Session, call_id: int) -> Call:
+        """The call locked together with the seat it rings or lives at (seat first)."""
+        for _attempt in range(5):
+            seat = s.scalar(select(Call.agent_id).where(Call.id == call_id))
+            self._lock_seat(s, seat)
+            call = self._locked_call(s, call_id)
+            if call.agent_id == seat:
+                return call
+        raise Conflict(_("call #{call_id} is changing; try again").format(call_id=call_id))
+
+    @staticmethod
+    def _refuse_lost_ring(call: Call, actor: Actor) -> None:
+        """The call that rang here is gone: say why, in the seat's words."""
+        if call.state == CallState.ABANDONED:
+            raise Conflict(_("the caller hung up"))
+        if call.agent_id != actor.user_id:
+            raise Conflict(_("the call rang out and went back to the queue"))
+
     def _own_call(self, s: Session, actor: Actor, call_id: int, *states: CallState) -> Call:
-        call = self._locked_call(s, call_id)
+        if actor.is_system:
+            call = self._locked_call_and_seat(s, call_id)
+        else:
+            self._lock_seat(s, actor.user_id)
+            call = self._locked_call(s, call_id)
         if call.agent_id != actor.user_id and not actor.is_system:
             raise InvalidTransition(_("call #{call_id} is not yours").format(call_id=call_id))
         if states and call.state not in states:
@@ -241,11 +300,19 @@ class CallService(Service):
             self._queued_event(s, call, actor, now, q.code)
             seat = self._longest_idle(s, q.id, target_agent_id) if ring else None
             if seat is not None:
-                call.agent_id = seat
-                call.offered_at = now
-                self._event(s, call, "offered", CallState.OFFERED, actor, now, "ring")
-                self._set_agent(s, seat, AgentState.RINGING, now, call.id)
-                self.signal(s, Topic.RING)
+                try:
+                    # A savepoint: should the seat have a call after all, the database's
+                    # one-live-call rule refuses the ring and the caller simply waits.
+                    with s.begin_nested():
+                        call.agent_id = seat
+                        call.offered_at = now
+                        call.queue_seconds = 0
+                        self._event(s, call, "offered", CallState.OFFERED, actor, now, "ring")
+                        self._set_agent(s, seat, AgentState.RINGING, now, call.id)
+                        s.flush()
+                    self.signal(s, Topic.RING)
+                except IntegrityError:
+                    s.refresh(call)
             self.signal(s, Topic.QUEUE)
             return call.id
 
@@ -253,10 +320,13 @@ class CallService(Service):
         """The available seat that has waited longest and serves this queue (locked)."""
         serves = select(UserQueue.user_id).where(UserQueue.queue_id == queue_id)
         has_queues = select(UserQueue.user_id).where(UserQueue.user_id == AgentStatus.user_id)
+        busy = select(Call.id).where(Call.agent_id == AgentStatus.user_id,
+                                     Call.state.in_(BUSY_STATES))
         stmt = (
             select(AgentStatus.user_id)
             .where(AgentStatus.state == AgentState.AVAILABLE)
             .where(AgentStatus.user_id.in_(serves) | ~has_queues.exists())
+            .where(~busy.exists())
             .order_by(AgentStatus.since, AgentStatus.user_id)
             .limit(1)
         )
@@ -272,11 +342,13 @@ class CallService(Service):
         require(actor, Permission.OFFER_CALLS)
         now = self.clock()
         with self.db.write() as s:
-            call = self._locked_call(s, call_id)
+            call = self._locked_call_and_seat(s, call_id)
             if call.state not in (CallState.QUEUED, CallState.OFFERED):
                 return False
             call.abandoned_at = now
             call.wait_seconds = _seconds(call.queued_at, now)
+            if call.state == CallState.OFFERED:
+                call.ring_seconds = _seconds(call.offered_at, now)
             agent = call.agent_id
             self._event(s, call, "abandoned", CallState.ABANDONED, actor, now)
             if agent is not None:
@@ -286,12 +358,16 @@ class CallService(Service):
 
     # ---- the seat's side ---------------------------------------------------------------
 
-    @staticmethod
-    def _live_call(s: Session, actor: Actor) -> int | None:
-        """The seat's call that is ringing, live or on hold: one at a time per seat."""
+    def _live_call(self, s: Session, actor: Actor) -> int | None:
+        """The seat's call that rings, is live, on hold or in wrap-up: one per seat.
+
+        Locks the seat's row first, so a ring offered at this moment or the same login's
+        F2 in another desk waits for this transaction and then sees its call.
+        """
+        self._lock_seat(s, actor.user_id)
         return s.scalar(
             select(Call.id)
-            .where(Call.agent_id == actor.user_id, Call.state.in_(LIVE_STATES))
+            .where(Call.agent_id == actor.user_id, Call.state.in_(BUSY_STATES))
             .limit(1)
         )
 
@@ -323,6 +399,7 @@ class CallService(Service):
             call = self._claim_next_in(s, actor, now, answer=answer)
             if call is None:
                 return None
+            self._flush_claim(s)
             return _seen_by(call, actor)
 
     def _claim_next_in(self, s: Session, actor: Actor, now: datetime, *, answer: bool,
@@ -350,12 +427,22 @@ class CallService(Service):
             self._offer_to(s, call, actor, now, answer=answer)
         return call
 
+    @staticmethod
+    def _flush_claim(s: Session) -> None:
+        """Write the claim now: the database's one-live-call rule has the last word."""
+        try:
+            s.flush()
+        except IntegrityError:
+            raise InvalidTransition(
+                _("finish your current call before taking another")) from None
+
     def claim(self, actor: Actor, call_id: int, *, answer: bool = True) -> CallView:
         """Take one particular waiting call (Enter on a queue row)."""
         require(actor, Permission.TAKE_CALLS)
         now = self.clock()
         with self.db.write() as s:
             call = self._claim_in(s, actor, call_id, now, answer=answer)
+            self._flush_claim(s)
             return _seen_by(call, actor)
 
     def _claim_in(self, s: Session, actor: Actor, call_id: int, now: datetime, *,
@@ -366,6 +453,8 @@ class CallService(Service):
         if self.db.is_postgres:
             stmt = stmt.with_for_update(skip_locked=True)
         call = s.scalar(stmt)
+        if call is not None and call.state == CallState.ABANDONED:
+            raise Conflict(_("the caller hung up"))
         if call is None or call.state != CallState.QUEUED:
             raise Conflict(
                 _("call #{call_id} was taken by another seat or hung up").format(
@@ -393,9 +482,13 @@ class CallService(Service):
         now = self.clock()
         with self.db.write() as s:
             # One look at the seat serves both: answer what rings here, or refuse a second.
+            # The seat's row is locked first and the call with it: a hang-up or ring-out
+            # at this moment either happened before (and is seen) or waits for this.
+            self._lock_seat(s, actor.user_id)
             live = s.scalar(
                 select(Call).where(Call.agent_id == actor.user_id,
-                                   Call.state.in_(LIVE_STATES)).limit(1)
+                                   Call.state.in_(BUSY_STATES)).limit(1)
+                .with_for_update()
             )
             call: Call | None
             if live is not None and live.state == CallState.OFFERED \
@@ -413,6 +506,7 @@ class CallService(Service):
                 call = self._claim_in(s, actor, call_id, now, answer=True, seat_checked=True)
             if call is None:
                 return None
+            self._flush_claim(s)
             return self._popped(s, actor, call, lang)
 
     def ringing(self, actor: Actor, *, lang: str) -> PoppedCall | None:
@@ -434,11 +528,17 @@ class CallService(Service):
         require(actor, Permission.TAKE_CALLS)
         now = self.clock()
         with self.db.write() as s:
-            seat = s.get(AgentStatus, actor.user_id)
+            seat = self._lock_seat(s, actor.user_id)
             if seat is None or seat.state != AgentState.AVAILABLE:
                 return None
-            call = self._claim_next_in(s, actor, now, answer=False)
-            return None if call is None else self._popped(s, actor, call, lang)
+            if s.scalar(select(Call.id).where(Call.agent_id == actor.user_id,
+                                              Call.state.in_(BUSY_STATES)).limit(1)):
+                return None
+            call = self._claim_next_in(s, actor, now, answer=False, seat_checked=True)
+            if call is None:
+                return None
+            self._flush_claim(s)
+            return self._popped(s, actor, call, lang)
 
     def _popped(self, s: Session, actor: Actor, call: Call, lang: str) -> PoppedCall:
         view = _seen_by(call, actor)
@@ -461,10 +561,12 @@ class CallService(Service):
     ) -> None:
         call.agent_id = actor.user_id
         call.offered_at = now
-        call.wait_seconds = _seconds(call.queued_at, now)
+        call.queue_seconds = _seconds(call.queued_at, now)
         self._event(s, call, "offered", CallState.OFFERED, actor, now)
         if answer:
             call.answered_at = now
+            call.ring_seconds = 0
+            call.wait_seconds = call.queue_seconds
             self._event(s, call, "answered", CallState.ACTIVE, actor, now)
             self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
         else:
@@ -474,12 +576,22 @@ class CallService(Service):
     def answer(self, actor: Actor, call_id: int) -> CallView:
         now = self.clock()
         with self.db.write() as s:
-            call = self._own_call(s, actor, call_id, CallState.OFFERED)
+            self._lock_seat(s, actor.user_id)
+            call = self._locked_call(s, call_id)
+            self._refuse_lost_ring(call, actor)
+            if call.state != CallState.OFFERED:
+                raise InvalidTransition(
+                    _("call #{call_id} is not ringing").format(call_id=call_id))
             self._answer_in(s, call, actor, now)
             return _seen_by(call, actor)
 
     def _answer_in(self, s: Session, call: Call, actor: Actor, now: datetime) -> None:
         call.answered_at = now
+        # Time to answer (ASA, service level): from arrival to answer, the ring included;
+        # the ring at the answering seat and the time in the queue are kept apart.
+        call.wait_seconds = _seconds(call.queued_at, now)
+        call.ring_seconds = _seconds(call.offered_at, now)
+        call.queue_seconds = max(0, call.wait_seconds - call.ring_seconds)
         self._event(s, call, "answered", CallState.ACTIVE, actor, now)
         self._set_agent(s, actor.user_id, AgentState.ON_CALL, now, call.id)
         self.signal(s, Topic.FLOOR)
@@ -639,11 +751,23 @@ class CallService(Service):
                 return
             call.draft = draft
 
-    def save_wrap_up(self, actor: Actor, call_id: int, record: WrapUp) -> CallView:
-        """Write the call record and close the call; the agent becomes available."""
-        now = self.clock()
+    def save_wrap_up(self, actor: Actor, call_id: int, record: WrapUp, *,
+                     at: datetime | None = None) -> CallView:
+        """Write the call record and close the call; the agent becomes available.
+
+        ``at`` is when the agent saved it (a record replayed from the offline journal):
+        the call's end and close take that time, not the time the database came back,
+        bounded by the call's own times and by now.
+        """
+        clock_now = self.clock()
+        record = _storable(record)
         with self.db.write() as s:
             done = self._own_call(s, actor, call_id)
+            now = clock_now
+            if at is not None:
+                earliest = max((t for t in (done.answered_at, done.ended_at, done.offered_at)
+                                if t is not None), default=clock_now)
+                now = min(max(ensure_utc(at), earliest), clock_now)
             if done.state == CallState.CLOSED and _same_record(done, record):
                 # A record replayed from the offline journal after it already reached the
                 # database: saving it again is a no-op, not an error.
@@ -665,6 +789,13 @@ class CallService(Service):
             call.follow_up_at = record.follow_up_at
             if call.direction == Direction.OUTBOUND:
                 call.outbound_outcome = record.outbound_outcome
+                if record.outbound_outcome in NOT_CONNECTED:
+                    # Nobody answered: an attempt, not a conversation. No talk time, no
+                    # answer time; the time it rang is kept (dial to hang-up).
+                    call.ring_seconds = _seconds(call.offered_at, call.ended_at)
+                    call.answered_at = None
+                    call.talk_seconds = call.hold_seconds = call.hold_count = 0
+                    call.wait_seconds = None
             call.closed_at = now
             call.wrap_seconds = _seconds(call.ended_at, now)
             call.draft = None
@@ -673,7 +804,7 @@ class CallService(Service):
 
             mark_prior_contact(s, call)
             self._event(s, call, "closed", CallState.CLOSED, actor, now)
-            self._set_agent(s, actor.user_id, AgentState.AVAILABLE, now)
+            self._set_agent(s, actor.user_id, AgentState.AVAILABLE, clock_now)
             self.signal(s, Topic.FLOOR)
             return _seen_by(call, actor)
 
@@ -794,7 +925,7 @@ class CallService(Service):
                 id=r[0],
                 queue_code=r[1],
                 queue_name=r[2],
-                caller_number=(_cached_mask(r[4]) if masked and r[4].startswith("+") else r[4]),
+                caller_number=(_cached_mask(r[4]) if masked and r[4] else r[4]),
                 customer_name=r[5],
                 grade=r[6],
                 key_account=bool(r[7]) or r[11] == 0,
@@ -872,10 +1003,108 @@ class CallService(Service):
                         Call.agent_id == actor.user_id,
                         Call.state == CallState.CLOSED,
                         Call.closed_at >= since,
+                        # An outbound call nobody answered is an attempt, not a handled call.
+                        Call.answered_at.is_not(None),
                     )
                 )
                 or 0
             )
+
+    # ---- seats that went silent (kill -9, power cut, network gone) --------------------------
+
+    def mark_lost_seats(self, actor: Actor, silent_since: datetime) -> int:
+        """Seats whose desk has not beaten since ``silent_since``: repair their calls.
+
+        A ringing call goes back to the queue; a live or held call goes to wrap-up with a
+        "seat_lost" event, kept for the agent (who resumes it on signing in) or for a team
+        lead to close (close_lost_call). The seat is logged out with reason "seat_lost".
+        """
+        require(actor, Permission.OFFER_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            silent = list(s.scalars(
+                select(AgentStatus.user_id)
+                .where(AgentStatus.state != AgentState.LOGGED_OUT,
+                       AgentStatus.heartbeat_at.is_not(None),
+                       AgentStatus.heartbeat_at < silent_since)
+                .order_by(AgentStatus.user_id)))
+            lost = 0
+            for user_id in silent:
+                seat = self._lock_seat(s, user_id)
+                if seat is None or seat.state == AgentState.LOGGED_OUT or \
+                        seat.heartbeat_at is None or seat.heartbeat_at >= silent_since:
+                    continue  # it beat, or signed out, meanwhile
+                for call in s.scalars(select(Call).where(
+                        Call.agent_id == user_id, Call.state.in_(BUSY_STATES))
+                        .with_for_update()):
+                    if call.state == CallState.OFFERED:
+                        self._event(s, call, "ring_no_answer", CallState.QUEUED, actor, now,
+                                    SEAT_LOST)
+                        call.agent_id, call.offered_at = None, None
+                        self.signal(s, Topic.QUEUE)
+                    elif call.state in LIVE_STATES:
+                        self._stop_talking(call, now)
+                        self._event(s, call, SEAT_LOST, CallState.WRAP_UP, actor, now)
+                    else:
+                        self._event(s, call, SEAT_LOST, None, actor, now)
+                self._set_agent(s, user_id, AgentState.LOGGED_OUT, now, reason=SEAT_LOST)
+                lost += 1
+            if lost:
+                self.signal(s, Topic.FLOOR)
+            return lost
+
+    def close_lost_call(self, actor: Actor, call_id: int) -> CallView:
+        """A team lead closes, from the floor, the call a lost seat left in wrap-up (audited).
+
+        Only while its seat is logged out: a live seat's agent writes their own record.
+        """
+        require(actor, Permission.VIEW_FLOOR)
+        now = self.clock()
+        with self.db.write() as s:
+            call = self._locked_call_and_seat(s, call_id)
+            seat = s.get(AgentStatus, call.agent_id) if call.agent_id else None
+            if call.state != CallState.WRAP_UP or (
+                    seat is not None and seat.state != AgentState.LOGGED_OUT):
+                raise InvalidTransition(
+                    _("call #{call_id} is not a lost seat's call").format(call_id=call_id))
+            call.disposition = call.disposition or "other"
+            call.closed_at = now
+            call.wrap_seconds = _seconds(call.ended_at, now)
+            call.draft = None
+            self._event(s, call, "closed", CallState.CLOSED, actor, now, detail=SEAT_LOST)
+            audit.record(s, actor, "close_lost_call", at=now, entity="call", entity_id=call.id,
+                         detail={"agent_id": call.agent_id})
+            self.signal(s, Topic.FLOOR)
+            return _seen_by(call, actor)
+
+    # ---- the offline journal's quarantine --------------------------------------------------
+
+    def quarantine(self, entry: dict[str, Any], reason: str) -> None:
+        """Keep a journal entry the database refused (once per entry, whoever reports it)."""
+        payload = json.dumps(entry, ensure_ascii=True, default=str)
+        entry_id = str(entry.get("id", ""))[:32]
+        with self.db.write() as s:
+            if s.scalar(select(QuarantinedRecord.id)
+                        .where(QuarantinedRecord.entry_id == entry_id)) is not None:
+                return
+            call_id = entry.get("call_id")
+            s.add(QuarantinedRecord(
+                entry_id=entry_id, at=self.clock(), typed_at=str(entry.get("at", ""))[:40],
+                login=str(entry.get("login", ""))[:64],
+                call_id=call_id if isinstance(call_id, int) else None,
+                kind=str(entry.get("kind", ""))[:16], payload=payload,
+                reason=reason.encode("ascii", "backslashreplace").decode()))
+
+    def quarantined(self, actor: Actor) -> list[QuarantinedView]:
+        """Refused journal records: all of them for a team lead, an agent's own otherwise."""
+        stmt = select(QuarantinedRecord).order_by(QuarantinedRecord.id)
+        if not allowed(actor, Permission.VIEW_FLOOR):
+            stmt = stmt.where(QuarantinedRecord.login == actor.login)
+        with self.db.read() as s:
+            return [QuarantinedView(id=q.id, at=q.at, typed_at=q.typed_at, login=q.login,
+                                    call_id=q.call_id, kind=q.kind, reason=q.reason,
+                                    payload=q.payload)
+                    for q in s.scalars(stmt)]
 
     def release_stale_offers(self, actor: Actor, older_than: datetime) -> int:
         """Put calls that rang at a seat but were never answered back in the queue.
@@ -886,9 +1115,17 @@ class CallService(Service):
         require(actor, Permission.OFFER_CALLS)
         now = self.clock()
         with self.db.write() as s:
+            seats = sorted({seat for seat in s.scalars(
+                select(Call.agent_id)
+                .where(Call.state == CallState.OFFERED, Call.offered_at < older_than)
+            ) if seat is not None})
+            for seat_id in seats:  # seats first, in one order (see _lock_seat)
+                self._lock_seat(s, seat_id)
             stale = list(s.scalars(
                 select(Call)
-                .where(Call.state == CallState.OFFERED, Call.offered_at < older_than)
+                .where(Call.state == CallState.OFFERED, Call.offered_at < older_than,
+                       Call.agent_id.in_(seats))
+                .order_by(Call.id)
                 .with_for_update()
             ))
             for call in stale:
@@ -900,6 +1137,15 @@ class CallService(Service):
                 self.signal(s, Topic.QUEUE)
                 self.signal(s, Topic.FLOOR)
             return len(stale)
+
+
+def _storable(record: WrapUp) -> WrapUp:
+    """The record with NULs made visible: PostgreSQL cannot store U+0000 in text."""
+    notes, question = text.storable(record.notes), text.storable(record.question)
+    handed_to = text.storable(record.handed_to)
+    if (notes, question, handed_to) == (record.notes, record.question, record.handed_to):
+        return record
+    return replace(record, notes=notes, question=question, handed_to=handed_to)
 
 
 def _same_record(call: Call, record: WrapUp) -> bool:

@@ -88,7 +88,9 @@ class Settings:
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        from seatdesk.domain.timezones import zone_named
+
+        return zone_named(self.timezone)
 
     @property
     def journal_path(self) -> Path:

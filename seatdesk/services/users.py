@@ -24,6 +24,7 @@ from seatdesk.data.models import (
 from seatdesk.domain.errors import InvalidInput, LoginFailed, NotFound, PermissionDenied
 from seatdesk.domain.i18n import _
 from seatdesk.domain.passwords import hash_password, verify_nothing, verify_password
+from seatdesk.domain.text import clean_line
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import SYSTEM, Actor, QueueView, UserView
@@ -103,6 +104,11 @@ class UserService(Service):
         _check_password(password)
         if not name.strip():
             raise InvalidInput(_("name is required"), "name")
+        # [integrity] a name reaches terminals, reports and exports: no escape sequences.
+        try:
+            name = clean_line(name, field=_("name"), max_len=100)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), "name") from None
         now = self.clock()
         with self.db.write() as s:
             if s.scalar(select(User.id).where(User.login == login)) is not None:

@@ -15,6 +15,7 @@ from seatdesk.data.models.calls import (
     AgentStatus,
     Call,
     CallEvent,
+    QuarantinedRecord,
 )
 from seatdesk.data.models.complaints import Complaint, ComplaintEvent
 from seatdesk.data.models.customers import Contract, Customer, CustomerPhone
@@ -39,7 +40,7 @@ __all__ = [
     "CallState", "Callback", "Category", "CliSession", "Complaint", "ComplaintEvent",
     "Contract", "Customer",
     "CustomerPhone", "Direction", "Handover", "Notification", "OutboundOutcome",
-    "OutboundPurpose", "QaCalibration", "QaEvaluation", "QaForm", "Queue", "Role",
-    "ScriptVersion", "SeatPhone", "Shift", "ShiftTemplate", "SiteSetting", "SystemSecret",
-    "Team", "User", "UserQueue", "UtcDateTime",
+    "OutboundPurpose", "QaCalibration", "QaEvaluation", "QaForm", "QuarantinedRecord", "Queue",
+    "Role", "ScriptVersion", "SeatPhone", "Shift", "ShiftTemplate", "SiteSetting",
+    "SystemSecret", "Team", "User", "UserQueue", "UtcDateTime",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seatdesk.data.models.base import Base, BigId, _enum
@@ -19,6 +19,9 @@ REPORT_INBOUND_COLUMNS = (
 )
 # The columns the outbound report reads, carried in its index on PostgreSQL.
 REPORT_OUTBOUND_COLUMNS = ("outbound_outcome", "satisfaction", "agent_id", "outbound_purpose")
+
+
+LIVE_PER_SEAT = "state IN ('offered', 'active', 'held', 'wrap_up') AND agent_id IS NOT NULL"
 
 
 class Call(Base):
@@ -46,7 +49,11 @@ class Call(Base):
     ended_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     abandoned_at: Mapped[datetime | None]
+    # Time to answer (or to abandon): arrival to answer, ring included; ASA and service
+    # level are measured on it (docs/measures.md). Its two parts are kept as well.
     wait_seconds: Mapped[int | None]
+    queue_seconds: Mapped[int | None]  # waiting in the queue, until it rang at the seat
+    ring_seconds: Mapped[int | None]  # ringing at the seat that answered (or was hung up on)
     talk_seconds: Mapped[int] = mapped_column(default=0)
     hold_seconds: Mapped[int] = mapped_column(default=0)
     hold_count: Mapped[int] = mapped_column(default=0)
@@ -88,6 +95,15 @@ class Call(Base):
             "queued_at",
             sqlite_where=text("state = 'queued'"),
             postgresql_where=text("state = 'queued'"),
+        ),
+        # One live call per seat, whatever the code does (a ring and F2 at one moment, the
+        # same login in two desks): migration i1_integrity.
+        Index(
+            "ux_calls_one_live_per_seat",
+            "agent_id",
+            unique=True,
+            sqlite_where=text(LIVE_PER_SEAT),
+            postgresql_where=text(LIVE_PER_SEAT),
         ),
         Index("ix_calls_queued_at", "queued_at"),
         Index("ix_calls_agent_state", "agent_id", "state"),
@@ -131,6 +147,9 @@ class AgentStatus(Base):
     reason: Mapped[str] = mapped_column(String(50), default="")
     since: Mapped[datetime]
     current_call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    # The desk's last sign of life (seatdesk.runtime.heartbeat); the daemon marks a seat
+    # silent past its limit as lost and repairs its call.
+    heartbeat_at: Mapped[datetime | None]
 
 
 class AgentStateEvent(Base):
@@ -146,3 +165,22 @@ class AgentStateEvent(Base):
         Index("ix_agent_state_events_user_at", "user_id", "at"),
         Index("ix_agent_state_events_at", "at"),  # occupancy reports scan a period
     )
+
+
+class QuarantinedRecord(Base):
+    """A journal entry the database refused (kept whole for the agent and the team lead).
+
+    ``payload`` is the entry as JSON text with every non-ASCII and control character
+    escaped, so whatever the database refused in it can be stored here.
+    """
+
+    __tablename__ = "quarantined_records"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(32), unique=True)
+    at: Mapped[datetime]
+    typed_at: Mapped[str] = mapped_column(String(40))
+    login: Mapped[str] = mapped_column(String(64))
+    call_id: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)

@@ -6,7 +6,7 @@ from importlib import import_module
 
 # Each area keeps its own messages so parallel work never edits one shared file.
 AREAS = ("common", "desk", "cli", "data_tools", "complaints", "qa", "roster", "reports", "admin",
-         "staffing", "telephony")
+         "staffing", "telephony", "integrity")
 
 MESSAGES: dict[str, str] = {}
 for _area in AREAS:

@@ -275,6 +275,12 @@ class DeskScreen(Screen[None]):
         # In case the start-up data never arrives (database down), build it anyway.
         self.set_timer(FORM_FALLBACK_SECONDS, self._build_form)
 
+    def on_unmount(self) -> None:
+        # [integrity] the desk is closed on purpose: stop beating (see _start).
+        beat = getattr(self, "_heartbeat", None)
+        if beat is not None:
+            beat.stop()
+
     async def _mount_footer(self) -> None:
         if not self._still_shown():
             return
@@ -374,6 +380,11 @@ class DeskScreen(Screen[None]):
         assert journal is not None
         try:
             self.seat_app.session_actor()
+            # [integrity] the seat's heartbeat: a desk killed stops it, and the daemon
+            # repairs the seat's calls (seatdesk.runtime.heartbeat).
+            from seatdesk.runtime.heartbeat import Heartbeat
+
+            self._heartbeat = Heartbeat(self.backend, self.actor).start()
             report = drain(journal, self.backend, self.backend.users.actor)
         except Exception as exc:  # noqa: BLE001 - reported on the desk, retried later
             self._fail(exc)
