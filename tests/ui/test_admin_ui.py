@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from textual.widgets import Button, Input, Select, Static, TabbedContent
 
 from seatdesk.data.models import AuditEntry, Queue, Team, User
+from seatdesk.domain.errors import LoginFailed
 from seatdesk.services.container import Backend
 from seatdesk.services.settings import Settings
 from seatdesk.ui.app import SeatdeskApp
@@ -122,6 +124,12 @@ async def test_an_admin_manages_queues_teams_and_users(sqlite_url, clock):
         await _press(app, pilot, "tab-users", "u-force")
         assert _user(backend, "agent1").must_change_password
         assert len(_audit(backend, "admin.user.must_change_password")) == 1
+        token = backend.users.open_session(backend.users.actor("agent2"))
+        _fill(screen, u_login="agent2")
+        await _press(app, pilot, "tab-users", "u-end")
+        with pytest.raises(LoginFailed):
+            backend.users.session_actor(token)
+        assert _audit(backend, "admin.user.sessions_revoked")[0][1] == {"sessions": 1}
 
         # A refusal is said under the form, and what was typed stays.
         _fill(screen, u_login="bad login!", u_name="X", u_password="whatever-1")

@@ -114,6 +114,8 @@ MESSAGES: dict[str, str] = {
     "name_zh": "中文名称",
     "name": "名称",
     "in service": "在用",
+    "End sessions": "结束会话",
+    "the command-line sessions of {login} are ended": "{login} 的命令行会话已全部结束",
     "a team lead sees their own team's floor only": "班长只能查看本班组的现场",
     "this database has real users: the demo (which signs in without a password) runs only "
     "on a demo database": "该数据库已有正式用户：演示模式（无需密码即可登录）只能在演示数据库上运行",

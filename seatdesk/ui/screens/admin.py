@@ -96,6 +96,7 @@ class AdminScreen(Screen[None]):
                             yield Button(_("Enable"), id="u-enable")
                             yield Button(_("Reset password"), id="u-reset")
                             yield Button(_("Force change"), id="u-force")
+                            yield Button(_("End sessions"), id="u-end")
                     yield Static("", id="u-message", classes="admin-message")
             with TabPane(_("Queues"), id="tab-queues"):
                 yield DataTable(id="queues", cursor_type="row", zebra_stripes=True)
@@ -261,6 +262,9 @@ class AdminScreen(Screen[None]):
             return (lambda admin, actor: admin.require_password_change(actor, login),
                     _("{login} must choose a new password at next sign-in").format(
                         login=login))
+        if button == "u-end":
+            return (lambda admin, actor: admin.revoke_sessions(actor, login),
+                    _("the command-line sessions of {login} are ended").format(login=login))
         if button in ("q-add", "q-save"):
             data = QueueInput(self._get("q-code"), self._get("q-name"), self._get("q-name-zh"),
                               _whole(self._get("q-priority") or "0", _("Priority")),
