@@ -123,5 +123,7 @@ class FirstContactService(Service):
                        Call.state == CallState.CLOSED, Call.prior_contact_at.is_not(None),
                        Call.queued_at >= start, Call.queued_at < end))
         with self.db.read() as s:
+            # prior_contact_at IS NOT NULL in the query: both times are there.
             return sum(1 for queued_at, prior_at in s.execute(stmt)
-                       if queued_at - prior_at <= window)
+                       if queued_at is not None and prior_at is not None
+                       and queued_at - prior_at <= window)

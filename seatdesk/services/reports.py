@@ -123,7 +123,7 @@ class ReportService(Service):
             if dialect.pg:
                 # JIT-compiling these wide aggregates costs more (~0.25 s) than it saves.
                 s.execute(text("SET LOCAL jit = off"))
-            params = {
+            params: dict[str, Any] = {
                 "start": dialect.param(start), "end": dialect.param(end),
                 "now": dialect.param(now), "cap": dialect.param(cap),
                 "lookback": dialect.param(start - timedelta(days=1)),

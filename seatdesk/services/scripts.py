@@ -289,7 +289,8 @@ def default_scripts() -> list[ScriptInput]:
     out: list[ScriptInput] = []
     for lang_i, lang in enumerate(LANGS):
         for cat, solve in _SOLVE.items():
-            steps = ({"stage": "identify", "text": _OPEN[lang]},
+            steps: tuple[dict[str, str], ...] = (
+                     {"stage": "identify", "text": _OPEN[lang]},
                      {"stage": "problem", "text": _PROBLEM[lang]},
                      {"stage": "solve", "text": solve[lang_i]},
                      {"stage": "arrange", "text": _ARRANGE[lang]},
@@ -324,7 +325,7 @@ def published_in(s: Session, category: str | None, lang: str, direction: str = "
         best.setdefault((row.category, row.lang), row)
     for cat in wanted:
         for language in languages:
-            row = best.get((cat, language))
-            if row is not None:
-                return _view(row)
+            found = best.get((cat, language))
+            if found is not None:
+                return _view(found)
     return None

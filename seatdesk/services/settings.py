@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import platformdirs
@@ -96,5 +97,6 @@ class Settings:
     def journal_path(self) -> Path:
         return data_dir() / "journal.jsonl"
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
+        """These settings with each given value that is not None put in place."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

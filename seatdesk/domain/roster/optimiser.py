@@ -151,10 +151,10 @@ def fill(problem: FillProblem, *, time_limit: float = 10.0, workers: int = 2) ->
             d0 = first_day
             while d0 <= last_day:
                 span = [d0 + timedelta(days=i) for i in range(window)]
-                terms = [v for d in span for v in worked.get(d, [])]
-                if terms:
+                on_duty = [v for d in span for v in worked.get(d, [])]
+                if on_duty:
                     const = sum(1 for d in span if d in fixed_days)
-                    model.add(sum(terms) <= max(0, rules.max_consecutive_days - const))
+                    model.add(sum(on_duty) <= max(0, rules.max_consecutive_days - const))
                 d0 += timedelta(days=1)
 
     # Coverage in agent-minutes per interval, total and per queue.
@@ -220,14 +220,14 @@ def fill(problem: FillProblem, *, time_limit: float = 10.0, workers: int = 2) ->
     assignments = tuple(sorted((k[0], k[1], k[2]) for k, v in x.items() if solver.value(v)))
     total_short = {i: solver.value(v) for (q, i), v in short_of.items() if q is None}
     # A queue's shortage is named only where the team total does not already explain it.
-    short = tuple(
+    shortages = tuple(
         ShortInterval(p.grid[i], round(solver.value(v) / L, 2), q)
         for (q, i), v in sorted(short_of.items(), key=lambda kv: (kv[0][1], kv[0][0] or ""))
         if solver.value(v) > 0 and (q is None or solver.value(v) > total_short[i]))
     return FillResult(
         "optimal" if code == cp_model.OPTIMAL else "feasible",
         assignments,
-        short,
+        shortages,
         shortage_minutes=sum(solver.value(v) for (q, _i), v in short_of.items() if q is None),
         overstaffing_minutes=sum(solver.value(v) for v in over_vars),
         wall_seconds=solver.wall_time,
