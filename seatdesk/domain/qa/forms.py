@@ -41,6 +41,11 @@ from seatdesk.domain.qa.scoring import ITEM_TYPES, POINTS, ItemRule
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,31}$")
 MAX_POINTS = 9  # one key press scores an item
 TEXT_MAX = 300
+GUIDANCE_MAX = 1000
+FORM_KEYS = frozenset({"code", "name", "name_zh", "pass_mark", "sections"})
+SECTION_KEYS = frozenset({"id", "title", "title_zh", "items"})
+ITEM_KEYS = frozenset({"id", "question", "question_zh", "type", "weight", "max_points",
+                       "allow_na", "comment_on_low", "critical", "guidance", "guidance_zh"})
 
 
 class FormError(ValueError):
@@ -58,6 +63,8 @@ class FormItem:
     allow_na: bool = False
     comment_on_low: bool = False
     critical: bool = False
+    guidance: str = ""  # what the inspector listens for; shown to inspector, agent, lead
+    guidance_zh: str = ""
 
     def rule(self, section_id: str) -> ItemRule:
         return ItemRule(
@@ -69,6 +76,9 @@ class FormItem:
     def text(self, lang: str) -> str:
         """The question in ``lang`` ('zh' falls back to English when untranslated)."""
         return self.question_zh if lang == "zh" and self.question_zh else self.question
+
+    def guidance_text(self, lang: str) -> str:
+        return self.guidance_zh if lang == "zh" and self.guidance_zh else self.guidance
 
 
 @dataclass(frozen=True)
@@ -117,16 +127,26 @@ class FormDefinition:
 # ---- validation and parsing ---------------------------------------------------------------
 
 
-def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool) -> str:
+def _known_keys(data: Mapping[str, Any], known: frozenset[str], where: str) -> None:
+    """Refuse keys the form does not know: a typo must not publish a weaker form."""
+    unknown = sorted(str(k) for k in data if k not in known)
+    if unknown:
+        raise FormError(f"{where}: unknown key{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(repr(k) for k in unknown)} (known: "
+                        f"{', '.join(sorted(known))})")
+
+
+def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool,
+          limit: int = TEXT_MAX) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
         raise FormError(f"{where}: {key} must be text")
     value = value.strip()
     if required and not value:
         raise FormError(f"{where}: {key} is required")
-    if len(value) > TEXT_MAX:
+    if len(value) > limit:
         raise FormError(f"{where}: {key} is too long ({len(value)} characters, at most "
-                        f"{TEXT_MAX})")
+                        f"{limit})")
     if any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in value):
         raise FormError(f"{where}: {key} contains control characters")
     return value
@@ -152,6 +172,7 @@ def _item(data: Any, where: str) -> FormItem:
         raise FormError(f"{where}: an item must be a table of fields")
     item_id = _ident(data, where)
     where = f"{where} '{item_id}'"
+    _known_keys(data, ITEM_KEYS, where)
     kind = data.get("type", "yes_no")
     if kind not in ITEM_TYPES:
         raise FormError(f"{where}: type must be one of {', '.join(ITEM_TYPES)} (got {kind!r})")
@@ -173,6 +194,8 @@ def _item(data: Any, where: str) -> FormItem:
         weight=float(weight), max_points=max_points if kind == POINTS else 1,
         allow_na=allow_na, comment_on_low=_bool(data, "comment_on_low", where),
         critical=critical,
+        guidance=_text(data, "guidance", where, required=False, limit=GUIDANCE_MAX),
+        guidance_zh=_text(data, "guidance_zh", where, required=False, limit=GUIDANCE_MAX),
     )
 
 
@@ -183,6 +206,7 @@ def form_from_dict(data: Any) -> FormDefinition:
     code = data.get("code")
     if not isinstance(code, str) or not _ID.match(code):
         raise FormError(f"form: code must be 1–32 lowercase letters, digits or _ (got {code!r})")
+    _known_keys(data, FORM_KEYS, "form")
     pass_mark = data.get("pass_mark", 80)
     if isinstance(pass_mark, bool) or not isinstance(pass_mark, int | float) \
             or not 0 <= pass_mark <= 100:
@@ -198,6 +222,7 @@ def form_from_dict(data: Any) -> FormDefinition:
             raise FormError(f"{where}: a section must be a table of fields")
         sec_id = _ident(raw, where)
         where = f"section '{sec_id}'"
+        _known_keys(raw, SECTION_KEYS, where)
         if sec_id in seen_sections:
             raise FormError(f"{where}: the id is used twice")
         seen_sections.add(sec_id)

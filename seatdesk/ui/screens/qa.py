@@ -1,9 +1,12 @@
 """The inspector's work list (质检): pick, claim and score monitored calls.
 
 Filters sit above the list (Enter in any of them applies); the list shows finished calls
-with who claimed them and their score. Enter scores the highlighted call, S draws a
-reproducible random sample per agent, C/X claim and release, K opens calibration,
-F the form files, V the results, R refreshes.
+with who claimed them and their score. Enter opens the highlighted call (looking does not
+claim it; the first score does), S makes a sampling plan from the filters (N per agent,
+all complaint calls when "complaints" is ticked, calls too short to judge left out) and
+shows it; the plan is stored, so P shows the newest plan again, today or tomorrow, and A
+goes back to all calls. C/X claim and release, K opens calibration, F the form files,
+V the results, R refreshes.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ def week_bounds(now: datetime, tz: object) -> tuple[str, str]:
 class WorkLoaded(Message):
     rows: list[WorkRow]
     note: str
+    plan_id: int | None = None  # the list is this sampling plan's calls
 
 
 @dataclass
@@ -55,6 +59,8 @@ class QaScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "refresh", _("Refresh"), id="qa.refresh"),
         Binding("s", "sample", _("Sample"), id="qa.sample"),
+        Binding("p", "plan", _("Newest plan"), id="qa.plan"),
+        Binding("a", "all_calls", _("All calls"), id="qa.all_calls"),
         Binding("c", "claim", _("Claim"), id="qa.claim"),
         Binding("x", "release", _("Release"), id="qa.release"),
         Binding("k", "calibration", _("Calibration"), id="qa.calibration"),
@@ -67,11 +73,12 @@ class QaScreen(Screen[None]):
         super().__init__()
         self.rows: list[WorkRow] = []
         self._prepared = False  # the default form exists and the first list was asked for
+        self.plan_id: int | None = None  # showing a sampling plan instead of all calls
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(id="f-agent", placeholder=_("agent login"), max_length=64)
+            yield Input(id="f-agent", placeholder=_("agent (name or login)"), max_length=64)
             yield Input(id="f-team", placeholder=_("team"), max_length=32)
             yield Input(id="f-queue", placeholder=_("queue"), max_length=32)
             yield Input(id="f-category", placeholder=_("category"), max_length=32)
@@ -94,7 +101,7 @@ class QaScreen(Screen[None]):
         table = self.query_one("#calls", DataTable)
         table.add_columns(_("Call"), _("Time"), _("Agent"), _("Team"), _("Queue"),
                           _("Direction"), _("Category"), _("Disposition"), _("Talk s"),
-                          _("Complaint"), _("Claimed by"), _("Score"))
+                          _("Complaint"), _("Claimed by"), _("Score"), _("Plan"))
         start, end = week_bounds(seat_app(self).clock(), seat_app(self).settings.tz)
         self.query_one("#f-from", Input).value = start
         self.query_one("#f-to", Input).value = end
@@ -170,36 +177,87 @@ class QaScreen(Screen[None]):
     # ---- loading ------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        """Reload what is shown: the sampling plan's calls, or the filtered list."""
+        if self.plan_id is not None:
+            self.load_plan(self.plan_id)
+            return
         try:
             f = self._filter()
         except Exception as exc:  # noqa: BLE001 - the typed filter stays as it is
             self._say(str(exc))
             return
-        self.load(f, None, None)
+        self.load(f)
+
+    def action_all_calls(self) -> None:
+        self.plan_id = None
+        self.action_refresh()
+
+    def action_plan(self) -> None:
+        self.load_plan(None)
 
     def action_sample(self) -> None:
+        from seatdesk.services.qa_workflow import SamplePlanSpec
+
         try:
             f = self._filter()
             n_text, seed_text = self._value("f-sample"), self._value("f-seed") or "1"
             if not n_text.isdigit() or not seed_text.lstrip("-").isdigit():
                 raise ValueError(_("sample size and seed are whole numbers"))
+            if f.start is None or f.end is None:
+                raise ValueError(_("a sampling plan needs its period: fill in from and to"))
+            spec = SamplePlanSpec(
+                start=f.start, end=f.end, per_agent=int(n_text), seed=int(seed_text),
+                all_complaints=f.complaints_only, queue=f.queue, category=f.category,
+                team=f.team, min_talk_seconds=f.min_seconds)
         except Exception as exc:  # noqa: BLE001
             self._say(str(exc))
             return
-        self.load(f, int(n_text), int(seed_text))
+        self.make_plan(spec)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
-    def load(self, f: WorkFilter, per_agent: int | None, seed: int | None) -> None:
+    def make_plan(self, spec: object) -> None:
+        app = seat_app(self)
+        try:
+            plan = app.backend.qa.plan_sample(app.actor, spec)  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001
+            from seatdesk.ui.app import user_message
+
+            self.post_message(WorkFailed(user_message(exc)))
+            return
+        self.app.call_from_thread(self.load_plan, plan.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
+    def load_plan(self, plan_id: int | None) -> None:
+        app = seat_app(self)
+        qa, actor = app.backend.qa, app.actor
+        try:
+            plans = qa.plans(actor, limit=50)
+            plan = next((p for p in plans if p.id == plan_id), None) if plan_id \
+                else (plans[0] if plans else None)
+            if plan is None:
+                self.post_message(WorkFailed(_("no sampling plan yet: S makes one")))
+                return
+            rows = qa.plan_calls(actor, plan.id)
+        except Exception as exc:  # noqa: BLE001
+            from seatdesk.ui.app import user_message
+
+            self.post_message(WorkFailed(user_message(exc)))
+            return
+        tz = app.settings.tz
+        note = _("sampling plan #{id} ({start} – {end}): {k} per agent, {n} calls, {d} "
+                 "scored · A: all calls").format(
+            id=plan.id, start=plan.start.astimezone(tz).strftime("%m-%d"),
+            end=(plan.end - timedelta(seconds=1)).astimezone(tz).strftime("%m-%d"),
+            k=plan.per_agent, n=plan.calls, d=plan.scored)
+        self.post_message(WorkLoaded(rows, note, plan.id))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
+    def load(self, f: WorkFilter) -> None:
         qa = seat_app(self).backend.qa
         actor = seat_app(self).actor
         try:
-            if per_agent is None:
-                rows = qa.work_list(actor, f)
-                note = _("{n} calls").format(n=len(rows))
-            else:
-                rows = qa.sample(actor, per_agent, f, seed)
-                note = _("random sample: {k} per agent, seed {s}: {n} calls").format(
-                    k=per_agent, s=seed, n=len(rows))
+            rows = qa.work_list(actor, f)
+            note = _("{n} calls").format(n=len(rows))
         except Exception as exc:  # noqa: BLE001
             from seatdesk.ui.app import user_message
 
@@ -208,6 +266,7 @@ class QaScreen(Screen[None]):
         self.post_message(WorkLoaded(rows, note))
 
     def on_work_loaded(self, message: WorkLoaded) -> None:
+        self.plan_id = message.plan_id
         table = self.query_one("#calls", DataTable)
         keep = self._selected()
         table.clear()
@@ -222,10 +281,19 @@ class QaScreen(Screen[None]):
                 neutralise(r.agent_name), r.team_code or "-", r.queue_code or "-",
                 _(r.direction), _(r.category) if r.category else "-",
                 _(r.disposition) if r.disposition else "-", str(r.talk_seconds),
-                "✓" if r.complaint else "", r.claimed_by or "", score, key=str(r.call_id))
+                "✓" if r.complaint else "", r.claimed_by or "", score,
+                self._plan_cell(r), key=str(r.call_id))
         if keep is not None and str(keep) in table.rows:
             table.move_cursor(row=table.get_row_index(str(keep)))
         self._say(message.note)
+
+    @staticmethod
+    def _plan_cell(r: WorkRow) -> str:
+        if r.sample_reason is None:
+            return ""
+        reason = {"quota": _("quota"), "complaint": _("complaint"),
+                  "short": _("short call")}.get(r.sample_reason, r.sample_reason)
+        return f"{reason} · {r.assigned_to}" if r.assigned_to else reason
 
     def on_work_failed(self, message: WorkFailed) -> None:
         self._say(message.text)
