@@ -61,7 +61,11 @@ async def test_item1_the_sample_stays_after_a_change_and_a_claim(sqlite_url, clo
         app.screen.query_one("#f-sample").value = "2"
         table.focus()
         await pilot.press("s")
-        await _settle(app, pilot)
+        for _ in range(100):  # the plan is made, then its list loaded by a second worker
+            await _settle(app, pilot)
+            if app.screen.rows and all(r.sample_reason for r in app.screen.rows):
+                break
+            await pilot.pause(0.05)
         sampled = set(table.rows)
         assert len(sampled) == 4
         # Someone else's change anywhere (every commit on SQLite), then a claim here.

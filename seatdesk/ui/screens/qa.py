@@ -40,11 +40,13 @@ class WorkLoaded(Message):
     rows: list[WorkRow]
     note: str
     plan_id: int | None = None  # the list is this sampling plan's calls
+    seq: int = 0  # which request this answers: an older answer is dropped
 
 
 @dataclass
 class WorkFailed(Message):
     text: str
+    seq: int | None = None
 
 
 class QaScreen(Screen[None]):
@@ -73,7 +75,8 @@ class QaScreen(Screen[None]):
         super().__init__()
         self.rows: list[WorkRow] = []
         self._prepared = False  # the default form exists and the first list was asked for
-        self.plan_id: int | None = None  # showing a sampling plan instead of all calls
+        self.plan_id: int | None = None  # showing a sampling plan (0: the newest one)
+        self._seq = 0  # the latest list asked for; answers to older requests are dropped
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -179,21 +182,30 @@ class QaScreen(Screen[None]):
     def action_refresh(self) -> None:
         """Reload what is shown: the sampling plan's calls, or the filtered list."""
         if self.plan_id is not None:
-            self.load_plan(self.plan_id)
+            self.load_plan(self.plan_id or None, self._next())
             return
         try:
             f = self._filter()
         except Exception as exc:  # noqa: BLE001 - the typed filter stays as it is
             self._say(str(exc))
             return
-        self.load(f)
+        self.load(f, self._next())
+
+    def _next(self) -> int:
+        self._seq += 1
+        return self._seq
 
     def action_all_calls(self) -> None:
         self.plan_id = None
         self.action_refresh()
 
     def action_plan(self) -> None:
-        self.load_plan(None)
+        self.show_plan(0)
+
+    def show_plan(self, plan_id: int) -> None:
+        """Show a sampling plan's calls from now on (0: the newest plan)."""
+        self.plan_id = plan_id
+        self.action_refresh()
 
     def action_sample(self) -> None:
         from seatdesk.services.qa_workflow import SamplePlanSpec
@@ -214,7 +226,7 @@ class QaScreen(Screen[None]):
             return
         self.make_plan(spec)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-plan")
     def make_plan(self, spec: object) -> None:
         app = seat_app(self)
         try:
@@ -224,10 +236,10 @@ class QaScreen(Screen[None]):
 
             self.post_message(WorkFailed(user_message(exc)))
             return
-        self.app.call_from_thread(self.load_plan, plan.id)
+        self.app.call_from_thread(self.show_plan, plan.id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
-    def load_plan(self, plan_id: int | None) -> None:
+    def load_plan(self, plan_id: int | None, seq: int) -> None:
         app = seat_app(self)
         qa, actor = app.backend.qa, app.actor
         try:
@@ -235,13 +247,13 @@ class QaScreen(Screen[None]):
             plan = next((p for p in plans if p.id == plan_id), None) if plan_id \
                 else (plans[0] if plans else None)
             if plan is None:
-                self.post_message(WorkFailed(_("no sampling plan yet: S makes one")))
+                self.post_message(WorkFailed(_("no sampling plan yet: S makes one"), seq))
                 return
             rows = qa.plan_calls(actor, plan.id)
         except Exception as exc:  # noqa: BLE001
             from seatdesk.ui.app import user_message
 
-            self.post_message(WorkFailed(user_message(exc)))
+            self.post_message(WorkFailed(user_message(exc), seq))
             return
         tz = app.settings.tz
         note = _("sampling plan #{id} ({start} – {end}): {k} per agent, {n} calls, {d} "
@@ -249,10 +261,10 @@ class QaScreen(Screen[None]):
             id=plan.id, start=plan.start.astimezone(tz).strftime("%m-%d"),
             end=(plan.end - timedelta(seconds=1)).astimezone(tz).strftime("%m-%d"),
             k=plan.per_agent, n=plan.calls, d=plan.scored)
-        self.post_message(WorkLoaded(rows, note, plan.id))
+        self.post_message(WorkLoaded(rows, note, plan.id, seq))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
-    def load(self, f: WorkFilter) -> None:
+    def load(self, f: WorkFilter, seq: int) -> None:
         qa = seat_app(self).backend.qa
         actor = seat_app(self).actor
         try:
@@ -261,12 +273,15 @@ class QaScreen(Screen[None]):
         except Exception as exc:  # noqa: BLE001
             from seatdesk.ui.app import user_message
 
-            self.post_message(WorkFailed(user_message(exc)))
+            self.post_message(WorkFailed(user_message(exc), seq))
             return
-        self.post_message(WorkLoaded(rows, note))
+        self.post_message(WorkLoaded(rows, note, None, seq))
 
     def on_work_loaded(self, message: WorkLoaded) -> None:
-        self.plan_id = message.plan_id
+        if message.seq != self._seq:
+            return  # a newer list was asked for meanwhile
+        if self.plan_id == 0:
+            self.plan_id = message.plan_id  # the newest plan, from now on this one
         table = self.query_one("#calls", DataTable)
         keep = self._selected()
         table.clear()
@@ -296,6 +311,10 @@ class QaScreen(Screen[None]):
         return f"{reason} · {r.assigned_to}" if r.assigned_to else reason
 
     def on_work_failed(self, message: WorkFailed) -> None:
+        if message.seq is not None and message.seq != self._seq:
+            return
+        if self.plan_id == 0:
+            self.plan_id = None  # no plan to show: back to the list
         self._say(message.text)
 
     def _say(self, text: str) -> None:
