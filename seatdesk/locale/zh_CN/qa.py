@@ -215,5 +215,21 @@ NEW_MESSAGES: dict[str, str] = {
     "weight {w}": "权重 {w}", "critical item": "致命项",
     "scored calls of the period (standing revision)":
         "本期间已评分的通话（以现行修订版本计）",
+    # the form editor
+    "Edit form": "编辑质检表", "Add item": "添加评分项", "Add section": "添加分区",
+    "Delete": "删除", "Flags": "标记", "Move down": "下移", "Move up": "上移",
+    "N/A allowed": "允许 N/A", "Publish new version": "发布新版本", "Type": "类型",
+    "Weight": "权重", "a form needs at least one section": "质检表至少需要一个分区",
+    "a low score needs a comment": "低分须填写备注",
+    "critical (a fail sets the score to 0)": "致命项（不合格则总分为0）",
+    "editing {code}: Ctrl+S publishes a new version": "正在编辑 {code}：Ctrl+S 发布新版本",
+    "form code": "质检表代码", "form name": "质检表名称", "form name (Chinese)": "质检表中文名称",
+    "guidance (Chinese)": "评分说明（中文）",
+    "guidance: what the inspector listens for": "评分说明：质检员听什么",
+    "id (a–z, 0–9, _)": "编号（a–z、0–9、_）",
+    "max points (points items, 1–9)": "最高分（计分项，1–9）",
+    "pass mark": "及格线", "question": "评分项内容", "question (Chinese)": "评分项内容（中文）",
+    "section title": "分区标题", "section title (Chinese)": "分区标题（中文）",
+    "type": "类型", "weight": "权重", "yes_no": "是/否", "scale": "1–5 分", "points": "计分",
 }
 MESSAGES.update(NEW_MESSAGES)

@@ -9,6 +9,7 @@ is notified and acknowledges it in "My evaluations".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual import work
 from textual.app import ComposeResult
@@ -95,11 +96,13 @@ class CoachingScreen(ModalScreen[CoachingRow | None]):
         self.save(what, due, items)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-coaching")
-    def save(self, what: str, due: object, items: list[str]) -> None:
+    def save(self, what: str, due: datetime, items: list[str]) -> None:
         app = seat_app(self)
+        actor = app.actor
+        assert actor is not None
         try:
-            row = app.backend.qa.create_coaching(app.actor, self.evaluation.id, what,
-                                                 due, items)  # type: ignore[arg-type]
+            row = app.backend.qa.create_coaching(actor, self.evaluation.id, what,
+                                                 due, items)
         except Exception as exc:  # noqa: BLE001 - shown in the dialog; the text is kept
             from seatdesk.ui.app import user_message
 

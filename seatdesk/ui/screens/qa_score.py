@@ -169,6 +169,7 @@ class QaScoreScreen(Screen[int | None]):
         Binding("c", "comment", _("Item comment"), id="qa.comment"),
         Binding("o", "overall", _("Overall comment"), id="qa.overall"),
         Binding("p", "play", _("Play recording"), id="qa.play"),
+        Binding("ctrl+t", "coaching", _("Coaching task"), id="qa.coaching"),
         Binding("escape", "back", _("Back"), id="qa.back"),
     ]
 
@@ -209,6 +210,7 @@ class QaScoreScreen(Screen[int | None]):
     def load(self) -> None:
         app = seat_app(self)
         actor, qa = app.actor, app.backend.qa
+        assert actor is not None  # the scoring screen opens only after sign-in
         held_by = None
         try:
             if self.calibration_id is not None:
@@ -268,7 +270,20 @@ class QaScoreScreen(Screen[int | None]):
         # Keys that only change a score are not offered on a read-only form.
         if action in ("save", "submit", "comment", "overall") and self.read_only:
             return False
+        if action == "coaching":
+            ev = self.evaluation
+            me = seat_app(self).actor
+            return (ev is not None and ev.state == "submitted" and ev.calibration_id is None
+                    and me is not None and ev.agent_id != me.user_id)
         return True
+
+    def action_coaching(self) -> None:
+        ev = self.evaluation
+        if ev is None or ev.state != "submitted" or ev.calibration_id is not None:
+            return
+        from seatdesk.ui.screens.qa_coaching import CoachingScreen
+
+        self.app.push_screen(CoachingScreen(ev))
 
     def on_failed(self, message: Failed) -> None:
         self._say(message.text)
@@ -393,14 +408,15 @@ class QaScoreScreen(Screen[int | None]):
     def save(self, evaluation_id: int | None, answers: dict[str, Answer], comment: str,
              submit: bool, quiet: bool = False) -> None:
         app = seat_app(self)
-        qa = app.backend.qa
+        qa, actor = app.backend.qa, app.actor
+        assert actor is not None
         try:
             if evaluation_id is None:
                 # The first score: claim the call and open the draft now.
                 assert self.call_id is not None
-                evaluation_id = qa.start_evaluation(app.actor, self.call_id).id
+                evaluation_id = qa.start_evaluation(actor, self.call_id).id
             fn = qa.submit if submit else qa.save_draft
-            ev = fn(app.actor, evaluation_id, answers, comment)
+            ev = fn(actor, evaluation_id, answers, comment)
         except Exception as exc:  # noqa: BLE001 - shown beside the form; answers are kept
             from seatdesk.domain.errors import Conflict
             from seatdesk.ui.app import user_message
