@@ -134,3 +134,26 @@ def test_trend_per_week_counts_the_standing_revision(backend, people, clock):
     assert backend.qa.trend(people["lead1"], "agent1", weeks=1)[0].average == 90.0
     with pytest.raises(NotFound):
         backend.qa.trend(people["lead1"], "nobody")
+
+
+def test_cli_makes_a_plan(db_url, clock):
+    from click.testing import CliRunner
+
+    from seatdesk.cli.main import main
+    from seatdesk.services.container import Backend
+
+    backend = Backend.open(db_url, clock)
+    people = floor(backend)
+    ensure_default_form(backend)
+    for _ in range(3):
+        closed_call(backend, people["agent1"], talk=90)
+    closed_call(backend, people["agent2"], category="complaint", talk=90)
+    backend.close()
+    out = CliRunner().invoke(main, ["--db", db_url, "--lang", "en", "qa", "plan", "--from",
+                                    "2026-11-23", "--to", "2026-11-23", "--per-agent", "1",
+                                    "--complaints", "--as", "qa1"])
+    assert out.exit_code == 0, out.output
+    assert "sampling plan #1: 2 calls" in out.output and "complaint" in out.output
+    bad = CliRunner().invoke(main, ["--db", db_url, "qa", "plan", "--from", "2026-11-23",
+                                    "--to", "2026-11-23", "--per-agent", "0", "--as", "qa1"])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output and "nothing" in bad.output

@@ -230,6 +230,7 @@ NEW_MESSAGES: dict[str, str] = {
     "max points (points items, 1–9)": "最高分（计分项，1–9）",
     "pass mark": "及格线", "question": "评分项内容", "question (Chinese)": "评分项内容（中文）",
     "section title": "分区标题", "section title (Chinese)": "分区标题（中文）",
+    "Why": "原因", "Mine only": "只看分给我的", "sampling plan #{id}: {n} calls": "抽样计划 #{id}：共 {n} 通",
     "type": "类型", "weight": "权重", "yes_no": "是/否", "scale": "1–5 分", "points": "计分",
 }
 MESSAGES.update(NEW_MESSAGES)

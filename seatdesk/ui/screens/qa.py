@@ -4,8 +4,9 @@ Filters sit above the list (Enter in any of them applies); the list shows finish
 with who claimed them and their score. Enter opens the highlighted call (looking does not
 claim it; the first score does), S makes a sampling plan from the filters (N per agent,
 all complaint calls when "complaints" is ticked, calls too short to judge left out) and
-shows it; the plan is stored, so P shows the newest plan again, today or tomorrow, and A
-goes back to all calls. C/X claim and release, K opens calibration, F the form files,
+shows it; the plan is stored, so P shows the newest plan again, today or tomorrow, M shows
+only the plan's calls assigned to you, and A goes back to all calls. C/X claim and release
+(a supervisor may release anyone's claim), K opens calibration, F the form files,
 V the results, R refreshes.
 """
 
@@ -63,6 +64,7 @@ class QaScreen(Screen[None]):
         Binding("s", "sample", _("Sample"), id="qa.sample"),
         Binding("p", "plan", _("Newest plan"), id="qa.plan"),
         Binding("a", "all_calls", _("All calls"), id="qa.all_calls"),
+        Binding("m", "mine", _("Mine only"), id="qa.mine"),
         Binding("c", "claim", _("Claim"), id="qa.claim"),
         Binding("x", "release", _("Release"), id="qa.release"),
         Binding("k", "calibration", _("Calibration"), id="qa.calibration"),
@@ -77,6 +79,7 @@ class QaScreen(Screen[None]):
         self._prepared = False  # the default form exists and the first list was asked for
         self.plan_id: int | None = None  # showing a sampling plan (0: the newest one)
         self._seq = 0  # the latest list asked for; answers to older requests are dropped
+        self.mine_only = False  # a plan's calls assigned to me only
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -195,6 +198,12 @@ class QaScreen(Screen[None]):
         self._seq += 1
         return self._seq
 
+    def action_mine(self) -> None:
+        self.mine_only = not self.mine_only
+        if self.plan_id is None:
+            self.plan_id = 0  # "mine" is about a plan's assignments: show the newest
+        self.action_refresh()
+
     def action_all_calls(self) -> None:
         self.plan_id = None
         self.action_refresh()
@@ -249,7 +258,7 @@ class QaScreen(Screen[None]):
             if plan is None:
                 self.post_message(WorkFailed(_("no sampling plan yet: S makes one"), seq))
                 return
-            rows = qa.plan_calls(actor, plan.id)
+            rows = qa.plan_calls(actor, plan.id, mine_only=self.mine_only)
         except Exception as exc:  # noqa: BLE001
             from seatdesk.ui.app import user_message
 
