@@ -448,13 +448,21 @@ class QaService(QaWorkflow):
     # ---- the call beside the form -------------------------------------------------------
 
     def call_record(self, actor: Actor, call_id: int) -> CallRecord:
-        """The monitored call's record for the scoring screen (customer masked; audited)."""
-        if not (allowed(actor, Permission.SCORE_CALLS)
-                or allowed(actor, Permission.RULE_DISPUTES)):
-            require(actor, Permission.SCORE_CALLS)
+        """The monitored call's record beside the form (customer masked; audited).
+
+        Inspectors and those who rule disputes read any; an agent reads the record of
+        their own call once it has a submitted evaluation (to read the feedback by it).
+        """
+        reviewer = (allowed(actor, Permission.SCORE_CALLS)
+                    or allowed(actor, Permission.RULE_DISPUTES))
         now = self.clock()
         with self.db.write() as s:
             call = s.get(Call, call_id)
+            if not reviewer and (call is None or call.agent_id != actor.user_id or not s.scalar(
+                    select(QaEvaluation.id).where(
+                        QaEvaluation.call_id == call_id, QaEvaluation.state == "submitted",
+                        QaEvaluation.calibration_id.is_(None)).limit(1))):
+                require(actor, Permission.SCORE_CALLS)
             if call is None:
                 raise NotFound(_("no call #{id}").format(id=call_id))
             agent = s.get(User, call.agent_id) if call.agent_id else None

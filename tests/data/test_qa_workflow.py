@@ -157,3 +157,15 @@ def test_cli_makes_a_plan(db_url, clock):
     bad = CliRunner().invoke(main, ["--db", db_url, "qa", "plan", "--from", "2026-11-23",
                                     "--to", "2026-11-23", "--per-agent", "0", "--as", "qa1"])
     assert bad.exit_code == 1 and "Traceback" not in bad.output and "nothing" in bad.output
+
+
+def test_an_agent_reads_the_record_of_their_own_scored_call_only(backend, people):
+    qa = people["qa1"]
+    call_id = closed_call(backend, people["agent1"])
+    with pytest.raises(PermissionDenied):  # not scored yet
+        backend.qa.call_record(people["agent1"], call_id)
+    ev = backend.qa.start_evaluation(qa, call_id)
+    backend.qa.submit(qa, ev.id, perfect(ev.form))
+    assert backend.qa.call_record(people["agent1"], call_id).call.id == call_id
+    with pytest.raises(PermissionDenied):
+        backend.qa.call_record(people["agent2"], call_id)

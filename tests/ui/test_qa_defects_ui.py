@@ -106,6 +106,8 @@ async def test_item3_agent_and_ruling_lead_read_the_item_comments(sqlite_url, cl
         await _settle(app, pilot)
         row = app.screen.query_one(ScoreForm).row("opening.greeting")
         assert "no company name" in str(row.render())
+        await _settle(app, pilot)
+        assert "Timeline" in _text(app, "#record-text")  # the call beside the feedback
     backend.qa.dispute(people["agent1"], ev.id, {"opening.greeting": "I did"})
     app = _app(backend, sqlite_url, people["lead1"], clock)
     async with app.run_test(size=(140, 40)) as pilot:

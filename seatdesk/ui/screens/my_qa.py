@@ -19,7 +19,7 @@ from typing import Any
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -67,6 +67,26 @@ class QaNote(Message):
     reload: bool = False
 
 
+@dataclass
+class RecordLoaded(Message):
+    record: CallRecord | None
+    text: str
+
+
+def play_text(record: CallRecord | None) -> str:
+    """Play the call's recording; the line to show (what plays, or why not)."""
+    from seatdesk.ui.screens.qa_score import play_recording
+
+    ref = record.call.recording_ref if record else None
+    if not ref:
+        return _("this call has no recording")
+    try:
+        play_recording(ref)
+    except ValueError as exc:
+        return str(exc)
+    return _("playing {ref}").format(ref=neutralise(ref))
+
+
 def _score(v: float | None) -> str:
     return "—" if v is None else f"{v:.1f}"
 
@@ -111,6 +131,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
     MyEvaluationsScreen #detail { width: 1fr; }
     MyEvaluationsScreen #detail-head { height: auto; max-height: 6; padding: 0 1; }
     MyEvaluationsScreen #my-status { height: auto; padding: 0 1; }
+    MyEvaluationsScreen #my-record { height: 12; border: round $secondary; padding: 0 1; }
     MyEvaluationsScreen Input { height: 3; }
     """
     BINDINGS = [
@@ -119,6 +140,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
         Binding("ctrl+s", "send_dispute", _("Send dispute"), id="my_qa.send"),
         Binding("t", "toggle", _("Disputes to rule"), id="my_qa.toggle"),
         Binding("g", "coaching", _("Coaching"), id="my_qa.coaching"),
+        Binding("p", "play", _("Play recording"), id="my_qa.play"),
         Binding("k", "acknowledge_coaching", _("Acknowledge coaching"),
                 id="my_qa.acknowledge_coaching"),
         Binding("escape", "to_list", _("To list"), id="my_qa.to_list", show=False),
@@ -138,6 +160,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
         self.current: EvaluationView | None = None
         self._item_key: str | None = None
         self._confirm_ack: int | None = None  # the evaluation a first A asked about
+        self.record: CallRecord | None = None
 
     @property
     def showing_disputes(self) -> bool:
@@ -155,6 +178,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
                             select_on_focus=False,
                             placeholder=_("press D, move to an item, type why"))
                 yield Static("", id="reason-list")
+                yield VerticalScroll(Static("", id="record-text"), id="my-record")
         yield Static("", id="my-status", classes="field-error")
         yield Footer()
 
@@ -174,7 +198,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle":
             return self.may_rule  # agents rule nothing: no key for it
-        if action in ("acknowledge", "dispute", "send_dispute"):
+        if action in ("acknowledge", "dispute", "send_dispute", "play"):
             return self.view == "mine"
         if action == "acknowledge_coaching":
             return self.view == "coaching" and not self.may_rule
@@ -293,6 +317,34 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
                 t=ev.respond_until.astimezone(tz).strftime("%Y-%m-%d %H:%M")))
         self.query_one("#detail-head", Static).update("\n".join(lines))
         self.query_one("#reason", Input).disabled = True
+        self.record = None
+        self.query_one("#record-text", Static).update(_("loading…"))
+        self.load_record(ev.call_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa-record")
+    def load_record(self, call_id: int) -> None:
+        app = seat_app(self)
+        actor = app.actor
+        assert actor is not None
+        try:
+            record = app.backend.qa.call_record(actor, call_id)
+        except Exception as exc:  # noqa: BLE001 - shown in the record's place
+            from seatdesk.ui.app import user_message
+
+            self.post_message(RecordLoaded(None, user_message(exc)))
+            return
+        self.post_message(RecordLoaded(record, ""))
+
+    def on_record_loaded(self, message: RecordLoaded) -> None:
+        from seatdesk.ui.screens.qa_score import record_text
+
+        self.record = message.record
+        self.query_one("#record-text", Static).update(
+            record_text(message.record, seat_app(self).settings.tz) if message.record
+            else message.text)
+
+    def action_play(self) -> None:
+        self._say(play_text(self.record))
 
     # ---- acknowledge and dispute --------------------------------------------------------
 
@@ -480,6 +532,7 @@ class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
         Binding("ctrl+s", "change", _("Change score"), id="ruling.change", priority=True),
         Binding("ctrl+t", "coaching", _("Coaching task"), id="ruling.coaching",
                 priority=True),
+        Binding("ctrl+r", "play", _("Play recording"), id="ruling.play", priority=True),
         Binding("escape", "back", _("Back"), id="ruling.back"),
     ]
 
@@ -487,6 +540,7 @@ class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
         super().__init__()
         self.dispute = dispute
         self.evaluation: EvaluationView | None = None
+        self.record: CallRecord | None = None
 
     def compose(self) -> ComposeResult:
         from textual.containers import VerticalScroll
@@ -545,10 +599,14 @@ class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
         if ev.comment:
             lines.append(_("Feedback: {c}").format(c=neutralise(ev.comment)))
         self.query_one("#ruling-head", Static).update("\n".join(lines))
+        self.record = message.record
         if message.record is not None:
             self.query_one("#record-text", Static).update(
                 record_text(message.record, seat_app(self).settings.tz))
         self.call_after_refresh(form.focus_item, next(iter(disputed), None))
+
+    def action_play(self) -> None:
+        self.query_one("#my-status", Static).update(play_text(self.record))
 
     def action_coaching(self) -> None:
         if self.evaluation is None:
