@@ -16,6 +16,7 @@ QA_FILES = [
     "seatdesk/ui/screens/qa_score.py", "seatdesk/ui/screens/my_qa.py",
     "seatdesk/ui/screens/qa_coaching.py", "seatdesk/ui/screens/qa_forms.py",
     "seatdesk/ui/screens/qa_form_editor.py", "seatdesk/ui/widgets/score_form.py",
+    "seatdesk/domain/qa/forms.py", "seatdesk/cli/qa.py",
 ]
 
 

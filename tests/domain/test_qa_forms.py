@@ -90,3 +90,21 @@ critcal = true
     with _pytest.raises(FormError) as err:
         parse_form(text.replace("critcal = true", "").replace("pass_mark", "pas_mark"), "toml")
     assert "pas_mark" in str(err.value)
+
+
+def test_form_errors_are_chinese_on_a_chinese_desk_and_name_the_item():
+    import pytest as _pytest
+
+    from seatdesk.domain.i18n import set_language
+    from seatdesk.domain.qa.forms import FormError, form_from_dict
+
+    data = {"code": "x", "name": "X", "sections": [
+        {"id": "s", "title": "S", "items": [{"id": "leak", "question": "Q", "critcal": True}]}]}
+    set_language("zh")
+    try:
+        with _pytest.raises(FormError) as err:
+            form_from_dict(data)
+    finally:
+        set_language("en")
+    assert "未知的键" in str(err.value) and "critcal" in str(err.value)
+    assert (err.value.section, err.value.item) == ("s", "leak")

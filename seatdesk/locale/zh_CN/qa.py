@@ -232,5 +232,40 @@ NEW_MESSAGES: dict[str, str] = {
     "section title": "分区标题", "section title (Chinese)": "分区标题（中文）",
     "Why": "原因", "Mine only": "只看分给我的", "sampling plan #{id}: {n} calls": "抽样计划 #{id}：共 {n} 通",
     "type": "类型", "weight": "权重", "yes_no": "是/否", "scale": "1–5 分", "points": "计分",
+    # form validation (file import and the editor)
+    "form": "质检表",
+    "form: at least one item needs a weight above 0": "质检表：至少要有一项权重大于 0",
+    "form: code must be 1–32 lowercase letters, digits or _ (got {v!r})":
+        "质检表：code 须为 1–32 个小写字母、数字或 _（现为 {v!r}）",
+    "form: it needs at least one [[sections]] entry": "质检表：至少需要一个 [[sections]] 分区",
+    "form: pass_mark must be a number from 0 to 100 (got {v!r})":
+        "质检表：pass_mark 须为 0 至 100 的数（现为 {v!r}）",
+    "not valid JSON: {e} at line {n}": "不是有效的 JSON：第 {n} 行 {e}",
+    "not valid TOML: {e}": "不是有效的 TOML：{e}",
+    "section '{id}'": "分区“{id}”", "section {n}": "第 {n} 个分区",
+    "the form must be a table with code, name, pass_mark and sections":
+        "质检表须包含 code、name、pass_mark 和 sections",
+    "unknown form file format {v!r}: use toml or json": "未知的质检表文件格式 {v!r}：请用 toml 或 json",
+    "{path}: name the file .toml or .json": "{path}：文件名须以 .toml 或 .json 结尾",
+    "{where}, item {n}": "{where}，第 {n} 项",
+    "{where}: a critical item cannot be N/A": "{where}：致命项不能选 N/A",
+    "{where}: a section must be a table of fields": "{where}：分区须为字段表",
+    "{where}: an item must be a table of fields": "{where}：评分项须为字段表",
+    "{where}: id must be 1–32 lowercase letters, digits or _ (got {v!r})":
+        "{where}：id 须为 1–32 个小写字母、数字或 _（现为 {v!r}）",
+    "{where}: it needs at least one item": "{where}：至少需要一个评分项",
+    "{where}: max_points must be a whole number from 1 to {n} (got {v!r})":
+        "{where}：max_points 须为 1 至 {n} 的整数（现为 {v!r}）",
+    "{where}: the id is used twice": "{where}：id 重复",
+    "{where}: type must be one of {types} (got {v!r})": "{where}：type 须为 {types} 之一（现为 {v!r}）",
+    "{where}: unknown key {keys} (known: {known})": "{where}：未知的键 {keys}（可用：{known}）",
+    "{where}: weight must be a number from 0 to 1000 (got {v!r})":
+        "{where}：weight 须为 0 至 1000 的数（现为 {v!r}）",
+    "{where}: {key} contains control characters": "{where}：{key} 含有控制字符",
+    "{where}: {key} is required": "{where}：{key} 为必填项",
+    "{where}: {key} is too long ({n} characters, at most {limit})":
+        "{where}：{key} 过长（{n} 字，最多 {limit} 字）",
+    "{where}: {key} must be text": "{where}：{key} 须为文本",
+    "{where}: {key} must be true or false": "{where}：{key} 须为 true 或 false",
 }
 MESSAGES.update(NEW_MESSAGES)

@@ -277,8 +277,10 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
                               + until_text(c.due_at, now, tz), state,
                               neutralise(c.what)[:60], key=f"c{c.id}")
             head = [_("Your coaching tasks (K acknowledges)")]
-        points = [f"{t.period[5:]} {_score(t.average)} ({t.evaluations})" for t in self.trend]
-        head.append(_("QA trend by week: {points}").format(points=" · ".join(points)))
+        if not self.may_rule:  # a lead's own QA trend is not what this view is about
+            points = [f"{t.period[5:]} {_score(t.average)} ({t.evaluations})"
+                      for t in self.trend]
+            head.append(_("QA trend by week: {points}").format(points=" · ".join(points)))
         self.query_one("#detail-head", Static).update("\n".join(head))
         self.query_one("#detail-form", Vertical).remove_children()
 

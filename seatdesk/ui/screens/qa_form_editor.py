@@ -308,21 +308,18 @@ class QaFormEditorScreen(Screen[FormVersion | None]):
             form = draft_to_form(self.draft)
         except FormError as exc:
             self._say(str(exc))
-            self._go_to_problem(str(exc))
+            self._go_to(exc.section, exc.item)
             return
         self.publish(form)
 
-    def _go_to_problem(self, text: str) -> None:
-        """Put the cursor on the section or item the validation message names."""
-        found = re.search(r"section '([^']*)'(?:, item (?:\d+ )?'([^']*)')?", text)
-        if not found:
-            return
+    def _go_to(self, section: str | None, item: str | None) -> None:
+        """Put the cursor on the section or item a validation error is about."""
         for si, sec in enumerate(self.draft["sections"]):
-            if sec.get("id") != found.group(1):
+            if section is None or sec.get("id") != section:
                 continue
             self.selected = (si, None)
-            for ii, item in enumerate(sec["items"]):
-                if found.group(2) and item.get("id") == found.group(2):
+            for ii, entry in enumerate(sec["items"]):
+                if item is not None and entry.get("id") == item:
                     self.selected = (si, ii)
             self._fill_rows()
             self._fill_fields()
