@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from textual.worker import WorkerCancelled
 
 from seatdesk.data.models.qa import QaResponse
 from seatdesk.domain.qa.scoring import Answer
@@ -26,7 +27,10 @@ async def _settle(app, pilot, wait: float = 0.0):
     if wait:
         await pilot.pause(wait)
     for _ in range(2):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # a newer refresh replaced it (exclusive workers)
+            await app.workers.wait_for_complete()
         await pilot.pause()
 
 

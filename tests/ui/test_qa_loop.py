@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from textual.worker import WorkerCancelled
 
 from seatdesk.data.models.qa import QaCoaching, QaResponse, QaSampleItem
 from seatdesk.domain.i18n import set_language
@@ -31,7 +32,10 @@ async def _settle(app, pilot, wait: float = 0.0):
     if wait:
         await pilot.pause(wait)
     for _ in range(2):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # a newer refresh replaced it (exclusive workers)
+            await app.workers.wait_for_complete()
         await pilot.pause()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
+from textual.worker import WorkerCancelled
 
 from seatdesk.data.models.qa import QaCoaching
 from seatdesk.exchange.qa_default_form import ensure_default_form
@@ -17,7 +18,10 @@ from tests.factories import floor
 
 async def _settle(app, pilot):
     for _ in range(2):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # a newer refresh replaced it (exclusive workers)
+            await app.workers.wait_for_complete()
         await pilot.pause()
 
 
