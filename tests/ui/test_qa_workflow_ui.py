@@ -103,3 +103,26 @@ async def test_inspector_creates_coaching_from_a_submitted_evaluation(sqlite_url
         assert task.what == "Confirm the solution"
         assert task.due_at - clock() > timedelta(days=2)
     backend.close()
+
+
+async def test_lead_sees_open_and_overdue_coaching_and_an_agents_trend(sqlite_url, clock):
+    backend, people = _setup(sqlite_url, clock)
+    qa = people["qa1"]
+    ev = backend.qa.start_evaluation(qa, closed_call(backend, people["agent1"]))
+    backend.qa.submit(qa, ev.id, perfect(ev.form))
+    backend.qa.create_coaching(qa, ev.id, "Keep it up", clock() + timedelta(hours=1))
+    clock.advance(hours=2)
+    app = SeatdeskApp(backend, Settings(db_url=sqlite_url), actor=people["lead1"],
+                      clock=clock)
+    async with app.run_test(size=(140, 45)) as pilot:
+        app.open_screen("my_qa")
+        await _settle(app, pilot)
+        await pilot.press("g")
+        await _settle(app, pilot)
+        table = app.screen.query_one("#mine")
+        assert table.get_row("oagent1") == ["agent1", "Agent1", "1", "1"]
+        await pilot.pause(0.2)
+        await _settle(app, pilot)
+        head = str(app.screen.query_one("#detail-head").render())
+        assert "agent1" in head and "100.0 (1)" in head
+    backend.close()

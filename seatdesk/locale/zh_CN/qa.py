@@ -196,6 +196,7 @@ NEW_MESSAGES: dict[str, str] = {
     "Acknowledge coaching": "确认辅导", "Coaching": "辅导", "Coaching task": "辅导任务",
     "Open and overdue coaching per agent": "各座席员未完成及逾期的辅导",
     "QA trend by week: {points}": "按周质检趋势：{points}",
+    "{agent}: QA trend by week: {points}": "{agent}：按周质检趋势：{points}",
     "Revised after your dispute, ruled by {who}": "经您申诉后修订，裁定人：{who}",
     "What to improve": "改进内容",
     "Your coaching tasks (K acknowledges)": "您的辅导任务（按 K 确认）",

@@ -68,6 +68,12 @@ class QaNote(Message):
 
 
 @dataclass
+class TrendLoaded(Message):
+    login: str
+    trend: list[TrendRow]
+
+
+@dataclass
 class RecordLoaded(Message):
     record: CallRecord | None
     text: str
@@ -285,7 +291,34 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
         self.query_one("#detail-form", Vertical).remove_children()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value or ""
+        if self.view == "coaching" and key.startswith("o"):
+            self.load_trend(key[1:])  # a lead looks at one agent's QA over the weeks
+            return
         self._show(event.cursor_row)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa-trend")
+    def load_trend(self, login: str) -> None:
+        app = seat_app(self)
+        actor = app.actor
+        assert actor is not None
+        try:
+            trend = app.backend.qa.trend(actor, login, weeks=8, timezone=app.settings.timezone)
+        except Exception as exc:  # noqa: BLE001
+            from seatdesk.ui.app import user_message
+
+            self.post_message(QaNote(user_message(exc)))
+            return
+        self.post_message(TrendLoaded(login, trend))
+
+    def on_trend_loaded(self, message: TrendLoaded) -> None:
+        if self.view != "coaching":
+            return
+        points = [f"{t.period[5:]} {_score(t.average)} ({t.evaluations})" for t in message.trend]
+        self.query_one("#detail-head", Static).update("\n".join([
+            _("Open and overdue coaching per agent"),
+            _("{agent}: QA trend by week: {points}").format(
+                agent=neutralise(message.login), points=" · ".join(points))]))
 
     def _show(self, index: int) -> None:
         if self.view != "mine" or not 0 <= index < len(self.evaluations):
