@@ -36,7 +36,7 @@ class CliContext:
             from seatdesk.services.container import Backend
 
             self._backend = Backend.open(self.settings.db_url)
-            self._backend.configure(qa_dispute_days=self.settings.qa_dispute_days)
+            self._backend.configure(**self.settings.qa_options())
             if migrated:
                 from seatdesk.data.migrate import is_current
 

@@ -89,10 +89,12 @@ def form_export(cli: Any, path: str, code: str, login: str | None) -> None:
     """Write the newest version of a form to PATH (.toml or .json)."""
     from seatdesk.domain.errors import InvalidInput
     from seatdesk.domain.qa.forms import FormError, format_of, render_form
-    from seatdesk.services.permissions import Permission, require
+    from seatdesk.services.permissions import Permission, allowed, require
 
     actor = cli.actor(login)
-    require(actor, Permission.EDIT_QA_FORMS)
+    # Inspectors read the form they score with; only publishing needs EDIT_QA_FORMS.
+    if not allowed(actor, Permission.SCORE_CALLS):
+        require(actor, Permission.EDIT_QA_FORMS)
     try:
         fmt = format_of(path)
     except FormError as exc:
@@ -119,6 +121,49 @@ def form_import(cli: Any, path: str, login: str | None) -> None:
     version = cli.backend().qa.publish_form(actor, form)
     click.echo(_("form {code} published as version {v}").format(code=version.code,
                                                                 v=version.version))
+
+
+@qa_group.command("plan")
+@click.option("--from", "from_text", required=True, help="First day of the calls (center's zone).")
+@click.option("--to", "to_text", required=True, help="Last day, inclusive.")
+@click.option("--per-agent", type=int, default=3, show_default=True,
+              help="Random calls per agent (0: only the rules below).")
+@click.option("--complaints", is_flag=True, help="Every complaint call as well.")
+@click.option("--under", "under", type=int, default=None,
+              help="Every call shorter than this many seconds of talk as well.")
+@click.option("--min-talk", type=int, default=None,
+              help="Calls shorter than this are too short to judge (default 10 s).")
+@click.option("--queue", default=None)
+@click.option("--category", default=None)
+@click.option("--team", default=None)
+@click.option("--inspector", "inspectors", multiple=True,
+              help="Split among these inspectors (default: those on duty, else all).")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--name", default="", help="A name for the plan.")
+@click.option("--as", "login", default=None, help="Your login (or SEATDESK_USER).")
+@click.pass_obj
+def plan(cli: Any, from_text: str, to_text: str, per_agent: int, complaints: bool,
+         under: int | None, min_talk: int | None, queue: str | None, category: str | None,
+         team: str | None, inspectors: tuple[str, ...], seed: int, name: str,
+         login: str | None) -> None:
+    """Make and store a sampling plan; prints its calls and who scores each."""
+    from seatdesk.exchange.exporter import parse_date_range
+    from seatdesk.services.qa_workflow import SamplePlanSpec
+
+    backend = cli.backend()
+    actor = cli.actor(login)
+    start, end = parse_date_range(from_text, to_text, cli.settings.tz, backend.clock())
+    made = backend.qa.plan_sample(actor, SamplePlanSpec(
+        start=start, end=end, per_agent=per_agent, all_complaints=complaints,
+        all_under_seconds=under, min_talk_seconds=min_talk, queue=queue, category=category,
+        team=team, inspectors=inspectors, seed=seed, name=name))
+    rows = [{"call": r.call_id, "agent": r.agent_login, "talk": r.talk_seconds,
+             "reason": _(r.sample_reason or ""), "inspector": r.assigned_to or "-"}
+            for r in backend.qa.plan_calls(actor, made.id)]
+    click.echo(render_table(rows, [("call", _("Call")), ("agent", _("Agent")),
+                                   ("talk", _("Talk s")), ("reason", _("Why")),
+                                   ("inspector", _("Inspector"))]))
+    click.echo(_("sampling plan #{id}: {n} calls").format(id=made.id, n=made.calls))
 
 
 @qa_group.command("seed-form")

@@ -203,9 +203,10 @@ MEASURES: tuple[Measure, ...] = (
     Measure("satisfied_share", "Satisfied share", "pct", "satisfaction",
             "calls scored 4 or 5 / calls with a score",
             lambda b: ratio(_b(b, "sat_good"), _b(b, "sat_n"))),
-    # -- QA (submitted, acknowledged or final evaluations, calibrations excluded) --
+    # -- QA: the standing revision of each scoring, filed under its call's day (as
+    # `report qa` counts); calibration scorings excluded --
     Measure("qa_evaluations", "QA evaluations", "count", "qa",
-            "evaluations submitted in the period", _count("qa_n")),
+            "scored calls of the period (standing revision)", _count("qa_n")),
     Measure("qa_avg", "QA average", "score", "qa",
             "sum of scores / evaluations", lambda b: ratio(_b(b, "qa_score_sum"), _b(b, "qa_n"))),
     Measure("qa_pass_rate", "QA pass rate", "pct", "qa",

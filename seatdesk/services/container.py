@@ -38,13 +38,29 @@ class Backend:
         self.db = db
         self.clock = clock
         self.qa_dispute_days: int | None = None
+        self.qa_claim_minutes: int | None = None
+        self.qa_dispute_rounds: int | None = None
 
-    def configure(self, *, qa_dispute_days: int | None = None) -> None:
+    def configure(self, *, qa_dispute_days: int | None = None,
+                  qa_claim_minutes: int | None = None,
+                  qa_dispute_rounds: int | None = None) -> None:
         """Settings some services need; applied now or when the service is first built."""
         if qa_dispute_days is not None:
             self.qa_dispute_days = qa_dispute_days
-            if "qa" in self.__dict__:
-                self.qa.set_dispute_days(qa_dispute_days)
+        if qa_claim_minutes is not None:
+            self.qa_claim_minutes = qa_claim_minutes
+        if qa_dispute_rounds is not None:
+            self.qa_dispute_rounds = qa_dispute_rounds
+        if "qa" in self.__dict__:
+            self._configure_qa(self.qa)
+
+    def _configure_qa(self, service: QaService) -> None:
+        if self.qa_dispute_days is not None:
+            service.set_dispute_days(self.qa_dispute_days)
+        if self.qa_claim_minutes is not None:
+            service.set_claim_minutes(self.qa_claim_minutes)
+        if self.qa_dispute_rounds is not None:
+            service.set_dispute_rounds(self.qa_dispute_rounds)
 
     @classmethod
     def open(cls, url: str, clock: Clock = utc_now) -> Backend:
@@ -119,8 +135,7 @@ class Backend:
         from seatdesk.services.qa import QaService
 
         service = QaService(self.db, self.clock)
-        if self.qa_dispute_days is not None:
-            service.set_dispute_days(self.qa_dispute_days)
+        self._configure_qa(service)
         return service
 
     @cached_property

@@ -36,10 +36,10 @@ from seatdesk.data.models import (
 from seatdesk.data.models.qa import QaClaim, QaResponse
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from seatdesk.domain.i18n import _, current_language
 from seatdesk.domain.qa.forms import FormDefinition, FormError, form_from_dict
 from seatdesk.domain.qa.scoring import Answer, missing_comments, score, value_range
 from seatdesk.services import audit
-from seatdesk.services.base import Service
 from seatdesk.services.calls import call_view
 from seatdesk.services.dto import Actor, CallEventView
 from seatdesk.services.permissions import Permission, allowed, require
@@ -51,6 +51,7 @@ from seatdesk.services.qa_results import (
 from seatdesk.services.qa_views import (
     CalibrationReport,
     CalibrationRow,
+    CallLook,
     CallRecord,
     DisputeRow,
     EvaluationView,
@@ -60,11 +61,31 @@ from seatdesk.services.qa_views import (
     WorkFilter,
     WorkRow,
 )
+from seatdesk.services.qa_workflow import QaWorkflow
 
 COMMENT_MAX = 4000
 REASON_MAX = 1000
 DEFAULT_FORM_CODE = "default"
 DEFAULT_DISPUTE_DAYS = 7
+# A claim nobody worked on for this long is free again (Settings.qa_claim_minutes).
+DEFAULT_CLAIM_MINUTES = 240
+# How many times one evaluation's chain may be disputed (Settings.qa_dispute_rounds).
+DEFAULT_DISPUTE_ROUNDS = 1
+# Calls shorter than this (talk seconds) are too short to judge; a sample leaves them out.
+JUDGE_SECONDS = 10
+# Outbound attempts that never reached anybody: nothing to score.
+UNCONNECTED = ("no_answer", "busy", "wrong_number")
+DISPUTE_REASON_CODES = ("recording", "not_applicable", "too_harsh", "guidance")
+
+
+def dispute_reason_label(code: str) -> str:
+    """The dispute reason list, in the reader's language."""
+    return {
+        "recording": _("the recording shows otherwise"),
+        "not_applicable": _("the item does not apply to this call"),
+        "too_harsh": _("the score is too harsh for what happened"),
+        "guidance": _("the guidance does not ask for this"),
+    }.get(code, code)
 RESULT_GROUPS = ("agent", "team", "inspector", "item")
 
 
@@ -99,28 +120,49 @@ def check_answers(form: FormDefinition, answers: Mapping[str, Answer]) -> None:
     for key, answer in answers.items():
         rule = rules.get(key)
         if rule is None:
-            raise InvalidInput(f"the form has no item {key!r}", key)
+            raise InvalidInput(_("the form has no item {key!r}").format(key=key), key)
         if answer.na and not rule.allow_na:
-            raise InvalidInput(f"{key}: N/A is not allowed for this item", key)
+            raise InvalidInput(_("{key}: N/A is not allowed for this item").format(key=key), key)
         if answer.value is not None and not answer.na:
             low, high = value_range(rule)
             if not low <= answer.value <= high:
-                raise InvalidInput(f"{key}: {answer.value} is outside {low}–{high}", key)
+                raise InvalidInput(_("{key}: {v} is outside {low}–{high}").format(
+                    key=key, v=answer.value, low=low, high=high), key)
         if len(answer.comment) > COMMENT_MAX:
-            raise InvalidInput(f"{key}: the comment is too long (at most {COMMENT_MAX})", key)
+            raise InvalidInput(_("{key}: the comment is too long (at most {n})").format(
+                key=key, n=COMMENT_MAX), key)
 
 
-class QaService(Service):
+def _whole(value: object, low: int, message: str, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise InvalidInput(message.format(v=value), field)
+    return value
+
+
+class QaService(QaWorkflow):
     # How long after submission an agent may acknowledge or dispute. The app and the CLI
     # set it from Settings.qa_dispute_days (SEATDESK_QA_DISPUTE_DAYS overrides it there).
     dispute_days: int = DEFAULT_DISPUTE_DAYS
+    claim_minutes: int = DEFAULT_CLAIM_MINUTES
+    dispute_rounds: int = DEFAULT_DISPUTE_ROUNDS
 
     def set_dispute_days(self, days: int) -> None:
         """Set the dispute window (whole days, 0 or more); InvalidInput otherwise."""
-        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-            raise InvalidInput(f"the dispute window is a whole number of days, not {days!r}",
-                               "qa_dispute_days")
-        self.dispute_days = days
+        self.dispute_days = _whole(days, 0, _("the dispute window is a whole number of days, "
+                                              "not {v!r}"), "qa_dispute_days")
+
+    def set_claim_minutes(self, minutes: int) -> None:
+        """How long an untouched claim holds (whole minutes, 1 or more)."""
+        self.claim_minutes = _whole(minutes, 1, _("a claim lasts a whole number of minutes "
+                                                  "(1 or more), not {v!r}"), "qa_claim_minutes")
+
+    def set_dispute_rounds(self, rounds: int) -> None:
+        """How many disputes one evaluation's chain allows (0 turns disputes off)."""
+        self.dispute_rounds = _whole(rounds, 0, _("dispute rounds are a whole number, "
+                                                  "not {v!r}"), "qa_dispute_rounds")
+
+    def claim_lifetime(self) -> timedelta:
+        return timedelta(minutes=self.claim_minutes)
 
     def dispute_window(self) -> timedelta:
         """How long after submission an agent may acknowledge or dispute."""
@@ -194,12 +236,12 @@ class QaService(Service):
         with self.db.read() as s:
             row = s.get(QaForm, form_id) if form_id else self._newest_form(s, code)
             if row is None:
-                raise NotFound(f"no QA form {form_id or code!r}")
+                raise NotFound(_("no QA form {f!r}").format(f=form_id or code))
             return self._form_version(row)
 
     # ---- the work list ------------------------------------------------------------------
 
-    def _work_query(self, f: WorkFilter) -> Any:
+    def _work_query(self, f: WorkFilter, claims_since: datetime | None = None) -> Any:
         at = func.coalesce(Call.answered_at, Call.queued_at)
         complaint = or_(
             Call.category == "complaint", Call.complaint_id.is_not(None),
@@ -214,7 +256,9 @@ class QaService(Service):
             .join(User, User.id == Call.agent_id)
             .outerjoin(Team, Team.id == User.team_id)
             .outerjoin(Queue, Queue.id == Call.queue_id)
-            .outerjoin(QaClaim, QaClaim.call_id == Call.id)
+            .outerjoin(QaClaim, and_(QaClaim.call_id == Call.id,
+                                     QaClaim.claimed_at >= claims_since) if claims_since
+                       else QaClaim.call_id == Call.id)
             .outerjoin(inspector, inspector.id == QaClaim.inspector_id)
             .outerjoin(first_eval, and_(first_eval.call_id == Call.id,
                                         first_eval.revision == 1,
@@ -224,7 +268,8 @@ class QaService(Service):
         if f.team:
             stmt = stmt.where(Team.code == f.team)
         if f.agent:
-            stmt = stmt.where(User.login == f.agent)
+            # The list shows names; a login works as well.
+            stmt = stmt.where(or_(User.login == f.agent, User.name == f.agent))
         if f.queue:
             stmt = stmt.where(Queue.code == f.queue)
         if f.direction:
@@ -245,33 +290,49 @@ class QaService(Service):
             stmt = stmt.where(complaint)
         if f.unscored_only:
             stmt = stmt.where(first_eval.id.is_(None))
+        if f.judgeable_only:
+            stmt = stmt.where(*self.judgeable(
+                f.min_seconds if f.min_seconds is not None else JUDGE_SECONDS))
         return stmt
 
     @staticmethod
+    def judgeable(min_talk: int = JUDGE_SECONDS) -> list[Any]:
+        """Calls worth scoring: connected (answered, an outbound attempt that reached
+        someone) and long enough to judge."""
+        return [Call.answered_at.is_not(None),
+                or_(Call.outbound_outcome.is_(None), Call.outbound_outcome.not_in(UNCONNECTED)),
+                Call.talk_seconds >= min_talk]
+
+    @staticmethod
     def _work_row(r: Any) -> WorkRow:
+        extra = {"assigned_to": r[15], "sample_reason": r[16]} if len(r) > 15 else {}
         return WorkRow(call_id=r[0], at=r[1], agent_id=r[2], agent_login=r[3], agent_name=r[4],
                        team_code=r[5], queue_code=r[6], direction=str(r[7].value),
                        category=r[8], disposition=r[9], talk_seconds=r[10],
                        complaint=bool(r[11]), claimed_by=r[12], evaluation_state=r[13],
-                       score=r[14])
+                       score=r[14], **extra)
 
     def work_list(self, actor: Actor, f: WorkFilter | None = None) -> list[WorkRow]:
         """Closed calls matching the filter, newest first, with claim and score state."""
         require(actor, Permission.SCORE_CALLS)
         f = f or WorkFilter()
+        since = self.clock() - self.claim_lifetime()
         with self.db.read() as s:
-            rows = s.execute(self._work_query(f).order_by(Call.id.desc()).limit(f.limit)).all()
+            rows = s.execute(self._work_query(f, since).order_by(Call.id.desc())
+                             .limit(f.limit)).all()
             return [self._work_row(r) for r in rows]
 
     def sample(self, actor: Actor, per_agent: int, f: WorkFilter, seed: int) -> list[WorkRow]:
         """Up to ``per_agent`` random unscored calls per agent (same seed, same pick)."""
         require(actor, Permission.SCORE_CALLS)
         if not 1 <= per_agent <= 100:
-            raise InvalidInput("sample between 1 and 100 calls per agent", "per_agent")
-        f = WorkFilter(**{**f.__dict__, "unscored_only": True, "limit": 100_000})
+            raise InvalidInput(_("sample between 1 and 100 calls per agent"), "per_agent")
+        f = WorkFilter(**{**f.__dict__, "unscored_only": True, "judgeable_only": True,
+                          "limit": 100_000})
+        since = self.clock() - self.claim_lifetime()
         with self.db.read() as s:
             rows = [self._work_row(r) for r in
-                    s.execute(self._work_query(f).order_by(Call.id)).all()]
+                    s.execute(self._work_query(f, since).order_by(Call.id)).all()]
         by_agent: dict[int, list[WorkRow]] = {}
         for row in rows:
             by_agent.setdefault(row.agent_id, []).append(row)
@@ -293,20 +354,34 @@ class QaService(Service):
             with self.db.write() as s:
                 self._claim(s, actor, call_id, now)
         except IntegrityError:
-            raise Conflict(f"call #{call_id} was just claimed by another inspector") from None
+            raise Conflict(_("call #{id} was just claimed by another inspector").format(
+                id=call_id)) from None
 
     def _claim(self, s: Session, actor: Actor, call_id: int, now: datetime) -> None:
         call = s.get(Call, call_id)
         if call is None:
-            raise NotFound(f"no call #{call_id}")
+            raise NotFound(_("no call #{id}").format(id=call_id))
         if call.state != CallState.CLOSED or call.agent_id is None:
-            raise InvalidTransition(f"call #{call_id} is not a finished call with an agent")
-        held = s.get(QaClaim, call_id)
+            raise InvalidTransition(_("call #{id} is not a finished call with an agent").format(
+                id=call_id))
+        held = s.get(QaClaim, call_id, with_for_update=True)
         if held is not None:
-            if held.inspector_id != actor.user_id:
+            if held.inspector_id == actor.user_id:
+                held.claimed_at = now  # working on it keeps it
+                return
+            if held.claimed_at + self.claim_lifetime() > now:
                 who = s.get(User, held.inspector_id)
-                raise Conflict(f"call #{call_id} is claimed by {who.login if who else '?'}")
-            return
+                raise Conflict(_("call #{id} is claimed by {who}").format(
+                    id=call_id, who=who.login if who else "?"))
+            # Expired: nobody touched it for the claim's lifetime. Like a release, the
+            # unsubmitted draft goes with it.
+            first = self._first_evaluation(s, call_id)
+            if first is not None and first.state == "draft":
+                s.delete(first)
+            audit.record(s, actor, "qa.claim.expired", at=now, entity="call",
+                         entity_id=call_id, detail={"inspector_id": held.inspector_id})
+            s.delete(held)
+            s.flush()
         s.add(QaClaim(call_id=call_id, inspector_id=actor.user_id, claimed_at=now))
         s.flush()
         self.signal(s, Topic.QA)
@@ -317,14 +392,20 @@ class QaService(Service):
         with self.db.write() as s:
             held = s.get(QaClaim, call_id)
             if held is None:
-                raise NotFound(f"call #{call_id} is not claimed")
+                raise NotFound(_("call #{id} is not claimed").format(id=call_id))
+            # A supervisor may free a claim someone left behind.
             if held.inspector_id != actor.user_id and not allowed(actor, Permission.EDIT_QA_FORMS):
-                raise Conflict(f"call #{call_id} is claimed by another inspector")
+                raise Conflict(_("call #{id} is claimed by another inspector").format(
+                    id=call_id))
             first = self._first_evaluation(s, call_id)
             if first is not None and first.state != "draft":
-                raise InvalidTransition(f"call #{call_id} is already scored; it stays claimed")
+                raise InvalidTransition(_("call #{id} is already scored; it stays claimed")
+                                        .format(id=call_id))
             if first is not None:
                 s.delete(first)
+            if held.inspector_id != actor.user_id:
+                audit.record(s, actor, "qa.claim.released", at=self.clock(), entity="call",
+                             entity_id=call_id, detail={"inspector_id": held.inspector_id})
             s.delete(held)
             self.signal(s, Topic.QA)
 
@@ -333,18 +414,57 @@ class QaService(Service):
             QaEvaluation.call_id == call_id, QaEvaluation.revision == 1,
             QaEvaluation.calibration_id.is_(None)))
 
+    def look(self, actor: Actor, call_id: int) -> CallLook:
+        """What the scoring screen shows before anyone scores: no claim is taken.
+
+        The evaluation is the first scoring if ``actor`` may read it (submitted, or their
+        own draft); ``claimed_by`` names whoever holds a live claim.
+        """
+        require(actor, Permission.SCORE_CALLS)
+        now = self.clock()
+        with self.db.read() as s:
+            call = s.get(Call, call_id)
+            if call is None:
+                raise NotFound(_("no call #{id}").format(id=call_id))
+            held = s.get(QaClaim, call_id)
+            claimed_by = None
+            until = None
+            if held is not None and held.claimed_at + self.claim_lifetime() > now:
+                who = s.get(User, held.inspector_id)
+                claimed_by = who.login if who else "?"
+                until = held.claimed_at + self.claim_lifetime()
+            ev = self._first_evaluation(s, call_id)
+            view = self._view(s, ev) if ev is not None and self._may_read(s, actor, ev) \
+                else None
+            form_row = s.get(QaForm, ev.form_id) if ev is not None else \
+                self._newest_form(s, DEFAULT_FORM_CODE)
+            if form_row is None:
+                raise NotFound(_("no QA form is published yet"))
+            return CallLook(call_id=call_id, form=self._form_version(form_row), evaluation=view,
+                            claimed_by=claimed_by, claimed_until=until,
+                            scorable=call.state == CallState.CLOSED
+                            and call.agent_id is not None)
+
     # ---- the call beside the form -------------------------------------------------------
 
     def call_record(self, actor: Actor, call_id: int) -> CallRecord:
-        """The monitored call's record for the scoring screen (customer masked; audited)."""
-        if not (allowed(actor, Permission.SCORE_CALLS)
-                or allowed(actor, Permission.RULE_DISPUTES)):
-            require(actor, Permission.SCORE_CALLS)
+        """The monitored call's record beside the form (customer masked; audited).
+
+        Inspectors and those who rule disputes read any; an agent reads the record of
+        their own call once it has a submitted evaluation (to read the feedback by it).
+        """
+        reviewer = (allowed(actor, Permission.SCORE_CALLS)
+                    or allowed(actor, Permission.RULE_DISPUTES))
         now = self.clock()
         with self.db.write() as s:
             call = s.get(Call, call_id)
+            if not reviewer and (call is None or call.agent_id != actor.user_id or not s.scalar(
+                    select(QaEvaluation.id).where(
+                        QaEvaluation.call_id == call_id, QaEvaluation.state == "submitted",
+                        QaEvaluation.calibration_id.is_(None)).limit(1))):
+                require(actor, Permission.SCORE_CALLS)
             if call is None:
-                raise NotFound(f"no call #{call_id}")
+                raise NotFound(_("no call #{id}").format(id=call_id))
             agent = s.get(User, call.agent_id) if call.agent_id else None
             queue = s.get(Queue, call.queue_id) if call.queue_id else None
             customer = s.get(Customer, call.customer_id) if call.customer_id else None
@@ -382,7 +502,7 @@ class QaService(Service):
                     form = s.get(QaForm, form_id) if form_id else self._newest_form(
                         s, DEFAULT_FORM_CODE)
                     if form is None:
-                        raise NotFound("no QA form is published yet")
+                        raise NotFound(_("no QA form is published yet"))
                     call = s.get(Call, call_id)
                     assert call is not None and call.agent_id is not None
                     ev = QaEvaluation(call_id=call_id, form_id=form.id, agent_id=call.agent_id,
@@ -391,23 +511,25 @@ class QaService(Service):
                     s.add(ev)
                     s.flush()
                 elif ev.inspector_id != actor.user_id and ev.state == "draft":
-                    raise Conflict(f"call #{call_id} is being scored by another inspector")
+                    raise Conflict(_("call #{id} is being scored by another inspector").format(
+                        id=call_id))
                 return self._view(s, ev)
         except IntegrityError:
-            raise Conflict(f"call #{call_id} was just claimed by another inspector") from None
+            raise Conflict(_("call #{id} was just claimed by another inspector").format(
+                id=call_id)) from None
 
     def _editable(self, s: Session, actor: Actor, evaluation_id: int) -> QaEvaluation:
         ev = s.get(QaEvaluation, evaluation_id, with_for_update=True)
         if ev is None or ev.inspector_id != actor.user_id:
-            raise NotFound(f"no draft evaluation #{evaluation_id} of yours")
+            raise NotFound(_("no draft evaluation #{id} of yours").format(id=evaluation_id))
         if ev.state != "draft":
-            raise InvalidTransition(
-                f"evaluation #{evaluation_id} is submitted and read-only; "
-                "a change needs a dispute ruling (a new revision)")
+            raise InvalidTransition(_(
+                "evaluation #{id} is submitted and read-only; "
+                "a change needs a dispute ruling (a new revision)").format(id=evaluation_id))
         if ev.calibration_id is not None:
             cal = s.get(QaCalibration, ev.calibration_id)
             if cal is not None and cal.state != "open":
-                raise InvalidTransition("the calibration session is closed")
+                raise InvalidTransition(_("the calibration session is closed"))
         return ev
 
     def save_draft(self, actor: Actor, evaluation_id: int, answers: Mapping[str, Answer],
@@ -418,8 +540,11 @@ class QaService(Service):
             form = form_of(s.get(QaForm, ev.form_id))  # type: ignore[arg-type]
             check_answers(form, answers)
             if len(comment) > COMMENT_MAX:
-                raise InvalidInput(f"the overall comment is too long (at most {COMMENT_MAX})",
-                                   "comment")
+                raise InvalidInput(_("the overall comment is too long (at most {n})").format(
+                    n=COMMENT_MAX), "comment")
+            held = s.get(QaClaim, ev.call_id)
+            if held is not None and held.inspector_id == actor.user_id:
+                held.claimed_at = self.clock()  # saving is working on it
             result = score(form.rules(), answers, form.pass_mark)
             ev.answers = answers_to_json(answers)
             ev.comment = comment
@@ -454,15 +579,16 @@ class QaService(Service):
         for sec, item, key in form.items():
             a = answers.get(key)
             if a is None or (a.value is None and not a.na):
-                raise InvalidInput(f"score every item: '{item.question}' ({sec.title}) has no "
-                                   "score yet", key)
+                raise InvalidInput(_("score every item: '{q}' ({s}) has no score yet").format(
+                    q=item.text(current_language()), s=sec.text(current_language())), key)
         missing = missing_comments(form.rules(), answers)
         if missing:
             item = form.item(missing[0])
-            raise InvalidInput(f"a low score on '{item.question}' needs a comment", missing[0])
+            raise InvalidInput(_("a low score on '{q}' needs a comment").format(
+                q=item.text(current_language())), missing[0])
         if len(comment) > COMMENT_MAX:
-            raise InvalidInput(f"the overall comment is too long (at most {COMMENT_MAX})",
-                               "comment")
+            raise InvalidInput(_("the overall comment is too long (at most {n})").format(
+                n=COMMENT_MAX), "comment")
         return score(form.rules(), answers, form.pass_mark)
 
     def _notify(self, s: Session, user_id: int, now: datetime, ev: QaEvaluation,
@@ -503,7 +629,7 @@ class QaService(Service):
         with self.db.read() as s:
             ev = s.get(QaEvaluation, evaluation_id)
             if ev is None or not self._may_read(s, actor, ev):
-                raise NotFound(f"no evaluation #{evaluation_id}")
+                raise NotFound(_("no evaluation #{id}").format(id=evaluation_id))
             return self._view(s, ev)
 
     def history(self, actor: Actor, evaluation_id: int) -> list[EvaluationView]:
@@ -511,7 +637,7 @@ class QaService(Service):
         with self.db.read() as s:
             ev = s.get(QaEvaluation, evaluation_id)
             if ev is None or not self._may_read(s, actor, ev):
-                raise NotFound(f"no evaluation #{evaluation_id}")
+                raise NotFound(_("no evaluation #{id}").format(id=evaluation_id))
             while ev.revision_of is not None:
                 ev = s.get(QaEvaluation, ev.revision_of)  # type: ignore[assignment]
                 assert ev is not None
@@ -546,6 +672,10 @@ class QaService(Service):
         inspector = s.get(User, ev.inspector_id)
         resp = s.scalar(select(QaResponse).where(QaResponse.evaluation_id == ev.id))
         nxt = s.scalar(select(QaEvaluation.id).where(QaEvaluation.revision_of == ev.id))
+        reviser = s.get(User, ev.revised_by) if ev.revised_by else None
+        until = None
+        if ev.submitted_at is not None and self._rounds_left(ev):
+            until = ev.submitted_at + self.dispute_window()
         return EvaluationView(
             id=ev.id, call_id=ev.call_id, form_id=ev.form_id, form_version=form_row.version,
             form=form_of(form_row), agent_id=ev.agent_id,
@@ -556,15 +686,20 @@ class QaService(Service):
             revision_of=ev.revision_of, calibration_id=ev.calibration_id,
             created_at=ev.created_at, submitted_at=ev.submitted_at,
             response=self._response_view(s, resp) if resp else None, superseded_by=nxt,
-            respond_until=(ev.submitted_at + self.dispute_window()) if ev.submitted_at else None,
+            respond_until=until, revised_by=reviser.login if reviser else None,
         )
+
+    def _rounds_left(self, ev: QaEvaluation) -> bool:
+        # Every revision after the first was made by a dispute ruling.
+        return ev.calibration_id is None and ev.revision - 1 < self.dispute_rounds
 
     def _response_view(self, s: Session, r: QaResponse) -> ResponseView:
         ruler = s.get(User, r.ruled_by) if r.ruled_by else None
         return ResponseView(id=r.id, evaluation_id=r.evaluation_id, kind=r.kind, state=r.state,
                             reasons=dict(r.reasons or {}), comment=r.comment, at=r.at,
                             ruled_by=ruler.login if ruler else None, ruled_at=r.ruled_at,
-                            ruling=r.ruling, new_evaluation_id=r.new_evaluation_id)
+                            ruling=r.ruling, new_evaluation_id=r.new_evaluation_id,
+                            reason_codes=dict(r.reason_codes or {}))
 
     # ---- the agent's answer and disputes ------------------------------------------------
 
@@ -573,45 +708,58 @@ class QaService(Service):
         return self._respond(actor, evaluation_id, "acknowledged", {}, "")
 
     def dispute(self, actor: Actor, evaluation_id: int, reasons: Mapping[str, str],
-                comment: str = "") -> EvaluationView:
-        """The agent disputes (申诉) named items, each with a reason."""
-        return self._respond(actor, evaluation_id, "disputed", reasons, comment)
+                comment: str = "", codes: Mapping[str, str] | None = None) -> EvaluationView:
+        """The agent disputes (申诉) named items, each with a reason from the list
+        (``codes``, see DISPUTE_REASON_CODES), free text, or both."""
+        return self._respond(actor, evaluation_id, "disputed", reasons, comment, codes or {})
 
     def _respond(self, actor: Actor, evaluation_id: int, kind: str,
-                 reasons: Mapping[str, str], comment: str) -> EvaluationView:
+                 reasons: Mapping[str, str], comment: str,
+                 codes: Mapping[str, str] | None = None) -> EvaluationView:
         now = self.clock()
         clean = {k: v.strip() for k, v in reasons.items() if v.strip()}
+        chosen = {k: c for k, c in (codes or {}).items() if c}
+        for key, code in chosen.items():
+            if code not in DISPUTE_REASON_CODES:
+                raise InvalidInput(_("{key}: {code!r} is not a reason on the list").format(
+                    key=key, code=code), key)
         try:
             with self.db.write() as s:
                 ev = s.get(QaEvaluation, evaluation_id, with_for_update=True)
                 if (ev is None or ev.agent_id != actor.user_id or ev.state != "submitted"
                         or ev.calibration_id is not None):
-                    raise NotFound(f"no evaluation #{evaluation_id} of yours")
+                    raise NotFound(_("no evaluation #{id} of yours").format(id=evaluation_id))
                 if s.scalar(select(QaEvaluation.id).where(QaEvaluation.revision_of == ev.id)):
-                    raise InvalidTransition("a newer revision replaced this evaluation")
+                    raise InvalidTransition(_("a newer revision replaced this evaluation"))
                 if s.scalar(select(QaResponse.id).where(QaResponse.evaluation_id == ev.id)):
-                    raise Conflict("you already answered this evaluation")
+                    raise Conflict(_("you already answered this evaluation"))
                 assert ev.submitted_at is not None
                 deadline = ev.submitted_at + self.dispute_window()
                 if now > deadline:
-                    raise InvalidTransition(
-                        f"the window to respond closed at {deadline:%Y-%m-%d %H:%M} UTC")
+                    raise InvalidTransition(_("the window to respond closed at {t} UTC").format(
+                        t=f"{deadline:%Y-%m-%d %H:%M}"))
                 form = form_of(s.get(QaForm, ev.form_id))  # type: ignore[arg-type]
                 if kind == "disputed":
-                    if not clean:
-                        raise InvalidInput("give a reason for at least one item you dispute",
+                    if not self._rounds_left(ev):
+                        raise InvalidTransition(_(
+                            "this score was already ruled on after a dispute; "
+                            "it cannot be disputed again"))
+                    if not clean and not chosen:
+                        raise InvalidInput(_("give a reason for at least one item you dispute"),
                                            "reasons")
                     keys = {k for _s, _i, k in form.items()}
-                    for key, text in clean.items():
+                    for key in {*clean, *chosen}:
                         if key not in keys:
-                            raise InvalidInput(f"the form has no item {key!r}", key)
+                            raise InvalidInput(_("the form has no item {key!r}").format(key=key),
+                                               key)
+                    for key, text in clean.items():
                         if len(text) > REASON_MAX:
-                            raise InvalidInput(f"{key}: the reason is too long "
-                                               f"(at most {REASON_MAX})", key)
+                            raise InvalidInput(_("{key}: the reason is too long (at most {n})")
+                                               .format(key=key, n=REASON_MAX), key)
                 if len(comment) > COMMENT_MAX:
-                    raise InvalidInput("the comment is too long", "comment")
+                    raise InvalidInput(_("the comment is too long"), "comment")
                 s.add(QaResponse(evaluation_id=ev.id, agent_id=actor.user_id, kind=kind,
-                                 reasons=clean, comment=comment, at=now,
+                                 reasons=clean, reason_codes=chosen, comment=comment, at=now,
                                  state="open" if kind == "disputed" else "acknowledged",
                                  ruling=""))
                 if kind == "disputed":
@@ -625,7 +773,7 @@ class QaService(Service):
                 s.flush()
                 return self._view(s, ev)
         except IntegrityError:
-            raise Conflict("you already answered this evaluation") from None
+            raise Conflict(_("you already answered this evaluation")) from None
 
     def open_disputes(self, actor: Actor) -> list[DisputeRow]:
         """Disputes waiting for a ruling: a team lead sees their team's, a supervisor all."""
@@ -640,7 +788,8 @@ class QaService(Service):
                 stmt = stmt.where(User.team_id == actor.team_id)
             return [DisputeRow(response_id=r.id, evaluation_id=e.id, call_id=e.call_id,
                                agent_name=u.name, team_code=code, score=e.score, at=r.at,
-                               reasons=dict(r.reasons or {}), comment=r.comment)
+                               reasons=dict(r.reasons or {}), comment=r.comment,
+                               reason_codes=dict(r.reason_codes or {}))
                     for r, e, u, code in s.execute(stmt).all()]
 
     @staticmethod
@@ -656,22 +805,22 @@ class QaService(Service):
         require(actor, Permission.RULE_DISPUTES)
         reason = reason.strip()
         if not reason:
-            raise InvalidInput("give the reason for the ruling", "ruling")
+            raise InvalidInput(_("give the reason for the ruling"), "ruling")
         if len(reason) > COMMENT_MAX:
-            raise InvalidInput("the reason is too long", "ruling")
+            raise InvalidInput(_("the reason is too long"), "ruling")
         now = self.clock()
         with self.db.write() as s:
             resp = s.get(QaResponse, response_id, with_for_update=True)
             if resp is None or resp.kind != "disputed":
-                raise NotFound(f"no dispute #{response_id}")
+                raise NotFound(_("no dispute #{id}").format(id=response_id))
             ev = s.get(QaEvaluation, resp.evaluation_id)
             assert ev is not None
             agent = s.get(User, ev.agent_id)
             if not self._rules_all(actor) and (
                     agent is None or agent.team_id is None or agent.team_id != actor.team_id):
-                raise NotFound(f"no dispute #{response_id}")
+                raise NotFound(_("no dispute #{id}").format(id=response_id))
             if resp.state != "open":
-                raise InvalidTransition(f"dispute #{response_id} was already ruled")
+                raise InvalidTransition(_("dispute #{id} was already ruled").format(id=response_id))
             resp.ruled_by, resp.ruled_at, resp.ruling = actor.user_id, now, reason
             standing = ev
             answers = answers_from_json(ev.answers)
@@ -679,9 +828,10 @@ class QaService(Service):
                 form = form_of(s.get(QaForm, ev.form_id))  # type: ignore[arg-type]
                 merged = {**answers, **changes}
                 result = self._validated(form, merged, ev.comment)
+                # The inspector's work stays theirs; the ruling lead is recorded apart.
                 standing = QaEvaluation(
                     call_id=ev.call_id, form_id=ev.form_id, agent_id=ev.agent_id,
-                    inspector_id=actor.user_id, state="submitted",
+                    inspector_id=ev.inspector_id, revised_by=actor.user_id, state="submitted",
                     answers=answers_to_json(merged), score=result.score, passed=result.passed,
                     critical_failed=result.critical_failed, comment=ev.comment,
                     revision=ev.revision + 1, revision_of=ev.id, created_at=now,
@@ -708,12 +858,13 @@ class QaService(Service):
         with self.db.write() as s:
             call = s.get(Call, call_id)
             if call is None:
-                raise NotFound(f"no call #{call_id}")
+                raise NotFound(_("no call #{id}").format(id=call_id))
             if call.state != CallState.CLOSED or call.agent_id is None:
-                raise InvalidTransition(f"call #{call_id} is not a finished call with an agent")
+                raise InvalidTransition(_("call #{id} is not a finished call with an agent").format(
+                    id=call_id))
             form = s.get(QaForm, form_id) if form_id else self._newest_form(s, DEFAULT_FORM_CODE)
             if form is None:
-                raise NotFound("no QA form is published yet")
+                raise NotFound(_("no QA form is published yet"))
             cal = QaCalibration(call_id=call_id, form_id=form.id, created_by=actor.user_id,
                                 state="open", created_at=now)
             s.add(cal)
@@ -750,13 +901,13 @@ class QaService(Service):
             with self.db.write() as s:
                 cal = s.get(QaCalibration, calibration_id)
                 if cal is None:
-                    raise NotFound(f"no calibration session #{calibration_id}")
+                    raise NotFound(_("no calibration session #{id}").format(id=calibration_id))
                 ev = s.scalar(select(QaEvaluation).where(
                     QaEvaluation.calibration_id == cal.id,
                     QaEvaluation.inspector_id == actor.user_id))
                 if ev is None:
                     if cal.state != "open":
-                        raise InvalidTransition("the calibration session is closed")
+                        raise InvalidTransition(_("the calibration session is closed"))
                     call = s.get(Call, cal.call_id)
                     assert call is not None and call.agent_id is not None
                     ev = QaEvaluation(call_id=cal.call_id, form_id=cal.form_id,
@@ -767,7 +918,7 @@ class QaService(Service):
                     s.flush()
                 return self._view(s, ev)
         except IntegrityError:
-            raise Conflict("you already have a score in this session") from None
+            raise Conflict(_("you already have a score in this session")) from None
 
     def close_calibration(self, actor: Actor, calibration_id: int) -> CalibrationReport:
         """Close the session: scores become visible to the participants."""
@@ -776,7 +927,7 @@ class QaService(Service):
         with self.db.write() as s:
             cal = s.get(QaCalibration, calibration_id, with_for_update=True)
             if cal is None:
-                raise NotFound(f"no calibration session #{calibration_id}")
+                raise NotFound(_("no calibration session #{id}").format(id=calibration_id))
             if cal.state != "closed":
                 cal.state, cal.closed_at = "closed", now
                 # Unsubmitted drafts would be seen by nobody; drop them.
@@ -793,10 +944,10 @@ class QaService(Service):
         with self.db.read() as s:
             cal = s.get(QaCalibration, calibration_id)
             if cal is None:
-                raise NotFound(f"no calibration session #{calibration_id}")
+                raise NotFound(_("no calibration session #{id}").format(id=calibration_id))
             if cal.state != "closed":
-                raise InvalidTransition(
-                    "calibration scores stay hidden until the supervisor closes the session")
+                raise InvalidTransition(_(
+                    "calibration scores stay hidden until the supervisor closes the session"))
             return self._calibration_report(s, cal)
 
     def _calibration_report(self, s: Session, cal: QaCalibration) -> CalibrationReport:
@@ -826,9 +977,9 @@ class QaService(Service):
     def _check_results(self, actor: Actor, start: datetime, end: datetime, by: str) -> None:
         require(actor, Permission.VIEW_QA_RESULTS)
         if by not in RESULT_GROUPS:
-            raise InvalidInput("--by is one of agent, team, inspector, item", "by")
+            raise InvalidInput(_("--by is one of agent, team, inspector, item"), "by")
         if end <= start:
-            raise InvalidInput("the period ends before it starts", "to")
+            raise InvalidInput(_("the period ends before it starts"), "to")
 
     def _results(self, s: Session, actor: Actor, start: datetime, end: datetime,
                  by: str) -> list[ResultRow]:

@@ -36,6 +36,7 @@ class WorkFilter:
     max_seconds: int | None = None
     complaints_only: bool = False  # category complaint or a complaint registered
     unscored_only: bool = False
+    judgeable_only: bool = False  # connected and long enough to judge (samples always)
     limit: int = 500
 
 
@@ -56,6 +57,8 @@ class WorkRow:
     claimed_by: str | None  # login of the inspector holding the claim
     evaluation_state: str | None  # draft | submitted | None
     score: float | None
+    assigned_to: str | None = None  # a sampling plan's inspector for this call
+    sample_reason: str | None = None  # quota | complaint | short
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class ResponseView:
     ruled_at: datetime | None
     ruling: str
     new_evaluation_id: int | None
+    reason_codes: dict[str, str] = field(default_factory=dict)  # item key -> reason code
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,8 @@ class EvaluationView:
     submitted_at: datetime | None
     response: ResponseView | None = None
     superseded_by: int | None = None  # a later revision replaced this one
-    respond_until: datetime | None = None  # the agent's dispute window
+    respond_until: datetime | None = None  # the agent's dispute window (None: no dispute)
+    revised_by: str | None = None  # login of who ruled the dispute that made this revision
 
     @property
     def read_only(self) -> bool:
@@ -127,6 +132,73 @@ class DisputeRow:
     at: datetime
     reasons: dict[str, str]
     comment: str
+    reason_codes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CallLook:
+    """A call as the scoring screen opens it, before (or without) claiming it."""
+
+    call_id: int
+    form: FormVersion  # the evaluation's form, or the newest default form
+    evaluation: EvaluationView | None  # the first scoring, if the viewer may read it
+    claimed_by: str | None  # login holding a live claim
+    claimed_until: datetime | None
+    scorable: bool  # a finished call with an agent
+
+
+@dataclass(frozen=True)
+class SamplePlanView:
+    """A stored sampling plan: its period, quota and rules, and how its picks stand."""
+
+    id: int
+    name: str
+    start: datetime
+    end: datetime
+    per_agent: int
+    rules: dict[str, object]
+    seed: int
+    created_by: str
+    created_at: datetime
+    calls: int
+    scored: int
+
+
+@dataclass(frozen=True)
+class CoachingRow:
+    id: int
+    evaluation_id: int | None
+    call_id: int | None
+    agent_id: int
+    agent_name: str
+    created_by: str
+    what: str
+    item_keys: tuple[str, ...]
+    due_at: datetime
+    state: str  # open | acknowledged
+    created_at: datetime
+    acknowledged_at: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class CoachingSummary:
+    """Open and overdue coaching per agent (a lead's view)."""
+
+    agent_login: str
+    agent_name: str
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """An agent's QA in one period (week or month), standing revisions only."""
+
+    period: str
+    evaluations: int
+    average: float | None
+    pass_rate: float | None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"  # how UtcDateTime stores instants on SQLite
 
 LOGGED_IN = ("available", "ringing", "on_call", "on_hold", "wrap_up")
 BUSY = ("on_call", "on_hold", "wrap_up")
-QA_COUNTED = ("submitted", "acknowledged", "final")
+QA_COUNTED = ("submitted",)  # an agent's answer lives in qa_responses, not the state
 
 
 def sqlite_ts(value: datetime) -> str:
@@ -474,21 +474,26 @@ GROUP BY 1"""
 
 
 def qa_sql(d: Dialect, g: Grouping) -> str | None:
-    """Scored QA evaluations (not calibration scorings), bucketed by submission."""
-    key = _key(d, g, time="qe.submitted_at", person="qe.agent_id", queue="qc.queue_id",
+    """Scored QA evaluations, counted as `report qa` counts them.
+
+    Only the standing revision of each scoring (a revision a dispute ruling replaced does
+    not count), no calibration scorings, and each filed under the day of its call (the
+    call's answer time, else its queue time), not the day it was submitted or revised.
+    """
+    call_at = "COALESCE(qc.answered_at, qc.queued_at)"
+    key = _key(d, g, time=call_at, person="qe.agent_id", queue="qc.queue_id",
                category="qc.category")
     if key is None:
         return None
     expr, join = key
     states = ", ".join(f"'{s}'" for s in QA_COUNTED)
-    call_join = "LEFT JOIN calls qc ON qc.id = qe.call_id" if g.by in ("queue", "category") \
-        else ""
     return f"""
 SELECT {expr} AS k,
   {_when("qe.score IS NOT NULL")} AS qa_n,
   {_when("qe.score IS NOT NULL", "qe.score")} AS qa_score_sum,
   {_when("qe.score IS NOT NULL AND qe.passed")} AS qa_passed
-FROM qa_evaluations qe {call_join} {join}
+FROM qa_evaluations qe JOIN calls qc ON qc.id = qe.call_id {join}
 WHERE qe.state IN ({states}) AND qe.calibration_id IS NULL
-  AND qe.submitted_at >= :start AND qe.submitted_at < :end
+  AND NOT EXISTS (SELECT 1 FROM qa_evaluations qn WHERE qn.revision_of = qe.id)
+  AND {call_at} >= :start AND {call_at} < :end
 GROUP BY 1"""

@@ -81,6 +81,18 @@ class Settings:
     login_lock_minutes: int = 15
     note_max_chars: int = 4000
     qa_dispute_days: int = field(default_factory=lambda: env_days("SEATDESK_QA_DISPUTE_DAYS", 7))
+    # An inspector's claim on a call lapses after this long untouched (scoring renews it).
+    qa_claim_minutes: int = field(
+        default_factory=lambda: env_days("SEATDESK_QA_CLAIM_MINUTES", 240))
+    # How many times one evaluation may be disputed (each changed ruling is a round).
+    qa_dispute_rounds: int = field(
+        default_factory=lambda: env_days("SEATDESK_QA_DISPUTE_ROUNDS", 1))
+
+    def qa_options(self) -> dict[str, int]:
+        """The QA settings Backend.configure takes."""
+        return {"qa_dispute_days": self.qa_dispute_days,
+                "qa_claim_minutes": self.qa_claim_minutes,
+                "qa_dispute_rounds": self.qa_dispute_rounds}
     keymap: dict[str, str] = field(default_factory=dict)
     # A seat that becomes free is rung with the longest-waiting call it serves (an ACD's
     # delivery), instead of waiting for F2. SEATDESK_RING_WHEN_FREE=1; the demo sets it.

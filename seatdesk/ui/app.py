@@ -135,7 +135,7 @@ class SeatdeskApp(App[None]):
     # ---- the database, opened off the UI thread ----------------------------------------
 
     def _adopt(self, backend: Backend) -> None:
-        backend.configure(qa_dispute_days=self.settings.qa_dispute_days)
+        backend.configure(**self.settings.qa_options())
         self._backend = backend
 
     @property

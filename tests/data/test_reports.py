@@ -186,7 +186,7 @@ def build_hand_floor(backend: Backend) -> dict[str, int]:
         s.flush()
         for call_id, score, passed, state, cal_id in [
             (calls[1], 90.0, True, "submitted", None),
-            (calls[2], 70.0, False, "final", None),
+            (calls[2], 70.0, False, "submitted", None),
             (calls[3], 10.0, False, "draft", None),
             (calls[4], 20.0, False, "submitted", cal.id),
         ]:

@@ -62,3 +62,49 @@ def test_file_level_errors():
         parse_form(json.dumps(data), "json")
     with pytest.raises(FormError, match=r"\.toml or \.json"):
         format_of("form.yaml")
+
+
+def test_item10_import_refuses_unknown_keys_and_names_them():
+    """Issue 17 item 10: a typo `critcal = true` published a form without its critical item."""
+    import pytest as _pytest
+
+    from seatdesk.domain.qa.forms import FormError, parse_form
+
+    text = """
+code = "x"
+name = "X"
+pass_mark = 80
+
+[[sections]]
+id = "s"
+title = "S"
+
+[[sections.items]]
+id = "leak"
+question = "Does not leak data"
+critcal = true
+"""
+    with _pytest.raises(FormError) as err:
+        parse_form(text, "toml")
+    assert "critcal" in str(err.value) and "'leak'" in str(err.value)
+    with _pytest.raises(FormError) as err:
+        parse_form(text.replace("critcal = true", "").replace("pass_mark", "pas_mark"), "toml")
+    assert "pas_mark" in str(err.value)
+
+
+def test_form_errors_are_chinese_on_a_chinese_desk_and_name_the_item():
+    import pytest as _pytest
+
+    from seatdesk.domain.i18n import set_language
+    from seatdesk.domain.qa.forms import FormError, form_from_dict
+
+    data = {"code": "x", "name": "X", "sections": [
+        {"id": "s", "title": "S", "items": [{"id": "leak", "question": "Q", "critcal": True}]}]}
+    set_language("zh")
+    try:
+        with _pytest.raises(FormError) as err:
+            form_from_dict(data)
+    finally:
+        set_language("en")
+    assert "未知的键" in str(err.value) and "critcal" in str(err.value)
+    assert (err.value.section, err.value.item) == ("s", "leak")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from seatdesk.data.models.base import Base, BigId
+from seatdesk.data.models.base import Base, BigId, UtcDateTime
 
 
 class QaClaim(Base):
@@ -43,6 +43,8 @@ class QaResponse(Base):
     ruled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     ruled_at: Mapped[datetime | None]
     ruling: Mapped[str] = mapped_column(Text, default="")
+    # item key -> a reason from the list (DISPUTE_REASONS), beside the free text
+    reason_codes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     new_evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("qa_evaluations.id"))
     __table_args__ = (Index("ix_qa_responses_state", "state"),)
 
@@ -81,6 +83,8 @@ class QaEvaluation(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     revision: Mapped[int] = mapped_column(default=1)
     revision_of: Mapped[int | None] = mapped_column(ForeignKey("qa_evaluations.id"))
+    # Who ruled the dispute that made this revision; the inspector stays the inspector.
+    revised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     calibration_id: Mapped[int | None] = mapped_column(ForeignKey("qa_calibrations.id"))
     created_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
@@ -104,3 +108,46 @@ class QaCalibration(Base):
     state: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+
+
+class QaSamplePlan(Base):
+    """A sampling plan for one period: quotas and rules; its picks are QaSampleItem rows."""
+
+    __tablename__ = "qa_sample_plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    period_start: Mapped[datetime] = mapped_column(UtcDateTime)
+    period_end: Mapped[datetime] = mapped_column(UtcDateTime)
+    per_agent: Mapped[int] = mapped_column(default=0)
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    seed: Mapped[int] = mapped_column(default=1)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class QaSampleItem(Base):
+    """One call a plan picked, why (quota, complaint, short) and the inspector it is for."""
+
+    __tablename__ = "qa_sample_items"
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("qa_sample_plans.id", ondelete="CASCADE"), primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True)
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))  # quota | complaint | short
+
+
+class QaCoaching(Base):
+    """A coaching task for an agent from an evaluation: what to improve, by when."""
+
+    __tablename__ = "qa_coaching"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    evaluation_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("qa_evaluations.id"))
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    what: Mapped[str] = mapped_column(Text)
+    item_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | acknowledged
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

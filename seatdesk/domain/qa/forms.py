@@ -36,15 +36,45 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from seatdesk.domain.i18n import _
 from seatdesk.domain.qa.scoring import ITEM_TYPES, POINTS, ItemRule
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,31}$")
 MAX_POINTS = 9  # one key press scores an item
 TEXT_MAX = 300
+GUIDANCE_MAX = 1000
+FORM_KEYS = frozenset({"code", "name", "name_zh", "pass_mark", "sections"})
+SECTION_KEYS = frozenset({"id", "title", "title_zh", "items"})
+ITEM_KEYS = frozenset({"id", "question", "question_zh", "type", "weight", "max_points",
+                       "allow_na", "comment_on_low", "critical", "guidance", "guidance_zh"})
+
+
+@dataclass(frozen=True)
+class At:
+    """Where in a form a problem is: the text said to the user, and the ids behind it."""
+
+    text: str
+    section: str | None = None
+    item: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _form_at() -> At:
+    return At(_("form"))
 
 
 class FormError(ValueError):
-    """A form definition that cannot be used; the message names the item and the problem."""
+    """A form definition that cannot be used; the message names the item and the problem.
+
+    ``section`` and ``item`` are the ids it is about (for an editor to go there).
+    """
+
+    def __init__(self, message: str, at: At | None = None) -> None:
+        super().__init__(message)
+        self.section = at.section if at else None
+        self.item = at.item if at else None
 
 
 @dataclass(frozen=True)
@@ -58,6 +88,8 @@ class FormItem:
     allow_na: bool = False
     comment_on_low: bool = False
     critical: bool = False
+    guidance: str = ""  # what the inspector listens for; shown to inspector, agent, lead
+    guidance_zh: str = ""
 
     def rule(self, section_id: str) -> ItemRule:
         return ItemRule(
@@ -69,6 +101,9 @@ class FormItem:
     def text(self, lang: str) -> str:
         """The question in ``lang`` ('zh' falls back to English when untranslated)."""
         return self.question_zh if lang == "zh" and self.question_zh else self.question
+
+    def guidance_text(self, lang: str) -> str:
+        return self.guidance_zh if lang == "zh" and self.guidance_zh else self.guidance
 
 
 @dataclass(frozen=True)
@@ -117,111 +152,135 @@ class FormDefinition:
 # ---- validation and parsing ---------------------------------------------------------------
 
 
-def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool) -> str:
+def _known_keys(data: Mapping[str, Any], known: frozenset[str], where: At) -> None:
+    """Refuse keys the form does not know: a typo must not publish a weaker form."""
+    unknown = sorted(str(k) for k in data if k not in known)
+    if unknown:
+        raise FormError(_("{where}: unknown key {keys} (known: {known})").format(
+            where=where, keys=", ".join(repr(k) for k in unknown),
+            known=", ".join(sorted(known))), where)
+
+
+def _text(data: Mapping[str, Any], key: str, where: At, *, required: bool,
+          limit: int = TEXT_MAX) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
-        raise FormError(f"{where}: {key} must be text")
+        raise FormError(_("{where}: {key} must be text").format(where=where, key=key), where)
     value = value.strip()
     if required and not value:
-        raise FormError(f"{where}: {key} is required")
-    if len(value) > TEXT_MAX:
-        raise FormError(f"{where}: {key} is too long ({len(value)} characters, at most "
-                        f"{TEXT_MAX})")
+        raise FormError(_("{where}: {key} is required").format(where=where, key=key), where)
+    if len(value) > limit:
+        raise FormError(_("{where}: {key} is too long ({n} characters, at most {limit})")
+                        .format(where=where, key=key, n=len(value), limit=limit), where)
     if any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in value):
-        raise FormError(f"{where}: {key} contains control characters")
+        raise FormError(_("{where}: {key} contains control characters").format(
+            where=where, key=key), where)
     return value
 
 
-def _bool(data: Mapping[str, Any], key: str, where: str) -> bool:
+def _bool(data: Mapping[str, Any], key: str, where: At) -> bool:
     value = data.get(key, False)
     if not isinstance(value, bool):
-        raise FormError(f"{where}: {key} must be true or false")
+        raise FormError(_("{where}: {key} must be true or false").format(
+            where=where, key=key), where)
     return value
 
 
-def _ident(data: Mapping[str, Any], where: str) -> str:
+def _ident(data: Mapping[str, Any], where: At) -> str:
     value = data.get("id")
     if not isinstance(value, str) or not _ID.match(value):
-        raise FormError(f"{where}: id must be 1–32 lowercase letters, digits or _ "
-                        f"(got {value!r})")
+        raise FormError(_("{where}: id must be 1–32 lowercase letters, digits or _ "
+                          "(got {v!r})").format(where=where, v=value), where)
     return value
 
 
-def _item(data: Any, where: str) -> FormItem:
+def _item(data: Any, where: At) -> FormItem:
     if not isinstance(data, Mapping):
-        raise FormError(f"{where}: an item must be a table of fields")
+        raise FormError(_("{where}: an item must be a table of fields").format(where=where),
+                        where)
     item_id = _ident(data, where)
-    where = f"{where} '{item_id}'"
+    where = At(f"{where} '{item_id}'", where.section, item_id)
+    _known_keys(data, ITEM_KEYS, where)
     kind = data.get("type", "yes_no")
     if kind not in ITEM_TYPES:
-        raise FormError(f"{where}: type must be one of {', '.join(ITEM_TYPES)} (got {kind!r})")
+        raise FormError(_("{where}: type must be one of {types} (got {v!r})").format(
+            where=where, types=", ".join(ITEM_TYPES), v=kind), where)
     weight = data.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 1000:
-        raise FormError(f"{where}: weight must be a number from 0 to 1000 (got {weight!r})")
+        raise FormError(_("{where}: weight must be a number from 0 to 1000 (got {v!r})")
+                        .format(where=where, v=weight), where)
     max_points = data.get("max_points", 1)
     if kind == POINTS and (isinstance(max_points, bool) or not isinstance(max_points, int)
                            or not 1 <= max_points <= MAX_POINTS):
-        raise FormError(f"{where}: max_points must be a whole number from 1 to {MAX_POINTS} "
-                        f"(got {max_points!r})")
+        raise FormError(_("{where}: max_points must be a whole number from 1 to {n} "
+                          "(got {v!r})").format(where=where, n=MAX_POINTS, v=max_points), where)
     critical = _bool(data, "critical", where)
     allow_na = _bool(data, "allow_na", where)
     if critical and allow_na:
-        raise FormError(f"{where}: a critical item cannot be N/A")
+        raise FormError(_("{where}: a critical item cannot be N/A").format(where=where), where)
     return FormItem(
         id=item_id, question=_text(data, "question", where, required=True),
         question_zh=_text(data, "question_zh", where, required=False), type=kind,
         weight=float(weight), max_points=max_points if kind == POINTS else 1,
         allow_na=allow_na, comment_on_low=_bool(data, "comment_on_low", where),
         critical=critical,
+        guidance=_text(data, "guidance", where, required=False, limit=GUIDANCE_MAX),
+        guidance_zh=_text(data, "guidance_zh", where, required=False, limit=GUIDANCE_MAX),
     )
 
 
 def form_from_dict(data: Any) -> FormDefinition:
     """Validate a parsed form; raises FormError naming the section/item and the problem."""
     if not isinstance(data, Mapping):
-        raise FormError("the form must be a table with code, name, pass_mark and sections")
+        raise FormError(_("the form must be a table with code, name, pass_mark and sections"))
     code = data.get("code")
     if not isinstance(code, str) or not _ID.match(code):
-        raise FormError(f"form: code must be 1–32 lowercase letters, digits or _ (got {code!r})")
+        raise FormError(_("form: code must be 1–32 lowercase letters, digits or _ (got {v!r})")
+                        .format(v=code))
+    _known_keys(data, FORM_KEYS, _form_at())
     pass_mark = data.get("pass_mark", 80)
     if isinstance(pass_mark, bool) or not isinstance(pass_mark, int | float) \
             or not 0 <= pass_mark <= 100:
-        raise FormError(f"form: pass_mark must be a number from 0 to 100 (got {pass_mark!r})")
+        raise FormError(_("form: pass_mark must be a number from 0 to 100 (got {v!r})").format(
+            v=pass_mark))
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list | tuple) or not raw_sections:
-        raise FormError("form: it needs at least one [[sections]] entry")
+        raise FormError(_("form: it needs at least one [[sections]] entry"))
     sections: list[FormSection] = []
     seen_sections: set[str] = set()
     for n, raw in enumerate(raw_sections, 1):
-        where = f"section {n}"
+        where = At(_("section {n}").format(n=n))
         if not isinstance(raw, Mapping):
-            raise FormError(f"{where}: a section must be a table of fields")
+            raise FormError(_("{where}: a section must be a table of fields").format(
+                where=where), where)
         sec_id = _ident(raw, where)
-        where = f"section '{sec_id}'"
+        where = At(_("section '{id}'").format(id=sec_id), sec_id)
+        _known_keys(raw, SECTION_KEYS, where)
         if sec_id in seen_sections:
-            raise FormError(f"{where}: the id is used twice")
+            raise FormError(_("{where}: the id is used twice").format(where=where), where)
         seen_sections.add(sec_id)
         raw_items = raw.get("items")
         if not isinstance(raw_items, list | tuple) or not raw_items:
-            raise FormError(f"{where}: it needs at least one item")
+            raise FormError(_("{where}: it needs at least one item").format(where=where), where)
         items: list[FormItem] = []
         seen_items: set[str] = set()
         for m, raw_item in enumerate(raw_items, 1):
-            item = _item(raw_item, f"{where}, item {m}")
+            item = _item(raw_item, At(_("{where}, item {n}").format(where=where, n=m), sec_id))
             if item.id in seen_items:
-                raise FormError(f"{where}, item '{item.id}': the id is used twice")
+                at = At(_("{where}, item {n}").format(where=where, n=m), sec_id, item.id)
+                raise FormError(_("{where}: the id is used twice").format(where=at), at)
             seen_items.add(item.id)
             items.append(item)
         sections.append(FormSection(
             id=sec_id, title=_text(raw, "title", where, required=True),
             title_zh=_text(raw, "title_zh", where, required=False), items=tuple(items)))
     form = FormDefinition(
-        code=code, name=_text(data, "name", "form", required=True),
-        name_zh=_text(data, "name_zh", "form", required=False), pass_mark=float(pass_mark),
+        code=code, name=_text(data, "name", _form_at(), required=True),
+        name_zh=_text(data, "name_zh", _form_at(), required=False), pass_mark=float(pass_mark),
         sections=tuple(sections),
     )
     if not any(r.weight > 0 for r in form.rules()):
-        raise FormError("form: at least one item needs a weight above 0")
+        raise FormError(_("form: at least one item needs a weight above 0"))
     return form
 
 
@@ -233,11 +292,12 @@ def parse_form(text: str, fmt: str) -> FormDefinition:
         elif fmt == "json":
             data = json.loads(text)
         else:
-            raise FormError(f"unknown form file format {fmt!r}: use toml or json")
+            raise FormError(_("unknown form file format {v!r}: use toml or json").format(v=fmt))
     except tomllib.TOMLDecodeError as exc:
-        raise FormError(f"not valid TOML: {exc}") from None
+        raise FormError(_("not valid TOML: {e}").format(e=exc)) from None
     except json.JSONDecodeError as exc:
-        raise FormError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        raise FormError(_("not valid JSON: {e} at line {n}").format(e=exc.msg, n=exc.lineno)) \
+            from None
     return form_from_dict(data)
 
 
@@ -248,7 +308,7 @@ def format_of(path: str) -> str:
         return "toml"
     if lower.endswith(".json"):
         return "json"
-    raise FormError(f"{path}: name the file .toml or .json")
+    raise FormError(_("{path}: name the file .toml or .json").format(path=path))
 
 
 def _toml_value(value: Any) -> str:
@@ -267,7 +327,7 @@ def render_form(form: FormDefinition, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt != "toml":
-        raise FormError(f"unknown form file format {fmt!r}: use toml or json")
+        raise FormError(_("unknown form file format {v!r}: use toml or json").format(v=fmt))
     lines = [f"{k} = {_toml_value(data[k])}" for k in ("code", "name", "name_zh", "pass_mark")]
     for sec in data["sections"]:
         lines += ["", "[[sections]]"]

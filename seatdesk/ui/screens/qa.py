@@ -1,9 +1,13 @@
 """The inspector's work list (质检): pick, claim and score monitored calls.
 
 Filters sit above the list (Enter in any of them applies); the list shows finished calls
-with who claimed them and their score. Enter scores the highlighted call, S draws a
-reproducible random sample per agent, C/X claim and release, K opens calibration,
-F the form files, V the results, R refreshes.
+with who claimed them and their score. Enter opens the highlighted call (looking does not
+claim it; the first score does), S makes a sampling plan from the filters (N per agent,
+all complaint calls when "complaints" is ticked, calls too short to judge left out) and
+shows it; the plan is stored, so P shows the newest plan again, today or tomorrow, M shows
+only the plan's calls assigned to you, and A goes back to all calls. C/X claim and release
+(a supervisor may release anyone's claim), K opens calibration, F the form files,
+V the results, R refreshes.
 """
 
 from __future__ import annotations
@@ -36,11 +40,14 @@ def week_bounds(now: datetime, tz: object) -> tuple[str, str]:
 class WorkLoaded(Message):
     rows: list[WorkRow]
     note: str
+    plan_id: int | None = None  # the list is this sampling plan's calls
+    seq: int = 0  # which request this answers: an older answer is dropped
 
 
 @dataclass
 class WorkFailed(Message):
     text: str
+    seq: int | None = None
 
 
 class QaScreen(Screen[None]):
@@ -55,6 +62,9 @@ class QaScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "refresh", _("Refresh"), id="qa.refresh"),
         Binding("s", "sample", _("Sample"), id="qa.sample"),
+        Binding("p", "plan", _("Newest plan"), id="qa.plan"),
+        Binding("a", "all_calls", _("All calls"), id="qa.all_calls"),
+        Binding("m", "mine", _("Mine only"), id="qa.mine"),
         Binding("c", "claim", _("Claim"), id="qa.claim"),
         Binding("x", "release", _("Release"), id="qa.release"),
         Binding("k", "calibration", _("Calibration"), id="qa.calibration"),
@@ -67,11 +77,14 @@ class QaScreen(Screen[None]):
         super().__init__()
         self.rows: list[WorkRow] = []
         self._prepared = False  # the default form exists and the first list was asked for
+        self.plan_id: int | None = None  # showing a sampling plan (0: the newest one)
+        self._seq = 0  # the latest list asked for; answers to older requests are dropped
+        self.mine_only = False  # a plan's calls assigned to me only
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(id="f-agent", placeholder=_("agent login"), max_length=64)
+            yield Input(id="f-agent", placeholder=_("agent (name or login)"), max_length=64)
             yield Input(id="f-team", placeholder=_("team"), max_length=32)
             yield Input(id="f-queue", placeholder=_("queue"), max_length=32)
             yield Input(id="f-category", placeholder=_("category"), max_length=32)
@@ -94,7 +107,7 @@ class QaScreen(Screen[None]):
         table = self.query_one("#calls", DataTable)
         table.add_columns(_("Call"), _("Time"), _("Agent"), _("Team"), _("Queue"),
                           _("Direction"), _("Category"), _("Disposition"), _("Talk s"),
-                          _("Complaint"), _("Claimed by"), _("Score"))
+                          _("Complaint"), _("Claimed by"), _("Score"), _("Plan"))
         start, end = week_bounds(seat_app(self).clock(), seat_app(self).settings.tz)
         self.query_one("#f-from", Input).value = start
         self.query_one("#f-to", Input).value = end
@@ -170,44 +183,114 @@ class QaScreen(Screen[None]):
     # ---- loading ------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        """Reload what is shown: the sampling plan's calls, or the filtered list."""
+        if self.plan_id is not None:
+            self.load_plan(self.plan_id or None, self._next())
+            return
         try:
             f = self._filter()
         except Exception as exc:  # noqa: BLE001 - the typed filter stays as it is
             self._say(str(exc))
             return
-        self.load(f, None, None)
+        self.load(f, self._next())
+
+    def _next(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def action_mine(self) -> None:
+        self.mine_only = not self.mine_only
+        if self.plan_id is None:
+            self.plan_id = 0  # "mine" is about a plan's assignments: show the newest
+        self.action_refresh()
+
+    def action_all_calls(self) -> None:
+        self.plan_id = None
+        self.action_refresh()
+
+    def action_plan(self) -> None:
+        self.show_plan(0)
+
+    def show_plan(self, plan_id: int) -> None:
+        """Show a sampling plan's calls from now on (0: the newest plan)."""
+        self.plan_id = plan_id
+        self.action_refresh()
 
     def action_sample(self) -> None:
+        from seatdesk.services.qa_workflow import SamplePlanSpec
+
         try:
             f = self._filter()
             n_text, seed_text = self._value("f-sample"), self._value("f-seed") or "1"
             if not n_text.isdigit() or not seed_text.lstrip("-").isdigit():
                 raise ValueError(_("sample size and seed are whole numbers"))
+            if f.start is None or f.end is None:
+                raise ValueError(_("a sampling plan needs its period: fill in from and to"))
+            spec = SamplePlanSpec(
+                start=f.start, end=f.end, per_agent=int(n_text), seed=int(seed_text),
+                all_complaints=f.complaints_only, queue=f.queue, category=f.category,
+                team=f.team, min_talk_seconds=f.min_seconds)
         except Exception as exc:  # noqa: BLE001
             self._say(str(exc))
             return
-        self.load(f, int(n_text), int(seed_text))
+        self.make_plan(spec)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
-    def load(self, f: WorkFilter, per_agent: int | None, seed: int | None) -> None:
-        qa = seat_app(self).backend.qa
-        actor = seat_app(self).actor
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-plan")
+    def make_plan(self, spec: object) -> None:
+        app = seat_app(self)
         try:
-            if per_agent is None:
-                rows = qa.work_list(actor, f)
-                note = _("{n} calls").format(n=len(rows))
-            else:
-                rows = qa.sample(actor, per_agent, f, seed)
-                note = _("random sample: {k} per agent, seed {s}: {n} calls").format(
-                    k=per_agent, s=seed, n=len(rows))
+            plan = app.backend.qa.plan_sample(app.actor, spec)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001
             from seatdesk.ui.app import user_message
 
             self.post_message(WorkFailed(user_message(exc)))
             return
-        self.post_message(WorkLoaded(rows, note))
+        self.app.call_from_thread(self.show_plan, plan.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
+    def load_plan(self, plan_id: int | None, seq: int) -> None:
+        app = seat_app(self)
+        qa, actor = app.backend.qa, app.actor
+        try:
+            plans = qa.plans(actor, limit=50)
+            plan = next((p for p in plans if p.id == plan_id), None) if plan_id \
+                else (plans[0] if plans else None)
+            if plan is None:
+                self.post_message(WorkFailed(_("no sampling plan yet: S makes one"), seq))
+                return
+            rows = qa.plan_calls(actor, plan.id, mine_only=self.mine_only)
+        except Exception as exc:  # noqa: BLE001
+            from seatdesk.ui.app import user_message
+
+            self.post_message(WorkFailed(user_message(exc), seq))
+            return
+        tz = app.settings.tz
+        note = _("sampling plan #{id} ({start} – {end}): {k} per agent, {n} calls, {d} "
+                 "scored · A: all calls").format(
+            id=plan.id, start=plan.start.astimezone(tz).strftime("%m-%d"),
+            end=(plan.end - timedelta(seconds=1)).astimezone(tz).strftime("%m-%d"),
+            k=plan.per_agent, n=plan.calls, d=plan.scored)
+        self.post_message(WorkLoaded(rows, note, plan.id, seq))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
+    def load(self, f: WorkFilter, seq: int) -> None:
+        qa = seat_app(self).backend.qa
+        actor = seat_app(self).actor
+        try:
+            rows = qa.work_list(actor, f)
+            note = _("{n} calls").format(n=len(rows))
+        except Exception as exc:  # noqa: BLE001
+            from seatdesk.ui.app import user_message
+
+            self.post_message(WorkFailed(user_message(exc), seq))
+            return
+        self.post_message(WorkLoaded(rows, note, None, seq))
 
     def on_work_loaded(self, message: WorkLoaded) -> None:
+        if message.seq != self._seq:
+            return  # a newer list was asked for meanwhile
+        if self.plan_id == 0:
+            self.plan_id = message.plan_id  # the newest plan, from now on this one
         table = self.query_one("#calls", DataTable)
         keep = self._selected()
         table.clear()
@@ -222,12 +305,25 @@ class QaScreen(Screen[None]):
                 neutralise(r.agent_name), r.team_code or "-", r.queue_code or "-",
                 _(r.direction), _(r.category) if r.category else "-",
                 _(r.disposition) if r.disposition else "-", str(r.talk_seconds),
-                "✓" if r.complaint else "", r.claimed_by or "", score, key=str(r.call_id))
+                "✓" if r.complaint else "", r.claimed_by or "", score,
+                self._plan_cell(r), key=str(r.call_id))
         if keep is not None and str(keep) in table.rows:
             table.move_cursor(row=table.get_row_index(str(keep)))
         self._say(message.note)
 
+    @staticmethod
+    def _plan_cell(r: WorkRow) -> str:
+        if r.sample_reason is None:
+            return ""
+        reason = {"quota": _("quota"), "complaint": _("complaint"),
+                  "short": _("short call")}.get(r.sample_reason, r.sample_reason)
+        return f"{reason} · {r.assigned_to}" if r.assigned_to else reason
+
     def on_work_failed(self, message: WorkFailed) -> None:
+        if message.seq is not None and message.seq != self._seq:
+            return
+        if self.plan_id == 0:
+            self.plan_id = None  # no plan to show: back to the list
         self._say(message.text)
 
     def _say(self, text: str) -> None:

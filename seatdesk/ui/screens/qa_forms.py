@@ -1,7 +1,9 @@
-"""Monitoring forms for supervisors: preview, export to a TOML/JSON file, import a new version.
+"""Monitoring forms for supervisors: preview, edit in the app, export to a TOML/JSON file,
+import a new version.
 
-Editing happens in the file (any editor); importing validates it and names the item and
-the problem when something is wrong, keeping the typed path so it can be tried again.
+F2 opens the form editor on the newest version (supervisors). A file edited elsewhere is
+imported with Ctrl+O: it is validated like the editor's form (unknown keys refused and
+named), keeping the typed path so it can be tried again. Inspectors may export.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class QaFormsScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+e", "export", _("Export"), id="qa.forms.export"),
         Binding("ctrl+o", "import_form", _("Import"), id="qa.forms.import"),
+        Binding("f2", "edit", _("Edit form"), id="qa.forms.edit"),
         Binding("escape", "back", _("Back"), id="qa.forms.back"),
     ]
 
@@ -62,14 +65,15 @@ class QaFormsScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-forms")
     def run_forms(self, what: str, path: str) -> None:
         from seatdesk.domain.qa.forms import FormError, format_of, parse_form, render_form
-        from seatdesk.services.permissions import Permission, require
+        from seatdesk.services.permissions import Permission, allowed, require
         from seatdesk.ui.app import user_message
 
         qa, actor = seat_app(self).backend.qa, seat_app(self).actor
         note = ""
         try:
             if what == "export":
-                require(actor, Permission.EDIT_QA_FORMS)
+                if not allowed(actor, Permission.SCORE_CALLS):
+                    require(actor, Permission.EDIT_QA_FORMS)
                 version = qa.form(actor)
                 Path(path).write_text(render_form(version.form, format_of(path)),
                                       encoding="utf-8")
@@ -89,7 +93,27 @@ class QaFormsScreen(Screen[None]):
             return
         self.post_message(FormsLoaded(forms, note))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "import_form"):
+            from seatdesk.services.permissions import Permission, allowed
+
+            actor = seat_app(self).actor
+            return actor is not None and allowed(actor, Permission.EDIT_QA_FORMS)
+        return True
+
+    def action_edit(self) -> None:
+        forms = getattr(self, "forms", [])
+        if not forms:
+            return
+        from seatdesk.ui.screens.qa_form_editor import QaFormEditorScreen
+
+        def reload(_version: FormVersion | None) -> None:
+            self.run_forms("list", "")
+
+        self.app.push_screen(QaFormEditorScreen(forms[0].form), reload)
+
     def on_forms_loaded(self, message: FormsLoaded) -> None:
+        self.forms = message.forms
         lang = seat_app(self).settings.lang
         head = [_("Forms (newest versions):")] + [
             f"  {f.code} v{f.version} · {f.form.text(lang)} · "

@@ -1,5 +1,8 @@
 """The scoring screen: the monitored call's full record beside the monitoring form.
 
+Opening a call only looks at it: the call is claimed by the first score typed (and the
+claim expires when left untouched). A call someone else holds opens read-only.
+
 Keys: number keys score the focused item, N marks N/A, Tab/↓ move on, C writes the
 item's comment, O the overall comment, P plays the recording, Ctrl+S saves the draft,
 F10 submits (refused, with the reason, while an item is unscored or a low score lacks
@@ -12,6 +15,7 @@ import os
 import shlex
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,7 +26,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
-from seatdesk.domain.qa.scoring import missing_comments
+from seatdesk.domain.qa.forms import FormDefinition
+from seatdesk.domain.qa.scoring import Answer, missing_comments
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CallRecord, EvaluationView
 from seatdesk.ui.context import seat_app
@@ -84,22 +89,65 @@ def timeline_entry(kind: str, detail: str | None) -> str:
     return f"{label} {neutralise(detail)}"
 
 
+def record_text(r: CallRecord, tz: tzinfo) -> str:
+    """The monitored call's record as the scoring and ruling screens show it."""
+    c = r.call
+
+    def t(value: datetime | None) -> str:
+        return value.astimezone(tz).strftime("%m-%d %H:%M:%S") if value else "-"
+
+    lines = [
+        _("Call #{id} · {direction}").format(id=c.id, direction=_(c.direction)),
+        _("Agent: {name} ({no})").format(name=neutralise(r.agent_name), no=r.agent_no),
+        _("Queue: {q}").format(q=r.queue_code or "-"),
+        _("Customer: {c}").format(c=neutralise(r.customer) or _("unknown")),
+        _("Number: {n}").format(n=c.caller_number or "-"),
+        _("Talk {t}s · hold {h}s ({n}×) · wrap-up {w}s").format(
+            t=c.talk_seconds, h=c.hold_seconds, n=c.hold_count, w=c.wrap_seconds),
+        _("Recording: {r}").format(r=neutralise(c.recording_ref) if c.recording_ref
+                                   else _("none")),
+        "",
+        _("Timeline"),
+    ]
+    lines += [f"  {t(e.at)}  {timeline_entry(e.kind, e.detail)}" for e in r.events]
+    lines += [
+        "",
+        _("Wrap-up"),
+        _("  category: {v}").format(v=_(c.category) if c.category else "-"),
+        _("  disposition: {v}").format(v=_(c.disposition) if c.disposition else "-"),
+        _("  resolved: {v}").format(v="-" if c.resolved is None else
+                                    (_("yes") if c.resolved else _("no"))),
+        _("  handed to: {v}").format(v=neutralise(c.handed_to) or "-"),
+        _("  satisfaction: {v}").format(v=c.satisfaction or "-"),
+        _("  question: {v}").format(v=neutralise(c.question) or "-"),
+        "",
+        _("Notes"),
+        neutralise(c.notes) or "-",
+    ]
+    return "\n".join(lines)
+
+
 @dataclass
 class Loaded(Message):
-    evaluation: EvaluationView
+    evaluation: EvaluationView | None
     record: CallRecord
+    form: FormDefinition
+    form_version: int
+    held_by: str | None = None  # another inspector's live claim: read-only
 
 
 @dataclass
 class Saved(Message):
     evaluation: EvaluationView
     submitted: bool
+    quiet: bool = False
 
 
 @dataclass
 class Failed(Message):
     text: str
     field: str | None = None
+    lost_claim: bool = False  # someone else holds the call: the form turns read-only
 
 
 class QaScoreScreen(Screen[int | None]):
@@ -121,6 +169,7 @@ class QaScoreScreen(Screen[int | None]):
         Binding("c", "comment", _("Item comment"), id="qa.comment"),
         Binding("o", "overall", _("Overall comment"), id="qa.overall"),
         Binding("p", "play", _("Play recording"), id="qa.play"),
+        Binding("ctrl+t", "coaching", _("Coaching task"), id="qa.coaching"),
         Binding("escape", "back", _("Back"), id="qa.back"),
     ]
 
@@ -133,6 +182,8 @@ class QaScoreScreen(Screen[int | None]):
         self.evaluation: EvaluationView | None = None
         self.record: CallRecord | None = None
         self._item_key: str | None = None
+        self.read_only = True  # until the look says this inspector may score
+        self._claiming = False  # the first score is on its way to claim the call
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -157,93 +208,104 @@ class QaScoreScreen(Screen[int | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-score")
     def load(self) -> None:
-        app = self.app
-        actor = app.actor  # type: ignore[attr-defined]
-        qa = app.backend.qa  # type: ignore[attr-defined]
+        app = seat_app(self)
+        actor, qa = app.actor, app.backend.qa
+        assert actor is not None  # the scoring screen opens only after sign-in
+        held_by = None
         try:
             if self.calibration_id is not None:
-                ev = qa.start_calibration_score(actor, self.calibration_id)
+                ev: EvaluationView | None = qa.start_calibration_score(actor,
+                                                                        self.calibration_id)
             elif self.evaluation_id is not None:
                 ev = qa.evaluation(actor, self.evaluation_id)
             else:
+                # Only a look: the first score claims the call (see _begin).
                 assert self.call_id is not None
-                ev = qa.start_evaluation(actor, self.call_id)
-            record = qa.call_record(actor, ev.call_id)
+                look = qa.look(actor, self.call_id)
+                ev = look.evaluation
+                if look.claimed_by and look.claimed_by != actor.login:
+                    held_by = look.claimed_by
+                elif not look.scorable:
+                    held_by = "-"
+            assert ev is not None or self.call_id is not None
+            call_id = ev.call_id if ev is not None else self.call_id
+            assert call_id is not None
+            record = qa.call_record(actor, call_id)
+            if ev is not None:
+                form, version = ev.form, ev.form_version
+            else:
+                form, version = look.form.form, look.form.version
         except Exception as exc:  # noqa: BLE001 - shown where the inspector looks
             from seatdesk.ui.app import user_message
 
             self.post_message(Failed(user_message(exc)))
             return
-        self.post_message(Loaded(ev, record))
+        self.post_message(Loaded(ev, record, form, version, held_by))
 
     def on_loaded(self, message: Loaded) -> None:
         self.evaluation, self.record = message.evaluation, message.record
         ev = message.evaluation
+        self.read_only = bool(message.held_by) or (ev is not None and ev.read_only)
         lang = seat_app(self).settings.lang
         holder = self.query_one("#form-holder", Vertical)
         holder.remove_children()
-        form = ScoreForm(ev.form, ev.answers, lang=lang, read_only=ev.read_only,
-                         id="score-form")
+        form = ScoreForm(message.form, ev.answers if ev else {}, lang=lang,
+                         read_only=self.read_only, id="score-form",
+                         show_comments=self.read_only)
         holder.mount(form)
-        self.query_one("#overall-comment", Input).value = ev.comment
+        self.query_one("#overall-comment", Input).value = ev.comment if ev else ""
         for field in self.query(Input):
-            field.disabled = ev.read_only
-        self.query_one("#record-text", Static).update(self._record_text(message.record))
+            field.disabled = self.read_only
+        self.query_one("#record-text", Static).update(
+            record_text(message.record, seat_app(self).settings.tz))
         self.sub_title = _("call #{id} · {form} v{v}").format(
-            id=ev.call_id, form=ev.form.text(lang), v=ev.form_version)
+            id=message.record.call.id, form=message.form.text(lang), v=message.form_version)
+        if message.held_by and message.held_by != "-":
+            self._say(_("claimed by {who}: read-only").format(who=message.held_by))
         self.call_after_refresh(form.focus_item)
+        self.refresh_bindings()
         self._update_total()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys that only change a score are not offered on a read-only form.
+        if action in ("save", "submit", "comment", "overall") and self.read_only:
+            return False
+        if action == "coaching":
+            ev = self.evaluation
+            me = seat_app(self).actor
+            return (ev is not None and ev.state == "submitted" and ev.calibration_id is None
+                    and me is not None and ev.agent_id != me.user_id)
+        return True
+
+    def action_coaching(self) -> None:
+        ev = self.evaluation
+        if ev is None or ev.state != "submitted" or ev.calibration_id is not None:
+            return
+        from seatdesk.ui.screens.qa_coaching import CoachingScreen
+
+        self.app.push_screen(CoachingScreen(ev))
 
     def on_failed(self, message: Failed) -> None:
         self._say(message.text)
+        self._claiming = False
+        if message.lost_claim and self.evaluation is None:
+            self.read_only = True
+            self.query_one(ScoreForm).read_only = True
+            self.refresh_bindings()
         if message.field and self.evaluation is not None:
             try:
                 self.query_one(ScoreForm).focus_item(message.field)
             except Exception:  # noqa: BLE001, S110 - the field may not be an item
                 pass
 
-    def _record_text(self, r: CallRecord) -> str:
-        tz = seat_app(self).settings.tz
-        c = r.call
-
-        def t(value: object) -> str:
-            return value.astimezone(tz).strftime("%m-%d %H:%M:%S") if value else "-"  # type: ignore[attr-defined]
-
-        lines = [
-            _("Call #{id} · {direction}").format(id=c.id, direction=_(c.direction)),
-            _("Agent: {name} ({no})").format(name=neutralise(r.agent_name), no=r.agent_no),
-            _("Queue: {q}").format(q=r.queue_code or "-"),
-            _("Customer: {c}").format(c=neutralise(r.customer) or _("unknown")),
-            _("Number: {n}").format(n=c.caller_number or "-"),
-            _("Talk {t}s · hold {h}s ({n}×) · wrap-up {w}s").format(
-                t=c.talk_seconds, h=c.hold_seconds, n=c.hold_count, w=c.wrap_seconds),
-            _("Recording: {r}").format(r=neutralise(c.recording_ref) if c.recording_ref
-                                       else _("none")),
-            "",
-            _("Timeline"),
-        ]
-        lines += [f"  {t(e.at)}  {timeline_entry(e.kind, e.detail)}" for e in r.events]
-        lines += [
-            "",
-            _("Wrap-up"),
-            _("  category: {v}").format(v=_(c.category) if c.category else "-"),
-            _("  disposition: {v}").format(v=_(c.disposition) if c.disposition else "-"),
-            _("  resolved: {v}").format(v="-" if c.resolved is None else
-                                        (_("yes") if c.resolved else _("no"))),
-            _("  handed to: {v}").format(v=neutralise(c.handed_to) or "-"),
-            _("  satisfaction: {v}").format(v=c.satisfaction or "-"),
-            _("  question: {v}").format(v=neutralise(c.question) or "-"),
-            "",
-            _("Notes"),
-            neutralise(c.notes) or "-",
-        ]
-        return "\n".join(lines)
-
     # ---- live total ---------------------------------------------------------------------
 
     def on_score_form_changed(self, message: ScoreForm.Changed) -> None:
         self._update_total()
         self._say("")
+        if self.evaluation is None and not self.read_only and not self._claiming:
+            self._claiming = True  # the first score claims the call
+            self._store(submit=False, quiet=True)
 
     def on_score_form_problem(self, message: ScoreForm.Problem) -> None:
         self._say(message.text)
@@ -264,6 +326,8 @@ class QaScoreScreen(Screen[int | None]):
             state = _("pass") if r.passed else _("fail")
         if self.evaluation is not None and self.evaluation.read_only:
             state += " · " + _("submitted, read-only")
+        elif self.read_only:
+            state += " · " + _("read-only")
         total.update(_("Score {s} / pass mark {p:.0f} · {state} · {a}/{n} items").format(
             s=shown, p=form.form.pass_mark, state=state, a=r.answered, n=r.total))
         total.set_class(bool(r.critical_failed or r.passed is False), "-fail")
@@ -289,8 +353,7 @@ class QaScoreScreen(Screen[int | None]):
                 _("Item comment (C): {q}").format(q=neutralise(row.item.text(form.lang))[:60]))
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "item-comment" and self._item_key and self.evaluation \
-                and not self.evaluation.read_only:
+        if event.input.id == "item-comment" and self._item_key and not self.read_only:
             form = self.query_one(ScoreForm)
             current = form.answers.get(self._item_key)
             if (current.comment if current else "") != event.value:
@@ -301,11 +364,11 @@ class QaScoreScreen(Screen[int | None]):
             self.query_one(ScoreForm).focus_item(self._item_key)
 
     def action_comment(self) -> None:
-        if self.evaluation is not None and not self.evaluation.read_only:
+        if not self.read_only:
             self.query_one("#item-comment", Input).focus()
 
     def action_overall(self) -> None:
-        if self.evaluation is not None and not self.evaluation.read_only:
+        if not self.read_only:
             self.query_one("#overall-comment", Input).focus()
 
     # ---- saving -------------------------------------------------------------------------
@@ -314,7 +377,7 @@ class QaScoreScreen(Screen[int | None]):
         self._store(submit=False)
 
     def action_submit(self) -> None:
-        if self.evaluation is None or self.evaluation.read_only:
+        if self.read_only:
             return
         form = self.query_one(ScoreForm)
         # Say what is missing before going to the database (the service checks again).
@@ -334,38 +397,51 @@ class QaScoreScreen(Screen[int | None]):
             return
         self._store(submit=True)
 
-    def _store(self, *, submit: bool) -> None:
-        if self.evaluation is None or self.evaluation.read_only:
+    def _store(self, *, submit: bool, quiet: bool = False) -> None:
+        if self.read_only:
             return
         form = self.query_one(ScoreForm)
-        self.save(self.evaluation.id, dict(form.answers),
-                  self.query_one("#overall-comment", Input).value, submit)
+        self.save(self.evaluation.id if self.evaluation else None, dict(form.answers),
+                  self.query_one("#overall-comment", Input).value, submit, quiet)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-save")
-    def save(self, evaluation_id: int, answers: dict, comment: str,  # type: ignore[type-arg]
-             submit: bool) -> None:
-        app = self.app
-        qa = app.backend.qa  # type: ignore[attr-defined]
+    def save(self, evaluation_id: int | None, answers: dict[str, Answer], comment: str,
+             submit: bool, quiet: bool = False) -> None:
+        app = seat_app(self)
+        qa, actor = app.backend.qa, app.actor
+        assert actor is not None
         try:
+            if evaluation_id is None:
+                # The first score: claim the call and open the draft now.
+                assert self.call_id is not None
+                evaluation_id = qa.start_evaluation(actor, self.call_id).id
             fn = qa.submit if submit else qa.save_draft
-            ev = fn(app.actor, evaluation_id, answers, comment)  # type: ignore[attr-defined]
+            ev = fn(actor, evaluation_id, answers, comment)
         except Exception as exc:  # noqa: BLE001 - shown beside the form; answers are kept
+            from seatdesk.domain.errors import Conflict
             from seatdesk.ui.app import user_message
 
-            self.post_message(Failed(user_message(exc), getattr(exc, "field", None)))
+            self.post_message(Failed(user_message(exc), getattr(exc, "field", None),
+                                     lost_claim=isinstance(exc, Conflict)))
             return
-        self.post_message(Saved(ev, submit))
+        self.post_message(Saved(ev, submit, quiet))
 
     def on_saved(self, message: Saved) -> None:
         self.evaluation = message.evaluation
+        self._claiming = False
         if message.submitted:
+            self.read_only = True
             self.query_one(ScoreForm).read_only = True
             for field in self.query(Input):
                 field.disabled = True
-            self._say(_("submitted; the agent has been notified"))
+            if message.evaluation.calibration_id is not None:
+                self._say(_("submitted; the scores are compared when the session closes"))
+            else:
+                self._say(_("submitted; the agent has been notified"))
             self.app.notify(_("evaluation of call #{id} submitted").format(
                 id=message.evaluation.call_id))
-        else:
+            self.refresh_bindings()
+        elif not message.quiet:
             self._say(_("draft saved"))
         self._update_total()
 
@@ -383,7 +459,7 @@ class QaScoreScreen(Screen[int | None]):
 
     def action_back(self) -> None:
         ev = self.evaluation
-        if ev is not None and not ev.read_only:
+        if ev is not None and not ev.read_only and not self.read_only:
             # The app owns this save: the screen's own workers end when it is dismissed.
             form = self.query_one(ScoreForm)
             answers, comment = dict(form.answers), self.query_one("#overall-comment", Input).value

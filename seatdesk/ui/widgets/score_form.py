@@ -53,31 +53,57 @@ def keys_hint(item: FormItem) -> str:
     return hint + (_(" · N n/a") if item.allow_na else "")
 
 
+def weight_text(item: FormItem) -> str:
+    """The item's weight as the form shows it (critical items carry none: they zero)."""
+    if item.critical:
+        return _("critical item")
+    return _("weight {w}").format(w=f"{item.weight:g}")
+
+
 class ItemRow(Widget, can_focus=True):
-    """One question of the form; focus it and press a number to score it."""
+    """One question of the form; focus it and press a number to score it.
+
+    The row shows the item's weight; its comment under it when the form shows comments
+    (an agent or a lead reading a result); the item's guidance while it is focused.
+    """
 
     DEFAULT_CSS = """
-    ItemRow { height: 1; padding: 0 1; }
+    ItemRow { height: auto; padding: 0 1; }
     ItemRow:focus { background: $accent 40%; }
     ItemRow.-low { color: $warning; }
     ItemRow.-critical-fail { color: $error; text-style: bold; }
     """
 
-    def __init__(self, section: FormSection, item: FormItem, key: str, lang: str) -> None:
+    def __init__(self, section: FormSection, item: FormItem, key: str, lang: str,
+                 show_comments: bool = False) -> None:
         super().__init__(id=f"item-{key.replace('.', '--')}")
         self.section, self.item, self.key, self.lang = section, item, key, lang
+        self.show_comments = show_comments
         self.answer: Answer | None = None
         self.mark = ""  # e.g. a dispute reason marker
 
     def render(self) -> Text:
-        flags = ("✱" if self.item.critical else " ") + (
-            "✎" if self.answer is not None and self.answer.comment.strip() else " ")
+        comment = self.answer.comment.strip() if self.answer is not None else ""
+        flags = ("✱" if self.item.critical else " ") + ("✎" if comment else " ")
         mark = f" {self.mark}" if self.mark else ""
-        return Text.assemble(
+        text = Text.assemble(
             (f"{value_text(self.item, self.answer):>9} ", "bold"), flags, " ",
-            neutralise(self.item.text(self.lang)), (f"  [{keys_hint(self.item)}]", "dim"),
+            neutralise(self.item.text(self.lang)),
+            (f"  ({weight_text(self.item)})  [{keys_hint(self.item)}]", "dim"),
             (mark, "italic"),
         )
+        if comment and self.show_comments:
+            text.append("\n" + " " * 12 + "✎ " + neutralise(comment), "italic")
+        guidance = self.item.guidance_text(self.lang)
+        if guidance and self.has_focus:
+            text.append("\n" + " " * 12 + "ℹ " + neutralise(guidance), "dim")
+        return text
+
+    def on_focus(self) -> None:
+        self.refresh(layout=True)
+
+    def on_blur(self) -> None:
+        self.refresh(layout=True)
 
 
 class ScoreForm(VerticalScroll):
@@ -112,11 +138,13 @@ class ScoreForm(VerticalScroll):
             self.text = text
 
     def __init__(self, form: FormDefinition, answers: dict[str, Answer] | None = None, *,
-                 lang: str = "en", read_only: bool = False, id: str | None = None) -> None:
+                 lang: str = "en", read_only: bool = False, id: str | None = None,
+                 show_comments: bool = False) -> None:
         super().__init__(id=id)
         self.form = form
         self.lang = lang
         self.read_only = read_only
+        self.show_comments = show_comments
         self.answers: dict[str, Answer] = dict(answers or {})
         self.rules: dict[str, ItemRule] = {r.id: r for r in form.rules()}
 
@@ -125,12 +153,18 @@ class ScoreForm(VerticalScroll):
             yield Static(neutralise(section.text(self.lang)), classes="section-title")
             for item in section.items:
                 key = f"{section.id}.{item.id}"
-                row = ItemRow(section, item, key, self.lang)
+                row = ItemRow(section, item, key, self.lang, self.show_comments)
                 row.answer = self.answers.get(key)
                 yield row
 
     def on_mount(self) -> None:
         self._restyle()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A read-only form offers no scoring keys (they would do nothing).
+        if self.read_only and action in ("na", "set_value", "clear"):
+            return False
+        return True
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -229,4 +263,4 @@ class ScoreForm(VerticalScroll):
         self.action_move(1)
 
 
-__all__ = ["ScoreForm", "ItemRow", "value_text", "keys_hint", "POINTS"]
+__all__ = ["ScoreForm", "ItemRow", "value_text", "keys_hint", "weight_text", "POINTS"]
