@@ -71,7 +71,7 @@ def _walk_through(db: str, tmp_path: Path) -> None:
     # An abandoned call belongs to the center: in a supervisor's export, in no team's.
     assert any(r["call_id"] == call_id and r["state"] == "abandoned" for r in rows)
     code, out = _run(db, "export", "calls", "--from", "2000-01-01", "--to", "today",
-                     "--format", "json", "--out", str(out_file), "--as", "demo_lead")
+                     "--format", "json", "--out", str(out_file), "--force", "--as", "demo_lead")
     assert code == 0
     assert call_id not in {r["call_id"] for r in json.loads(out_file.read_text())}
     code, out = _run(db, "simulate", "--duration", "2", "--rate", "120", "--random-seed", "1",

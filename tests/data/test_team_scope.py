@@ -62,6 +62,7 @@ def test_a_leads_call_export_holds_their_teams_calls(backend, tmp_path):
     out = tmp_path / "lead.json"
     export_calls(backend, people["lead1"], start, end, "json", out)
     assert [r["call_id"] for r in json.loads(out.read_text())] == [calls["agent1"]]
+    out = tmp_path / "super.json"  # a new file: --out never replaces one unasked
     export_calls(backend, people["super1"], start, end, "json", out)
     assert {r["call_id"] for r in json.loads(out.read_text())} == set(calls.values())
 
