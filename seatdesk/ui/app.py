@@ -380,6 +380,10 @@ class SeatdeskApp(App[None]):
 
         self.push_screen(HelpScreen())
 
+    async def action_quit(self) -> None:
+        """The palette's "Quit the application" asks as Ctrl+Q does (a live call, logging out)."""
+        await self.action_quit_desk()
+
     async def action_quit_desk(self) -> None:
         screen = self.screen
         check = getattr(screen, "confirm_quit", None)

@@ -163,4 +163,18 @@ MESSAGES.update({
     "Published": "发布时间",
     "connecting…": "正在连接数据库…",
     "ringing for {t} · F2 answers": "已振铃 {t} · F2 接听",
+    # issue 15: the live-call loop
+    "A call rang here and was not answered; it went back to the queue and this seat was paused. F9: ready again, or choose a break.":
+        "有来电在本座席振铃未接，已回到排队，本座席已暂停。按 F9：恢复就绪，或选择休息。",
+    "Not ready after this call: why?": "本通话后暂停：原因？",
+    "identify the caller first (or Ctrl+P to search)": "请先确认来电客户（或按 Ctrl+P 搜索）。",
+    "not ready after this call ({reason})": "本通话结束后暂停（{reason}）",
+    "you stay ready after this call": "本通话结束后保持就绪。",
+    "Ready: take calls again": "就绪：继续接听来电",
+    "then not ready ({reason})": "通话后暂停（{reason}）",
+    "First": "第一条",
+    "Last": "最后一条",
+    "Mine only": "只看我的",
+    "mine only (m: all)": "只看我的（m：全部）",
+    "not signed in": "未登录",
 })

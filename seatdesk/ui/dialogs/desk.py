@@ -89,14 +89,27 @@ class ConfirmDialog(TranslatedModal[bool]):
         self.dismiss(False)
 
 
+READY = "ready"  # PauseReasonDialog's answer for "take calls again"
+
+
 class PauseReasonDialog(TranslatedModal[str | None]):
+    """Why the seat steps away (or, after a missed call, ``READY`` to take calls again)."""
+
     DEFAULT_CSS = DIALOG_CSS.format(name="PauseReasonDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
+    def __init__(self, title: str | None = None, *, offer_ready: bool = False) -> None:
+        super().__init__()
+        self.title_text = title or _("Pause: why?")
+        self.offer_ready = offer_ready
+
     def compose(self) -> ComposeResult:
+        options = [Option(_(r), id=r) for r in PAUSE_REASONS]
+        if self.offer_ready:
+            options.insert(0, Option(_("Ready: take calls again"), id=READY))
         with Vertical():
-            yield Static(_("Pause: why?"), classes="pane-title")
-            yield OptionList(*[Option(_(r), id=r) for r in PAUSE_REASONS], id="reasons")
+            yield Static(self.title_text, classes="pane-title")
+            yield OptionList(*options, id="reasons")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

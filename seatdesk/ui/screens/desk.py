@@ -23,7 +23,7 @@ from textual.widget import MountError
 from textual.widgets import DataTable, Footer, Static
 
 from seatdesk.domain.call_record import validate_wrap_up
-from seatdesk.domain.enums import Direction
+from seatdesk.domain.enums import MISSED_CALL, PAUSE_REASONS, Direction
 from seatdesk.domain.errors import InvalidInput, SeatdeskError
 from seatdesk.domain.i18n import _, current_language
 from seatdesk.domain.scripts import auto_stage, step_stage
@@ -37,6 +37,7 @@ from seatdesk.runtime.journal import (
     wrap_up_to_json,
 )
 from seatdesk.ui.dialogs.desk import (
+    READY,
     ConfirmDialog,
     NewCustomerDialog,
     PauseReasonDialog,
@@ -134,6 +135,7 @@ class CallClosed(Message):
 
     call_id: int
     offline: bool = False
+    paused: bool = False  # "not ready after this call" was applied
 
 
 @dataclass
@@ -184,20 +186,22 @@ class DeskScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("f2", "take_next", "Take call", id="desk.take_next"),
-        Binding("f3", "hold", "Hold/resume", id="desk.hold"),
-        Binding("f4", "transfer", "Transfer", id="desk.transfer"),
-        Binding("f5", "end_call", "End call", id="desk.end_call"),
-        Binding("f6", "outbound", "Callbacks", id="desk.outbound"),
-        Binding("f7", "schedule_callback", "Schedule callback", id="desk.schedule"),
-        Binding("f8", "complaint", "Complaint", id="desk.complaint"),
-        Binding("f9", "pause", "Pause/resume", id="desk.pause"),
+        Binding("f2", "take_next", "Take call", id="desk.take_next", priority=True),
+        Binding("f3", "hold", "Hold/resume", id="desk.hold", priority=True),
+        Binding("f4", "transfer", "Transfer", id="desk.transfer", priority=True),
+        Binding("f5", "end_call", "End call", id="desk.end_call", priority=True),
+        Binding("f6", "outbound", "Callbacks", id="desk.outbound", priority=True),
+        Binding("f7", "schedule_callback", "Schedule callback", id="desk.schedule",
+                priority=True),
+        Binding("f8", "complaint", "Complaint", id="desk.complaint", priority=True),
+        Binding("f9", "pause", "Pause/resume", id="desk.pause", priority=True),
         Binding("ctrl+s", "save_record", "Save record", id="desk.save", priority=True),
-        Binding("ctrl+r", "reveal", "Reveal number", id="desk.reveal", show=False),
-        Binding("alt+down", "script_step(1)", "Next script step", id="desk.script_next",
-                show=False),
-        Binding("alt+up", "script_step(-1)", "Previous script step", id="desk.script_prev",
-                show=False),
+        Binding("ctrl+r", "reveal", "Reveal number", id="desk.reveal", show=False,
+                priority=True),
+        Binding("alt+down", "script_next", "Next script step", id="desk.script_next",
+                show=False, priority=True),
+        Binding("alt+up", "script_prev", "Previous script step", id="desk.script_prev",
+                show=False, priority=True),
     ]
 
     COMMANDS = Screen.COMMANDS | {CustomerSearch}
@@ -224,6 +228,8 @@ class DeskScreen(Screen[None]):
         self._pending_queue: list[WaitingCall] | None = None
         self._queue_table: QueueTable | None = None
         self._ring_checking = False
+        # "Not ready after this call": the pause reason applied once the record is saved.
+        self.pause_after: str | None = None
 
     @property
     def seat_app(self) -> SeatdeskApp:
@@ -614,6 +620,8 @@ class DeskScreen(Screen[None]):
     def on_status_loaded(self, message: StatusLoaded) -> None:
         self.status = message.status
         self._render_status()
+        if self.call is None:
+            self._show_idle()
         if self.call is None and self.status.state == "ringing" and not self._taking():
             self._check_ringing()  # rung while the desk was busy: pop it now
         elif self.status.state == "available":
@@ -628,7 +636,8 @@ class DeskScreen(Screen[None]):
 
     def _render_status(self) -> None:
         call = self.call if self.call and self.call.state in LIVE_STATES else None
-        self.query_one("#status", StatusBar).render_status(self.status, call, self.now())
+        self.query_one("#status", StatusBar).render_status(self.status, call, self.now(),
+                                                           pause_after=self.pause_after)
 
     # ---- showing a call ----------------------------------------------------------------
 
@@ -640,6 +649,8 @@ class DeskScreen(Screen[None]):
             self._finish_call_ui()
             return
         new_call = self.call is None or self.call.id != call.id
+        answered = call.state == "active" and (new_call or self.call is None
+                                               or self.call.state == "offered")
         self.call = call
         self.card = message.card
         if new_call:
@@ -661,6 +672,9 @@ class DeskScreen(Screen[None]):
         self.status.state = {"offered": "ringing", "active": "on_call", "held": "on_hold",
                              "wrap_up": "wrap_up"}[call.state]
         self._render_status()
+        if new_call or answered:
+            # The cursor goes where the call needs it, wherever the last call left it.
+            self.form.focus_start()
         if message.pop and call.customer_id is None and call.state != "offered":
             self._pop_unknown(call)  # once answered: a ringing seat's F2 must stay free
 
@@ -677,6 +691,11 @@ class DeskScreen(Screen[None]):
             self._show_idle()
 
     def _show_idle(self) -> None:
+        if self.status.state == "paused" and self.status.reason == MISSED_CALL:
+            self.card_view.show_message(_(
+                "A call rang here and was not answered; it went back to the queue and this "
+                "seat was paused. F9: ready again, or choose a break."))
+            return
         self.card_view.show_message(_("No call. F2 takes the next caller; Enter takes the "
                                       "highlighted one."))
 
@@ -687,6 +706,14 @@ class DeskScreen(Screen[None]):
             self.app.push_screen(NewCustomerDialog(self.backend, self.actor,
                                                    number=call.caller_number,
                                                    call_id=call.id), self._registered)
+
+    def _identify_first(self) -> None:
+        """F7/F8 with no customer: during a call, identify the caller (again) first."""
+        if self.call is not None and self.call.customer_id is None:
+            self.notify(_("identify the caller first (or Ctrl+P to search)"))
+            self._pop_unknown(self.call)
+            return
+        self.notify(_("show a customer first"), severity="warning")
 
     def _picked(self, customer_id: int | None) -> None:
         if customer_id is not None and self.call is not None:
@@ -727,6 +754,9 @@ class DeskScreen(Screen[None]):
         if self.call is not None and self.call.customer_id not in (None, customer_id):
             self.notify(_("finish the current call first"), severity="warning")
             return
+        if self.call is not None and self.call.customer_id is None:
+            self._set_customer(self.call.id, customer_id)  # the caller, found by search
+            return
         self._load_card(customer_id, False)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="card")
@@ -757,7 +787,13 @@ class DeskScreen(Screen[None]):
             self.manual_stage = None  # the call moved on: follow it again
         return self.manual_stage if self.manual_stage is not None else auto
 
-    def action_script_step(self, delta: int) -> None:
+    def action_script_next(self) -> None:
+        self._script_step(1)
+
+    def action_script_prev(self) -> None:
+        self._script_step(-1)
+
+    def _script_step(self, delta: int) -> None:
         self.manual_stage = step_stage(self._stage(), delta)
         self.script_pane.set_stage(self.manual_stage)
 
@@ -843,10 +879,10 @@ class DeskScreen(Screen[None]):
             return
         if self._autosave_timer is not None:
             self._autosave_timer.stop()
-        self._save_record(call, record)
+        self._save_record(call, record, self.pause_after)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
-    def _save_record(self, call: CallView, record: WrapUp) -> None:
+    def _save_record(self, call: CallView, record: WrapUp, pause_after: str | None) -> None:
         journal = self.journal
         assert journal is not None
         entry = journal.append(WRAP_UP, call.id, self.actor.login, self.now(),
@@ -863,15 +899,27 @@ class DeskScreen(Screen[None]):
             self._fail(exc)
             return
         journal.acknowledge(entry)
+        paused = False
+        if pause_after is not None:
+            # Right after the save, before the desk could be rung again.
+            try:
+                self.backend.agents.pause(self.actor, pause_after)
+                paused = True
+            except SeatdeskError:
+                paused = False  # rung meanwhile: the pause waits for the end of that call
         if warning:
             self.post_message(ActionFailed(warning))
-        self.post_message(CallClosed(call.id))
+        self.post_message(CallClosed(call.id, paused=paused))
         self._post_status()
 
     def on_call_closed(self, message: CallClosed) -> None:
         if self.call is not None and self.call.id == message.call_id:
             self._finish_call_ui()
-        self.status.state = "available"
+        if message.paused:
+            self.status.state, self.status.reason = "paused", self.pause_after or ""
+            self.pause_after = None
+        else:
+            self.status.state = "available"
         if message.offline:
             self.notify(_("saved to the local journal; it will be written when the "
                           "database is back"), severity="warning")
@@ -879,7 +927,8 @@ class DeskScreen(Screen[None]):
             self.notify(_("call record saved"))
         self._render_status()
         self.refresh_queue()
-        self._ring_when_free()
+        if not message.paused:
+            self._ring_when_free()
 
     def on_action_failed(self, message: ActionFailed) -> None:
         self._end_take(drawn=False)
@@ -1009,25 +1058,47 @@ class DeskScreen(Screen[None]):
         self._load_card(self.card.id, True)
 
     def action_pause(self) -> None:
-        if self.status.state == "paused":
-            self._presence("resume", None)
-            return
+        """F9: pause or resume; during a call, "not ready after this call" (or cancel it)."""
         if self.call is not None:
-            self.notify(_("finish the current call before pausing"), severity="warning")
+            if self.pause_after is not None:
+                self.pause_after = None
+                self.notify(_("you stay ready after this call"))
+                self._render_status()
+                return
+            self.app.push_screen(PauseReasonDialog(_("Not ready after this call: why?")),
+                                 self._pause_after_chosen)
             return
-        self.app.push_screen(PauseReasonDialog(), self._pause_chosen)
+        if self.status.state == "paused" and self.status.reason != MISSED_CALL:
+            self._resume()
+            return
+        # After a missed call the seat may come back, or take the break it was about to.
+        offer_ready = self.status.state == "paused"
+        self.app.push_screen(PauseReasonDialog(offer_ready=offer_ready), self._pause_chosen)
+
+    def _pause_after_chosen(self, reason: str | None) -> None:
+        if reason and reason != READY and self.call is not None:
+            self.pause_after = reason
+            self.notify(_("not ready after this call ({reason})").format(reason=_(reason)))
+            self._render_status()
 
     def _pause_chosen(self, reason: str | None) -> None:
-        if reason:
-            self._presence("pause", reason)
+        if reason == READY:
+            self._resume()
+        elif reason:
+            self._pause(reason)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="presence")
-    def _presence(self, name: str, reason: str | None) -> None:
+    def _pause(self, reason: str) -> None:
         try:
-            if reason is None:
-                getattr(self.backend.agents, name)(self.actor)
-            else:
-                getattr(self.backend.agents, name)(self.actor, reason)
+            self.backend.agents.pause(self.actor, reason)
+            self._post_status()
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="presence")
+    def _resume(self) -> None:
+        try:
+            self.backend.agents.resume(self.actor)
             self._post_status()
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
@@ -1065,6 +1136,9 @@ class DeskScreen(Screen[None]):
         if self.call is not None:
             self.notify(_("finish the current call first"), severity="warning")
             return
+        if self.status.state == "paused" and self.status.reason in PAUSE_REASONS:
+            # A callback made during a break: the break goes on once its record is saved.
+            self.pause_after = self.pause_after or self.status.reason
         self._dial(customer_id, number, purpose, callback_id, complaint_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call")
@@ -1081,7 +1155,7 @@ class DeskScreen(Screen[None]):
     def action_schedule_callback(self) -> None:
         customer_id = self.card.id if self.card else None
         if customer_id is None:
-            self.notify(_("show a customer first"), severity="warning")
+            self._identify_first()
             return
         dialog = self._lazy("seatdesk.ui.dialogs.callback", "ScheduleCallbackDialog")
         if dialog is not None:
@@ -1091,7 +1165,7 @@ class DeskScreen(Screen[None]):
     def action_complaint(self) -> None:
         customer_id = self.card.id if self.card else None
         if customer_id is None:
-            self.notify(_("show a customer first"), severity="warning")
+            self._identify_first()
             return
         dialog = self._lazy("seatdesk.ui.dialogs.complaint", "RegisterComplaintDialog")
         if dialog is not None:

@@ -10,10 +10,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
 
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
@@ -92,6 +90,9 @@ class QueueTable(DataTable[object]):
     def apply(self, calls: Sequence[WaitingCall], now: datetime) -> tuple[int, int, int]:
         """Bring the table to ``calls``: (added, removed, changed cells)."""
         wanted = {c.id: c for c in calls}
+        # The cursor stays on the caller, not on the row number: "Enter takes the highlighted
+        # caller" must hold when someone is routed above them meanwhile.
+        highlighted = self.selected_call_id()
         gone = [i for i in self._order if i not in wanted]
         gone_count = len(gone)
         if gone_count > 200:
@@ -135,18 +136,28 @@ class QueueTable(DataTable[object]):
             kept = self._order
         if kept != desired:
             # A call that jumped the queue (key account, priority line): re-order once.
-            self._reorder(desired)
+            self._reorder(desired, now)
         self._order = desired
+        if highlighted is not None and highlighted in wanted:
+            row = self.get_row_index(str(highlighted))
+            if row != self.cursor_row:
+                self.move_cursor(row=row, animate=False, scroll=False)
         self._update_title(now)
         return len(added), gone_count, changed
 
-    def _reorder(self, desired: list[int]) -> None:
-        # DataTable.sort orders by cell values, but the routing order lives in the service's
-        # result (the row keys), so the row locations are set from it directly.
-        locations = TwoWayDict({RowKey(str(cid)): n for n, cid in enumerate(desired)})
-        self._row_locations = locations
-        self._update_count += 1
-        self.refresh()
+    def _reorder(self, desired: list[int], now: datetime) -> None:
+        """Rows in the routing order (the service's, not a column's): built again.
+
+        DataTable sorts by cell values only; a caller jumping the queue is rare, and the
+        rows are few on screen, so rebuilding is cheaper than reaching into its internals.
+        """
+        self.clear()
+        self._wait_shown.clear()
+        for call_id in desired:
+            call = self._calls[call_id]
+            wait = self._wait_cell(call, now)
+            self.add_row(wait, *self._cells[call_id], key=str(call_id))
+            self._wait_shown[call_id] = wait.plain
 
     def tick(self, now: datetime) -> int:
         """Update the wait column of the rows on screen only; returns cells updated."""

@@ -54,7 +54,8 @@ class StatusBar(Static):
     StatusBar { height: 1; background: $boost; padding: 0 1; }
     """
 
-    def render_status(self, status: SeatStatus, call: CallView | None, now: datetime) -> None:
+    def render_status(self, status: SeatStatus, call: CallView | None, now: datetime, *,
+                      pause_after: str | None = None) -> None:
         out = Text()
         label = _(status.state)
         if status.state == "paused" and status.reason:
@@ -73,6 +74,9 @@ class StatusBar(Static):
             out.append("  " + _("hold {t}").format(t=format_wait(hold)))
             if call.ended_at is not None:
                 out.append("  " + _("wrap-up {t}").format(t=format_wait(wrap)))
+        if pause_after:
+            out.append("  " + _("then not ready ({reason})").format(reason=_(pause_after)),
+                       style="bold red")
         out.append("  │ " + _("handled today: {n}").format(n=status.handled_today))
         if status.callbacks_overdue:
             out.append("  " + _("⏰ {n} callbacks overdue").format(n=status.callbacks_overdue),

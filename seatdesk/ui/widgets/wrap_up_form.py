@@ -129,6 +129,7 @@ class WrapUpForm(Vertical):
         self._pending_error: tuple[str | None, str] | None = None
         self._direction_wanted = False
         self._errors_shown = False
+        self._focus_wanted = False
 
     # ---- building after the first paint -------------------------------------------------
 
@@ -173,6 +174,8 @@ class WrapUpForm(Vertical):
         self.load(self._pending)
         if pending_error is not None:
             self.show_error(*pending_error)
+        elif self._focus_wanted:
+            self.focus_start()
         if self._ready is not None:
             self._ready.set()
 
@@ -265,6 +268,20 @@ class WrapUpForm(Vertical):
             self.clear_errors()
         finally:
             self.call_after_refresh(self._done_loading)
+
+    def focus_start(self) -> None:
+        """Put the cursor where the call needs it: the first code still to choose, else Notes."""
+        if not self._built:
+            self._focus_wanted = True
+            return
+        self._focus_wanted = False
+        values = self.values()
+        code = "outbound_outcome" if self.direction == "outbound" else "disposition"
+        for name in ("category", code):
+            if values.get(name) is None:
+                self.query_one(f"#{name}").focus()
+                return
+        self.query_one("#notes").focus()
 
     def _done_loading(self) -> None:
         self._loading = False

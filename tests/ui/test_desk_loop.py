@@ -1,0 +1,316 @@
+"""The seat's live-call loop (issue 15): each defect found in a real shift, driven through
+the real desk, asserting on focus, keys and what reached the database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.widgets import TextArea
+
+from seatdesk.data.models import AgentStatus, Call, CallState
+from seatdesk.runtime.daemon import RING_TIMEOUT, run_once
+from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM
+from seatdesk.ui.dialogs.desk import ConfirmDialog, NewCustomerDialog, PauseReasonDialog
+from seatdesk.ui.screens.desk import DeskScreen
+from tests.factories import row
+from tests.ui.desk_support import desk_app, desk_floor, settle, take_call, until
+
+
+@pytest.fixture
+def floor_backend(sqlite_url, clock):
+    backend = Backend.open(sqlite_url, clock)
+    data = desk_floor(backend)
+    yield backend, data
+    backend.close()
+
+
+def _fill(desk: DeskScreen, **values: object) -> None:
+    for name, value in values.items():
+        widget = desk.form.query_one(f"#{name}")
+        if isinstance(widget, TextArea):
+            widget.text = str(value)
+        else:
+            widget.value = value  # type: ignore[attr-defined]
+
+
+def _seat(backend: Backend, user_id: int) -> tuple[str, str]:
+    status = row(backend, AgentStatus, user_id)
+    return status.state.value, status.reason
+
+
+# ---- 1: focus is placed when a call is answered ------------------------------------------
+
+
+async def test_answering_puts_the_cursor_in_the_call_record(floor_backend, sqlite_url, clock):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    backend.calls.offer_inbound(SYSTEM, "13900139000", "general")
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = await take_call(app, pilot)
+        assert desk.call is not None
+        assert app.focused is desk.form.query_one("#category")
+        # The last call leaves the cursor in Satisfaction: the next call still starts in
+        # the record, not where the last one ended.
+        _fill(desk, category="consultation", disposition="information", resolved=True)
+        desk.form.query_one("#satisfaction").focus()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert desk.call is None
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call is not None
+                           and desk.call.state == "active")
+        await settle(app, pilot)
+        assert app.focused is desk.form.query_one("#category")
+
+
+# ---- 2: desk keys work from every field, Notes included -----------------------------------
+
+
+async def test_f6_f7_from_notes_are_desk_keys_not_text_area_keys(floor_backend, sqlite_url,
+                                                                  clock):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = await take_call(app, pilot)
+        notes = desk.form.query_one("#notes", TextArea)
+        notes.focus()
+        await pilot.press(*"fine")
+        await settle(app, pilot)
+        # The footer offers every desk key while Notes has the cursor.
+        shown = {key: b.binding.action for key, b in desk.active_bindings.items()}
+        assert shown.get("f7") == "schedule_callback" and shown.get("f6") == "outbound"
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert app.screen.__class__.__name__ == "ScheduleCallbackDialog"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert notes.text == "finex"  # not "x": F7 did not select the whole note
+
+
+# ---- 3: pausing is reachable under load ---------------------------------------------------
+
+
+async def test_not_ready_chosen_while_ringing_pauses_after_the_save(floor_backend, sqlite_url,
+                                                                    clock):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.status.state == "available")
+        backend.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        await pilot.press("f9")  # ringing: "not ready after this call"
+        await settle(app, pilot)
+        assert isinstance(app.screen, PauseReasonDialog)
+        app.screen.dismiss("break")
+        await settle(app, pilot)
+        assert desk.pause_after == "break"
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call.state == "active")
+        waiting = backend.calls.offer_inbound(SYSTEM, "13900139000", "general")
+        _fill(desk, category="consultation", disposition="information", resolved=True)
+        await pilot.press("ctrl+s")
+        assert await until(app, pilot, lambda: desk.status.state == "paused")
+        await settle(app, pilot)
+        assert desk.call is None and desk.status.reason == "break"
+    assert _seat(backend, agent.user_id) == ("paused", "break")
+    assert row(backend, Call, waiting).state == CallState.QUEUED  # not rung at this seat
+
+
+async def test_f9_from_a_missed_call_pause_lets_the_seat_choose_a_break(floor_backend,
+                                                                         sqlite_url, clock):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.status.state == "available")
+        backend.calls.offer_inbound(SYSTEM, "13900139000", "general", ring=True)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        clock.advance(seconds=RING_TIMEOUT.total_seconds() + 1)
+        assert run_once(backend).rang_out == 1
+        assert await until(app, pilot, lambda: desk.status.reason == "missed_call")
+        # The missed call says what happened and which key resumes.
+        assert "F9" in str(desk.card_view.render())
+        await pilot.press("f9")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PauseReasonDialog)
+        app.screen.dismiss("break")
+        await settle(app, pilot)
+        assert desk.status.state == "paused" and desk.status.reason == "break"
+    assert _seat(backend, agent.user_id) == ("paused", "break")
+
+
+async def test_a_break_survives_an_outbound_callback(floor_backend, sqlite_url, clock):
+    from seatdesk.services.callbacks import CallbackInput
+
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    cb = backend.callbacks.schedule(agent, CallbackInput(
+        customer_id=data["customers"]["li"], due_at=clock() + timedelta(minutes=5),
+        reason="回访"))
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        desk = app.screen
+        await pilot.press("f9")
+        await settle(app, pilot)
+        app.screen.dismiss("break")
+        assert await until(app, pilot, lambda: desk.status.state == "paused")
+        desk.start_outbound(customer_id=cb.customer_id, callback_id=cb.id)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        _fill(desk, outbound_outcome="no_answer")
+        await pilot.press("ctrl+s")
+        assert await until(app, pilot, lambda: desk.call is None)
+        assert await until(app, pilot, lambda: desk.status.state == "paused")
+    assert _seat(backend, agent.user_id) == ("paused", "break")
+
+
+# ---- 4: Enter takes the highlighted caller, not the highlighted row number -----------------
+
+
+async def test_enter_takes_the_highlighted_caller_after_one_arrives_above(
+        floor_backend, sqlite_url, clock):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    clock.advance(seconds=5)
+    li = backend.calls.offer_inbound(SYSTEM, "13900139000", "general")
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        desk = app.screen
+        table = desk.queue_table
+        table.focus()
+        await pilot.press("down")
+        assert table.selected_call_id() == li
+        # A priority caller arrives and is routed above both.
+        backend.calls.offer_inbound(SYSTEM, "13700137000", "vip")
+        desk.refresh_queue()
+        assert await until(app, pilot, lambda: len(table.calls) == 3)
+        assert table.selected_call_id() == li
+        await pilot.press("enter")
+        assert await until(app, pilot, lambda: desk.call is not None)
+        assert desk.call.id == li
+
+
+# ---- 8: a dialog shows the desk dimmed behind it -----------------------------------------
+
+
+async def test_dialogs_show_the_desk_behind_them(floor_backend, sqlite_url, clock):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f9")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PauseReasonDialog)
+        assert app.screen.styles.background.a < 1  # see-through: the desk stays visible
+
+
+# ---- 9: quitting from the palette asks during a live call ---------------------------------
+
+
+async def test_quit_from_the_palette_asks_during_a_live_call(floor_backend, sqlite_url, clock):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await take_call(app, pilot)
+        await app.run_action("quit")  # what the palette's "Quit the application" runs
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.is_running
+
+
+# ---- 10: a caller found by search is linked; the new-customer dialog comes back ------------
+
+
+async def test_unknown_caller_linked_from_search_and_dialog_reopened(floor_backend, sqlite_url,
+                                                                      clock):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    call_id = backend.calls.offer_inbound(SYSTEM, "13511112222", "general")
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = await take_call(app, pilot)
+        assert isinstance(app.screen, NewCustomerDialog)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is desk
+        await pilot.press("f8")  # no customer yet: identify the caller first
+        await settle(app, pilot)
+        assert isinstance(app.screen, NewCustomerDialog)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        desk.show_customer(data["customers"]["li"])  # Ctrl+P found the caller
+        assert await until(app, pilot, lambda: desk.card is not None)
+        await settle(app, pilot)
+        assert desk.call.customer_id == data["customers"]["li"]
+        _fill(desk, category="consultation", disposition="information", resolved=True)
+        await pilot.press("ctrl+s")
+        assert await until(app, pilot, lambda: desk.call is None)
+    assert row(backend, Call, call_id).customer_id == data["customers"]["li"]
+
+
+# ---- 11: no repeat-contact warning from the transfer's own leg ----------------------------
+
+
+async def test_no_repeat_contact_warning_after_a_transfer(floor_backend, sqlite_url, clock):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = await take_call(app, pilot)
+        _fill(desk, category="repair")
+        await settle(app, pilot)
+        backend.calls.transfer(agent, call_id, queue_code="vip")
+        desk._reload_call(call_id)
+        await settle(app, pilot)
+        assert "Repeat contact" not in str(desk.card_view.render())
+        assert desk._repeat_warning(desk.call, "repair") is None
+
+
+# ---- 12: stored text is never markup ----------------------------------------------------
+
+
+async def test_markup_in_a_callback_reason_is_shown_as_typed(floor_backend, sqlite_url, clock):
+    from seatdesk.services.callbacks import CallbackInput
+
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    for reason in ("[/]", "[link=https://evil.example]click[/link]"):
+        backend.callbacks.schedule(agent, CallbackInput(
+            customer_id=data["customers"]["li"], due_at=clock() + timedelta(minutes=5),
+            reason=reason))
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.__class__.__name__ == "CallbacksScreen"
+        from textual.widgets import DataTable
+
+        table = screen.query_one(DataTable)
+        assert await until(app, pilot, lambda: table.row_count == 2)
+        cells = [table.get_row_at(i)[5] for i in range(2)]
+        assert sorted(str(c) for c in cells) == sorted(
+            ["[/]", "[link=https://evil.example]click[/link]"])
+        # Text cells: DataTable parses a plain str as markup (a crash, or a live link).
+        assert all(not isinstance(c, str) for c in cells)
+        assert all(not c.spans for c in cells)
