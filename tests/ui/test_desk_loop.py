@@ -314,3 +314,71 @@ async def test_markup_in_a_callback_reason_is_shown_as_typed(floor_backend, sqli
         # Text cells: DataTable parses a plain str as markup (a crash, or a live link).
         assert all(not isinstance(c, str) for c in cells)
         assert all(not c.spans for c in cells)
+
+
+# ---- the keystroke budget: ring to next call in at most 8 keys beyond the note ------------
+
+
+class KeyCounter:
+    """Presses keys through the pilot and counts them; the note's characters are not counted."""
+
+    def __init__(self, pilot) -> None:
+        self.pilot = pilot
+        self.count = 0
+
+    async def press(self, *keys: str) -> None:
+        self.count += len(keys)
+        await self.pilot.press(*keys)
+
+    async def type_note(self, text: str) -> None:
+        await self.pilot.press(*text)
+
+
+@pytest.mark.parametrize("ring_when_free", [False, True])
+async def test_three_ordinary_calls_in_a_row_within_eight_keys_each(
+        floor_backend, sqlite_url, clock, ring_when_free):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    numbers = ["13800138000", "13900139000", "13800138000"]
+    calls = []
+    for number in numbers:
+        calls.append(backend.calls.offer_inbound(SYSTEM, number, "general"))
+        clock.advance(seconds=3)
+    app = desk_app(backend, sqlite_url, clock, agent)
+    from dataclasses import replace
+
+    app.settings = replace(app.settings, ring_when_free=ring_when_free)
+    notes = ["asked about the bill", "wants the manual", "thanks again"]
+    budget = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        desk = app.screen
+        taken: list[int] = []
+        for n in range(3):
+            keys = KeyCounter(pilot)
+            if ring_when_free and n:  # the seat is rung with the next caller
+                assert await until(app, pilot, lambda: desk.call is not None)
+            await keys.press("f2")  # answer (the cursor lands on Category)
+            assert await until(app, pilot, lambda: desk.call is not None
+                               and desk.call.id not in taken and desk.call.state == "active")
+            await settle(app, pilot)
+            call_id = desk.call.id
+            taken.append(call_id)
+            await keys.press("1")  # category 1: consultation (the cursor moves on)
+            await keys.press("4")  # disposition 4: information (the cursor goes to Notes)
+            await keys.type_note(notes[n])
+            await keys.press("tab")  # to "Resolved now"
+            await keys.press("y")
+            await keys.press("ctrl+s")  # saved, and ready for the next call
+            assert await until(app, pilot, lambda cid=call_id:
+                               row(backend, Call, cid).state == CallState.CLOSED)
+            await settle(app, pilot)
+            budget.append(keys.count)
+    assert budget == [6, 6, 6]
+    assert max(budget) <= 8
+    assert sorted(taken) == sorted(calls)  # routing order: the key account first
+    for call_id, note in zip(taken, notes, strict=True):
+        saved = row(backend, Call, call_id)
+        assert (saved.category, saved.disposition, saved.resolved, saved.notes) == (
+            "consultation", "information", True, note)
+        assert saved.agent_id == agent.user_id

@@ -177,4 +177,5 @@ MESSAGES.update({
     "Mine only": "只看我的",
     "mine only (m: all)": "只看我的（m：全部）",
     "not signed in": "未登录",
+    "choose… ({keys})": "请选择…（按 {keys}）",
 })

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -184,9 +185,18 @@ class WrapUpForm(Vertical):
             yield Static("", id="record-placeholder")  # blank: shown for a frame or two
             return
         # Imported here, after the desk's first paint: these widgets cost start-up time.
-        from textual.widgets import Input, Label, Select, TextArea
+        from textual.widgets import Input, Label, TextArea
 
-        yes_no = [(_("yes"), True), (_("no"), False)]
+        from seatdesk.ui.widgets.code_select import CodeSelect
+
+        def coded(name: str, options: list[tuple[str, str, Any]]) -> CodeSelect:
+            keys = "/".join(c for c, _l, _v in options) if len(options) <= 2 else \
+                f"{options[0][0]}-{options[-1][0]}"
+            return CodeSelect(options, prompt=_("choose… ({keys})").format(keys=keys),
+                              id=name)
+
+        def numbered(values: Sequence[str]) -> list[tuple[str, str, Any]]:
+            return [(str(n), _(v), v) for n, v in enumerate(values, start=1)]
 
         def row(label: str, widget: Any, name: str) -> ComposeResult:
             with Horizontal(classes="row", id=f"row-{name}"):
@@ -194,27 +204,26 @@ class WrapUpForm(Vertical):
                 yield widget
             yield Static("", id=f"err-{name}", classes="field-error hidden")
 
-        yield from row(_("Category"), Select([(_(c.value), c.value) for c in Category],
-                                             prompt=_("choose…"), compact=True, id="category"),
+        yield from row(_("Category"), coded("category", numbered([c.value for c in Category])),
                        "category")
-        yield from row(_("Disposition"), Select([(_(d), d) for d in DISPOSITIONS],
-                                                prompt=_("choose…"), compact=True,
-                                                id="disposition"), "disposition")
-        yield from row(_("Outcome"), Select([(_(o.value), o.value) for o in OutboundOutcome],
-                                            prompt=_("choose…"), compact=True,
-                                            id="outbound_outcome"), "outbound_outcome")
+        yield from row(_("Disposition"), coded("disposition", numbered(DISPOSITIONS)),
+                       "disposition")
+        yield from row(_("Outcome"), coded("outbound_outcome",
+                                           numbered([o.value for o in OutboundOutcome])),
+                       "outbound_outcome")
         yield from row(_("Question"), Input(compact=True, id="question"), "question")
         with Horizontal(classes="notes-row", id="row-notes"):
             yield Label(_("Notes"))
             yield TextArea(compact=True, id="notes", soft_wrap=True)
         yield Static("", id="err-notes", classes="field-error hidden")
-        yield from row(_("Resolved now"), Select(yes_no, prompt=_("choose…"), compact=True,
-                                                 id="resolved"), "resolved")
+        yield from row(_("Resolved now"), coded("resolved", [("y", _("yes"), True),
+                                                             ("n", _("no"), False)]),
+                       "resolved")
         yield from row(_("Handed to"), Input(compact=True, id="handed_to",
                                              placeholder=_("owner if not resolved")),
                        "handed_to")
-        yield from row(_("Satisfaction"), Select([(str(n), n) for n in range(1, 6)],
-                                                 prompt="-", compact=True, id="satisfaction"),
+        yield from row(_("Satisfaction"), CodeSelect([(str(n), "", n) for n in range(1, 6)],
+                                                     prompt="- (1-5)", id="satisfaction"),
                        "satisfaction")
         yield from row(_("Follow-up"), Input(compact=True, id="follow_up",
                                              placeholder=_("e.g. tomorrow 10:00")), "follow_up")
@@ -368,6 +377,18 @@ class WrapUpForm(Vertical):
         return " ".join(shown)
 
     # ---- change notifications -------------------------------------------------------
+
+    def on_code_select_chosen(self, event: Any) -> None:
+        """A code chose a value: the cursor moves to what the call needs next."""
+        event.stop()
+        name = event.select.id
+        code = "outbound_outcome" if self.direction == "outbound" else "disposition"
+        following = {"category": code, "disposition": "notes", "outbound_outcome": "notes",
+                     "resolved": "handed_to" if event.value is False else None}.get(name)
+        if following == code and self.values().get(code) is not None:
+            following = "notes"  # chosen already (a draft, a category changed later)
+        if following is not None:
+            self.query_one(f"#{following}").focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
