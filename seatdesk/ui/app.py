@@ -43,10 +43,13 @@ if TYPE_CHECKING:
     from seatdesk.data.changes import ChangeFeed
     from seatdesk.services.container import Backend
     from seatdesk.services.dto import Actor
+    from seatdesk.ui.screens.desk import DeskScreen
 
 FeedFactory = Callable[[], "ChangeFeed"]
 # By then the desk has imported the data layer, signed in and drawn its first data.
 FREEZE_AFTER_SECONDS = 3.0
+# A ringing call rings out after 20 s (runtime.daemon.RING_TIMEOUT): the banner lasts as long.
+RING_BANNER_SECONDS = 20
 # The first frame is composed, rendered and written in about this long.
 CONNECT_AFTER_SECONDS = 0.04
 BackendOpener = Callable[[], "Backend"]
@@ -102,6 +105,9 @@ class SeatdeskApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit_desk", _("Quit"), id="quit", priority=True),
         Binding("f1", "help", _("Help"), id="help"),
+        # On every other screen: answer the call ringing at the seat (the desk's own F2
+        # takes precedence on the desk).
+        Binding("f2", "answer_ring", _("Answer"), id="answer_ring", show=False),
     ]
 
     def __init__(
@@ -148,6 +154,8 @@ class SeatdeskApp(App[None]):
         self._checking_notifications = False
         self._notifications_at = 0.0
         self._shown_ids: set[int] = set()
+        # The seat's desk once it is mounted (F2 from any screen answers there).
+        self.desk: DeskScreen | None = None
         # Screens subscribe to this to re-query when any seat changes the database.
         self.data_changed: Signal[frozenset[str]] = Signal(self, "data_changed")
         if self.settings.keymap:
@@ -360,7 +368,7 @@ class SeatdeskApp(App[None]):
                 for note in reversed(fresh):
                     self.call_from_thread(
                         self.notify, neutralise(note.text), title=_("Notification"),
-                        severity="warning", timeout=15,
+                        severity="warning", timeout=15, markup=False,
                     )
         finally:
             self._checking_notifications = False
@@ -374,6 +382,25 @@ class SeatdeskApp(App[None]):
         """The one place where a failed database worker becomes a message to the user."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(user_message(event.worker.error), severity="error", timeout=8)
+
+    # ---- the ring, wherever the agent is ----------------------------------------------
+
+    def announce_ring(self, text: str) -> None:
+        """A ringing call while another screen is shown: a banner there, and the bell."""
+        self.bell()
+        self.notify(text, title=_("Ringing"), severity="warning", timeout=RING_BANNER_SECONDS,
+                    markup=False)
+
+    async def action_answer_ring(self) -> None:
+        """F2 from any screen: bring the desk back and answer (or take the next caller)."""
+        desk = self.desk
+        if desk is None:
+            return
+        if self.current_mode != "desk":
+            await self.switch_mode("desk")
+        while self.screen is not desk and len(self.screen_stack) > 1:
+            self.pop_screen()
+        desk.action_take_next()
 
     def action_help(self) -> None:
         from seatdesk.ui.screens.help import HelpScreen

@@ -382,3 +382,83 @@ async def test_three_ordinary_calls_in_a_row_within_eight_keys_each(
         assert (saved.category, saved.disposition, saved.resolved, saved.notes) == (
             "consultation", "information", True, note)
         assert saved.agent_id == agent.user_id
+
+
+# ---- 5: a ring you cannot miss, from any screen --------------------------------------------
+
+
+async def test_a_ring_shows_on_other_screens_and_f2_answers_from_there(floor_backend,
+                                                                       sqlite_url, clock):
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.status.state == "available")
+        app.open_screen("my_qa")
+        await settle(app, pilot)
+        assert app.screen is not desk
+        call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        await settle(app, pilot)
+
+        def banner() -> str:
+            return " ".join(str(t.render()) for t in app.screen.query("Toast"))
+
+        assert await until(app, pilot, lambda: "F2" in banner())
+        assert "王芳" in banner()
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call.state == "active")
+        await settle(app, pilot)
+        assert app.screen is desk
+    assert row(backend, Call, call_id).state == CallState.ACTIVE
+
+
+# ---- 6: what is typed in a dialog survives a crash -------------------------------------------
+
+
+async def test_complaint_and_callback_text_survive_a_crash(floor_backend, sqlite_url, clock):
+    from textual.widgets import Input
+
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = await take_call(app, pilot)
+        await pilot.press("f8")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert dialog.__class__.__name__ == "RegisterComplaintDialog"
+        dialog.query_one("#summary", TextArea).text = "滤芯三次漏水，要求赔偿"
+        dialog.query_one("#wants", Input).value = "换新机"
+        await pilot.pause(0.5)  # a pause in typing: the draft is written
+        await settle(app, pilot)
+        # The terminal dies with the dialog open (nothing is dismissed or saved).
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.call is not None)  # the call resumed
+        await pilot.press("f8")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert dialog.query_one("#summary", TextArea).text == "滤芯三次漏水，要求赔偿"
+        assert dialog.query_one("#wants", Input).value == "换新机"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        dialog = app.screen
+        dialog.query_one("#reason", Input).value = "确认换机进度"
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.call is not None)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert app.screen.query_one("#reason", Input).value == "确认换机进度"

@@ -178,4 +178,7 @@ MESSAGES.update({
     "mine only (m: all)": "只看我的（m：全部）",
     "not signed in": "未登录",
     "choose… ({keys})": "请选择…（按 {keys}）",
+    "{who} is calling · F2 answers": "{who} 来电 · 按 F2 接听",
+    "Ringing": "振铃中",
+    "Answer": "接听",
 })

@@ -58,6 +58,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
         super().__init__()
         self.customer_id = customer_id
         self.call_id = call_id
+        self.draft_key = f"callback:{call_id}:{customer_id}"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -76,6 +77,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
+        self.restore_draft()
         self.query_one("#due", Input).focus()
 
     def _tz(self) -> object:

@@ -60,6 +60,7 @@ class RegisterComplaintDialog(FormDialog[int | None]):
         super().__init__()
         self.call_id = call_id
         self.customer_id = customer_id
+        self.draft_key = f"complaint:{call_id}:{customer_id}"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -90,6 +91,7 @@ class RegisterComplaintDialog(FormDialog[int | None]):
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
+        self.restore_draft()
         self.query_one("#category", Select).focus()
 
     def action_save(self) -> None:

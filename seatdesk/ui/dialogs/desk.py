@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -22,6 +21,7 @@ from seatdesk.domain.enums import PAUSE_REASONS
 from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
+from seatdesk.ui.dialogs.drafts import DraftKeepingModal
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import CustomerInput, CustomerSummary, QueueView
@@ -48,7 +48,7 @@ def translate_bindings(node: DOMNode) -> None:
                       for b in items]
 
 
-class TranslatedModal(ModalScreen[T]):
+class TranslatedModal(DraftKeepingModal[T]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
@@ -166,6 +166,7 @@ class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
         super().__init__()
         self.backend, self.actor = backend, actor
         self.number, self.call_id = number, call_id
+        self.draft_key = f"new-customer:{call_id}" if call_id is not None else None
 
     def compose(self) -> ComposeResult:
         labels = {"name": _("Name"), "phones": _("Phone numbers (comma separated)"),
@@ -182,6 +183,7 @@ class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
+        self.restore_draft()
         self.query_one("#nc-name", Input).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -239,6 +241,7 @@ class TransferDialog(TranslatedModal[int | None]):
         super().__init__()
         self.backend, self.actor, self.call_id = backend, actor, call_id
         self.queues, self.lang = queues, lang
+        self.draft_key = f"transfer:{call_id}"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -253,6 +256,9 @@ class TransferDialog(TranslatedModal[int | None]):
             with Horizontal(classes="buttons"):
                 yield Button(_("Transfer"), id="transfer", variant="primary")
                 yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.restore_draft()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "transfer":

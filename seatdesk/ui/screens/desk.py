@@ -27,6 +27,7 @@ from seatdesk.domain.enums import MISSED_CALL, PAUSE_REASONS, Direction
 from seatdesk.domain.errors import InvalidInput, SeatdeskError
 from seatdesk.domain.i18n import _, current_language
 from seatdesk.domain.scripts import auto_stage, step_stage
+from seatdesk.domain.text import neutralise
 from seatdesk.runtime.journal import (
     DRAFT,
     WRAP_UP,
@@ -256,6 +257,7 @@ class DeskScreen(Screen[None]):
                     yield WrapUpForm(id="record", build_after_paint=False)
 
     def on_mount(self) -> None:
+        self.seat_app.desk = self
         self.query_one("#queue-pane").border_title = _("Queue")
         self.query_one("#card-pane").border_title = _("Customer")
         self.query_one("#script-pane").border_title = _("Script")
@@ -668,7 +670,13 @@ class DeskScreen(Screen[None]):
         self._show_card(message.card, message.repeat)
         self.script_pane.show(message.script, self._script_values(), self._stage())
         if new_call and message.pop and call.state == "offered":
-            self.app.bell()  # it rings: F2 answers
+            if self.app.screen is self:
+                self.app.bell()  # it rings: F2 answers
+            else:  # the agent is on another screen: a banner there, F2 answers from it
+                who = neutralise(message.card.name) if message.card else (
+                    call.caller_number or _("(number withheld)"))
+                self.seat_app.announce_ring(
+                    _("{who} is calling · F2 answers").format(who=who))
         self.status.state = {"offered": "ringing", "active": "on_call", "held": "on_hold",
                              "wrap_up": "wrap_up"}[call.state]
         self._render_status()
