@@ -462,3 +462,51 @@ async def test_complaint_and_callback_text_survive_a_crash(floor_backend, sqlite
         await pilot.press("f7")
         await settle(app, pilot)
         assert app.screen.query_one("#reason", Input).value == "确认换机进度"
+
+
+# ---- 7: the desk at 80x24 -------------------------------------------------------------------
+
+
+def _on_screen(app, widget) -> bool:
+    region = widget.region
+    width, height = app.size
+    return region.height > 0 and region.y >= 0 and region.bottom <= height \
+        and region.x >= 0 and region.right <= width
+
+
+async def test_the_desk_fits_80_by_24(floor_backend, sqlite_url, clock):
+    from textual.widgets import Button
+
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    for number in ("13800138000", "13900139000", "13522223333", "13533334444"):
+        backend.calls.offer_inbound(SYSTEM, number, "general")
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await take_call(app, pilot)
+        # The call keys are all on screen, on the key bar (wrapping, not cut).
+        bar = desk.query_one("#keys")
+        assert _on_screen(app, bar)
+        for key in ("f3", "f5", "f7", "f8", "f9", "^s"):
+            assert key in bar.plain
+        # Queue rows and the customer's name are readable; the card does not hog rows.
+        table = desk.queue_table
+        assert table.region.height - 1 >= 3
+        assert table.columns[next(iter(k for k in table.columns if k.value == "customer"))
+                             ].width >= 10
+        assert desk.query_one("#card-pane").region.height < 15
+        # Every row of the record is on screen.
+        for name in ("category", "notes", "resolved", "follow_up"):
+            assert _on_screen(app, desk.form.query_one(f"#{name}")), name
+        # The script follows the call to its last step.
+        for _ in range(4):
+            await pilot.press("alt+down")
+        await settle(app, pilot)
+        pane = desk.script_pane
+        lines = [line.plain for line in pane.shown.wrap(app.console, pane.content_size.width)]
+        marker = next(n for n, line in enumerate(lines) if "▶" in line)
+        assert marker < pane.content_size.height  # the current step is in view
+        # The complaint dialog's buttons are reachable on screen.
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert _on_screen(app, app.screen.query_one("#save", Button))

@@ -39,9 +39,12 @@ class CallbackRefused(Message):
 class ScheduleCallbackDialog(FormDialog[int | None]):
     DEFAULT_CSS = """
     ScheduleCallbackDialog { align: center middle; }
-    ScheduleCallbackDialog > Vertical { width: 76; height: auto; border: thick $accent;
-                                        background: $panel; padding: 1 2; }
+    ScheduleCallbackDialog > Vertical { width: 76; max-width: 100%; height: auto;
+                                        max-height: 100%; overflow-y: auto;
+                                        border: thick $accent; background: $panel;
+                                        padding: 0 1; }
     ScheduleCallbackDialog Label { margin-top: 1; }
+    ScheduleCallbackDialog Input { margin-bottom: 0; }
     ScheduleCallbackDialog #due-preview { color: $success; height: 1; }
     ScheduleCallbackDialog #due-preview.bad { color: $error; }
     ScheduleCallbackDialog #callback-error { color: $error; height: auto; }
@@ -64,12 +67,12 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
         with Vertical():
             yield Static(_("Schedule a callback"), classes="pane-title")
             yield Label(_("When (tomorrow 10:00, +3h, 明天 10:00, 2026-12-01 09:30)"))
-            yield Input(id="due", placeholder=_("tomorrow 10:00"))
+            yield Input(compact=True, id="due", placeholder=_("tomorrow 10:00"))
             yield Static("", id="due-preview")
             yield Label(_("Reason"))
-            yield Input(id="reason", max_length=500)
+            yield Input(compact=True, id="reason", max_length=500)
             yield Label(_("Number (empty: the customer's first number)"))
-            yield Input(id="number", max_length=40)
+            yield Input(compact=True, id="number", max_length=40)
             yield Checkbox(_("Put it in the pool (any agent may take it)"), id="to-pool")
             yield Static("", id="callback-error")
             with Horizontal():

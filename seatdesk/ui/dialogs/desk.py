@@ -30,8 +30,9 @@ T = TypeVar("T")
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
-{name} > Vertical {{ width: 70; height: auto; max-height: 90%; border: thick $accent;
-                     background: $panel; padding: 1 2; }}
+{name} > Vertical {{ width: 70; max-width: 100%; height: auto; max-height: 100%;
+                     overflow-y: auto; border: thick $accent; background: $panel;
+                     padding: 0 1; }}
 {name} Input {{ margin-bottom: 0; }}
 {name} .field-error {{ color: $error; height: auto; }}
 {name} .buttons {{ height: auto; margin-top: 1; }}

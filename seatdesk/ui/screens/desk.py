@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import MountError
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from seatdesk.domain.call_record import validate_wrap_up
 from seatdesk.domain.enums import MISSED_CALL, PAUSE_REASONS, Direction
@@ -47,6 +47,7 @@ from seatdesk.ui.dialogs.desk import (
     translate_bindings,
 )
 from seatdesk.ui.widgets.customer_card import CustomerCardView
+from seatdesk.ui.widgets.key_bar import KeyBar
 from seatdesk.ui.widgets.queue_table import QueueTable
 from seatdesk.ui.widgets.script_pane import ScriptPane
 from seatdesk.ui.widgets.status_bar import SeatStatus, StatusBar
@@ -178,8 +179,9 @@ class DeskScreen(Screen[None]):
     DeskScreen #desk-main { height: 1fr; }
     DeskScreen #left { width: 52%; }
     DeskScreen #right { width: 48%; }
-    DeskScreen #queue-pane { height: 1fr; border: round $primary; }
-    DeskScreen #card-pane { height: 15; border: round $primary; }
+    DeskScreen #queue-pane { height: 1fr; min-height: 5; border: round $primary; }
+    DeskScreen #card-pane { height: 1fr; max-height: 16; min-height: 5;
+                            border: round $primary; }
     DeskScreen #script-pane { height: 1fr; border: round $secondary; }
     DeskScreen #record-pane { height: auto; border: round $secondary; }
     DeskScreen #offline { display: none; }
@@ -231,6 +233,7 @@ class DeskScreen(Screen[None]):
         self._ring_checking = False
         # "Not ready after this call": the pause reason applied once the record is saved.
         self.pause_after: str | None = None
+        self._keys_shown: tuple[str, ...] = ()
 
     @property
     def seat_app(self) -> SeatdeskApp:
@@ -255,6 +258,7 @@ class DeskScreen(Screen[None]):
                     # Built once the desk shows its data (see _build_form): composing,
                     # styling and laying out its fields costs more than the rest of the desk.
                     yield WrapUpForm(id="record", build_after_paint=False)
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.seat_app.desk = self
@@ -268,22 +272,10 @@ class DeskScreen(Screen[None]):
         self.set_interval(RETRY_SECONDS, self._retry_journal)
         self._show_idle()
         self._render_status()
-        # The key bar follows the first paint: the seat looks at the panes first, and its
-        # dozen keys cost the first frame time (start-up target).
-        self.call_after_refresh(self._mount_footer)
         self.call_after_refresh(self._mount_queue)
         self._start()
         # In case the start-up data never arrives (database down), build it anyway.
         self.set_timer(FORM_FALLBACK_SECONDS, self._build_form)
-
-    async def _mount_footer(self) -> None:
-        if not self._still_shown():
-            return
-        try:
-            await self.mount(Footer())
-        except MountError:
-            return  # closing meanwhile
-        self.refresh_bindings()  # a footer that arrives late has missed the first update
 
     def _still_shown(self) -> bool:
         """False while the desk is being taken down (the app quit during start-up)."""
@@ -398,8 +390,10 @@ class DeskScreen(Screen[None]):
 
     def _post_status(self) -> None:
         """(worker thread) Read the seat's state, today's count and callback alerts."""
+        from seatdesk.services.seat_figures import today_figures
+
         view = self.backend.agents.status(self.actor)
-        handled = self.backend.calls.handled_today(self.actor, self._today_start())
+        figures = today_figures(self.backend.db, self.actor, self._today_start())
         due = overdue = 0
         callbacks = getattr(self.backend, "callbacks", None)
         counts = getattr(callbacks, "alerts", None)
@@ -410,7 +404,9 @@ class DeskScreen(Screen[None]):
                 pass  # an alert is a nicety; the desk works without it
         self.post_message(StatusLoaded(SeatStatus(
             state=view.state if view else "logged_out", reason=view.reason if view else "",
-            handled_today=handled, callbacks_due=due, callbacks_overdue=overdue)))
+            since=view.since if view else None, handled_today=figures.handled,
+            average_handle_seconds=figures.average_handle_seconds,
+            callbacks_due=due, callbacks_overdue=overdue)))
 
     def _load_call(self, call: CallView, *, pop: bool, keep_form: bool = False) -> None:
         """(worker thread) Gather card, script and draft for ``call`` and post them."""
@@ -638,8 +634,30 @@ class DeskScreen(Screen[None]):
 
     def _render_status(self) -> None:
         call = self.call if self.call and self.call.state in LIVE_STATES else None
-        self.query_one("#status", StatusBar).render_status(self.status, call, self.now(),
-                                                           pause_after=self.pause_after)
+        self.query_one("#status", StatusBar).render_status(
+            self.status, call, self.now(), pause_after=self.pause_after,
+            agent=f"{self.actor.name} {self.actor.agent_no}" if self.actor else "")
+        offered = self.offered_actions()
+        if offered != self._keys_shown:
+            self._keys_shown = offered
+            self.query_one("#keys", KeyBar).show_keys(offered)
+
+    def offered_actions(self) -> tuple[str, ...]:
+        """The desk keys that do something in the seat's state now (shown in the key bar)."""
+        call = self.call
+        identified = self.card is not None or call is not None
+        if call is None:
+            keys = ["take_next", "outbound", "pause"]
+            if identified:
+                keys += ["schedule_callback", "complaint"]
+        elif call.state == "offered":
+            keys = ["take_next", "pause"]
+        elif call.state == "wrap_up":
+            keys = ["schedule_callback", "complaint", "pause", "save_record"]
+        else:
+            keys = ["hold", "transfer", "end_call", "schedule_callback", "complaint", "pause",
+                    "save_record"]
+        return (*keys, "help")
 
     # ---- showing a call ----------------------------------------------------------------
 

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
     from seatdesk.services.dto import WaitingCall
 
-COLUMNS = ("wait", "queue", "number", "customer", "grade")
+# Who is waiting comes first: on an 80-column terminal the number is what gets cut.
+COLUMNS = ("wait", "customer", "grade", "queue", "number")
 
 
 def format_wait(seconds: float) -> str:
@@ -57,12 +58,13 @@ class QueueTable(DataTable[object]):
         self._cells: dict[int, tuple[object, ...]] = {}
         self._wait_shown: dict[int, str] = {}
         self.title_text = ""
+        self.loaded = False  # the first rows arrived (until then "nobody waiting" is a guess)
         # Queue names in the seat's language (code -> name), set by the desk.
         self.queue_names: dict[str, str] = {}
 
     def on_mount(self) -> None:
-        labels = (_("Wait"), _("Queue"), _("Number"), _("Customer"), _("Grade"))
-        widths = (8, 9, 12, 14, 5)
+        labels = (_("Wait"), _("Customer"), _("Grade"), _("Queue"), _("Number"))
+        widths = (7, 12, 5, 12, 11)
         for key, label, width in zip(COLUMNS, labels, widths, strict=True):
             self.add_column(label, key=key, width=width)
 
@@ -78,9 +80,9 @@ class QueueTable(DataTable[object]):
         grade = call.grade or "-"
         style = "bold yellow" if call.key_account else ""
         mark = "★" if call.key_account else ""
-        return (Text(neutralise(queue)), Text(call.caller_number),
-                Text(name or _("unknown"), style=style if name else "dim"),
-                Text(f"{grade}{mark}", style=style))
+        return (Text(name or _("unknown"), style=style if name else "dim"),
+                Text(f"{grade}{mark}", style=style), Text(neutralise(queue)),
+                Text(call.caller_number))
 
     def _wait_cell(self, call: WaitingCall, now: datetime) -> Text:
         seconds = (now - call.queued_at).total_seconds()
@@ -138,6 +140,7 @@ class QueueTable(DataTable[object]):
             # A call that jumped the queue (key account, priority line): re-order once.
             self._reorder(desired, now)
         self._order = desired
+        self.loaded = True
         if highlighted is not None and highlighted in wanted:
             row = self.get_row_index(str(highlighted))
             if row != self.cursor_row:
@@ -178,7 +181,9 @@ class QueueTable(DataTable[object]):
 
     def _update_title(self, now: datetime) -> None:
         count = len(self._order)
-        if count:
+        if not self.loaded:
+            title = _("Queue · loading…")
+        elif count:
             longest = max((now - c.queued_at).total_seconds() for c in self._calls.values())
             title = _("Queue · {n} waiting · longest {w}").format(n=count, w=format_wait(longest))
         else:

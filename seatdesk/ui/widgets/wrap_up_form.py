@@ -128,7 +128,7 @@ class WrapUpForm(Vertical):
         # What the desk asked for before the fields exist, applied when they do.
         self._pending: dict[str, Any] = {}
         self._pending_error: tuple[str | None, str] | None = None
-        self._direction_wanted = False
+        self._direction_wanted = True  # inbound until told: the outcome row hidden
         self._errors_shown = False
         self._focus_wanted = False
 
@@ -368,6 +368,12 @@ class WrapUpForm(Vertical):
         for widget in self.query(".-invalid"):
             widget.remove_class("-invalid")
 
+    def _clear_error(self, name: str) -> None:
+        for err in self.query(f"#err-{name}"):
+            err.add_class("hidden")
+        for widget in self.query(f"#{name}"):
+            widget.remove_class("-invalid")
+
     @property
     def error_text(self) -> str:
         """The field errors shown now (or waiting for the fields), as one line."""
@@ -407,6 +413,8 @@ class WrapUpForm(Vertical):
         if self._loading:
             return
         self.post_message(self.Edited())
+        if self._errors_shown and event.select.id:
+            self._clear_error(event.select.id)  # answered: the message under it goes
         if event.select.id == "category":
             value = event.value
             self.post_message(self.CategoryChosen(None if value is Select.NULL else str(value)))
