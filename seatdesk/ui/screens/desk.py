@@ -46,6 +46,7 @@ from seatdesk.ui.dialogs.desk import (
     TransferDialog,
     translate_bindings,
 )
+from seatdesk.ui.take_hold import Coalescing, TakeHold
 from seatdesk.ui.widgets.customer_card import CustomerCardView
 from seatdesk.ui.widgets.key_bar import KeyBar
 from seatdesk.ui.widgets.queue_table import QueueTable
@@ -70,9 +71,6 @@ if TYPE_CHECKING:
 LIVE_STATES = ("offered", "active", "held", "wrap_up")
 AUTOSAVE_SECONDS = 0.5
 RETRY_SECONDS = 2.0
-# While F2 is in flight the queue and status refreshes wait (at most this long): the claim's
-# own commit wakes the change feed, and re-querying then would compete with the pop.
-TAKE_HOLD_SECONDS = 2.0
 # The call record form is built after the desk's start-up data is painted, or after this.
 FORM_FALLBACK_SECONDS = 1.0
 # Re-reading the seat's status on every change would be a query per commit on the floor.
@@ -90,9 +88,15 @@ RING_TOPICS = frozenset({"ring", "*", "poll"})
 @dataclass
 class QueueLoaded(Message):
     calls: list[WaitingCall]
+    refresh: bool = False  # the answer of refresh_queue (not the start-up's first rows)
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, QueueLoaded)
+
+
+@dataclass
+class QueueRefreshFailed(Message):
+    """The queue could not be read (it keeps its last rows)."""
 
 
 @dataclass
@@ -217,20 +221,17 @@ class DeskScreen(Screen[None]):
         self.status = SeatStatus()
         self.manual_stage: int | None = None
         self._auto_stage = 0
-        self._queue_busy = False
-        self._queue_dirty = False
+        self.take = TakeHold()
+        self.queue_refresh = Coalescing()
         self._status_at = 0.0
         self._autosave_timer: Timer | None = None
         self._offline = False
         self.journal: Journal | None = None
         self._last_queue_ms = 0.0
-        self._taking_since: float | None = None
-        self._status_dirty = False
         # Queue names in the seat's language (code -> name), read once at start-up.
         self.queue_names: dict[str, str] = {}
         self._pending_queue: list[WaitingCall] | None = None
         self._queue_table: QueueTable | None = None
-        self._ring_checking = False
         # "Not ready after this call": the pause reason applied once the record is saved.
         self.pause_after: str | None = None
         self._keys_shown: tuple[str, ...] = ()
@@ -395,13 +396,10 @@ class DeskScreen(Screen[None]):
         view = self.backend.agents.status(self.actor)
         figures = today_figures(self.backend.db, self.actor, self._today_start())
         due = overdue = 0
-        callbacks = getattr(self.backend, "callbacks", None)
-        counts = getattr(callbacks, "alerts", None)
-        if counts is not None:
-            try:
-                due, overdue = counts(self.actor)
-            except SeatdeskError:
-                pass  # an alert is a nicety; the desk works without it
+        try:
+            due, overdue = self.backend.callbacks.alerts(self.actor)
+        except SeatdeskError:
+            pass  # an alert is a nicety; the desk works without it
         self.post_message(StatusLoaded(SeatStatus(
             state=view.state if view else "logged_out", reason=view.reason if view else "",
             since=view.since if view else None, handled_today=figures.handled,
@@ -439,28 +437,26 @@ class DeskScreen(Screen[None]):
 
     def _repeat_warning(self, call: CallView, category: str | None) -> str | None:
         """(worker thread) 首问负责制: warn when this customer called about this before."""
-        service = getattr(self.backend, "first_contact", None)
-        if service is None or call.customer_id is None or not category:
+        if call.customer_id is None or not category:
             return None
         try:
-            earlier = service.earlier_contact(self.actor, call.customer_id, category, call.id)
+            earlier = self.backend.first_contact.earlier_contact(
+                self.actor, call.customer_id, category, call.id)
         except SeatdeskError:
             return None
         if earlier is None:
             return None
-        when = getattr(earlier, "at", None) or getattr(earlier, "answered_at", None)
-        shown = when.astimezone(self.seat_app.settings.tz).strftime("%m-%d %H:%M") if when \
-            else "?"
+        shown = earlier.at.astimezone(self.seat_app.settings.tz).strftime("%m-%d %H:%M")
         return _("Repeat contact: same issue on call #{id} ({at})").format(
-            id=getattr(earlier, "id", getattr(earlier, "call_id", "?")), at=shown)
+            id=earlier.call_id, at=shown)
 
     # ---- changes from other seats ------------------------------------------------------
 
     def _on_data_changed(self, topics: frozenset[str]) -> None:
         if self.seat_app.actor is None:
             return  # the start-up worker loads everything once signed in
-        if self._taking():
-            self._queue_dirty = self._status_dirty = True  # refreshed once the pop is shown
+        if self.take.active:
+            self.take.hold(queue=True, status=True)  # refreshed once the pop is shown
             return
         # Not the status line's word for it: that may be a refresh behind the database.
         idle = self.call is None
@@ -468,9 +464,8 @@ class DeskScreen(Screen[None]):
         if (idle or ringing) and topics & RING_TOPICS:
             # The pop first, alone: the queue and status refreshes wait for it (as for F2),
             # so three workers do not share the GIL while the seat's phone rings.
-            self._begin_take()
-            self._queue_dirty = True
-            self._status_dirty = self._status_dirty or self._status_due(topics)
+            self.take.begin()
+            self.take.hold(queue=True, status=self._status_due(topics))
             self._check_ringing()
             return
         self.refresh_queue()
@@ -485,9 +480,9 @@ class DeskScreen(Screen[None]):
     def _ring_when_free(self) -> None:
         """A free seat takes the longest-waiting call, ringing (Settings.ring_when_free)."""
         if not self.seat_app.settings.ring_when_free or self.call is not None \
-                or self._taking():
+                or self.take.active:
             return
-        self._begin_take()
+        self.take.begin()
         self._ring_next()
 
     # Not the "call" group: an F2 at the same moment must not cancel it (the database
@@ -507,10 +502,13 @@ class DeskScreen(Screen[None]):
         self._post_popped(popped)
 
     def _check_ringing(self) -> None:
-        if self._ring_checking:
-            return
-        self._ring_checking = True
-        self._ring_check()
+        if self.take.start_ring_check():
+            self._ring_check()
+
+    def _rang_out(self) -> None:
+        """(UI thread) The ringing call went elsewhere: paused after a missed call, or free."""
+        self.take.hold(status=True)
+        self._end_take(False)
 
     @work(thread=True, exit_on_error=False, group="ring")
     def _ring_check(self) -> None:
@@ -522,8 +520,7 @@ class DeskScreen(Screen[None]):
                     current is None or current.id != shown.id):
                 # It stopped ringing here: the caller hung up or it rang out.
                 self.post_message(CallLoaded(None))
-                self._status_dirty = True  # paused after a missed call, or free again
-                self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
+                self.app.call_from_thread(self._rang_out)
                 return
             if current is None or current.state != "offered" or shown is not None:
                 self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
@@ -538,27 +535,29 @@ class DeskScreen(Screen[None]):
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
         finally:
-            self._ring_checking = False
+            self.app.call_from_thread(self.take.ring_checked)
 
     def refresh_queue(self) -> None:
         """Re-query the queue; a refresh asked for while one runs re-arms after it."""
-        if self._queue_busy or self._taking():
-            self._queue_dirty = True
+        if self.take.active:
+            self.take.hold(queue=True)
             return
-        self._queue_busy = True
-        self._queue_dirty = False
-        self._load_queue()
+        if self.queue_refresh.request():
+            self._load_queue()
 
     @work(thread=True, exit_on_error=False, group="queue")
     def _load_queue(self) -> None:
         try:
             calls = self.backend.calls.waiting(self.actor)
         except Exception as exc:  # noqa: BLE001 - the queue keeps its last rows meanwhile
-            self._queue_busy = False
+            self.post_message(QueueRefreshFailed())
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
             return
-        self.post_message(QueueLoaded(calls))
+        self.post_message(QueueLoaded(calls, refresh=True))
+
+    def on_queue_refresh_failed(self, message: QueueRefreshFailed) -> None:
+        self.queue_refresh.finished()  # the next change asks again
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def _refresh_status(self) -> None:
@@ -568,23 +567,13 @@ class DeskScreen(Screen[None]):
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
 
-    def _taking(self) -> bool:
-        """Whether an F2/Enter take is in flight (bounded, so a lost reply cannot stall)."""
-        import time as _time
-
-        since = self._taking_since
-        return since is not None and _time.monotonic() - since < TAKE_HOLD_SECONDS
-
     def _begin_take(self) -> None:
-        import time as _time
-
-        self._taking_since = _time.monotonic()
+        self.take.begin()
 
     def _end_take(self, drawn: bool = True) -> None:
         """The pop is shown (``drawn``) or none came: run the refreshes held back."""
-        if self._taking_since is None:
+        if not self.take.end():
             return
-        self._taking_since = None
         if not drawn:
             self._after_take()  # nothing to draw: the queue should not wait
             return
@@ -593,10 +582,10 @@ class DeskScreen(Screen[None]):
         self.set_timer(AFTER_POP_SECONDS, self._after_take)
 
     def _after_take(self) -> None:
-        if self._queue_dirty:
+        held = self.take.release()
+        if held.queue:
             self.refresh_queue()
-        if self._status_dirty:
-            self._status_dirty = False
+        if held.status:
             self._status_at = self.now().timestamp()
             self._refresh_status()
 
@@ -611,16 +600,15 @@ class DeskScreen(Screen[None]):
             table.queue_names = self.queue_names
             table.apply(message.calls, self.now())
         self._last_queue_ms = (_time.perf_counter() - started) * 1000
-        self._queue_busy = False
-        if self._queue_dirty:
-            self.refresh_queue()
+        if message.refresh and self.queue_refresh.finished():
+            self._load_queue()  # asked for again while this one ran
 
     def on_status_loaded(self, message: StatusLoaded) -> None:
         self.status = message.status
         self._render_status()
         if self.call is None:
             self._show_idle()
-        if self.call is None and self.status.state == "ringing" and not self._taking():
+        if self.call is None and self.status.state == "ringing" and not self.take.active:
             self._check_ringing()  # rung while the desk was busy: pop it now
         elif self.status.state == "available":
             self._ring_when_free()
@@ -785,15 +773,21 @@ class DeskScreen(Screen[None]):
             return
         self._load_card(customer_id, False)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="card")
     def _load_card(self, customer_id: int, reveal: bool) -> None:
+        """Read a customer's card (and the repeat-contact warning for the call shown)."""
+        call = self.call
+        category = self.form.values().get("category") if call is not None else None
+        self._read_card(customer_id, reveal, call, category)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="card")
+    def _read_card(self, customer_id: int, reveal: bool, call: CallView | None,
+                   category: str | None) -> None:
         try:
             card = self.backend.customers.card(self.actor, customer_id, reveal=reveal)
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
             return
-        category = self.form.values().get("category") if self.call else None
-        repeat = self._repeat_warning(self.call, category) if self.call else None
+        repeat = self._repeat_warning(call, category) if call is not None else None
         self.post_message(CardLoaded(card, repeat))
 
     def on_card_loaded(self, message: CardLoaded) -> None:
@@ -1031,28 +1025,33 @@ class DeskScreen(Screen[None]):
             self._fail(exc)
 
     def action_hold(self) -> None:
-        if self.call is None or self.call.state not in ("active", "held"):
+        call = self.call
+        if call is None or call.state not in ("active", "held"):
             self.notify(_("no call to hold"), severity="warning")
             return
-        self._call_action("resume" if self.call.state == "held" else "hold")
+        calls = self.backend.calls
+        self._call_step(call, calls.resume if call.state == "held" else calls.hold)
 
     def action_end_call(self) -> None:
-        if self.call is None or self.call.state not in ("active", "held"):
+        call = self.call
+        if call is None or call.state not in ("active", "held"):
             self.notify(_("no call to end"), severity="warning")
             return
-        self._call_action("end")
+        self._call_step(call, self.backend.calls.end)
+
+    def _call_step(self, call: CallView, step: Any) -> None:
+        """Run one call-state step (hold, resume, end) off the UI thread, with what it needs."""
+        self._run_call_step(call, step, self.card, self.script_pane.script)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call")
-    def _call_action(self, name: str) -> None:
-        call = self.call
-        assert call is not None
+    def _run_call_step(self, call: CallView, step: Any, card: CustomerCard | None,
+                       script: ScriptView | None) -> None:
         try:
-            view = getattr(self.backend.calls, name)(self.actor, call.id)
+            view = step(self.actor, call.id)
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
             return
-        self.post_message(CallLoaded(view, self.card, self.script_pane.script,
-                                     keep_form=True))
+        self.post_message(CallLoaded(view, card, script, keep_form=True))
 
     def action_transfer(self) -> None:
         if self.call is None or self.call.state not in ("active", "held"):
@@ -1129,24 +1128,15 @@ class DeskScreen(Screen[None]):
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
 
-    # ---- outbound, callbacks, complaints (screens of other areas, loaded lazily) ----------
-
-    def _lazy(self, module: str, name: str) -> Any:
-        from importlib import import_module
-
-        try:
-            return getattr(import_module(module), name)
-        except (ModuleNotFoundError, AttributeError):
-            self.notify(_("not available yet"), severity="warning")
-            return None
+    # ---- outbound, callbacks, complaints (imported when first opened: start-up time) -----
 
     def action_outbound(self) -> None:
         if self.call is not None:
             self.notify(_("finish the current call first"), severity="warning")
             return
-        screen_cls = self._lazy("seatdesk.ui.screens.callbacks", "CallbacksScreen")
-        if screen_cls is not None:
-            self.app.push_screen(screen_cls(), self._outbound_chosen)
+        from seatdesk.ui.screens.callbacks import CallbacksScreen
+
+        self.app.push_screen(CallbacksScreen(), self._outbound_chosen)
 
     def _outbound_chosen(self, choice: Any) -> None:
         if choice is None:
@@ -1183,20 +1173,27 @@ class DeskScreen(Screen[None]):
         if customer_id is None:
             self._identify_first()
             return
-        dialog = self._lazy("seatdesk.ui.dialogs.callback", "ScheduleCallbackDialog")
-        if dialog is not None:
-            self.app.push_screen(dialog(customer_id=customer_id,
-                                        call_id=self.call.id if self.call else None))
+        from seatdesk.ui.dialogs.callback import ScheduleCallbackDialog
+
+        self.app.push_screen(ScheduleCallbackDialog(customer_id=customer_id,
+                                                    call_id=self.call.id if self.call else None),
+                             lambda saved: self._registered_for(customer_id, saved))
 
     def action_complaint(self) -> None:
         customer_id = self.card.id if self.card else None
         if customer_id is None:
             self._identify_first()
             return
-        dialog = self._lazy("seatdesk.ui.dialogs.complaint", "RegisterComplaintDialog")
-        if dialog is not None:
-            self.app.push_screen(dialog(call_id=self.call.id if self.call else None,
-                                        customer_id=customer_id))
+        from seatdesk.ui.dialogs.complaint import RegisterComplaintDialog
+
+        self.app.push_screen(RegisterComplaintDialog(call_id=self.call.id if self.call else None,
+                                                     customer_id=customer_id),
+                             lambda saved: self._registered_for(customer_id, saved))
+
+    def _registered_for(self, customer_id: int, saved: int | None) -> None:
+        """A complaint or callback was registered: the card shows it at once."""
+        if saved is not None and self.card is not None and self.card.id == customer_id:
+            self._load_card(customer_id, False)
 
     # ---- quitting --------------------------------------------------------------------------
 
