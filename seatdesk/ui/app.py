@@ -158,8 +158,33 @@ class SeatdeskApp(App[None]):
         self.desk: DeskScreen | None = None
         # Screens subscribe to this to re-query when any seat changes the database.
         self.data_changed: Signal[frozenset[str]] = Signal(self, "data_changed")
-        if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+        self.keymap_problems: list[str] = []
+        self._added_modes: set[str] = set()  # the modes registered with add_mode
+        self._apply_keymap()
+
+    # ---- keys the agent remapped ------------------------------------------------------
+
+    def _apply_keymap(self) -> None:
+        """The keymap file (and Settings.keymap), checked against the desk's binding ids."""
+        from seatdesk.ui.keymap import check_keymap, keymap_path, read_keymap_file
+
+        self.keymap_file = keymap_path()
+        entries, problems = read_keymap_file(self.keymap_file)
+        wanted = {**self.settings.keymap, **entries}
+        if not wanted and not problems:
+            return  # the usual case: nothing to import or check at start-up
+        from seatdesk.ui.screens.desk import DeskScreen
+        from seatdesk.ui.widgets.queue_table import QueueTable
+
+        def bindings(items: list[Any]) -> list[Binding]:
+            return [b for b in items if isinstance(b, Binding)]
+
+        desk_scope = bindings(DeskScreen.BINDINGS) + bindings(QueueTable.BINDINGS) \
+            + bindings(SeatdeskApp.BINDINGS)
+        checked = check_keymap(wanted, [desk_scope])
+        self.keymap_problems = problems + checked.problems
+        if checked.keys:
+            self.set_keymap(checked.keys)
 
     # ---- the database, opened off the UI thread ----------------------------------------
 
@@ -201,6 +226,8 @@ class SeatdeskApp(App[None]):
         return screen_cls() if screen_cls is not None else super().get_default_screen()
 
     def on_mount(self) -> None:
+        for problem in self.keymap_problems:
+            self.notify(problem, title=_("Keymap"), severity="error", timeout=20, markup=False)
         # The database work starts once the first screen is on the terminal: importing
         # SQLAlchemy in a thread would otherwise share the GIL with the first paint and
         # with Textual's output thread writing it.
@@ -211,6 +238,7 @@ class SeatdeskApp(App[None]):
             screen_cls = first.load()
             assert screen_cls is not None
             self.add_mode(first.mode, screen_cls)
+            self._added_modes.add(first.mode)
         if self.actor is not None:
             self.open_home()
         elif self.sign_in_as is not None:
@@ -287,12 +315,13 @@ class SeatdeskApp(App[None]):
         self._open_mode(mode)
 
     def _open_mode(self, mode: str) -> None:
-        if mode not in self._modes:
+        if mode not in self._added_modes:
             entry = _entry(mode)
             assert entry is not None
             screen_cls = entry.load()
             assert screen_cls is not None
             self.add_mode(mode, screen_cls)
+            self._added_modes.add(mode)
         self.switch_mode(mode)
 
     def get_system_commands(self, screen: Screen[Any]):  # type: ignore[no-untyped-def]

@@ -185,4 +185,15 @@ MESSAGES.update({
     "↑ {n} earlier steps (Alt+↑)": "↑ 前面还有 {n} 步（Alt+↑）",
     "AHT {t}": "平均处理时长 {t}",
     "today: {n}": "今日：{n}",
+    "Keymap": "按键映射",
+    "Action id": "操作标识",
+    "Esc closes this help.": "按 Esc 关闭帮助。",
+    "Remap keys in {path}, one line per action id, e.g. \"desk.take_next\" = \"f12\".":
+        "可在 {path} 中重新映射按键，每行一个操作标识，例如 \"desk.take_next\" = \"f12\"。",
+    "keymap {path}: cannot read it ({error})": "按键映射文件 {path} 无法读取（{error}）。",
+    "keymap {path}: not valid TOML ({error})": "按键映射文件 {path} 不是有效的 TOML（{error}）。",
+    "keymap: unknown action {id} (F1 lists the actions)": "按键映射：未知操作 {id}（按 F1 查看所有操作）。",
+    "keymap: {id} needs a key as text, e.g. \"f12\"": "按键映射：{id} 需要以文本给出按键，例如 \"f12\"。",
+    "keymap: {key} for {id} clashes with {other}; {id} keeps its key": "按键映射：{id} 的 {key} 与 {other} 冲突，{id} 保留原按键。",
+    "follow-up time: {reason}": "跟进时间：{reason}",
 })

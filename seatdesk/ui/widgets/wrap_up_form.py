@@ -13,9 +13,8 @@ is applied when the fields arrive; ``wait_ready()`` awaits them.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +24,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from seatdesk.domain.call_record import DISPOSITIONS, NOTE_MAX
+from seatdesk.domain.duetime import DueTimeError, parse_due
 from seatdesk.domain.enums import Category, OutboundOutcome
 from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
@@ -36,57 +36,21 @@ if TYPE_CHECKING:
 
 FIELDS = ("category", "disposition", "outbound_outcome", "question", "notes", "resolved",
           "handed_to", "satisfaction", "follow_up")
-_RELATIVE = re.compile(r"^in\s+(\d+)\s*(minute|min|hour|h|day|d)s?\b\s*(.*)$", re.I)
-_ZH_RELATIVE = re.compile(r"^(\d+)\s*(分钟|小时|天)后\s*(.*)$")
-_DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1, "day after tomorrow": 2,
-              "后天": 2}
 
 
 def parse_follow_up(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     """A follow-up time typed in plain words, as aware UTC; None when empty.
 
-    Understands what dateutil reads ("2026-11-24 15:00", "Nov 24 3pm", "15:30"), day
-    words ("tomorrow 10:00", "明天 10:00") and "in 2 hours" / "2小时后". Raises ValueError
-    with a message for the seat otherwise, or when the time is already past.
+    The one parser of typed times (``seatdesk.domain.duetime``, on python-dateutil), as the
+    F7 callback dialog uses: "tomorrow 10:00", "in 2 hours", "+3h", "明天 10:00", "2小时后".
+    Raises ValueError with the parser's message for the seat.
     """
-    raw = text.strip()
-    if not raw:
+    if not text.strip():
         return None
-    local_now = now.astimezone(tz)
-    base = local_now.replace(hour=9, minute=0, second=0, microsecond=0)
-    rest = raw
-    lowered = raw.lower()
-    result: datetime | None = None
-    m = _RELATIVE.match(raw) or _ZH_RELATIVE.match(raw)
-    if m:
-        amount, unit, tail = int(m.group(1)), m.group(2).lower(), m.group(3)
-        if tail.strip():
-            raise ValueError(_("cannot understand the follow-up time {text!r}").format(text=raw))
-        minutes = {"minute": 1, "min": 1, "分钟": 1, "hour": 60, "h": 60, "小时": 60,
-                   "day": 1440, "d": 1440, "天": 1440}[unit]
-        result = local_now + timedelta(minutes=amount * minutes)
-    else:
-        for word in sorted(_DAY_WORDS, key=len, reverse=True):
-            if lowered.startswith(word):
-                base = base + timedelta(days=_DAY_WORDS[word])
-                rest = raw[len(word):].strip()
-                break
-        if not rest:
-            result = base
-        else:
-            from dateutil import parser as date_parser  # only when a time is typed
-
-            try:
-                parsed = date_parser.parse(rest.replace("点", ":00").replace(":00:", ":"),
-                                           default=base.replace(tzinfo=None))
-            except (ValueError, OverflowError):
-                raise ValueError(_("cannot understand the follow-up time {text!r}; "
-                                   "try e.g. 2026-11-24 15:00 or tomorrow 10:00"
-                                   ).format(text=raw)) from None
-            result = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-    if result <= local_now:
-        raise ValueError(_("the follow-up time {text!r} is in the past").format(text=raw))
-    return result.astimezone(UTC)
+    try:
+        return parse_due(text, now, tz)
+    except DueTimeError as exc:
+        raise ValueError(_("follow-up time: {reason}").format(reason=str(exc))) from None
 
 
 class WrapUpForm(Vertical):
