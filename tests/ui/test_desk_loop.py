@@ -510,3 +510,32 @@ async def test_the_desk_fits_80_by_24(floor_backend, sqlite_url, clock):
         await pilot.press("f8")
         await settle(app, pilot)
         assert _on_screen(app, app.screen.query_one("#save", Button))
+
+
+async def test_markup_in_a_complaint_summary_on_the_leads_screen(sqlite_url, clock):
+    from textual.widgets import DataTable
+
+    from seatdesk.services.complaints import ComplaintInput
+    from seatdesk.services.settings import Settings
+    from seatdesk.ui.app import SeatdeskApp
+    from seatdesk.ui.screens.complaints import ComplaintsScreen
+    from tests.factories import customer, floor
+
+    backend = Backend.open(sqlite_url, clock)
+    people = floor(backend)
+    cid = customer(backend, people["agent1"], "[bold]王芳", "13800138000")
+    backend.complaints.register(people["agent1"], ComplaintInput(
+        customer_id=cid, category="billing", summary="[/] [link=https://evil.example]x[/link]"))
+    app = SeatdeskApp(backend, Settings(db_url=sqlite_url), actor=people["lead1"], clock=clock)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            app.push_screen(ComplaintsScreen())
+            await settle(app, pilot)
+            table = app.screen.query_one("#complaints", DataTable)
+            assert await until(app, pilot, lambda: table.row_count == 1)
+            cells = table.get_row_at(0)
+            assert "[/] [link=https://evil.example]x[/link]" in [str(c) for c in cells]
+            assert "[bold]王芳" in [str(c) for c in cells]
+    finally:
+        backend.close()
