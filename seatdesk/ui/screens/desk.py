@@ -46,10 +46,10 @@ from seatdesk.ui.dialogs.desk import (
     TransferDialog,
     translate_bindings,
 )
-from seatdesk.ui.take_hold import Coalescing, TakeHold
+from seatdesk.ui.take_hold import TakeHold
 from seatdesk.ui.widgets.customer_card import CustomerCardView
 from seatdesk.ui.widgets.key_bar import KeyBar
-from seatdesk.ui.widgets.queue_table import QueueTable
+from seatdesk.ui.widgets.queue_table import QueueLoaded, QueueRefreshFailed, QueueTable
 from seatdesk.ui.widgets.script_pane import ScriptPane
 from seatdesk.ui.widgets.status_bar import SeatStatus, StatusBar
 from seatdesk.ui.widgets.wrap_up_form import WrapUpForm
@@ -83,20 +83,6 @@ RING_TOPICS = frozenset({"ring", "*", "poll"})
 
 
 # ---- messages from workers ---------------------------------------------------------------
-
-
-@dataclass
-class QueueLoaded(Message):
-    calls: list[WaitingCall]
-    refresh: bool = False  # the answer of refresh_queue (not the start-up's first rows)
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, QueueLoaded)
-
-
-@dataclass
-class QueueRefreshFailed(Message):
-    """The queue could not be read (it keeps its last rows)."""
 
 
 @dataclass
@@ -222,7 +208,6 @@ class DeskScreen(Screen[None]):
         self.manual_stage: int | None = None
         self._auto_stage = 0
         self.take = TakeHold()
-        self.queue_refresh = Coalescing()
         self._status_at = 0.0
         self._autosave_timer: Timer | None = None
         self._offline = False
@@ -235,6 +220,7 @@ class DeskScreen(Screen[None]):
         # "Not ready after this call": the pause reason applied once the record is saved.
         self.pause_after: str | None = None
         self._keys_shown: tuple[str, ...] = ()
+        self._keys_ready = False
 
     @property
     def seat_app(self) -> SeatdeskApp:
@@ -273,10 +259,16 @@ class DeskScreen(Screen[None]):
         self.set_interval(RETRY_SECONDS, self._retry_journal)
         self._show_idle()
         self._render_status()
+        self.call_after_refresh(self._show_keys_first)
         self.call_after_refresh(self._mount_queue)
         self._start()
         # In case the start-up data never arrives (database down), build it anyway.
         self.set_timer(FORM_FALLBACK_SECONDS, self._build_form)
+
+    def _show_keys_first(self) -> None:
+        self._keys_ready = True
+        if self.is_attached:
+            self._render_status()
 
     def _still_shown(self) -> bool:
         """False while the desk is being taken down (the app quit during start-up)."""
@@ -286,7 +278,8 @@ class DeskScreen(Screen[None]):
     async def _mount_queue(self) -> None:
         if not self._still_shown():
             return
-        table = QueueTable(id="queue")
+        app = self.seat_app  # read in the worker: the sign-in may finish after this mount
+        table = QueueTable(lambda: app.backend.calls.waiting(app.actor), id="queue")
         try:
             await self.query_one("#queue-pane").mount(table)
         except MountError:
@@ -538,26 +531,16 @@ class DeskScreen(Screen[None]):
             self.app.call_from_thread(self.take.ring_checked)
 
     def refresh_queue(self) -> None:
-        """Re-query the queue; a refresh asked for while one runs re-arms after it."""
+        """Re-query the queue (the table coalesces); held back while a take is in flight."""
         if self.take.active:
             self.take.hold(queue=True)
             return
-        if self.queue_refresh.request():
-            self._load_queue()
-
-    @work(thread=True, exit_on_error=False, group="queue")
-    def _load_queue(self) -> None:
-        try:
-            calls = self.backend.calls.waiting(self.actor)
-        except Exception as exc:  # noqa: BLE001 - the queue keeps its last rows meanwhile
-            self.post_message(QueueRefreshFailed())
-            if is_outage(exc):
-                self.post_message(JournalState(len(self.journal or []), True))
-            return
-        self.post_message(QueueLoaded(calls, refresh=True))
+        if self._queue_table is not None:
+            self._queue_table.request_refresh()
 
     def on_queue_refresh_failed(self, message: QueueRefreshFailed) -> None:
-        self.queue_refresh.finished()  # the next change asks again
+        if message.outage:
+            self.post_message(JournalState(len(self.journal or []), True))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def _refresh_status(self) -> None:
@@ -600,8 +583,8 @@ class DeskScreen(Screen[None]):
             table.queue_names = self.queue_names
             table.apply(message.calls, self.now())
         self._last_queue_ms = (_time.perf_counter() - started) * 1000
-        if message.refresh and self.queue_refresh.finished():
-            self._load_queue()  # asked for again while this one ran
+        if message.refresh and table is not None:
+            table.refresh_finished()  # asked for again while this one ran: once more
 
     def on_status_loaded(self, message: StatusLoaded) -> None:
         self.status = message.status
@@ -625,6 +608,8 @@ class DeskScreen(Screen[None]):
         self.query_one("#status", StatusBar).render_status(
             self.status, call, self.now(), pause_after=self.pause_after,
             agent=f"{self.actor.name} {self.actor.agent_no}" if self.actor else "")
+        if not self._keys_ready:
+            return  # the key bar follows the first paint (start-up: the panes come first)
         offered = self.offered_actions()
         if offered != self._keys_shown:
             self._keys_shown = offered
