@@ -374,6 +374,10 @@ async def test_three_ordinary_calls_in_a_row_within_eight_keys_each(
                                row(backend, Call, cid).state == CallState.CLOSED)
             await settle(app, pilot)
             budget.append(keys.count)
+        # The agent's own figures for today, and their name and ID, on the status line.
+        status = desk.query_one("#status")
+        assert await until(app, pilot, lambda: "handled today: 3" in str(status.render()))
+        assert "AHT" in str(status.render()) and agent.agent_no in str(status.render())
     assert budget == [6, 6, 6]
     assert max(budget) <= 8
     assert sorted(taken) == sorted(calls)  # routing order: the key account first
@@ -539,3 +543,68 @@ async def test_markup_in_a_complaint_summary_on_the_leads_screen(sqlite_url, clo
             assert "[bold]王芳" in [str(c) for c in cells]
     finally:
         backend.close()
+
+
+# ---- 13: the smaller ones ---------------------------------------------------------------------
+
+
+async def test_callbacks_list_puts_mine_first_filters_mine_and_end_goes_last(
+        floor_backend, sqlite_url, clock):
+    from textual.widgets import DataTable
+
+    from seatdesk.services.callbacks import CallbackInput
+
+    backend, data = floor_backend
+    agent, other = data["people"]["agent1"], data["people"]["agent2"]
+    for n in range(6):  # the pool's, due sooner than mine
+        backend.callbacks.schedule(other, CallbackInput(
+            customer_id=data["customers"]["li"], due_at=clock() + timedelta(minutes=5 + n),
+            reason=f"pool {n}", to_pool=True))
+    mine = backend.callbacks.schedule(agent, CallbackInput(
+        customer_id=data["customers"]["wang"], due_at=clock() + timedelta(hours=3),
+        reason="mine"))
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        assert await until(app, pilot, lambda: table.row_count == 7)
+        assert screen.rows[0].id == mine.id  # mine first
+        await pilot.press("end")
+        assert table.cursor_row == 6
+        await pilot.press("m")  # mine only
+        await settle(app, pilot)
+        assert [r.id for r in screen.rows] == [mine.id] and table.row_count == 1
+
+
+async def test_the_card_shows_a_complaint_registered_during_the_call(floor_backend, sqlite_url,
+                                                                     clock):
+    from textual.widgets import Select
+
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = await take_call(app, pilot)
+        assert "Open complaint" not in str(desk.card_view.render())
+        await pilot.press("f8")
+        await settle(app, pilot)
+        dialog = app.screen
+        dialog.query_one("#category", Select).value = "product"
+        dialog.query_one("#summary", TextArea).text = "漏水"
+        await pilot.press("ctrl+s")
+        assert await until(app, pilot, lambda: app.screen is desk)
+        assert await until(app, pilot, lambda: "Open complaint" in str(desk.card_view.render()))
+
+
+def test_the_queue_title_does_not_say_nobody_before_it_has_loaded():
+    from datetime import UTC, datetime
+
+    from seatdesk.ui.widgets.queue_table import QueueTable
+
+    table = QueueTable()
+    table.tick(datetime(2026, 11, 23, tzinfo=UTC))  # the 1 s tick, before the first rows
+    assert "nobody" not in table.title_text and "loading" in table.title_text

@@ -181,7 +181,7 @@ MESSAGES.update({
     "{who} is calling · F2 answers": "{who} 来电 · 按 F2 接听",
     "Ringing": "振铃中",
     "Answer": "接听",
-    "Queue · loading…": "排队 · 加载中…",
+    "Queue (loading…)": "排队（加载中…）",
     "↑ {n} earlier steps (Alt+↑)": "↑ 前面还有 {n} 步（Alt+↑）",
     "AHT {t}": "平均处理时长 {t}",
     "today: {n}": "今日：{n}",

@@ -64,8 +64,8 @@ class CallbacksScreen(Screen[StartOutbound | None]):
         Binding("p", "release", _("Give to pool"), id="callbacks.release"),
         Binding("m", "toggle_mine", _("Mine only"), id="callbacks.mine"),
         Binding("f5", "refresh", _("Refresh"), id="callbacks.refresh"),
-        Binding("home", "first", _("First"), id="callbacks.first", show=False),
-        Binding("end", "last", _("Last"), id="callbacks.last", show=False),
+        Binding("home", "first", _("First"), id="callbacks.first", show=False, priority=True),
+        Binding("end", "last", _("Last"), id="callbacks.last", show=False, priority=True),
     ]
 
     def __init__(self) -> None:

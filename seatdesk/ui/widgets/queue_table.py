@@ -236,7 +236,7 @@ class QueueTable(DataTable[object]):
     def _update_title(self, now: datetime) -> None:
         count = len(self._order)
         if not self.loaded:
-            title = _("Queue · loading…")
+            title = _("Queue (loading…)")
         elif count:
             longest = max((now - c.queued_at).total_seconds() for c in self._calls.values())
             title = _("Queue · {n} waiting · longest {w}").format(n=count, w=format_wait(longest))
