@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 class KeyBar(Static):
     DEFAULT_CSS = """
-    KeyBar { height: auto; max-height: 2; background: $panel; padding: 0 1; }
+    KeyBar { height: 1; background: $panel; padding: 0 1; }
     """
 
     def __init__(self, **kwargs: object) -> None:
@@ -44,14 +44,16 @@ class KeyBar(Static):
                 continue
             seen.add(binding.action)
             parts.append((self.app.get_key_display(binding), binding.description))
-        width = max(20, self.size.width or 80)
+        width = max(20, self.content_size.width or 80)
         out = Text()
         used = 0
+        lines = 1
         for key, label in parts:
             cells = cell_len(key) + 1 + cell_len(label)
             if used and used + 2 + cells > width:
                 out.append("\n")
                 used = 0
+                lines += 1
             elif used:
                 out.append("  ")
                 used += 2
@@ -59,4 +61,10 @@ class KeyBar(Static):
             out.append(" " + label)
             used += cells
         self.plain = out.plain
-        self.update(out)
+        if self.styles.height is None or self.styles.height.value != lines:
+            # A second line only when the keys need it (80 columns during a call): the
+            # desk is laid out again then, not on every change of state.
+            self.styles.height = lines
+            self.update(out)
+        else:
+            self.update(out, layout=False)  # same height: repaint the bar alone
