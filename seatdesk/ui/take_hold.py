@@ -31,7 +31,6 @@ class TakeHold:
     since: float | None = None
     queue_waiting: bool = False
     status_waiting: bool = False
-    ring_checking: bool = False
 
     def begin(self) -> None:
         """A take (or a ring pop) starts now."""
@@ -59,16 +58,6 @@ class TakeHold:
         held = Held(self.queue_waiting, self.status_waiting)
         self.queue_waiting = self.status_waiting = False
         return held
-
-    def start_ring_check(self) -> bool:
-        """True if a ring check may start (one at a time)."""
-        if self.ring_checking:
-            return False
-        self.ring_checking = True
-        return True
-
-    def ring_checked(self) -> None:
-        self.ring_checking = False
 
 
 @dataclass

@@ -38,14 +38,6 @@ def test_a_lost_reply_cannot_hold_the_desk_for_ever():
     assert not take.active
 
 
-def test_one_ring_check_at_a_time():
-    take = TakeHold()
-    assert take.start_ring_check()
-    assert not take.start_ring_check()
-    take.ring_checked()
-    assert take.start_ring_check()
-
-
 def test_refreshes_coalesce_into_one_more_run():
     refresh = Coalescing()
     assert refresh.request()  # starts

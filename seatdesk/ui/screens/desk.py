@@ -46,7 +46,7 @@ from seatdesk.ui.dialogs.desk import (
     TransferDialog,
     translate_bindings,
 )
-from seatdesk.ui.take_hold import TakeHold
+from seatdesk.ui.take_hold import Coalescing, TakeHold
 from seatdesk.ui.widgets.customer_card import CustomerCardView
 from seatdesk.ui.widgets.key_bar import KeyBar
 from seatdesk.ui.widgets.queue_table import QueueLoaded, QueueRefreshFailed, QueueTable
@@ -208,6 +208,7 @@ class DeskScreen(Screen[None]):
         self.manual_stage: int | None = None
         self._auto_stage = 0
         self.take = TakeHold()
+        self.ring_checks = Coalescing()  # one "is it ringing here?" read at a time
         self._status_at = 0.0
         self._autosave_timer: Timer | None = None
         self._offline = False
@@ -495,8 +496,15 @@ class DeskScreen(Screen[None]):
         self._post_popped(popped)
 
     def _check_ringing(self) -> None:
-        if self.take.start_ring_check():
-            self._ring_check()
+        if self.ring_checks.request():
+            self._ring_check(self.call)
+
+    def _ring_checked(self) -> None:
+        """(UI thread) A ring check finished: run one more if a hint came meanwhile (the
+        first may have read the seat before that ring was committed)."""
+        if self.ring_checks.finished():
+            self.take.begin()
+            self._ring_check(self.call)
 
     def _rang_out(self) -> None:
         """(UI thread) The ringing call went elsewhere: paused after a missed call, or free."""
@@ -504,11 +512,13 @@ class DeskScreen(Screen[None]):
         self._end_take(False)
 
     @work(thread=True, exit_on_error=False, group="ring")
-    def _ring_check(self) -> None:
-        """(worker) Has the ACD rung this seat? Then pop the caller's card (screen pop)."""
+    def _ring_check(self, shown: CallView | None) -> None:
+        """(worker) Has the ACD rung this seat? Then pop the caller's card (screen pop).
+
+        ``shown``: the call the desk showed when the check was asked for.
+        """
         try:
             current = self.backend.calls.current_call(self.actor)
-            shown = self.call
             if shown is not None and shown.state == "offered" and (
                     current is None or current.id != shown.id):
                 # It stopped ringing here: the caller hung up or it rang out.
@@ -528,7 +538,7 @@ class DeskScreen(Screen[None]):
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
         finally:
-            self.app.call_from_thread(self.take.ring_checked)
+            self.app.call_from_thread(self._ring_checked)
 
     def refresh_queue(self) -> None:
         """Re-query the queue (the table coalesces); held back while a take is in flight."""
