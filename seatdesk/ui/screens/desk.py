@@ -55,10 +55,13 @@ from seatdesk.ui.widgets.status_bar import SeatStatus, StatusBar
 from seatdesk.ui.widgets.wrap_up_form import WrapUpForm
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.app import ComposeResult
     from textual.timer import Timer
 
     from seatdesk.services.dto import (
+        Actor,
         CallView,
         CustomerCard,
         PoppedCall,
@@ -148,7 +151,7 @@ class CustomerSearch(Provider):
         if not isinstance(screen, DeskScreen) or len(query.strip()) < 2:
             return
         app = screen.seat_app
-        worker = app.run_worker(lambda: app.backend.customers.search(app.actor, query),
+        worker = app.run_worker(lambda: app.backend.customers.search(app.session_actor(), query),
                                 thread=True, exit_on_error=False, group="search")
         await worker.wait()
         matcher = self.matcher(query)
@@ -280,7 +283,7 @@ class DeskScreen(Screen[None]):
         if not self._still_shown():
             return
         app = self.seat_app  # read in the worker: the sign-in may finish after this mount
-        table = QueueTable(lambda: app.backend.calls.waiting(app.actor), id="queue")
+        table = QueueTable(lambda: app.backend.calls.waiting(app.session_actor()), id="queue")
         try:
             await self.query_one("#queue-pane").mount(table)
         except MountError:
@@ -1025,22 +1028,29 @@ class DeskScreen(Screen[None]):
             self.notify(_("no call to hold"), severity="warning")
             return
         calls = self.backend.calls
-        self._call_step(call, calls.resume if call.state == "held" else calls.hold)
+        if call.state == "held":
+            self._call_step(call, "resume", calls.resume)
+        else:
+            self._call_step(call, "hold", calls.hold)
 
     def action_end_call(self) -> None:
         call = self.call
         if call is None or call.state not in ("active", "held"):
             self.notify(_("no call to end"), severity="warning")
             return
-        self._call_step(call, self.backend.calls.end)
+        self._call_step(call, "end", self.backend.calls.end)
 
-    def _call_step(self, call: CallView, step: Any) -> None:
-        """Run one call-state step (hold, resume, end) off the UI thread, with what it needs."""
-        self._run_call_step(call, step, self.card, self.script_pane.script)
+    def _call_step(self, call: CallView, name: str,
+                   step: Callable[[Actor, int], CallView]) -> None:
+        """Run one call-state step (hold, resume, end) off the UI thread, with what it needs.
+
+        ``name`` says which step it is to whoever else must follow it (the phone, issue 20).
+        """
+        self._run_call_step(call, name, step, self.card, self.script_pane.script)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call")
-    def _run_call_step(self, call: CallView, step: Any, card: CustomerCard | None,
-                       script: ScriptView | None) -> None:
+    def _run_call_step(self, call: CallView, name: str, step: Callable[[Actor, int], CallView],
+                       card: CustomerCard | None, script: ScriptView | None) -> None:
         try:
             view = step(self.actor, call.id)
         except Exception as exc:  # noqa: BLE001
