@@ -127,9 +127,8 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="callback-dialog")
     def _save(self, data: CallbackInput) -> None:
         backend = seat_app(self).backend
-        actor = seat_app(self).actor
         try:
-            row = backend.callbacks.schedule(actor, data)
+            row = backend.callbacks.schedule(seat_app(self).session_actor(), data)
         except InvalidInput as exc:
             self.post_message(CallbackRefused(str(exc), exc.field))
             return

@@ -113,7 +113,8 @@ class CallbacksScreen(Screen[StartOutbound | None]):
     def _show_rows(self) -> None:
         table = self.query_one(DataTable)
         selected = self._selected()
-        me = seat_app(self).actor.user_id
+        actor = seat_app(self).actor
+        me = actor.user_id if actor is not None else None
         # Mine first (each part in the service's order: overdue and due first).
         mine = [r for r in self._loaded if r.owner_id == me]
         others = [] if self.mine_only else [r for r in self._loaded if r.owner_id != me]

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from seatdesk.domain.i18n import _
@@ -242,7 +243,7 @@ class QueueTable(DataTable[object]):
             title = _("Queue · {n} waiting · longest {w}").format(n=count, w=format_wait(longest))
         else:
             title = _("Queue · nobody waiting")
-        if self.parent is not None:
+        if isinstance(self.parent, Widget):
             self.parent.border_title = title
         self.title_text = title
 
