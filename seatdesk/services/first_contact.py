@@ -98,6 +98,8 @@ class FirstContactService(Service):
         stmt = (select(Call, User.name).outerjoin(User, User.id == Call.agent_id)
                 .where(Call.customer_id == customer_id, Call.category == category,
                        Call.direction == Direction.INBOUND,
+                       # A transfer leg is the same contact (see the module's rule).
+                       Call.parent_call_id.is_(None),
                        Call.state != CallState.ABANDONED,
                        Call.queued_at >= since, Call.queued_at <= now)
                 .order_by(Call.queued_at.desc(), Call.id.desc()).limit(1))

@@ -43,10 +43,13 @@ if TYPE_CHECKING:
     from seatdesk.data.changes import ChangeFeed
     from seatdesk.services.container import Backend
     from seatdesk.services.dto import Actor
+    from seatdesk.ui.screens.desk import DeskScreen
 
 FeedFactory = Callable[[], "ChangeFeed"]
 # By then the desk has imported the data layer, signed in and drawn its first data.
 FREEZE_AFTER_SECONDS = 3.0
+# A ringing call rings out after 20 s (runtime.daemon.RING_TIMEOUT): the banner lasts as long.
+RING_BANNER_SECONDS = 20
 # The first frame is composed, rendered and written in about this long.
 CONNECT_AFTER_SECONDS = 0.04
 BackendOpener = Callable[[], "Backend"]
@@ -81,6 +84,9 @@ class SeatdeskApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit_desk", _("Quit"), id="quit", priority=True),
         Binding("f1", "help", _("Help"), id="help"),
+        # On every other screen: answer the call ringing at the seat (the desk's own F2
+        # takes precedence on the desk).
+        Binding("f2", "answer_ring", _("Answer"), id="answer_ring", show=False),
     ]
 
     def __init__(
@@ -127,10 +133,37 @@ class SeatdeskApp(App[None]):
         self._checking_notifications = False
         self._notifications_at = 0.0
         self._shown_ids: set[int] = set()
+        # The seat's desk once it is mounted (F2 from any screen answers there).
+        self.desk: DeskScreen | None = None
         # Screens subscribe to this to re-query when any seat changes the database.
         self.data_changed: Signal[frozenset[str]] = Signal(self, "data_changed")
-        if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+        self.keymap_problems: list[str] = []
+        self._added_modes: set[str] = set()  # the modes registered with add_mode
+        self._apply_keymap()
+
+    # ---- keys the agent remapped ------------------------------------------------------
+
+    def _apply_keymap(self) -> None:
+        """The keymap file (and Settings.keymap), checked against the desk's binding ids."""
+        from seatdesk.ui.keymap import check_keymap, keymap_path, read_keymap_file
+
+        self.keymap_file = keymap_path()
+        entries, problems = read_keymap_file(self.keymap_file)
+        wanted = {**self.settings.keymap, **entries}
+        if not wanted and not problems:
+            return  # the usual case: nothing to import or check at start-up
+        from seatdesk.ui.screens.desk import DeskScreen
+        from seatdesk.ui.widgets.queue_table import QueueTable
+
+        def bindings(items: list[Any]) -> list[Binding]:
+            return [b for b in items if isinstance(b, Binding)]
+
+        desk_scope = bindings(DeskScreen.BINDINGS) + bindings(QueueTable.BINDINGS) \
+            + bindings(SeatdeskApp.BINDINGS)
+        checked = check_keymap(wanted, [desk_scope])
+        self.keymap_problems = problems + checked.problems
+        if checked.keys:
+            self.set_keymap(checked.keys)
 
     # ---- the database, opened off the UI thread ----------------------------------------
 
@@ -172,6 +205,8 @@ class SeatdeskApp(App[None]):
         return screen_cls() if screen_cls is not None else super().get_default_screen()
 
     def on_mount(self) -> None:
+        for problem in self.keymap_problems:
+            self.notify(problem, title=_("Keymap"), severity="error", timeout=20, markup=False)
         # The database work starts once the first screen is on the terminal: importing
         # SQLAlchemy in a thread would otherwise share the GIL with the first paint and
         # with Textual's output thread writing it. A fixed delay alone is not enough on a
@@ -183,6 +218,7 @@ class SeatdeskApp(App[None]):
             screen_cls = first.load()
             assert screen_cls is not None
             self.add_mode(first.mode, screen_cls)
+            self._added_modes.add(first.mode)
         if self.actor is not None:
             self.open_home()
         elif self.sign_in_as is not None:
@@ -262,12 +298,13 @@ class SeatdeskApp(App[None]):
         self._open_mode(mode)
 
     def _open_mode(self, mode: str) -> None:
-        if mode not in self._modes:
+        if mode not in self._added_modes:
             entry = _entry(mode)
             assert entry is not None
             screen_cls = entry.load()
             assert screen_cls is not None
             self.add_mode(mode, screen_cls)
+            self._added_modes.add(mode)
         self.switch_mode(mode)
 
     def get_system_commands(self, screen: Screen[Any]):  # type: ignore[no-untyped-def]
@@ -343,7 +380,7 @@ class SeatdeskApp(App[None]):
                 for note in reversed(fresh):
                     self.call_from_thread(
                         self.notify, neutralise(note.text), title=_("Notification"),
-                        severity="warning", timeout=15,
+                        severity="warning", timeout=15, markup=False,
                     )
         finally:
             self._checking_notifications = False
@@ -358,10 +395,33 @@ class SeatdeskApp(App[None]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(user_message(event.worker.error), severity="error", timeout=8)
 
+    # ---- the ring, wherever the agent is ----------------------------------------------
+
+    def announce_ring(self, text: str) -> None:
+        """A ringing call while another screen is shown: a banner there, and the bell."""
+        self.bell()
+        self.notify(text, title=_("Ringing"), severity="warning", timeout=RING_BANNER_SECONDS,
+                    markup=False)
+
+    async def action_answer_ring(self) -> None:
+        """F2 from any screen: bring the desk back and answer (or take the next caller)."""
+        desk = self.desk
+        if desk is None:
+            return
+        if self.current_mode != "desk":
+            await self.switch_mode("desk")
+        while self.screen is not desk and len(self.screen_stack) > 1:
+            self.pop_screen()
+        desk.action_take_next()
+
     def action_help(self) -> None:
         from seatdesk.ui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """The palette's "Quit the application" asks as Ctrl+Q does (a live call, logging out)."""
+        await self.action_quit_desk()
 
     async def action_quit_desk(self) -> None:
         screen = self.screen

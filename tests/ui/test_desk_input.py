@@ -31,8 +31,9 @@ def floor_backend(sqlite_url, clock):
 
 
 @pytest.mark.parametrize("lang, unparseable, too_long", [
-    ("en", "cannot understand the follow-up time", "is too long (4002 characters"),
-    ("zh", "无法识别跟进时间", "过长(4002 个字符"),
+    # One parser for typed times (the F7 dialog's): its message, after the field's name.
+    ("en", "follow-up time: could not read", "is too long (4002 characters"),
+    ("zh", "跟进时间：无法识别", "过长(4002 个字符"),
 ])
 async def test_bad_input_is_explained_and_kept(floor_backend, sqlite_url, clock, lang,
                                                unparseable, too_long):

@@ -19,7 +19,9 @@ DESK_FILES = ["seatdesk/ui/screens/desk.py", "seatdesk/ui/dialogs/desk.py",
               "seatdesk/ui/screens/scripts.py", "seatdesk/cli/desk.py",
               "seatdesk/ui/widgets/queue_table.py", "seatdesk/ui/widgets/customer_card.py",
               "seatdesk/ui/widgets/script_pane.py", "seatdesk/ui/widgets/wrap_up_form.py",
-              "seatdesk/ui/widgets/status_bar.py"]
+              "seatdesk/ui/widgets/status_bar.py", "seatdesk/ui/screens/callbacks.py",
+              "seatdesk/ui/app.py", "seatdesk/ui/keymap.py", "seatdesk/ui/screens/help.py",
+              "seatdesk/ui/widgets/key_bar.py", "seatdesk/ui/dialogs/drafts.py"]
 
 
 def _message_ids(path: Path) -> set[str]:

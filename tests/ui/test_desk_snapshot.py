@@ -16,8 +16,13 @@ def _back_to_english():
     set_language("en")
 
 
+SIZES = {"80x24": (80, 24), "100x30": (100, 30), "140x45": (140, 45)}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_desk_during_a_call(snap_compare, sqlite_url, clock, lang):
+def test_desk_during_a_call(snap_compare, sqlite_url, clock, lang, size):
+    """The sizes agents use: every call key on the key bar, panes that shrink, no cut rows."""
     backend = Backend.open(sqlite_url, clock)
     data = desk_floor(backend)
     agent = data["people"]["agent1"]
@@ -43,6 +48,6 @@ def test_desk_during_a_call(snap_compare, sqlite_url, clock, lang):
             await pilot.pause()
 
     try:
-        assert snap_compare(app, terminal_size=(120, 40), run_before=take_a_call)
+        assert snap_compare(app, terminal_size=SIZES[size], run_before=take_a_call)
     finally:
         backend.close()

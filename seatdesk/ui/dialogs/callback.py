@@ -39,9 +39,12 @@ class CallbackRefused(Message):
 class ScheduleCallbackDialog(FormDialog[int | None]):
     DEFAULT_CSS = """
     ScheduleCallbackDialog { align: center middle; }
-    ScheduleCallbackDialog > Vertical { width: 76; height: auto; border: thick $accent;
-                                        background: $panel; padding: 1 2; }
+    ScheduleCallbackDialog > Vertical { width: 76; max-width: 100%; height: auto;
+                                        max-height: 100%; overflow-y: auto;
+                                        border: thick $accent; background: $panel;
+                                        padding: 0 1; }
     ScheduleCallbackDialog Label { margin-top: 1; }
+    ScheduleCallbackDialog Input { margin-bottom: 0; }
     ScheduleCallbackDialog #due-preview { color: $success; height: 1; }
     ScheduleCallbackDialog #due-preview.bad { color: $error; }
     ScheduleCallbackDialog #callback-error { color: $error; height: auto; }
@@ -58,17 +61,18 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
         super().__init__()
         self.customer_id = customer_id
         self.call_id = call_id
+        self.draft_key = f"callback:{call_id}:{customer_id}"
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(_("Schedule a callback"), classes="pane-title")
             yield Label(_("When (tomorrow 10:00, +3h, 明天 10:00, 2026-12-01 09:30)"))
-            yield Input(id="due", placeholder=_("tomorrow 10:00"))
+            yield Input(compact=True, id="due", placeholder=_("tomorrow 10:00"))
             yield Static("", id="due-preview")
             yield Label(_("Reason"))
-            yield Input(id="reason", max_length=500)
+            yield Input(compact=True, id="reason", max_length=500)
             yield Label(_("Number (empty: the customer's first number)"))
-            yield Input(id="number", max_length=40)
+            yield Input(compact=True, id="number", max_length=40)
             yield Checkbox(_("Put it in the pool (any agent may take it)"), id="to-pool")
             yield Static("", id="callback-error")
             with Horizontal():
@@ -76,6 +80,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
+        self.restore_draft()
         self.query_one("#due", Input).focus()
 
     def _tz(self) -> object:
@@ -122,9 +127,8 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="callback-dialog")
     def _save(self, data: CallbackInput) -> None:
         backend = seat_app(self).backend
-        actor = seat_app(self).actor
         try:
-            row = backend.callbacks.schedule(actor, data)
+            row = backend.callbacks.schedule(seat_app(self).session_actor(), data)
         except InvalidInput as exc:
             self.post_message(CallbackRefused(str(exc), exc.field))
             return

@@ -38,14 +38,15 @@ class ComplaintRefused(Message):
 class RegisterComplaintDialog(FormDialog[int | None]):
     DEFAULT_CSS = """
     RegisterComplaintDialog { align: center middle; }
-    RegisterComplaintDialog > Vertical { width: 90; height: auto; max-height: 100%;
+    RegisterComplaintDialog > Vertical { width: 90; max-width: 100%; height: auto;
+                                         max-height: 100%; overflow-y: auto;
                                          border: thick $error; background: $panel;
-                                         padding: 0 2; }
+                                         padding: 0 1; }
     RegisterComplaintDialog Horizontal { height: auto; }
     RegisterComplaintDialog .half { width: 1fr; height: auto; }
-    RegisterComplaintDialog #summary { height: 5; }
+    RegisterComplaintDialog #summary { height: 4; }
     RegisterComplaintDialog #complaint-error { color: $error; height: auto; }
-    RegisterComplaintDialog #buttons { margin-top: 1; }
+    RegisterComplaintDialog #buttons { margin-top: 1; height: auto; }
     """
     BINDINGS = [
         Binding("escape", "cancel", _("Cancel"), id="complaint.cancel"),
@@ -60,6 +61,7 @@ class RegisterComplaintDialog(FormDialog[int | None]):
         super().__init__()
         self.call_id = call_id
         self.customer_id = customer_id
+        self.draft_key = f"complaint:{call_id}:{customer_id}"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -67,29 +69,30 @@ class RegisterComplaintDialog(FormDialog[int | None]):
             with Horizontal():
                 with Vertical(classes="half"):
                     yield Label(_("Category"))
-                    yield Select([(_(c), c) for c in CATEGORIES], id="category",
+                    yield Select([(_(c), c) for c in CATEGORIES], compact=True, id="category",
                                  prompt=_("choose…"))
                 with Vertical(classes="half"):
                     yield Label(_("Severity"))
-                    yield Select([(_(s), s) for s in SEVERITIES], id="severity",
+                    yield Select([(_(s), s) for s in SEVERITIES], compact=True, id="severity",
                                  value="normal", allow_blank=False)
             yield Label(_("What the customer complains about"))
-            yield TextArea(id="summary")
+            yield TextArea(compact=True, id="summary")
             yield Label(_("What the customer wants"))
-            yield Input(id="wants", max_length=4000)
+            yield Input(compact=True, id="wants", max_length=4000)
             with Horizontal():
                 with Vertical(classes="half"):
                     yield Label(_("Owner department"))
-                    yield Input(id="department", max_length=100)
+                    yield Input(compact=True, id="department", max_length=100)
                 with Vertical(classes="half"):
                     yield Label(_("Owner (login, optional)"))
-                    yield Input(id="owner", max_length=64)
+                    yield Input(compact=True, id="owner", max_length=64)
             yield Static("", id="complaint-error")
             with Horizontal(id="buttons"):
                 yield Button(_("Register"), id="save", variant="error")
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
+        self.restore_draft()
         self.query_one("#category", Select).focus()
 
     def action_save(self) -> None:

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -22,6 +21,7 @@ from seatdesk.domain.enums import PAUSE_REASONS
 from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
+from seatdesk.ui.dialogs.drafts import DraftKeepingModal
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import CustomerInput, CustomerSummary, QueueView
@@ -30,8 +30,9 @@ T = TypeVar("T")
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
-{name} > Vertical {{ width: 70; height: auto; max-height: 90%; border: thick $accent;
-                     background: $panel; padding: 1 2; }}
+{name} > Vertical {{ width: 70; max-width: 100%; height: auto; max-height: 100%;
+                     overflow-y: auto; border: thick $accent; background: $panel;
+                     padding: 0 1; }}
 {name} Input {{ margin-bottom: 0; }}
 {name} .field-error {{ color: $error; height: auto; }}
 {name} .buttons {{ height: auto; margin-top: 1; }}
@@ -48,7 +49,7 @@ def translate_bindings(node: DOMNode) -> None:
                       for b in items]
 
 
-class TranslatedModal(ModalScreen[T]):
+class TranslatedModal(DraftKeepingModal[T]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
@@ -89,14 +90,27 @@ class ConfirmDialog(TranslatedModal[bool]):
         self.dismiss(False)
 
 
+READY = "ready"  # PauseReasonDialog's answer for "take calls again"
+
+
 class PauseReasonDialog(TranslatedModal[str | None]):
+    """Why the seat steps away (or, after a missed call, ``READY`` to take calls again)."""
+
     DEFAULT_CSS = DIALOG_CSS.format(name="PauseReasonDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
+    def __init__(self, title: str | None = None, *, offer_ready: bool = False) -> None:
+        super().__init__()
+        self.title_text = title or _("Pause: why?")
+        self.offer_ready = offer_ready
+
     def compose(self) -> ComposeResult:
+        options = [Option(_(r), id=r) for r in PAUSE_REASONS]
+        if self.offer_ready:
+            options.insert(0, Option(_("Ready: take calls again"), id=READY))
         with Vertical():
-            yield Static(_("Pause: why?"), classes="pane-title")
-            yield OptionList(*[Option(_(r), id=r) for r in PAUSE_REASONS], id="reasons")
+            yield Static(self.title_text, classes="pane-title")
+            yield OptionList(*options, id="reasons")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -153,6 +167,7 @@ class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
         super().__init__()
         self.backend, self.actor = backend, actor
         self.number, self.call_id = number, call_id
+        self.draft_key = f"new-customer:{call_id}" if call_id is not None else None
 
     def compose(self) -> ComposeResult:
         labels = {"name": _("Name"), "phones": _("Phone numbers (comma separated)"),
@@ -169,6 +184,7 @@ class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
+        self.restore_draft()
         self.query_one("#nc-name", Input).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -226,6 +242,7 @@ class TransferDialog(TranslatedModal[int | None]):
         super().__init__()
         self.backend, self.actor, self.call_id = backend, actor, call_id
         self.queues, self.lang = queues, lang
+        self.draft_key = f"transfer:{call_id}"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -240,6 +257,9 @@ class TransferDialog(TranslatedModal[int | None]):
             with Horizontal(classes="buttons"):
                 yield Button(_("Transfer"), id="transfer", variant="primary")
                 yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.restore_draft()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "transfer":

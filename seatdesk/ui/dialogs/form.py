@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from textual import on
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from seatdesk.ui.dialogs.drafts import DraftKeepingModal
 
 T = TypeVar("T")
 
 
-class FormDialog(ModalScreen[T]):
+class FormDialog(DraftKeepingModal[T]):
     ERROR_ID: ClassVar[str] = "error"  # the Static that says what is wrong
     FIELD_WIDGETS: ClassVar[dict[str, str]] = {}  # service field name -> widget selector
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -61,13 +62,18 @@ class CallbacksScreen(Screen[StartOutbound | None]):
         Binding("enter", "start", _("Call"), id="callbacks.start", priority=True),
         Binding("t", "take", _("Take from pool"), id="callbacks.take"),
         Binding("p", "release", _("Give to pool"), id="callbacks.release"),
+        Binding("m", "toggle_mine", _("Mine only"), id="callbacks.mine"),
         Binding("f5", "refresh", _("Refresh"), id="callbacks.refresh"),
+        Binding("home", "first", _("First"), id="callbacks.first", show=False, priority=True),
+        Binding("end", "last", _("Last"), id="callbacks.last", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[CallbackRow] = []
         self._start_after_take = False
+        self.mine_only = False
+        self._loaded: list[CallbackRow] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -101,31 +107,53 @@ class CallbacksScreen(Screen[StartOutbound | None]):
         self.post_message(CallbacksLoaded(rows))
 
     def on_callbacks_loaded(self, message: CallbacksLoaded) -> None:
+        self._loaded = message.rows
+        self._show_rows()
+
+    def _show_rows(self) -> None:
         table = self.query_one(DataTable)
         selected = self._selected()
-        self.rows = message.rows
+        actor = seat_app(self).actor
+        me = actor.user_id if actor is not None else None
+        # Mine first (each part in the service's order: overdue and due first).
+        mine = [r for r in self._loaded if r.owner_id == me]
+        others = [] if self.mine_only else [r for r in self._loaded if r.owner_id != me]
+        self.rows = mine + others
         table.clear()
         tz = seat_app(self).settings.tz
         now = seat_app(self).clock()
-        me = seat_app(self).actor.user_id
         for r in self.rows:
             when = until_text(r.due_at, now, tz)
+            # Text, never a plain str: DataTable parses str cells as markup, and these
+            # were typed by people ("[/]" would crash the desk, "[link=…]" would be live).
             table.add_row(
-                local_text(r.due_at, tz), f"[red]{when}[/]" if r.overdue else when,
-                neutralise(r.customer_name), r.number, _(r.purpose),
-                neutralise(r.reason)[:40],
-                _("me") if r.owner_id == me else (r.owner_login or _("pool")),
-                f"{r.attempts}/{r.max_attempts}", key=str(r.id))
+                Text(local_text(r.due_at, tz)), Text(when, style="red" if r.overdue else ""),
+                Text(neutralise(r.customer_name)), Text(r.number), Text(_(r.purpose)),
+                Text(neutralise(r.reason)[:40]),
+                Text(_("me") if r.owner_id == me else (r.owner_login or _("pool"))),
+                Text(f"{r.attempts}/{r.max_attempts}"), key=str(r.id))
         if selected is not None:
             index = next((i for i, r in enumerate(self.rows) if r.id == selected.id), None)
             if index is not None:
                 table.move_cursor(row=index)
-        overdue = sum(1 for r in self.rows if r.overdue and r.owner_id == me)
-        self.query_one("#callbacks-status", Static).update(
-            _("{n} callbacks, {o} of mine overdue").format(n=len(self.rows), o=overdue))
+        overdue = sum(1 for r in mine if r.overdue)
+        shown = _("{n} callbacks, {o} of mine overdue").format(n=len(self.rows), o=overdue)
+        if self.mine_only:
+            shown += " · " + _("mine only (m: all)")
+        self.query_one("#callbacks-status", Static).update(Text(shown))
+
+    def action_toggle_mine(self) -> None:
+        self.mine_only = not self.mine_only
+        self._show_rows()
+
+    def action_first(self) -> None:
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_last(self) -> None:
+        self.query_one(DataTable).move_cursor(row=max(0, len(self.rows) - 1))
 
     def on_callbacks_problem(self, message: CallbacksProblem) -> None:
-        self.query_one("#callbacks-status", Static).update(message.text)
+        self.query_one("#callbacks-status", Static).update(Text(message.text))
 
     def _selected(self) -> CallbackRow | None:
         table = self.query_one(DataTable)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +26,7 @@ from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.complaints import Breakdown, ComplaintDetail, ComplaintRow
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.widgets.cells import plain_cells
 
 VIEWS = ("open", "overdue", "all")
 
@@ -238,11 +240,11 @@ class ComplaintsScreen(Screen[None]):
         table.clear()
         for r in rows:
             left = until_text(r.deadline_at, now, tz) if r.state != "closed" else ""
-            table.add_row(
+            table.add_row(*plain_cells(
                 str(r.id), local_text(r.deadline_at, tz),
-                f"[red]{left}[/]" if r.overdue else left, str(r.level), _(r.state),
-                neutralise(r.owner_login or r.owner_department or "-"), _(r.category),
-                neutralise(r.customer_name), neutralise(r.summary)[:40], key=str(r.id))
+                Text(left, style="red") if r.overdue else left, str(r.level), _(r.state),
+                r.owner_login or r.owner_department or "-", _(r.category),
+                r.customer_name, r.summary[:40]), key=str(r.id))
         if selected is not None:
             index = next((i for i, r in enumerate(rows) if r.id == selected.id), None)
             if index is not None:

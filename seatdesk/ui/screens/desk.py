@@ -20,13 +20,14 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import MountError
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from seatdesk.domain.call_record import validate_wrap_up
-from seatdesk.domain.enums import Direction
+from seatdesk.domain.enums import MISSED_CALL, PAUSE_REASONS, Direction
 from seatdesk.domain.errors import InvalidInput, SeatdeskError
 from seatdesk.domain.i18n import _, current_language
 from seatdesk.domain.scripts import auto_stage, step_stage
+from seatdesk.domain.text import neutralise
 from seatdesk.runtime.journal import (
     DRAFT,
     WRAP_UP,
@@ -37,6 +38,7 @@ from seatdesk.runtime.journal import (
     wrap_up_to_json,
 )
 from seatdesk.ui.dialogs.desk import (
+    READY,
     ConfirmDialog,
     NewCustomerDialog,
     PauseReasonDialog,
@@ -49,17 +51,22 @@ from seatdesk.ui.phone_bridge import (  # phone (issue 20)
     PhoneBridge,
     PhoneCallChanged,
 )
+from seatdesk.ui.take_hold import Coalescing, TakeHold
 from seatdesk.ui.widgets.customer_card import CustomerCardView
-from seatdesk.ui.widgets.queue_table import QueueTable
+from seatdesk.ui.widgets.key_bar import KeyBar
+from seatdesk.ui.widgets.queue_table import QueueLoaded, QueueRefreshFailed, QueueTable
 from seatdesk.ui.widgets.script_pane import ScriptPane
 from seatdesk.ui.widgets.status_bar import SeatStatus, StatusBar
 from seatdesk.ui.widgets.wrap_up_form import WrapUpForm
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.app import ComposeResult
     from textual.timer import Timer
 
     from seatdesk.services.dto import (
+        Actor,
         CallView,
         CustomerCard,
         PoppedCall,
@@ -72,9 +79,6 @@ if TYPE_CHECKING:
 LIVE_STATES = ("offered", "active", "held", "wrap_up")
 AUTOSAVE_SECONDS = 0.5
 RETRY_SECONDS = 2.0
-# While F2 is in flight the queue and status refreshes wait (at most this long): the claim's
-# own commit wakes the change feed, and re-querying then would compete with the pop.
-TAKE_HOLD_SECONDS = 2.0
 # The call record form is built after the desk's start-up data is painted, or after this.
 FORM_FALLBACK_SECONDS = 1.0
 # Re-reading the seat's status on every change would be a query per commit on the floor.
@@ -87,14 +91,6 @@ RING_TOPICS = frozenset({"ring", "*", "poll"})
 
 
 # ---- messages from workers ---------------------------------------------------------------
-
-
-@dataclass
-class QueueLoaded(Message):
-    calls: list[WaitingCall]
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, QueueLoaded)
 
 
 @dataclass
@@ -139,6 +135,7 @@ class CallClosed(Message):
 
     call_id: int
     offline: bool = False
+    paused: bool = False  # "not ready after this call" was applied
 
 
 @dataclass
@@ -159,7 +156,7 @@ class CustomerSearch(Provider):
         if not isinstance(screen, DeskScreen) or len(query.strip()) < 2:
             return
         app = screen.seat_app
-        worker = app.run_worker(lambda: app.backend.customers.search(app.actor, query),
+        worker = app.run_worker(lambda: app.backend.customers.search(app.session_actor(), query),
                                 thread=True, exit_on_error=False, group="search")
         await worker.wait()
         matcher = self.matcher(query)
@@ -180,8 +177,9 @@ class DeskScreen(Screen[None]):
     DeskScreen #desk-main { height: 1fr; }
     DeskScreen #left { width: 52%; }
     DeskScreen #right { width: 48%; }
-    DeskScreen #queue-pane { height: 1fr; border: round $primary; }
-    DeskScreen #card-pane { height: 15; border: round $primary; }
+    DeskScreen #queue-pane { height: 1fr; min-height: 5; border: round $primary; }
+    DeskScreen #card-pane { height: 1fr; max-height: 16; min-height: 5;
+                            border: round $primary; }
     DeskScreen #script-pane { height: 1fr; border: round $secondary; }
     DeskScreen #record-pane { height: auto; border: round $secondary; }
     DeskScreen #offline { display: none; }
@@ -189,20 +187,22 @@ class DeskScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("f2", "take_next", "Take call", id="desk.take_next"),
-        Binding("f3", "hold", "Hold/resume", id="desk.hold"),
-        Binding("f4", "transfer", "Transfer", id="desk.transfer"),
-        Binding("f5", "end_call", "End call", id="desk.end_call"),
-        Binding("f6", "outbound", "Callbacks", id="desk.outbound"),
-        Binding("f7", "schedule_callback", "Schedule callback", id="desk.schedule"),
-        Binding("f8", "complaint", "Complaint", id="desk.complaint"),
-        Binding("f9", "pause", "Pause/resume", id="desk.pause"),
+        Binding("f2", "take_next", "Take call", id="desk.take_next", priority=True),
+        Binding("f3", "hold", "Hold/resume", id="desk.hold", priority=True),
+        Binding("f4", "transfer", "Transfer", id="desk.transfer", priority=True),
+        Binding("f5", "end_call", "End call", id="desk.end_call", priority=True),
+        Binding("f6", "outbound", "Callbacks", id="desk.outbound", priority=True),
+        Binding("f7", "schedule_callback", "Schedule callback", id="desk.schedule",
+                priority=True),
+        Binding("f8", "complaint", "Complaint", id="desk.complaint", priority=True),
+        Binding("f9", "pause", "Pause/resume", id="desk.pause", priority=True),
         Binding("ctrl+s", "save_record", "Save record", id="desk.save", priority=True),
-        Binding("ctrl+r", "reveal", "Reveal number", id="desk.reveal", show=False),
-        Binding("alt+down", "script_step(1)", "Next script step", id="desk.script_next",
-                show=False),
-        Binding("alt+up", "script_step(-1)", "Previous script step", id="desk.script_prev",
-                show=False),
+        Binding("ctrl+r", "reveal", "Reveal number", id="desk.reveal", show=False,
+                priority=True),
+        Binding("alt+down", "script_next", "Next script step", id="desk.script_next",
+                show=False, priority=True),
+        Binding("alt+up", "script_prev", "Previous script step", id="desk.script_prev",
+                show=False, priority=True),
     ]
 
     COMMANDS = Screen.COMMANDS | {CustomerSearch, NeighbourPickup}  # phone (issue 20)
@@ -215,21 +215,22 @@ class DeskScreen(Screen[None]):
         self.status = SeatStatus()
         self.manual_stage: int | None = None
         self._auto_stage = 0
-        self._queue_busy = False
-        self._queue_dirty = False
+        self.take = TakeHold()
+        self.ring_checks = Coalescing()  # one "is it ringing here?" read at a time
         self._status_at = 0.0
         self._autosave_timer: Timer | None = None
         self._offline = False
         self.journal: Journal | None = None
         self._last_queue_ms = 0.0
-        self._taking_since: float | None = None
-        self._status_dirty = False
         # Queue names in the seat's language (code -> name), read once at start-up.
         self.queue_names: dict[str, str] = {}
         self._pending_queue: list[WaitingCall] | None = None
         self._queue_table: QueueTable | None = None
-        self._ring_checking = False
         self.phone = PhoneBridge(self)  # phone (issue 20): manual unless SEATDESK_PHONE
+        # "Not ready after this call": the pause reason applied once the record is saved.
+        self.pause_after: str | None = None
+        self._keys_shown: tuple[str, ...] = ()
+        self._keys_ready = False
 
     @property
     def seat_app(self) -> SeatdeskApp:
@@ -254,8 +255,10 @@ class DeskScreen(Screen[None]):
                     # Built once the desk shows its data (see _build_form): composing,
                     # styling and laying out its fields costs more than the rest of the desk.
                     yield WrapUpForm(id="record", build_after_paint=False)
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        self.seat_app.desk = self
         self.query_one("#queue-pane").border_title = _("Queue")
         self.query_one("#card-pane").border_title = _("Customer")
         self.query_one("#script-pane").border_title = _("Script")
@@ -266,9 +269,7 @@ class DeskScreen(Screen[None]):
         self.set_interval(RETRY_SECONDS, self._retry_journal)
         self._show_idle()
         self._render_status()
-        # The key bar follows the first paint: the seat looks at the panes first, and its
-        # dozen keys cost the first frame time (start-up target).
-        self.call_after_refresh(self._mount_footer)
+        self.call_after_refresh(self._show_keys_first)
         self.call_after_refresh(self._mount_queue)
         self._start()
         self.phone.start()  # phone (issue 20)
@@ -281,14 +282,10 @@ class DeskScreen(Screen[None]):
         if beat is not None:
             beat.stop()
 
-    async def _mount_footer(self) -> None:
-        if not self._still_shown():
-            return
-        try:
-            await self.mount(Footer())
-        except MountError:
-            return  # closing meanwhile
-        self.refresh_bindings()  # a footer that arrives late has missed the first update
+    def _show_keys_first(self) -> None:
+        self._keys_ready = True
+        if self.is_attached:
+            self._render_status()
 
     def _still_shown(self) -> bool:
         """False while the desk is being taken down (the app quit during start-up)."""
@@ -298,7 +295,8 @@ class DeskScreen(Screen[None]):
     async def _mount_queue(self) -> None:
         if not self._still_shown():
             return
-        table = QueueTable(id="queue")
+        app = self.seat_app  # read in the worker: the sign-in may finish after this mount
+        table = QueueTable(lambda: app.backend.calls.waiting(app.session_actor()), id="queue")
         try:
             await self.query_one("#queue-pane").mount(table)
         except MountError:
@@ -408,19 +406,20 @@ class DeskScreen(Screen[None]):
 
     def _post_status(self) -> None:
         """(worker thread) Read the seat's state, today's count and callback alerts."""
+        from seatdesk.services.seat_figures import today_figures
+
         view = self.backend.agents.status(self.actor)
-        handled = self.backend.calls.handled_today(self.actor, self._today_start())
+        figures = today_figures(self.backend.db, self.actor, self._today_start())
         due = overdue = 0
-        callbacks = getattr(self.backend, "callbacks", None)
-        counts = getattr(callbacks, "alerts", None)
-        if counts is not None:
-            try:
-                due, overdue = counts(self.actor)
-            except SeatdeskError:
-                pass  # an alert is a nicety; the desk works without it
+        try:
+            due, overdue = self.backend.callbacks.alerts(self.actor)
+        except SeatdeskError:
+            pass  # an alert is a nicety; the desk works without it
         self.post_message(StatusLoaded(SeatStatus(
             state=view.state if view else "logged_out", reason=view.reason if view else "",
-            handled_today=handled, callbacks_due=due, callbacks_overdue=overdue)))
+            since=view.since if view else None, handled_today=figures.handled,
+            average_handle_seconds=figures.average_handle_seconds,
+            callbacks_due=due, callbacks_overdue=overdue)))
 
     def _load_call(self, call: CallView, *, pop: bool, keep_form: bool = False) -> None:
         """(worker thread) Gather card, script and draft for ``call`` and post them."""
@@ -453,28 +452,26 @@ class DeskScreen(Screen[None]):
 
     def _repeat_warning(self, call: CallView, category: str | None) -> str | None:
         """(worker thread) 首问负责制: warn when this customer called about this before."""
-        service = getattr(self.backend, "first_contact", None)
-        if service is None or call.customer_id is None or not category:
+        if call.customer_id is None or not category:
             return None
         try:
-            earlier = service.earlier_contact(self.actor, call.customer_id, category, call.id)
+            earlier = self.backend.first_contact.earlier_contact(
+                self.actor, call.customer_id, category, call.id)
         except SeatdeskError:
             return None
         if earlier is None:
             return None
-        when = getattr(earlier, "at", None) or getattr(earlier, "answered_at", None)
-        shown = when.astimezone(self.seat_app.settings.tz).strftime("%m-%d %H:%M") if when \
-            else "?"
+        shown = earlier.at.astimezone(self.seat_app.settings.tz).strftime("%m-%d %H:%M")
         return _("Repeat contact: same issue on call #{id} ({at})").format(
-            id=getattr(earlier, "id", getattr(earlier, "call_id", "?")), at=shown)
+            id=earlier.call_id, at=shown)
 
     # ---- changes from other seats ------------------------------------------------------
 
     def _on_data_changed(self, topics: frozenset[str]) -> None:
         if self.seat_app.actor is None:
             return  # the start-up worker loads everything once signed in
-        if self._taking():
-            self._queue_dirty = self._status_dirty = True  # refreshed once the pop is shown
+        if self.take.active:
+            self.take.hold(queue=True, status=True)  # refreshed once the pop is shown
             return
         # Not the status line's word for it: that may be a refresh behind the database.
         idle = self.call is None
@@ -482,9 +479,8 @@ class DeskScreen(Screen[None]):
         if (idle or ringing) and topics & RING_TOPICS:
             # The pop first, alone: the queue and status refreshes wait for it (as for F2),
             # so three workers do not share the GIL while the seat's phone rings.
-            self._begin_take()
-            self._queue_dirty = True
-            self._status_dirty = self._status_dirty or self._status_due(topics)
+            self.take.begin()
+            self.take.hold(queue=True, status=self._status_due(topics))
             self._check_ringing()
             return
         self.refresh_queue()
@@ -499,9 +495,9 @@ class DeskScreen(Screen[None]):
     def _ring_when_free(self) -> None:
         """A free seat takes the longest-waiting call, ringing (Settings.ring_when_free)."""
         if not self.seat_app.settings.ring_when_free or self.call is not None \
-                or self._taking():
+                or self.take.active:
             return
-        self._begin_take()
+        self.take.begin()
         self._ring_next()
 
     # Not the "call" group: an F2 at the same moment must not cancel it (the database
@@ -521,23 +517,34 @@ class DeskScreen(Screen[None]):
         self._post_popped(popped)
 
     def _check_ringing(self) -> None:
-        if self._ring_checking:
-            return
-        self._ring_checking = True
-        self._ring_check()
+        if self.ring_checks.request():
+            self._ring_check(self.call)
+
+    def _ring_checked(self) -> None:
+        """(UI thread) A ring check finished: run one more if a hint came meanwhile (the
+        first may have read the seat before that ring was committed)."""
+        if self.ring_checks.finished():
+            self.take.begin()
+            self._ring_check(self.call)
+
+    def _rang_out(self) -> None:
+        """(UI thread) The ringing call went elsewhere: paused after a missed call, or free."""
+        self.take.hold(status=True)
+        self._end_take(False)
 
     @work(thread=True, exit_on_error=False, group="ring")
-    def _ring_check(self) -> None:
-        """(worker) Has the ACD rung this seat? Then pop the caller's card (screen pop)."""
+    def _ring_check(self, shown: CallView | None) -> None:
+        """(worker) Has the ACD rung this seat? Then pop the caller's card (screen pop).
+
+        ``shown``: the call the desk showed when the check was asked for.
+        """
         try:
             current = self.backend.calls.current_call(self.actor)
-            shown = self.call
             if shown is not None and shown.state == "offered" and (
                     current is None or current.id != shown.id):
                 # It stopped ringing here: the caller hung up or it rang out.
                 self.post_message(CallLoaded(None))
-                self._status_dirty = True  # paused after a missed call, or free again
-                self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
+                self.app.call_from_thread(self._rang_out)
                 return
             if current is None or current.state != "offered" or shown is not None:
                 self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
@@ -552,27 +559,19 @@ class DeskScreen(Screen[None]):
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
         finally:
-            self._ring_checking = False
+            self.app.call_from_thread(self._ring_checked)
 
     def refresh_queue(self) -> None:
-        """Re-query the queue; a refresh asked for while one runs re-arms after it."""
-        if self._queue_busy or self._taking():
-            self._queue_dirty = True
+        """Re-query the queue (the table coalesces); held back while a take is in flight."""
+        if self.take.active:
+            self.take.hold(queue=True)
             return
-        self._queue_busy = True
-        self._queue_dirty = False
-        self._load_queue()
+        if self._queue_table is not None:
+            self._queue_table.request_refresh()
 
-    @work(thread=True, exit_on_error=False, group="queue")
-    def _load_queue(self) -> None:
-        try:
-            calls = self.backend.calls.waiting(self.actor)
-        except Exception as exc:  # noqa: BLE001 - the queue keeps its last rows meanwhile
-            self._queue_busy = False
-            if is_outage(exc):
-                self.post_message(JournalState(len(self.journal or []), True))
-            return
-        self.post_message(QueueLoaded(calls))
+    def on_queue_refresh_failed(self, message: QueueRefreshFailed) -> None:
+        if message.outage:
+            self.post_message(JournalState(len(self.journal or []), True))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def _refresh_status(self) -> None:
@@ -582,23 +581,13 @@ class DeskScreen(Screen[None]):
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
 
-    def _taking(self) -> bool:
-        """Whether an F2/Enter take is in flight (bounded, so a lost reply cannot stall)."""
-        import time as _time
-
-        since = self._taking_since
-        return since is not None and _time.monotonic() - since < TAKE_HOLD_SECONDS
-
     def _begin_take(self) -> None:
-        import time as _time
-
-        self._taking_since = _time.monotonic()
+        self.take.begin()
 
     def _end_take(self, drawn: bool = True) -> None:
         """The pop is shown (``drawn``) or none came: run the refreshes held back."""
-        if self._taking_since is None:
+        if not self.take.end():
             return
-        self._taking_since = None
         if not drawn:
             self._after_take()  # nothing to draw: the queue should not wait
             return
@@ -607,10 +596,10 @@ class DeskScreen(Screen[None]):
         self.set_timer(AFTER_POP_SECONDS, self._after_take)
 
     def _after_take(self) -> None:
-        if self._queue_dirty:
+        held = self.take.release()
+        if held.queue:
             self.refresh_queue()
-        if self._status_dirty:
-            self._status_dirty = False
+        if held.status:
             self._status_at = self.now().timestamp()
             self._refresh_status()
 
@@ -625,14 +614,15 @@ class DeskScreen(Screen[None]):
             table.queue_names = self.queue_names
             table.apply(message.calls, self.now())
         self._last_queue_ms = (_time.perf_counter() - started) * 1000
-        self._queue_busy = False
-        if self._queue_dirty:
-            self.refresh_queue()
+        if message.refresh and table is not None:
+            table.refresh_finished()  # asked for again while this one ran: once more
 
     def on_status_loaded(self, message: StatusLoaded) -> None:
         self.status = message.status
         self._render_status()
-        if self.call is None and self.status.state == "ringing" and not self._taking():
+        if self.call is None:
+            self._show_idle()
+        if self.call is None and self.status.state == "ringing" and not self.take.active:
             self._check_ringing()  # rung while the desk was busy: pop it now
         elif self.status.state == "available":
             self._ring_when_free()
@@ -646,7 +636,32 @@ class DeskScreen(Screen[None]):
 
     def _render_status(self) -> None:
         call = self.call if self.call and self.call.state in LIVE_STATES else None
-        self.query_one("#status", StatusBar).render_status(self.status, call, self.now())
+        self.query_one("#status", StatusBar).render_status(
+            self.status, call, self.now(), pause_after=self.pause_after,
+            agent=f"{self.actor.name} {self.actor.agent_no}" if self.actor else "")
+        if not self._keys_ready:
+            return  # the key bar follows the first paint (start-up: the panes come first)
+        offered = self.offered_actions()
+        if offered != self._keys_shown:
+            self._keys_shown = offered
+            self.query_one("#keys", KeyBar).show_keys(offered)
+
+    def offered_actions(self) -> tuple[str, ...]:
+        """The desk keys that do something in the seat's state now (shown in the key bar)."""
+        call = self.call
+        identified = self.card is not None or call is not None
+        if call is None:
+            keys = ["take_next", "outbound", "pause"]
+            if identified:
+                keys += ["schedule_callback", "complaint"]
+        elif call.state == "offered":
+            keys = ["take_next", "pause"]
+        elif call.state == "wrap_up":
+            keys = ["schedule_callback", "complaint", "pause", "save_record"]
+        else:
+            keys = ["hold", "transfer", "end_call", "schedule_callback", "complaint", "pause",
+                    "save_record"]
+        return (*keys, "help")
 
     # ---- showing a call ----------------------------------------------------------------
 
@@ -664,6 +679,8 @@ class DeskScreen(Screen[None]):
             self._finish_call_ui()
             return
         new_call = self.call is None or self.call.id != call.id
+        answered = call.state == "active" and (new_call or self.call is None
+                                               or self.call.state == "offered")
         self.call = call
         self.card = message.card
         if new_call:
@@ -681,10 +698,19 @@ class DeskScreen(Screen[None]):
         self._show_card(message.card, message.repeat)
         self.script_pane.show(message.script, self._script_values(), self._stage())
         if new_call and message.pop and call.state == "offered":
-            self.app.bell()  # it rings: F2 answers
+            if self.app.screen is self:
+                self.app.bell()  # it rings: F2 answers
+            else:  # the agent is on another screen: a banner there, F2 answers from it
+                who = neutralise(message.card.name) if message.card else (
+                    call.caller_number or _("(number withheld)"))
+                self.seat_app.announce_ring(
+                    _("{who} is calling · F2 answers").format(who=who))
         self.status.state = {"offered": "ringing", "active": "on_call", "held": "on_hold",
                              "wrap_up": "wrap_up"}[call.state]
         self._render_status()
+        if new_call or answered:
+            # The cursor goes where the call needs it, wherever the last call left it.
+            self.form.focus_start()
         if message.pop and call.customer_id is None and call.state != "offered":
             self._pop_unknown(call)  # once answered: a ringing seat's F2 must stay free
 
@@ -701,6 +727,11 @@ class DeskScreen(Screen[None]):
             self._show_idle()
 
     def _show_idle(self) -> None:
+        if self.status.state == "paused" and self.status.reason == MISSED_CALL:
+            self.card_view.show_message(_(
+                "A call rang here and was not answered; it went back to the queue and this "
+                "seat was paused. F9: ready again, or choose a break."))
+            return
         self.card_view.show_message(_("No call. F2 takes the next caller; Enter takes the "
                                       "highlighted one."))
 
@@ -711,6 +742,14 @@ class DeskScreen(Screen[None]):
             self.app.push_screen(NewCustomerDialog(self.backend, self.actor,
                                                    number=call.caller_number,
                                                    call_id=call.id), self._registered)
+
+    def _identify_first(self) -> None:
+        """F7/F8 with no customer: during a call, identify the caller (again) first."""
+        if self.call is not None and self.call.customer_id is None:
+            self.notify(_("identify the caller first (or Ctrl+P to search)"))
+            self._pop_unknown(self.call)
+            return
+        self.notify(_("show a customer first"), severity="warning")
 
     def _picked(self, customer_id: int | None) -> None:
         if customer_id is not None and self.call is not None:
@@ -751,17 +790,26 @@ class DeskScreen(Screen[None]):
         if self.call is not None and self.call.customer_id not in (None, customer_id):
             self.notify(_("finish the current call first"), severity="warning")
             return
+        if self.call is not None and self.call.customer_id is None:
+            self._set_customer(self.call.id, customer_id)  # the caller, found by search
+            return
         self._load_card(customer_id, False)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="card")
     def _load_card(self, customer_id: int, reveal: bool) -> None:
+        """Read a customer's card (and the repeat-contact warning for the call shown)."""
+        call = self.call
+        category = self.form.values().get("category") if call is not None else None
+        self._read_card(customer_id, reveal, call, category)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="card")
+    def _read_card(self, customer_id: int, reveal: bool, call: CallView | None,
+                   category: str | None) -> None:
         try:
             card = self.backend.customers.card(self.actor, customer_id, reveal=reveal)
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
             return
-        category = self.form.values().get("category") if self.call else None
-        repeat = self._repeat_warning(self.call, category) if self.call else None
+        repeat = self._repeat_warning(call, category) if call is not None else None
         self.post_message(CardLoaded(card, repeat))
 
     def on_card_loaded(self, message: CardLoaded) -> None:
@@ -781,7 +829,13 @@ class DeskScreen(Screen[None]):
             self.manual_stage = None  # the call moved on: follow it again
         return self.manual_stage if self.manual_stage is not None else auto
 
-    def action_script_step(self, delta: int) -> None:
+    def action_script_next(self) -> None:
+        self._script_step(1)
+
+    def action_script_prev(self) -> None:
+        self._script_step(-1)
+
+    def _script_step(self, delta: int) -> None:
         self.manual_stage = step_stage(self._stage(), delta)
         self.script_pane.set_stage(self.manual_stage)
 
@@ -867,10 +921,10 @@ class DeskScreen(Screen[None]):
             return
         if self._autosave_timer is not None:
             self._autosave_timer.stop()
-        self._save_record(call, record)
+        self._save_record(call, record, self.pause_after)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
-    def _save_record(self, call: CallView, record: WrapUp) -> None:
+    def _save_record(self, call: CallView, record: WrapUp, pause_after: str | None) -> None:
         journal = self.journal
         assert journal is not None
         entry = journal.append(WRAP_UP, call.id, self.actor.login, self.now(),
@@ -887,15 +941,27 @@ class DeskScreen(Screen[None]):
             self._fail(exc)
             return
         journal.acknowledge(entry)
+        paused = False
+        if pause_after is not None:
+            # Right after the save, before the desk could be rung again.
+            try:
+                self.backend.agents.pause(self.actor, pause_after)
+                paused = True
+            except SeatdeskError:
+                paused = False  # rung meanwhile: the pause waits for the end of that call
         if warning:
             self.post_message(ActionFailed(warning))
-        self.post_message(CallClosed(call.id))
+        self.post_message(CallClosed(call.id, paused=paused))
         self._post_status()
 
     def on_call_closed(self, message: CallClosed) -> None:
         if self.call is not None and self.call.id == message.call_id:
             self._finish_call_ui()
-        self.status.state = "available"
+        if message.paused:
+            self.status.state, self.status.reason = "paused", self.pause_after or ""
+            self.pause_after = None
+        else:
+            self.status.state = "available"
         if message.offline:
             self.notify(_("saved to the local journal; it will be written when the "
                           "database is back"), severity="warning")
@@ -903,7 +969,8 @@ class DeskScreen(Screen[None]):
             self.notify(_("call record saved"))
         self._render_status()
         self.refresh_queue()
-        self._ring_when_free()
+        if not message.paused:
+            self._ring_when_free()
 
     def on_action_failed(self, message: ActionFailed) -> None:
         self._end_take(drawn=False)
@@ -981,29 +1048,41 @@ class DeskScreen(Screen[None]):
             self._fail(exc)
 
     def action_hold(self) -> None:
-        if self.call is None or self.call.state not in ("active", "held"):
+        call = self.call
+        if call is None or call.state not in ("active", "held"):
             self.notify(_("no call to hold"), severity="warning")
             return
-        self._call_action("resume" if self.call.state == "held" else "hold")
+        calls = self.backend.calls
+        if call.state == "held":
+            self._call_step(call, "resume", calls.resume)
+        else:
+            self._call_step(call, "hold", calls.hold)
 
     def action_end_call(self) -> None:
-        if self.call is None or self.call.state not in ("active", "held"):
+        call = self.call
+        if call is None or call.state not in ("active", "held"):
             self.notify(_("no call to end"), severity="warning")
             return
-        self._call_action("end")
+        self._call_step(call, "end", self.backend.calls.end)
+
+    def _call_step(self, call: CallView, name: str,
+                   step: Callable[[Actor, int], CallView]) -> None:
+        """Run one call-state step (hold, resume, end) off the UI thread, with what it needs.
+
+        ``name`` says which step it is to whoever else must follow it (the phone, issue 20).
+        """
+        self._run_call_step(call, name, step, self.card, self.script_pane.script)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call")
-    def _call_action(self, name: str) -> None:
-        call = self.call
-        assert call is not None
+    def _run_call_step(self, call: CallView, name: str, step: Callable[[Actor, int], CallView],
+                       card: CustomerCard | None, script: ScriptView | None) -> None:
         try:
             self.phone.call_action(name, call)  # phone (issue 20)
-            view = getattr(self.backend.calls, name)(self.actor, call.id)
+            view = step(self.actor, call.id)
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
             return
-        self.post_message(CallLoaded(view, self.card, self.script_pane.script,
-                                     keep_form=True))
+        self.post_message(CallLoaded(view, card, script, keep_form=True))
 
     def action_transfer(self) -> None:
         if self.call is None or self.call.state not in ("active", "held"):
@@ -1039,47 +1118,60 @@ class DeskScreen(Screen[None]):
         self._load_card(self.card.id, True)
 
     def action_pause(self) -> None:
-        if self.status.state == "paused":
-            self._presence("resume", None)
-            return
+        """F9: pause or resume; during a call, "not ready after this call" (or cancel it)."""
         if self.call is not None:
-            self.notify(_("finish the current call before pausing"), severity="warning")
+            if self.pause_after is not None:
+                self.pause_after = None
+                self.notify(_("you stay ready after this call"))
+                self._render_status()
+                return
+            self.app.push_screen(PauseReasonDialog(_("Not ready after this call: why?")),
+                                 self._pause_after_chosen)
             return
-        self.app.push_screen(PauseReasonDialog(), self._pause_chosen)
+        if self.status.state == "paused" and self.status.reason != MISSED_CALL:
+            self._resume()
+            return
+        # After a missed call the seat may come back, or take the break it was about to.
+        offer_ready = self.status.state == "paused"
+        self.app.push_screen(PauseReasonDialog(offer_ready=offer_ready), self._pause_chosen)
+
+    def _pause_after_chosen(self, reason: str | None) -> None:
+        if reason and reason != READY and self.call is not None:
+            self.pause_after = reason
+            self.notify(_("not ready after this call ({reason})").format(reason=_(reason)))
+            self._render_status()
 
     def _pause_chosen(self, reason: str | None) -> None:
-        if reason:
-            self._presence("pause", reason)
+        if reason == READY:
+            self._resume()
+        elif reason:
+            self._pause(reason)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="presence")
-    def _presence(self, name: str, reason: str | None) -> None:
+    def _pause(self, reason: str) -> None:
         try:
-            if reason is None:
-                getattr(self.backend.agents, name)(self.actor)
-            else:
-                getattr(self.backend.agents, name)(self.actor, reason)
+            self.backend.agents.pause(self.actor, reason)
             self._post_status()
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
 
-    # ---- outbound, callbacks, complaints (screens of other areas, loaded lazily) ----------
-
-    def _lazy(self, module: str, name: str) -> Any:
-        from importlib import import_module
-
+    @work(thread=True, exclusive=True, exit_on_error=False, group="presence")
+    def _resume(self) -> None:
         try:
-            return getattr(import_module(module), name)
-        except (ModuleNotFoundError, AttributeError):
-            self.notify(_("not available yet"), severity="warning")
-            return None
+            self.backend.agents.resume(self.actor)
+            self._post_status()
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+
+    # ---- outbound, callbacks, complaints (imported when first opened: start-up time) -----
 
     def action_outbound(self) -> None:
         if self.call is not None:
             self.notify(_("finish the current call first"), severity="warning")
             return
-        screen_cls = self._lazy("seatdesk.ui.screens.callbacks", "CallbacksScreen")
-        if screen_cls is not None:
-            self.app.push_screen(screen_cls(), self._outbound_chosen)
+        from seatdesk.ui.screens.callbacks import CallbacksScreen
+
+        self.app.push_screen(CallbacksScreen(), self._outbound_chosen)
 
     def _outbound_chosen(self, choice: Any) -> None:
         if choice is None:
@@ -1095,6 +1187,9 @@ class DeskScreen(Screen[None]):
         if self.call is not None:
             self.notify(_("finish the current call first"), severity="warning")
             return
+        if self.status.state == "paused" and self.status.reason in PAUSE_REASONS:
+            # A callback made during a break: the break goes on once its record is saved.
+            self.pause_after = self.pause_after or self.status.reason
         self._dial(customer_id, number, purpose, callback_id, complaint_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call")
@@ -1112,22 +1207,29 @@ class DeskScreen(Screen[None]):
     def action_schedule_callback(self) -> None:
         customer_id = self.card.id if self.card else None
         if customer_id is None:
-            self.notify(_("show a customer first"), severity="warning")
+            self._identify_first()
             return
-        dialog = self._lazy("seatdesk.ui.dialogs.callback", "ScheduleCallbackDialog")
-        if dialog is not None:
-            self.app.push_screen(dialog(customer_id=customer_id,
-                                        call_id=self.call.id if self.call else None))
+        from seatdesk.ui.dialogs.callback import ScheduleCallbackDialog
+
+        self.app.push_screen(ScheduleCallbackDialog(customer_id=customer_id,
+                                                    call_id=self.call.id if self.call else None),
+                             lambda saved: self._registered_for(customer_id, saved))
 
     def action_complaint(self) -> None:
         customer_id = self.card.id if self.card else None
         if customer_id is None:
-            self.notify(_("show a customer first"), severity="warning")
+            self._identify_first()
             return
-        dialog = self._lazy("seatdesk.ui.dialogs.complaint", "RegisterComplaintDialog")
-        if dialog is not None:
-            self.app.push_screen(dialog(call_id=self.call.id if self.call else None,
-                                        customer_id=customer_id))
+        from seatdesk.ui.dialogs.complaint import RegisterComplaintDialog
+
+        self.app.push_screen(RegisterComplaintDialog(call_id=self.call.id if self.call else None,
+                                                     customer_id=customer_id),
+                             lambda saved: self._registered_for(customer_id, saved))
+
+    def _registered_for(self, customer_id: int, saved: int | None) -> None:
+        """A complaint or callback was registered: the card shows it at once."""
+        if saved is not None and self.card is not None and self.card.id == customer_id:
+            self._load_card(customer_id, False)
 
     # ---- quitting --------------------------------------------------------------------------
 

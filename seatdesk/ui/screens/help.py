@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,21 +25,32 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Static(_("Keys"), classes="pane-title")
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
-            yield Static(_("Esc closes this help. Keys can be remapped in the settings."))
+            yield Static(Text(self._remap_note()), id="keymap-note")
+
+    def _remap_note(self) -> str:
+        path = getattr(self.app, "keymap_file", None)
+        note = _("Esc closes this help.")
+        if path is not None:
+            note += " " + _("Remap keys in {path}, one line per action id, e.g. "
+                            "\"desk.take_next\" = \"f12\".").format(path=path)
+        for problem in getattr(self.app, "keymap_problems", []):
+            note += "\n" + problem
+        return note
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("Key"), _("Action"))
-        seen: set[str] = set()
+        table.add_columns(_("Key"), _("Action"), _("Action id"))
+        seen: set[tuple[str, str]] = set()
         stack = self.app.screen_stack
         under = stack[-2] if len(stack) >= 2 else self.app.screen
-        for node in (under, self.app):
-            for key, active in node._bindings.key_to_bindings.items():
-                for binding in active:
-                    if not isinstance(binding, Binding) or not binding.description:
-                        continue
-                    label = self.app.get_key_display(binding)
-                    if (label, binding.description) in seen:
-                        continue
-                    seen.add((label, binding.description))
-                    table.add_row(label or key, binding.description)
+        # The bindings in force on the screen underneath (its focus chain and the app's).
+        for active in under.active_bindings.values():
+            binding = active.binding
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            label = self.app.get_key_display(binding)
+            if (label, binding.description) in seen:
+                continue
+            seen.add((label, binding.description))
+            table.add_row(Text(label or binding.key), Text(binding.description),
+                          Text(binding.id or ""))

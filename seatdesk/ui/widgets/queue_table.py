@@ -6,17 +6,21 @@ column ticks every second for the rows on screen only, so 5,000 waiting calls st
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual._two_way_dict import TwoWayDict
+from textual import work
 from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
 
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
+from seatdesk.runtime.journal import is_outage
+from seatdesk.ui.take_hold import Coalescing
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -24,7 +28,34 @@ if TYPE_CHECKING:
 
     from seatdesk.services.dto import WaitingCall
 
-COLUMNS = ("wait", "queue", "number", "customer", "grade")
+# Who is waiting comes first: on an 80-column terminal the number is what gets cut.
+COLUMNS = ("wait", "customer", "grade", "queue", "number")
+
+
+@dataclass
+class QueueLoaded(Message):
+    """Waiting calls read from the database (bubbles to the desk, which shows them)."""
+
+    calls: list[WaitingCall]
+    refresh: bool = False  # the answer of request_refresh (not the start-up's first rows)
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, QueueLoaded)
+
+
+@dataclass
+class QueueRefreshFailed(Message):
+    """The queue could not be read; it keeps its last rows (``outage``: database down)."""
+
+    outage: bool
+
+
+class WaitCell(Text):
+    """The wait column's cell, which knows its call (the key of the routing-order sort)."""
+
+    def __init__(self, text: str, call_id: int, style: str = "") -> None:
+        super().__init__(text, style=style)
+        self.call_id = call_id
 
 
 def format_wait(seconds: float) -> str:
@@ -48,8 +79,12 @@ class QueueTable(DataTable[object]):
     BINDINGS = [Binding("enter", "select_cursor", "Take this call", id="desk.take_row",
                         show=False)]
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, fetch: Callable[[], list[WaitingCall]] | None = None,
+                 **kwargs: object) -> None:
+        """``fetch`` (run in a worker thread) reads the waiting calls for a refresh."""
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self._fetch = fetch
+        self.refresher = Coalescing()
         table = self._bindings.key_to_bindings
         for key, items in table.items():  # declared in English; shown in the seat's language
             table[key] = [replace(b, description=_(b.description)) if b.description else b
@@ -59,14 +94,39 @@ class QueueTable(DataTable[object]):
         self._cells: dict[int, tuple[object, ...]] = {}
         self._wait_shown: dict[int, str] = {}
         self.title_text = ""
+        self.loaded = False  # the first rows arrived (until then "nobody waiting" is a guess)
         # Queue names in the seat's language (code -> name), set by the desk.
         self.queue_names: dict[str, str] = {}
 
     def on_mount(self) -> None:
-        labels = (_("Wait"), _("Queue"), _("Number"), _("Customer"), _("Grade"))
-        widths = (8, 9, 12, 14, 5)
+        labels = (_("Wait"), _("Customer"), _("Grade"), _("Queue"), _("Number"))
+        widths = (7, 12, 5, 12, 11)
         for key, label, width in zip(COLUMNS, labels, widths, strict=True):
             self.add_column(label, key=key, width=width)
+
+    # ---- refreshing: one at a time, re-armed once after the last one finished ----------
+
+    def request_refresh(self) -> None:
+        """Re-read the queue; asked for while a refresh runs, it runs once more after it."""
+        if self._fetch is not None and self.refresher.request():
+            self._load(self._fetch)
+
+    def refresh_finished(self) -> None:
+        """The rows of the last refresh are shown (by the desk): re-arm if asked meanwhile."""
+        if self.refresher.finished() and self._fetch is not None:
+            self._load(self._fetch)
+
+    @work(thread=True, exit_on_error=False, group="queue")
+    def _load(self, fetch: Callable[[], list[WaitingCall]]) -> None:
+        try:
+            calls = fetch()
+        except Exception as exc:  # noqa: BLE001 - the queue keeps its last rows meanwhile
+            self.post_message(QueueRefreshFailed(is_outage(exc)))
+            return
+        self.post_message(QueueLoaded(calls, refresh=True))
+
+    def on_queue_refresh_failed(self, message: QueueRefreshFailed) -> None:
+        self.refresher.finished()  # the next change asks again (no retry loop while down)
 
     # ---- content --------------------------------------------------------------------
 
@@ -80,18 +140,21 @@ class QueueTable(DataTable[object]):
         grade = call.grade or "-"
         style = "bold yellow" if call.key_account else ""
         mark = "★" if call.key_account else ""
-        return (Text(neutralise(queue)), Text(call.caller_number),
-                Text(name or _("unknown"), style=style if name else "dim"),
-                Text(f"{grade}{mark}", style=style))
+        return (Text(name or _("unknown"), style=style if name else "dim"),
+                Text(f"{grade}{mark}", style=style), Text(neutralise(queue)),
+                Text(call.caller_number))
 
     def _wait_cell(self, call: WaitingCall, now: datetime) -> Text:
         seconds = (now - call.queued_at).total_seconds()
         over = seconds >= call.wait_alert_seconds
-        return Text(format_wait(seconds), style="bold red" if over else "")
+        return WaitCell(format_wait(seconds), call.id, style="bold red" if over else "")
 
     def apply(self, calls: Sequence[WaitingCall], now: datetime) -> tuple[int, int, int]:
         """Bring the table to ``calls``: (added, removed, changed cells)."""
         wanted = {c.id: c for c in calls}
+        # The cursor stays on the caller, not on the row number: "Enter takes the highlighted
+        # caller" must hold when someone is routed above them meanwhile.
+        highlighted = self.selected_call_id()
         gone = [i for i in self._order if i not in wanted]
         gone_count = len(gone)
         if gone_count > 200:
@@ -137,16 +200,22 @@ class QueueTable(DataTable[object]):
             # A call that jumped the queue (key account, priority line): re-order once.
             self._reorder(desired)
         self._order = desired
+        self.loaded = True
+        if highlighted is not None and highlighted in wanted:
+            row = self.get_row_index(str(highlighted))
+            if row != self.cursor_row:
+                self.move_cursor(row=row, animate=False, scroll=False)
         self._update_title(now)
         return len(added), gone_count, changed
 
     def _reorder(self, desired: list[int]) -> None:
-        # DataTable.sort orders by cell values, but the routing order lives in the service's
-        # result (the row keys), so the row locations are set from it directly.
-        locations = TwoWayDict({RowKey(str(cid)): n for n, cid in enumerate(desired)})
-        self._row_locations = locations
-        self._update_count += 1
-        self.refresh()
+        """Rows in the routing order (the service's, not a column's value).
+
+        DataTable sorts by cell values only, so each wait cell carries its call id and the
+        sort key ranks it by the routing order: public API, no rows rebuilt.
+        """
+        rank = {call_id: n for n, call_id in enumerate(desired)}
+        self.sort("wait", key=lambda cell: rank.get(getattr(cell, "call_id", -1), -1))
 
     def tick(self, now: datetime) -> int:
         """Update the wait column of the rows on screen only; returns cells updated."""
@@ -167,12 +236,14 @@ class QueueTable(DataTable[object]):
 
     def _update_title(self, now: datetime) -> None:
         count = len(self._order)
-        if count:
+        if not self.loaded:
+            title = _("Queue (loading…)")
+        elif count:
             longest = max((now - c.queued_at).total_seconds() for c in self._calls.values())
             title = _("Queue · {n} waiting · longest {w}").format(n=count, w=format_wait(longest))
         else:
             title = _("Queue · nobody waiting")
-        if self.parent is not None:
+        if isinstance(self.parent, Widget):
             self.parent.border_title = title
         self.title_text = title
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import Static
@@ -30,6 +30,7 @@ class ScriptPane(Static):
         self.script: ScriptView | None = None
         self.stage = 0
         self.values: dict[str, str] = {}
+        self.shown = Text()  # the script as last drawn
 
     def show(self, script: ScriptView | None, values: Mapping[str, str], stage: int) -> None:
         self.script, self.values, self.stage = script, dict(values), stage
@@ -46,6 +47,31 @@ class ScriptPane(Static):
         self.update(Text(_("The script appears when a call starts."), style="dim"),
                     layout=False)
 
+    def on_resize(self) -> None:
+        if self.script is not None:
+            self._render_script()
+
+    def _fits(self, text: Text) -> bool:
+        width, height = self.content_size.width, self.content_size.height
+        if width <= 0 or height <= 0:
+            return True  # not laid out yet
+        return len(text.wrap(self.app.console, width)) <= height
+
+    def _steps_text(self, steps: list[Any], current: str, first: int) -> Text:
+        assert self.script is not None
+        out = Text()
+        out.append(neutralise(self.script.title), style="bold")
+        out.append(f"  v{self.script.version}\n", style="dim")
+        if first:
+            out.append(_("↑ {n} earlier steps (Alt+↑)").format(n=first) + "\n", style="dim")
+        for step in steps[first:]:
+            here = step.stage == current
+            label = _(STAGE_LABELS.get(step.stage, step.stage))
+            out.append("▶ " if here else "  ", style="bold green")
+            out.append(f"{label}: ", style="bold green" if here else "bold dim")
+            out.append(neutralise(step.text) + "\n", style="" if here else "dim")
+        return out
+
     @property
     def stage_name(self) -> str:
         return STAGES[self.stage]
@@ -55,15 +81,13 @@ class ScriptPane(Static):
             self.update(Text(_("No script is published for this call."), style="dim"),
                         layout=False)
             return
-        out = Text()
-        out.append(neutralise(self.script.title), style="bold")
-        out.append(f"  v{self.script.version}\n", style="dim")
         current = STAGES[self.stage]
         values = {k: neutralise(v) for k, v in self.values.items()}
-        for step in render_steps(self.script.steps, values):
-            here = step.stage == current
-            label = _(STAGE_LABELS.get(step.stage, step.stage))
-            out.append("▶ " if here else "  ", style="bold green")
-            out.append(f"{label}: ", style="bold green" if here else "bold dim")
-            out.append(neutralise(step.text) + "\n", style="" if here else "dim")
+        steps = list(render_steps(self.script.steps, values))
+        here = next((n for n, step in enumerate(steps) if step.stage == current), 0)
+        out = self._steps_text(steps, current, 0)
+        if here and not self._fits(out):
+            # A small pane: start at the current step (the pane follows the call).
+            out = self._steps_text(steps, current, here)
+        self.shown = out
         self.update(out, layout=False)

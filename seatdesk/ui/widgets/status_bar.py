@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -12,8 +13,6 @@ from seatdesk.domain.i18n import _
 from seatdesk.ui.widgets.queue_table import format_wait
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from seatdesk.services.dto import CallView
 
 STATE_STYLE = {"available": "bold green", "ringing": "bold yellow", "on_call": "bold cyan",
@@ -26,7 +25,9 @@ class SeatStatus:
     # Until the database answers (the desk paints before it is open).
     state: str = "connecting"
     reason: str = ""
+    since: datetime | None = None  # when the seat entered this state
     handled_today: int = 0
+    average_handle_seconds: int = 0
     callbacks_due: int = 0
     callbacks_overdue: int = 0
 
@@ -57,26 +58,44 @@ class StatusBar(Static):
     phone_note: str = ""
     phone_alert: bool = False
 
-    def render_status(self, status: SeatStatus, call: CallView | None, now: datetime) -> None:
+    def render_status(self, status: SeatStatus, call: CallView | None, now: datetime, *,
+                      pause_after: str | None = None, agent: str = "") -> None:
         out = Text()
+        if agent:
+            out.append(agent + " ", style="bold")
         label = _(status.state)
         if status.state == "paused" and status.reason:
             label += f" ({_(status.reason)})"
         out.append(f" {label} ", style=STATE_STYLE.get(status.state, "bold"))
+        if call is None and status.since is not None and status.state in (
+                "available", "paused"):
+            # How long the seat has been free or away (a pause's length is what matters).
+            out.append(" " + format_wait((now - status.since).total_seconds()))
+        # On a narrow terminal (80 columns) the call number and a zero hold give way.
+        wide = self.size.width == 0 or self.size.width >= 100
         if call is not None and call.state == "offered" and call.offered_at is not None:
             # Ringing: how long it has rung is what matters (it rings out after 20 s).
             rung = max(0, int((now - call.offered_at).total_seconds()))
-            out.append("  " + _("call #{id}").format(id=call.id))
+            if wide:
+                out.append("  " + _("call #{id}").format(id=call.id))
             out.append("  " + _("ringing for {t} · F2 answers").format(t=format_wait(rung)),
                        style="bold yellow")
         elif call is not None:
             talk, hold, wrap = call_timers(call, now)
-            out.append("  " + _("call #{id}").format(id=call.id))
+            if wide:
+                out.append("  " + _("call #{id}").format(id=call.id))
             out.append("  " + _("talk {t}").format(t=format_wait(talk)))
-            out.append("  " + _("hold {t}").format(t=format_wait(hold)))
+            if wide or hold or call.held_since is not None:
+                out.append("  " + _("hold {t}").format(t=format_wait(hold)))
             if call.ended_at is not None:
                 out.append("  " + _("wrap-up {t}").format(t=format_wait(wrap)))
-        out.append("  │ " + _("handled today: {n}").format(n=status.handled_today))
+        if pause_after:
+            out.append("  " + _("then not ready ({reason})").format(reason=_(pause_after)),
+                       style="bold red")
+        out.append("  │ " + (_("handled today: {n}") if wide else _("today: {n}")).format(
+            n=status.handled_today))
+        if status.handled_today:
+            out.append(" · " + _("AHT {t}").format(t=format_wait(status.average_handle_seconds)))
         if status.callbacks_overdue:
             out.append("  " + _("⏰ {n} callbacks overdue").format(n=status.callbacks_overdue),
                        style="bold red")

@@ -13,8 +13,8 @@ is applied when the fields arrive; ``wait_ready()`` awaits them.
 from __future__ import annotations
 
 import asyncio
-import re
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from seatdesk.domain.call_record import DISPOSITIONS, NOTE_MAX
+from seatdesk.domain.duetime import DueTimeError, parse_due
 from seatdesk.domain.enums import Category, OutboundOutcome
 from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
@@ -35,57 +36,21 @@ if TYPE_CHECKING:
 
 FIELDS = ("category", "disposition", "outbound_outcome", "question", "notes", "resolved",
           "handed_to", "satisfaction", "follow_up")
-_RELATIVE = re.compile(r"^in\s+(\d+)\s*(minute|min|hour|h|day|d)s?\b\s*(.*)$", re.I)
-_ZH_RELATIVE = re.compile(r"^(\d+)\s*(分钟|小时|天)后\s*(.*)$")
-_DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1, "day after tomorrow": 2,
-              "后天": 2}
 
 
 def parse_follow_up(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     """A follow-up time typed in plain words, as aware UTC; None when empty.
 
-    Understands what dateutil reads ("2026-11-24 15:00", "Nov 24 3pm", "15:30"), day
-    words ("tomorrow 10:00", "明天 10:00") and "in 2 hours" / "2小时后". Raises ValueError
-    with a message for the seat otherwise, or when the time is already past.
+    The one parser of typed times (``seatdesk.domain.duetime``, on python-dateutil), as the
+    F7 callback dialog uses: "tomorrow 10:00", "in 2 hours", "+3h", "明天 10:00", "2小时后".
+    Raises ValueError with the parser's message for the seat.
     """
-    raw = text.strip()
-    if not raw:
+    if not text.strip():
         return None
-    local_now = now.astimezone(tz)
-    base = local_now.replace(hour=9, minute=0, second=0, microsecond=0)
-    rest = raw
-    lowered = raw.lower()
-    result: datetime | None = None
-    m = _RELATIVE.match(raw) or _ZH_RELATIVE.match(raw)
-    if m:
-        amount, unit, tail = int(m.group(1)), m.group(2).lower(), m.group(3)
-        if tail.strip():
-            raise ValueError(_("cannot understand the follow-up time {text!r}").format(text=raw))
-        minutes = {"minute": 1, "min": 1, "分钟": 1, "hour": 60, "h": 60, "小时": 60,
-                   "day": 1440, "d": 1440, "天": 1440}[unit]
-        result = local_now + timedelta(minutes=amount * minutes)
-    else:
-        for word in sorted(_DAY_WORDS, key=len, reverse=True):
-            if lowered.startswith(word):
-                base = base + timedelta(days=_DAY_WORDS[word])
-                rest = raw[len(word):].strip()
-                break
-        if not rest:
-            result = base
-        else:
-            from dateutil import parser as date_parser  # only when a time is typed
-
-            try:
-                parsed = date_parser.parse(rest.replace("点", ":00").replace(":00:", ":"),
-                                           default=base.replace(tzinfo=None))
-            except (ValueError, OverflowError):
-                raise ValueError(_("cannot understand the follow-up time {text!r}; "
-                                   "try e.g. 2026-11-24 15:00 or tomorrow 10:00"
-                                   ).format(text=raw)) from None
-            result = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-    if result <= local_now:
-        raise ValueError(_("the follow-up time {text!r} is in the past").format(text=raw))
-    return result.astimezone(UTC)
+    try:
+        return parse_due(text, now, tz)
+    except DueTimeError as exc:
+        raise ValueError(_("follow-up time: {reason}").format(reason=str(exc))) from None
 
 
 class WrapUpForm(Vertical):
@@ -127,8 +92,9 @@ class WrapUpForm(Vertical):
         # What the desk asked for before the fields exist, applied when they do.
         self._pending: dict[str, Any] = {}
         self._pending_error: tuple[str | None, str] | None = None
-        self._direction_wanted = False
+        self._direction_wanted = True  # inbound until told: the outcome row hidden
         self._errors_shown = False
+        self._focus_wanted = False
 
     # ---- building after the first paint -------------------------------------------------
 
@@ -173,6 +139,8 @@ class WrapUpForm(Vertical):
         self.load(self._pending)
         if pending_error is not None:
             self.show_error(*pending_error)
+        elif self._focus_wanted:
+            self.focus_start()
         if self._ready is not None:
             self._ready.set()
 
@@ -181,9 +149,18 @@ class WrapUpForm(Vertical):
             yield Static("", id="record-placeholder")  # blank: shown for a frame or two
             return
         # Imported here, after the desk's first paint: these widgets cost start-up time.
-        from textual.widgets import Input, Label, Select, TextArea
+        from textual.widgets import Input, Label, TextArea
 
-        yes_no = [(_("yes"), True), (_("no"), False)]
+        from seatdesk.ui.widgets.code_select import CodeSelect
+
+        def coded(name: str, options: list[tuple[str, str, Any]]) -> CodeSelect:
+            keys = "/".join(c for c, _l, _v in options) if len(options) <= 2 else \
+                f"{options[0][0]}-{options[-1][0]}"
+            return CodeSelect(options, prompt=_("choose… ({keys})").format(keys=keys),
+                              id=name)
+
+        def numbered(values: Sequence[str]) -> list[tuple[str, str, Any]]:
+            return [(str(n), _(v), v) for n, v in enumerate(values, start=1)]
 
         def row(label: str, widget: Any, name: str) -> ComposeResult:
             with Horizontal(classes="row", id=f"row-{name}"):
@@ -191,27 +168,26 @@ class WrapUpForm(Vertical):
                 yield widget
             yield Static("", id=f"err-{name}", classes="field-error hidden")
 
-        yield from row(_("Category"), Select([(_(c.value), c.value) for c in Category],
-                                             prompt=_("choose…"), compact=True, id="category"),
+        yield from row(_("Category"), coded("category", numbered([c.value for c in Category])),
                        "category")
-        yield from row(_("Disposition"), Select([(_(d), d) for d in DISPOSITIONS],
-                                                prompt=_("choose…"), compact=True,
-                                                id="disposition"), "disposition")
-        yield from row(_("Outcome"), Select([(_(o.value), o.value) for o in OutboundOutcome],
-                                            prompt=_("choose…"), compact=True,
-                                            id="outbound_outcome"), "outbound_outcome")
+        yield from row(_("Disposition"), coded("disposition", numbered(DISPOSITIONS)),
+                       "disposition")
+        yield from row(_("Outcome"), coded("outbound_outcome",
+                                           numbered([o.value for o in OutboundOutcome])),
+                       "outbound_outcome")
         yield from row(_("Question"), Input(compact=True, id="question"), "question")
         with Horizontal(classes="notes-row", id="row-notes"):
             yield Label(_("Notes"))
             yield TextArea(compact=True, id="notes", soft_wrap=True)
         yield Static("", id="err-notes", classes="field-error hidden")
-        yield from row(_("Resolved now"), Select(yes_no, prompt=_("choose…"), compact=True,
-                                                 id="resolved"), "resolved")
+        yield from row(_("Resolved now"), coded("resolved", [("y", _("yes"), True),
+                                                             ("n", _("no"), False)]),
+                       "resolved")
         yield from row(_("Handed to"), Input(compact=True, id="handed_to",
                                              placeholder=_("owner if not resolved")),
                        "handed_to")
-        yield from row(_("Satisfaction"), Select([(str(n), n) for n in range(1, 6)],
-                                                 prompt="-", compact=True, id="satisfaction"),
+        yield from row(_("Satisfaction"), CodeSelect([(str(n), "", n) for n in range(1, 6)],
+                                                     prompt="- (1-5)", id="satisfaction"),
                        "satisfaction")
         yield from row(_("Follow-up"), Input(compact=True, id="follow_up",
                                              placeholder=_("e.g. tomorrow 10:00")), "follow_up")
@@ -265,6 +241,20 @@ class WrapUpForm(Vertical):
             self.clear_errors()
         finally:
             self.call_after_refresh(self._done_loading)
+
+    def focus_start(self) -> None:
+        """Put the cursor where the call needs it: the first code still to choose, else Notes."""
+        if not self._built:
+            self._focus_wanted = True
+            return
+        self._focus_wanted = False
+        values = self.values()
+        code = "outbound_outcome" if self.direction == "outbound" else "disposition"
+        for name in ("category", code):
+            if values.get(name) is None:
+                self.query_one(f"#{name}").focus()
+                return
+        self.query_one("#notes").focus()
 
     def _done_loading(self) -> None:
         self._loading = False
@@ -342,6 +332,12 @@ class WrapUpForm(Vertical):
         for widget in self.query(".-invalid"):
             widget.remove_class("-invalid")
 
+    def _clear_error(self, name: str) -> None:
+        for err in self.query(f"#err-{name}"):
+            err.add_class("hidden")
+        for widget in self.query(f"#{name}"):
+            widget.remove_class("-invalid")
+
     @property
     def error_text(self) -> str:
         """The field errors shown now (or waiting for the fields), as one line."""
@@ -351,6 +347,18 @@ class WrapUpForm(Vertical):
         return " ".join(shown)
 
     # ---- change notifications -------------------------------------------------------
+
+    def on_code_select_chosen(self, event: Any) -> None:
+        """A code chose a value: the cursor moves to what the call needs next."""
+        event.stop()
+        name = event.select.id
+        code = "outbound_outcome" if self.direction == "outbound" else "disposition"
+        following = {"category": code, "disposition": "notes", "outbound_outcome": "notes",
+                     "resolved": "handed_to" if event.value is False else None}.get(name)
+        if following == code and self.values().get(code) is not None:
+            following = "notes"  # chosen already (a draft, a category changed later)
+        if following is not None:
+            self.query_one(f"#{following}").focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -369,6 +377,8 @@ class WrapUpForm(Vertical):
         if self._loading:
             return
         self.post_message(self.Edited())
+        if self._errors_shown and event.select.id:
+            self._clear_error(event.select.id)  # answered: the message under it goes
         if event.select.id == "category":
             value = event.value
             self.post_message(self.CategoryChosen(None if value is Select.NULL else str(value)))
