@@ -217,7 +217,12 @@ class CallService(Service):
         """
         if user_id is None:
             return None
-        return s.get(AgentStatus, user_id, with_for_update=True)
+        locked: set[int] = s.info.setdefault("locked_seats", set())
+        if user_id in locked:  # already locked in this transaction: no second round trip
+            return s.get(AgentStatus, user_id)
+        seat = s.get(AgentStatus, user_id, with_for_update=True)
+        locked.add(user_id)
+        return seat
 
     def _locked_call_and_seat(self, s: Session, call_id: int) -> Call:
         """The call locked together with the seat it rings or lives at (seat first)."""
@@ -772,9 +777,10 @@ class CallService(Service):
                 # A record replayed from the offline journal after it already reached the
                 # database: saving it again is a no-op, not an error.
                 return _seen_by(done, actor)
-            call = self._own_call(
-                s, actor, call_id, CallState.WRAP_UP, CallState.ACTIVE, CallState.HELD
-            )
+            call = done  # locked above, with its seat
+            if call.state not in (CallState.WRAP_UP, CallState.ACTIVE, CallState.HELD):
+                raise InvalidTransition(
+                    f"call #{call_id} is {call.state.value}; cannot do that now")
             validate_wrap_up(record, call.direction)
             if call.state != CallState.WRAP_UP:
                 self._stop_talking(call, now)

@@ -26,26 +26,25 @@ def _seat(url: str, started: object, stop: object, out: object) -> None:
     backend = Backend.open(url)
     agent = backend.users.actor("agent1")
     wrap = WrapUp(category="query", disposition="resolved", resolved=True)
-    longest, writes = 0.0, 0
+    samples: list[tuple[float, float]] = []  # (when it started, how long it took)
     started.set()  # type: ignore[attr-defined]
     error = ""
     try:
         while not stop.is_set():  # type: ignore[attr-defined]
             for step in range(3):
-                t0 = time.monotonic()
+                t0, at = time.monotonic(), time.time()
                 if step == 0:
                     call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
                 elif step == 1:
                     backend.calls.claim_next(agent)
                 else:
                     backend.calls.save_wrap_up(agent, call_id, wrap)
-                longest = max(longest, time.monotonic() - t0)
-                writes += 1
+                samples.append((at, time.monotonic() - t0))
             time.sleep(0.01)
     except Exception as exc:  # noqa: BLE001 - reported to the test
         error = repr(exc)
     backend.close()
-    out.put((longest, writes, error))  # type: ignore[attr-defined]
+    out.put((samples, error))  # type: ignore[attr-defined]
 
 
 def test_a_big_import_lets_seats_write_within_a_second(sqlite_url, tmp_path):
@@ -61,17 +60,26 @@ def test_a_big_import_lets_seats_write_within_a_second(sqlite_url, tmp_path):
         seat = ctx.Process(target=_seat, args=(sqlite_url, started, stop, out))
         seat.start()
         assert started.wait(30)
-        t0 = time.monotonic()
+        time.sleep(3)  # the seat alone first: what a write costs on this machine right now
+        t0, began = time.monotonic(), time.time()
         report = import_customers(backend, people["super1"], Path(big))
-        took = time.monotonic() - t0
+        took, ended = time.monotonic() - t0, time.time()
+        time.sleep(2)
         stop.set()
-        longest, writes, error = out.get(timeout=60)
+        samples, error = out.get(timeout=60)
         seat.join(30)
+        alone = max((d for at, d in samples if at < began), default=0.0)
+        during = [d for at, d in samples if began <= at <= ended]
+        longest = max(during, default=0.0)
         assert report.created == ROWS
         with backend.db.read() as s:
             assert s.scalar(select(func.count(Customer.id))) == ROWS
         assert took > 1.0, "the import was too small to show anything"
-        assert writes > 0 and not error, error
-        assert longest < 1.0, f"a seat waited {longest:.1f} s for the import ({took:.1f} s)"
+        assert during and not error, error
+        # A second more than the seat's own slowest write without the import (the machine
+        # may be busy with other work; the import alone must not add more than a second).
+        assert longest < 1.0 + alone, (
+            f"a seat waited {longest:.1f} s during the import ({took:.1f} s); "
+            f"{alone:.1f} s at most without it")
     finally:
         backend.close()
