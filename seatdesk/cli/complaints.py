@@ -86,8 +86,10 @@ def complaint_list(view: str, login: str | None) -> None:
     backend = cli.backend()
     for r in backend.complaints.listing(cli.actor(login), view):
         late = "!" if r.overdue else " "
+        level = _("L{n}").format(n=r.level)
+        owner = r.owner_login or r.owner_department or "-"
         click.echo(f"#{r.id:<6}{late} {local_text(r.deadline_at, cli.settings.tz)}  "
-                   f"L{r.level} {_(r.state):<10} {r.owner_login or r.owner_department or '-':<12}"
+                   f"{level} {_(r.state):<10} {owner:<12}"
                    f" {neutralise(r.customer_name)}: {neutralise(r.summary)[:50]}")
 
 

@@ -257,7 +257,8 @@ def scripts_import(file: Path, login: str | None) -> None:
     click.echo(_("{n} scripts read, {m} new versions published").format(n=len(views),
                                                                          m=len(new)))
     for v in new:
-        click.echo(f"  {v.direction}/{v.category}/{v.lang} v{v.version}")
+        click.echo("  " + _("{direction}/{category}/{lang} version {n}").format(
+            direction=_(v.direction), category=_(v.category), lang=v.lang, n=v.version))
 
 
 COMMANDS: list[click.Command] = [run_desk, demo, scripts_group]

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import parser as date_parser
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 
 DEFAULT_TIME = time(9, 0)
 MAX_AHEAD = timedelta(days=731)
@@ -180,7 +180,7 @@ def parse_due(text: str, now: datetime, tz: ZoneInfo | str) -> datetime:
     return moment.astimezone(UTC)
 
 
-_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 def until_text(due: datetime, now: datetime, tz: ZoneInfo | str) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from seatdesk.domain.enums import Role
 from seatdesk.domain.errors import PermissionDenied
+from seatdesk.domain.i18n import _
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import Actor
@@ -62,6 +63,5 @@ def allowed(actor: Actor, permission: Permission) -> bool:
 def require(actor: Actor, permission: Permission) -> None:
     """Raise PermissionDenied unless ``actor`` holds ``permission``."""
     if not allowed(actor, permission):
-        raise PermissionDenied(
-            f"{actor.login} ({actor.role}) may not {permission.value.replace('_', ' ')}"
-        )
+        raise PermissionDenied(_("{login} ({role}) may not {what}").format(
+            login=actor.login, role=_(actor.role), what=_(permission.value)))

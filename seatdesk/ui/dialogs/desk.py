@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from seatdesk.domain.enums import PAUSE_REASONS
 from seatdesk.domain.errors import InvalidInput
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 
 if TYPE_CHECKING:
@@ -62,8 +62,8 @@ def _user_message(exc: BaseException) -> str:
 
 class ConfirmDialog(TranslatedModal[bool]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
-    BINDINGS = [Binding("escape", "no", "Cancel", id="dialog.cancel"),
-                Binding("y", "yes", "Yes", id="dialog.yes", show=False)]
+    BINDINGS = [Binding("escape", "no", N_("Cancel"), id="dialog.cancel"),
+                Binding("y", "yes", N_("Yes"), id="dialog.yes", show=False)]
 
     def __init__(self, message: str) -> None:
         super().__init__()
@@ -91,7 +91,7 @@ class ConfirmDialog(TranslatedModal[bool]):
 
 class PauseReasonDialog(TranslatedModal[str | None]):
     DEFAULT_CSS = DIALOG_CSS.format(name="PauseReasonDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -112,7 +112,7 @@ class PickCustomerDialog(TranslatedModal[int | None]):
     """Several customers share the caller's number: the seat picks the one on the line."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PickCustomerDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
 
     def __init__(self, candidates: tuple[CustomerSummary, ...] | list[CustomerSummary],
                  title: str | None = None) -> None:
@@ -145,8 +145,8 @@ class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
     """Register an unknown caller; the number is pre-filled (masked: the call's own is used)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="NewCustomerDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-                Binding("ctrl+s", "save", "Save", id="dialog.save")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
+                Binding("ctrl+s", "save", N_("Save"), id="dialog.save")]
     FIELDS = ("name", "phones", "company", "region", "grade")
 
     def __init__(self, backend: Any, actor: Any, *, number: str, call_id: int | None) -> None:
@@ -219,7 +219,7 @@ class TransferDialog(TranslatedModal[int | None]):
     """Hand the caller to a queue or a named agent; dismisses with the new leg's call id."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TransferDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
 
     def __init__(self, backend: Any, actor: Any, call_id: int, queues: list[QueueView],
                  lang: str) -> None:

@@ -21,7 +21,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, S
 
 from seatdesk.domain.duetime import local_text, until_text
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.complaints import Breakdown, ComplaintDetail, ComplaintRow
 from seatdesk.ui.context import seat_app
@@ -30,16 +30,16 @@ VIEWS = ("open", "overdue", "all")
 
 # The form of each step: (field id, label, kind) with kind "text" or "check".
 STEP_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "assign": (("owner_login", "Owner (login)", "text"),
-               ("department", "Owner department", "text"), ("note", "Note", "text")),
-    "investigate": (("note", "What was found", "text"),),
+    "assign": (("owner_login", N_("Owner (login)"), "text"),
+               ("department", "Owner department", "text"), ("note", N_("Note"), "text")),
+    "investigate": (("note", N_("What was found"), "text"),),
     "answer": (("outcome", "Outcome", "text"),
-               ("company_fault", "The company was at fault", "check")),
-    "close": (("closing_summary", "Closing summary", "text"),
-              ("lesson", "Lesson learned", "text")),
+               ("company_fault", N_("The company was at fault"), "check")),
+    "close": (("closing_summary", N_("Closing summary"), "text"),
+              ("lesson", N_("Lesson learned"), "text")),
 }
-STEP_TITLES = {"assign": "Assign complaint", "investigate": "Record investigation",
-               "answer": "Answer complaint", "close": "Close complaint"}
+STEP_TITLES = {"assign": N_("Assign complaint"), "investigate": N_("Record investigation"),
+               "answer": N_("Answer complaint"), "close": N_("Close complaint")}
 
 
 @dataclass

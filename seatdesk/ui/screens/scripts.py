@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from seatdesk.domain.errors import InvalidInput
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.scripts import render_steps
 from seatdesk.domain.text import neutralise
 from seatdesk.services.dto import ScriptView
@@ -31,8 +31,8 @@ class ScriptsScreen(Screen[None]):
     ScriptsScreen #scripts-message { height: auto; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("ctrl+e", "export", "Export to file", id="scripts.export"),
-        Binding("ctrl+o", "import", "Import file", id="scripts.import"),
+        Binding("ctrl+e", "export", N_("Export to file"), id="scripts.export"),
+        Binding("ctrl+o", "import", N_("Import file"), id="scripts.import"),
     ]
 
     def __init__(self) -> None:

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _, pgettext
 from seatdesk.domain.text import neutralise
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class QueueTable(DataTable[object]):
     DEFAULT_CSS = """
     QueueTable { height: 1fr; }
     """
-    BINDINGS = [Binding("enter", "select_cursor", "Take this call", id="desk.take_row",
+    BINDINGS = [Binding("enter", "select_cursor", N_("Take this call"), id="desk.take_row",
                         show=False)]
 
     def __init__(self, **kwargs: object) -> None:
@@ -63,7 +63,7 @@ class QueueTable(DataTable[object]):
         self.queue_names: dict[str, str] = {}
 
     def on_mount(self) -> None:
-        labels = (_("Wait"), _("Queue"), _("Number"), _("Customer"), _("Grade"))
+        labels = (_("Wait"), pgettext("desk", "Queue"), _("Number"), _("Customer"), _("Grade"))
         widths = (8, 9, 12, 14, 5)
         for key, label, width in zip(COLUMNS, labels, widths, strict=True):
             self.add_column(label, key=key, width=width)
