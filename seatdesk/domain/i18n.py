@@ -97,6 +97,11 @@ def _word(code: str, context: str | None = None) -> tuple[str | None, str]:
     return context, _code_words.get(code, code)
 
 
+def localized_name(name: str, name_zh: str = "") -> str:
+    """A stored name in the reader's language: its Chinese name on a Chinese screen."""
+    return name_zh if _current == "zh" and name_zh else name
+
+
 def N_(text: str) -> str:  # noqa: N802 - the gettext convention's name
     """Mark ``text`` for extraction without translating it (translated when shown)."""
     return text
@@ -159,17 +164,22 @@ def has_translation(text: str, lang: str = "zh", context: str | None = None) -> 
     return found != _Missing.MISSING
 
 
+def code(value: str) -> dict[str, str]:
+    """A parameter of a stored message that is a code (an outcome, a state): ``render``
+    shows its word in the reader's language. Plain parameters are shown as stored."""
+    return {"code": value}
+
+
 def render(msgid: str, params: Mapping[str, Any] | None = None, lang: str | None = None,
            context: str | None = None) -> str:
     """A message stored as id + parameters, in the reader's language.
 
-    String parameters that are codes of the vocabulary (an outcome, a state) are shown as
-    words too. A parameter missing from the stored set leaves the placeholder visible
-    rather than failing the screen that shows it.
+    A parameter stored as ``code(value)`` is shown as that code's word. A parameter
+    missing from the stored set leaves the template as is rather than failing the screen.
     """
     lang = lang or _current
     template = translate(msgid, lang, context)
-    shown = {k: translate(v, lang) if isinstance(v, str) and _word(v)[1] != v else v
+    shown = {k: translate(v["code"], lang) if isinstance(v, Mapping) and "code" in v else v
              for k, v in (params or {}).items()}
     try:
         return template.format(**shown)

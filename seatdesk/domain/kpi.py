@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from seatdesk.domain.i18n import N_
+from seatdesk.domain.i18n import N_, _
 
 # ---- base totals -----------------------------------------------------------------------
 
@@ -237,15 +237,16 @@ def parse_measures(text: str | None) -> tuple[str, ...]:
 def format_value(measure: Measure, value: float | None) -> str:
     """A measure's value as shown in a table: 85.0%, 42 s, 3.5 h, 4.20, or n/a."""
     if value is None:
-        return "n/a"
+        return _("n/a")
     if measure.unit == "count":
         return f"{value:,.0f}"
     if measure.unit == "pct":
         return f"{value * 100:.1f}%"
     if measure.unit == "seconds":
-        return f"{value:.0f} s" if value < 600 else f"{value / 60:.1f} min"
+        return (_("{n:.0f} s").format(n=value) if value < 600
+                else _("{n:.1f} min").format(n=value / 60))
     if measure.unit == "hours":
-        return f"{value:.1f} h"
+        return _("{n:.1f} h").format(n=value)
     return f"{value:.2f}"
 
 

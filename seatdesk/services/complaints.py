@@ -46,12 +46,13 @@ from seatdesk.data.models.complaints import CalendarDay, ComplaintDeadlineRule, 
 from seatdesk.data.topics import Topic
 from seatdesk.domain import phone
 from seatdesk.domain.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _, code
 from seatdesk.domain.text import clean_line
 from seatdesk.domain.workcalendar import WorkCalendar, add_deadline, parse_clock
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
+from seatdesk.services.messages import stored_reason
 from seatdesk.services.notifications import add_notification
 from seatdesk.services.permissions import Permission, allowed, require
 
@@ -259,8 +260,9 @@ class ComplaintService(Service):
                             detail=" / ".join(x for x in (department, owner and owner.login) if x))
             if owner is not None and owner.id != actor.user_id:
                 add_notification(s, owner.id, at=now, kind="complaint",
-                                 text=_("complaint #{id} assigned to you: {summary}").format(
-                                     id=c.id, summary=summary[:80]), ref=f"complaint:{c.id}")
+                                 message=N_("complaint #{id} assigned to you: {summary}"),
+                                 params={"id": c.id, "summary": summary[:80]},
+                                 ref=f"complaint:{c.id}")
             number = ""
             if call is not None:
                 number = call.caller_number if call.direction == Direction.INBOUND \
@@ -274,7 +276,7 @@ class ComplaintService(Service):
             s.add(Callback(
                 customer_id=customer.id, number=number,
                 purpose=OutboundPurpose.COMPLAINT_FOLLOW_UP.value, source="complaint",
-                reason=_("return call for complaint #{id}").format(id=c.id),
+                **stored_reason(N_("return call for complaint #{id}"), {"id": c.id}),
                 due_at=c.deadline_at, owner_id=actor.user_id, complaint_id=c.id,
                 call_id=data.call_id, created_by=actor.user_id, created_at=now,
             ))
@@ -309,8 +311,8 @@ class ComplaintService(Service):
                 c.owner_id = owner.id
                 if owner.id != actor.user_id:
                     add_notification(s, owner.id, at=now, kind="complaint",
-                                     text=_("complaint #{id} assigned to you: {summary}")
-                                     .format(id=c.id, summary=c.summary[:80]),
+                                     message=N_("complaint #{id} assigned to you: {summary}"),
+                                     params={"id": c.id, "summary": c.summary[:80]},
                                      ref=f"complaint:{c.id}")
             if c.state == "registered":
                 c.state = "assigned"
@@ -462,10 +464,11 @@ class ComplaintService(Service):
                     c.owner_id = new_owner.id
                     add_notification(
                         s, new_owner.id, at=now, kind="escalation",
-                        text=_("complaint #{id} escalated to you ({level}): deadline missed "
-                               "by {owner}").format(
-                            id=c.id, level=_(LEVELS[level]),
-                            owner=old_owner.login if old_owner else c.owner_department or "-"),
+                        message=N_("complaint #{id} escalated to you ({level}): deadline "
+                                   "missed by {owner}"),
+                        params={"id": c.id, "level": code(LEVELS[level]),
+                                "owner": old_owner.login if old_owner
+                                else c.owner_department or "-"},
                         ref=f"complaint:{c.id}")
                 self._event(s, c, "assigned", None, now,
                             detail=f"{old_owner.login if old_owner else '-'} -> "

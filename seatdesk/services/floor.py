@@ -36,6 +36,7 @@ class QueueLive:
     answered_in_sl: int
     sl_seconds: int
     asa_seconds: float | None
+    name_zh: str = ""  # shown on a Chinese floor instead of the code
 
     @property
     def service_level(self) -> float | None:
@@ -99,7 +100,7 @@ class FloorService(Service):
                     q.code, q.name, int(n),
                     int((now - oldest).total_seconds()) if oldest else 0,
                     int(offered), int(ans or 0), int(ab or 0), int(in_sl or 0), q.sl_seconds,
-                    round(float(asa), 1) if asa is not None else None))
+                    round(float(asa), 1) if asa is not None else None, q.name_zh))
         total_answered = sum(q.answered for q in queues)
         asa_sum = sum((q.asa_seconds or 0) * q.answered for q in queues)
         total = QueueLive(

@@ -20,6 +20,7 @@ import pytest
 from seatdesk.domain.i18n import (
     N_,
     _,
+    code,
     has_translation,
     ngettext,
     pgettext,
@@ -303,7 +304,8 @@ def test_english_plurals_follow_the_count():
 
 
 def test_a_stored_message_reads_in_the_readers_language():
-    stored = (N_("retry: {o}"), {"o": "no_answer"})
+    stored = (N_("retry: {o}"), {"o": code("no_answer")})
     assert render(*stored, lang="en") == "retry: no answer"
     assert render(*stored, lang="zh") == "重拨：无人接听"
     assert render("retry: {o}", {}, lang="en") == "retry: {o}"  # a lost parameter shows
+    assert render("retry: {o}", {"o": "no_answer"}, lang="zh") == "重拨：no_answer"  # as stored

@@ -6,14 +6,12 @@ and stay open with the message under the field at fault, keeping what was typed.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -22,6 +20,7 @@ from seatdesk.domain.enums import PAUSE_REASONS
 from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
+from seatdesk.ui.textual_words import translate_bindings
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import CustomerInput, CustomerSummary, QueueView
@@ -37,15 +36,6 @@ DIALOG_CSS = """
 {name} .buttons {{ height: auto; margin-top: 1; }}
 {name} OptionList {{ height: auto; max-height: 12; }}
 """
-
-
-def translate_bindings(node: DOMNode) -> None:
-    """Bindings are declared with English message ids (class attributes are built once, at
-    import); show them in the seat's language, which may be chosen after the import."""
-    table = node._bindings.key_to_bindings
-    for key, items in table.items():
-        table[key] = [replace(b, description=_(b.description)) if b.description else b
-                      for b in items]
 
 
 class TranslatedModal(ModalScreen[T]):

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, localized_name
 from seatdesk.domain.text import neutralise
 from seatdesk.services.floor import FloorSnapshot, QueueLive
 from seatdesk.ui.context import seat_app
@@ -166,11 +166,12 @@ class FloorScreen(Screen[None]):
 
     def _show_queues(self, queues: tuple[QueueLive, ...]) -> None:
         table = self.query_one("#floor-queues", DataTable)
-        rows = {q.code: [q.code, str(q.waiting),
+        rows = {q.code: [localized_name(q.name or q.code, q.name_zh), str(q.waiting),
                          Text(_duration(q.longest_wait_seconds),
                               style="bold red" if q.longest_wait_seconds > 60 else ""),
                          str(q.offered), _pct(q.service_level), _pct(q.abandon_rate),
-                         f"{q.asa_seconds:.0f}s" if q.asa_seconds is not None else "–"]
+                         _("{n:.0f} s").format(n=q.asa_seconds)
+                         if q.asa_seconds is not None else "–"]
                 for q in queues}
         if [str(k.value) for k in table.rows] != list(rows):
             table.clear()

@@ -41,4 +41,4 @@ class HelpScreen(ModalScreen[None]):
                     if (label, binding.description) in seen:
                         continue
                     seen.add((label, binding.description))
-                    table.add_row(label or key, binding.description)
+                    table.add_row(label or key, _(binding.description))  # Textual's own too

@@ -20,6 +20,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.dto import ScriptView
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.dialogs.desk import translate_bindings
+from seatdesk.ui.widgets.script_pane import STAGE_LABELS
 
 
 class ScriptsScreen(Screen[None]):
@@ -81,7 +82,8 @@ class ScriptsScreen(Screen[None]):
             return
         out = Text()
         for step in render_steps(found.steps, {}):
-            out.append(f"{step.stage}: ", style="bold")
+            stage = _(STAGE_LABELS.get(step.stage, step.stage))
+            out.append(_("{stage}: ").format(stage=stage), style="bold")
             out.append(neutralise(step.text) + "\n")
         self.query_one("#preview", Static).update(out)
 
