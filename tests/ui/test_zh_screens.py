@@ -36,9 +36,10 @@ ALLOWED = {
     "tab", "shift", "ctrl", "alt", "super", "esc", "escape", "space", "del", "delete",
     "enter", "home", "end", "pageup", "pagedown", "up", "down", "left", "right", "backspace",
 }
-# Tokens that are codes or keys by their shape: F-keys, ^x keys, logins, team codes, ids.
+# Tokens that are codes or keys by their shape: single letters (keys, grades, shift codes),
+# credit ratings (AA, BBB), F-keys, ^x keys, team codes, ids.
 CODE_SHAPES = re.compile(
-    r"^([A-Za-z]|[Ff]\d{1,2}|\^[a-z]|t\d+|[A-Za-z]\d+|\d+[A-Za-z]{1,3}|#?\d+)$")
+    r"^([A-Za-z]|[A-D]{2,3}|[Ff]\d{1,2}|\^[a-z]|t\d+|[A-Za-z]\d+|\d+[A-Za-z]{1,3}|#?\d+)$")
 PATH = re.compile(r"\S*/\S*")  # a file path typed or proposed (/home/lin/scripts.toml)
 TOKEN = re.compile(r"[A-Za-z0-9_^#]*[A-Za-z][A-Za-z0-9_^#]*")
 
@@ -124,7 +125,7 @@ def _names(backend: Backend) -> set[str]:
     """Logins, Latin-letter customer and company names of the seeded data: names, allowed."""
     from sqlalchemy import select
 
-    from seatdesk.data.models import Customer, Queue, ScriptVersion, User
+    from seatdesk.data.models import Contract, Customer, Queue, ScriptVersion, User
 
     with backend.db.read() as s:
         words = set(s.scalars(select(User.login)))
@@ -133,6 +134,8 @@ def _names(backend: Backend) -> set[str]:
                   for w in TOKEN.findall(n or "")}
         words |= {w for (n,) in s.execute(select(Queue.name_zh)) for w in TOKEN.findall(n or "")}
         words |= {w for (n,) in s.execute(select(Customer.email)) for w in TOKEN.findall(n or "")}
+        words |= {w for ref, product in s.execute(select(Contract.reference, Contract.product))
+                  for w in TOKEN.findall(f"{ref} {product}")}  # contract numbers, models
         # Scripts written in English are content for English calls, shown as written.
         for title, steps in s.execute(select(ScriptVersion.title, ScriptVersion.steps)
                                       .where(ScriptVersion.lang == "en")):
