@@ -59,6 +59,16 @@ def set_language(lang: str) -> None:
     if lang not in SUPPORTED:
         raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(SUPPORTED)}")
     _current = lang
+    _share_with_libraries(lang)
+
+
+def _share_with_libraries(lang: str) -> None:
+    """Libraries that speak through the stdlib's global gettext (click's "Error:", "Usage:",
+    "Missing option") find their words in this catalogue, in this language: the process's
+    default domain is seatdesk's and ``LANGUAGE`` (which only gettext reads) names it."""
+    _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    _gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = GNU_LOCALE.get(lang, lang)
 
 
 def current_language() -> str:
