@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 
 
 def _cli() -> Any:
@@ -156,7 +156,8 @@ def _export(kind: str, from_text: str, to_text: str, fmt: str, out: Path | None,
     columns = [(key, _(key)) for key in service.EXPORT_COLUMNS]
     count = write_rows(rows, columns, fmt, out)
     if out is not None:
-        click.echo(_("{n} rows written to {out}").format(n=count, out=out), err=True)
+        click.echo(ngettext("{n} row written to {out}", "{n} rows written to {out}", count)
+                   .format(n=count, out=out), err=True)
 
 
 def _export_options(fn: Any) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from seatdesk.domain import kpi
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 
 
 def _width(text: str) -> int:
@@ -123,7 +123,8 @@ def report_kpi(cli: Any, from_text: str, to_text: str | None, by: str, fmt: str,
     count = write_rows(report_rows(report, keys), report_columns(report, keys), fmt, target)
     backend.reports.record_export(actor, report, fmt, count, str(target or "stdout"))
     if out:
-        click.echo(_("wrote {n} rows to {path}").format(n=count, path=out), err=True)
+        click.echo(ngettext("wrote {n} row to {path}", "wrote {n} rows to {path}", count)
+                   .format(n=count, path=out), err=True)
 
 
 COMMANDS: list[click.Command] = []

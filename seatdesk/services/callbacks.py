@@ -47,7 +47,7 @@ from seatdesk.domain.callback_rules import (
     key_account_callbacks,
 )
 from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from seatdesk.domain.i18n import N_, _, code
+from seatdesk.domain.i18n import N_, _, code, ngettext
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.complaints import load_calendar
@@ -135,8 +135,11 @@ class CallbackService(Service):
             Callback.owner_id == user_id, Callback.state == "open")) or 0
         if count >= user.max_open_callbacks:
             raise InvalidInput(
-                _("you already have {n} open callbacks (your limit is {max}): finish some "
-                  "or put this one in the pool").format(n=count, max=user.max_open_callbacks),
+                ngettext("you already have {n} open callback (your limit is {max}): finish "
+                         "it or put this one in the pool",
+                         "you already have {n} open callbacks (your limit is {max}): finish "
+                         "some or put this one in the pool", count)
+                .format(n=count, max=user.max_open_callbacks),
                 "owner")
 
     def _locked(self, s: Session, callback_id: int) -> Callback:

@@ -211,8 +211,9 @@ class ReportService(Service):
                 last=last, first=first), "to")
         days = (last - first).days + 1
         if days > MAX_DAYS:
-            raise InvalidInput(_("the period is {days} days; at most {max}").format(
-                days=days, max=MAX_DAYS), "to")
+            raise InvalidInput(ngettext("the period is {days} day; at most {max}",
+                                        "the period is {days} days; at most {max}", days)
+                               .format(days=days, max=MAX_DAYS), "to")
         if by == "interval" and days > MAX_INTERVAL_DAYS:
             raise InvalidInput(ngettext("an interval report covers at most {n} day",
                                          "an interval report covers at most {n} days",

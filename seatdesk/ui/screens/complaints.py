@@ -21,7 +21,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, S
 
 from seatdesk.domain.duetime import local_text, until_text
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import N_, _
+from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.complaints import Breakdown, ComplaintDetail, ComplaintRow
 from seatdesk.ui.context import seat_app
@@ -253,8 +253,9 @@ class ComplaintsScreen(Screen[None]):
             self._breakdown_text(_("By category"), message.by_category, translate=True))
         overdue = sum(1 for r in rows if r.overdue)
         self.query_one("#complaints-status", Static).update(
-            _("{view}: {n} complaints, {o} overdue · sorted by {sort}").format(
-                view=_(self.view), n=len(rows), o=overdue, sort=_(self.sort)))
+            ngettext("{view}: {n} complaint, {o} overdue · sorted by {sort}",
+                     "{view}: {n} complaints, {o} overdue · sorted by {sort}", len(rows))
+            .format(view=_(self.view), n=len(rows), o=overdue, sort=_(self.sort)))
         self._load_detail()
 
     @staticmethod

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from seatdesk.domain.errors import InvalidInput
-from seatdesk.domain.i18n import N_, _
+from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.scripts import render_steps
 from seatdesk.domain.text import neutralise
 from seatdesk.services.dto import ScriptView
@@ -117,8 +117,9 @@ class ScriptsScreen(Screen[None]):
         except InvalidInput as exc:
             app.call_from_thread(self._say, str(exc), True)
             return
-        app.call_from_thread(self._say, _("{n} scripts read and published").format(
-            n=len(views)))
+        app.call_from_thread(self._say, ngettext(
+            "{n} script read and published", "{n} scripts read and published", len(views))
+            .format(n=len(views)))
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scripts-file")
@@ -131,5 +132,6 @@ class ScriptsScreen(Screen[None]):
             app.call_from_thread(self._say, _("cannot write {file}: {reason}").format(
                 file=path, reason=exc.strerror), True)
             return
-        app.call_from_thread(self._say, _("exported {n} scripts to {file}").format(
-            n=text.count("[[script]]"), file=path))
+        app.call_from_thread(self._say, ngettext(
+            "exported {n} script to {file}", "exported {n} scripts to {file}",
+            text.count("[[script]]")).format(n=text.count("[[script]]"), file=path))
