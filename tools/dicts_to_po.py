@@ -71,12 +71,18 @@ def read_dict(path: Path) -> dict[str, str]:
     """The ``MESSAGES`` literal of one dict module, read without importing it."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:
-        target = node.target if isinstance(node, ast.AnnAssign) else (
-            node.targets[0] if isinstance(node, ast.Assign) else None)
-        if isinstance(target, ast.Name) and target.id == "MESSAGES" and node.value is not None:
-            value = ast.literal_eval(node.value)
-            assert isinstance(value, dict)
-            return value
+        target: ast.expr
+        value: ast.expr | None
+        if isinstance(node, ast.AnnAssign):
+            target, value = node.target, node.value
+        elif isinstance(node, ast.Assign):
+            target, value = node.targets[0], node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == "MESSAGES" and value is not None:
+            found = ast.literal_eval(value)
+            assert isinstance(found, dict)
+            return found
     return {}
 
 

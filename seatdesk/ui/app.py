@@ -389,7 +389,7 @@ class SeatdeskApp(App[None]):
 
         from seatdesk.ui.textual_words import PALETTE_PLACEHOLDER
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(CommandPalette(placeholder=_(PALETTE_PLACEHOLDER),
                                             id="--command-palette"))
 

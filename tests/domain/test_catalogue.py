@@ -377,3 +377,26 @@ def test_a_callback_one_day_late_reads_one_day_not_one_days():
     now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
     assert until_text(now - timedelta(days=1, hours=2), now, "Asia/Shanghai") == "1 day overdue"
     assert until_text(now - timedelta(days=3), now, "Asia/Shanghai") == "3 days overdue"
+
+
+# Words the glossary (docs/glossary.md) replaced: the catalogue must not bring them back.
+NOT_THE_GLOSSARY = {"坐席": "座席", "处理记录": "备注", "移交": "转交", "业务类别": "类别"}
+
+
+def test_the_catalogue_keeps_to_the_glossary(catalogue):
+    wrong = []
+    for m in catalogue:
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        for s in strings:
+            for old, term in NOT_THE_GLOSSARY.items():
+                if m.id and s and old in s:
+                    wrong.append(f"{_key(m)}: {s!r} says {old}, the glossary {term}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_chinese_starter_scripts_use_chinese_punctuation():
+    from seatdesk.exchange.default_scripts import default_scripts
+
+    wrong = [(s["category"], step["text"]) for s in default_scripts() if s["lang"] == "zh"
+             for step in s["steps"] if chinese_punctuation(step["text"]) != step["text"]]
+    assert not wrong, wrong
