@@ -46,7 +46,7 @@ from seatdesk.data.models.complaints import CalendarDay, ComplaintDeadlineRule, 
 from seatdesk.data.topics import Topic
 from seatdesk.domain import phone
 from seatdesk.domain.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from seatdesk.domain.i18n import N_, _, code
+from seatdesk.domain.i18n import N_, _, code, render
 from seatdesk.domain.text import clean_line
 from seatdesk.domain.workcalendar import WorkCalendar, add_deadline, parse_clock
 from seatdesk.services import audit
@@ -179,10 +179,16 @@ class ComplaintService(Service):
     # ---- helpers ---------------------------------------------------------------------
 
     def _event(self, s: Session, c: Complaint, kind: str, actor: Actor | None, at: datetime,
-               detail: str = "", dedupe_key: str | None = None) -> None:
+               detail: str = "", dedupe_key: str | None = None, *, message: str = "",
+               params: dict[str, Any] | None = None) -> None:
+        """One timeline entry: ``detail`` as a person typed it, or the system's ``message``
+        (an ``N_()`` msgid) with ``params``, shown in the reader's language."""
+        if message:
+            detail = render(message, params, lang="en")
         s.add(ComplaintEvent(complaint_id=c.id, at=at, kind=kind,
                              actor_id=actor.user_id if actor else None, detail=detail,
-                             dedupe_key=dedupe_key))
+                             dedupe_key=dedupe_key, detail_msgid=message,
+                             detail_params=params or None))
 
     def _locked(self, s: Session, complaint_id: int) -> Complaint:
         c = s.get(Complaint, complaint_id, with_for_update=True)
@@ -254,7 +260,8 @@ class ComplaintService(Service):
             )
             s.add(c)
             s.flush()
-            self._event(s, c, "registered", actor, now, detail=f"{category}/{severity}")
+            self._event(s, c, "registered", actor, now, message=N_("{category} / {severity}"),
+                        params={"category": code(category), "severity": code(severity)})
             if owner is not None or department:
                 self._event(s, c, "assigned", actor, now,
                             detail=" / ".join(x for x in (department, owner and owner.login) if x))
@@ -365,7 +372,8 @@ class ComplaintService(Service):
         """Record in the history that the return call reached the customer (in ``s``)."""
         c = s.get(Complaint, complaint_id)
         if c is not None:
-            self._event(s, c, "return_call", actor, at, detail=f"call #{call_id}")
+            self._event(s, c, "return_call", actor, at, message=N_("call #{id}"),
+                        params={"id": call_id})
 
     def close(self, actor: Actor, complaint_id: int, *, closing_summary: str, lesson: str,
               outcome: str | None = None, company_fault: bool | None = None) -> ComplaintRow:
@@ -452,8 +460,9 @@ class ComplaintService(Service):
                 try:
                     with s.begin_nested():
                         self._event(s, c, "escalated", None, now,
-                                    detail=f"level {level}: {LEVELS[level]}",
-                                    dedupe_key=f"escalate:{c.id}:{level}")
+                                    dedupe_key=f"escalate:{c.id}:{level}",
+                                    message=N_("level {n}: {who}"),
+                                    params={"n": level, "who": code(LEVELS[level])})
                 except IntegrityError:
                     continue  # another worker escalated this one to this level already
                 old_owner = s.get(User, c.owner_id) if c.owner_id else None
@@ -539,8 +548,9 @@ class ComplaintService(Service):
                 raise NotFound(_("no complaint #{id}").format(id=complaint_id))
             self._may_handle(actor, c)
             events = tuple(
-                ComplaintEventView(at=e.at, kind=e.kind, actor_login=login or "system",
-                                   detail=e.detail)
+                ComplaintEventView(at=e.at, kind=e.kind, actor_login=login or _("system"),
+                                   detail=render(e.detail_msgid, e.detail_params)
+                                   if e.detail_msgid else e.detail)
                 for e, login in s.execute(
                     select(ComplaintEvent, User.login)
                     .outerjoin(User, User.id == ComplaintEvent.actor_id)

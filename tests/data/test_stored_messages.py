@@ -94,3 +94,22 @@ def test_escalation_notice_names_the_level_in_the_readers_words(backend, clock):
     assert notes, "no escalation notice"
     assert all("座席班长" in n or "主管" in n or "经理" in n for n in notes), notes
     assert not [n for n in notes if "team lead" in n or "escalated" in n], notes
+
+
+def test_the_complaint_timeline_reads_in_the_readers_language(backend, clock):
+    people = floor(backend)
+    agent, lead = people["agent1"], people["lead1"]
+    cid = customer(backend, agent, "王芳", "13800138000")
+    set_language("en")
+    row = backend.complaints.register(agent, ComplaintInput(
+        customer_id=cid, category="billing", summary="多收费", severity="high",
+        owner_login="agent2"))
+    clock.advance(days=10)
+    assert backend.complaints.escalate_overdue()  # the worker, in English
+    set_language("zh")
+    try:
+        events = {e.kind: e.detail for e in backend.complaints.detail(lead, row.id).events}
+    finally:
+        set_language("en")
+    assert events["registered"] == "账单 / 高", events
+    assert events["escalated"].startswith("第 1 级：") and "level" not in events["escalated"]

@@ -1,4 +1,5 @@
-"""stored messages: rule-generated callback reasons and notifications as msgid + parameters
+"""stored messages: rule-generated callback reasons, notifications and complaint timeline
+entries as msgid + parameters
 
 Text written by rules for later readers (a callback's reason, a notification) was stored
 in the writer's language, so a Chinese desk read the worker's English. The message id
@@ -29,9 +30,15 @@ def upgrade() -> None:
     op.add_column("notifications", sa.Column("text_msgid", sa.String(length=200),
                                              server_default="", nullable=False))
     op.add_column("notifications", sa.Column("text_params", sa.JSON(), nullable=True))
+    op.add_column("complaint_events", sa.Column("detail_msgid", sa.String(length=200),
+                                                server_default="", nullable=False))
+    op.add_column("complaint_events", sa.Column("detail_params", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("complaint_events") as batch:
+        batch.drop_column("detail_params")
+        batch.drop_column("detail_msgid")
     with op.batch_alter_table("notifications") as batch:
         batch.drop_column("text_params")
         batch.drop_column("text_msgid")
