@@ -24,7 +24,7 @@ CODE_WORDS: dict[str, str] = {
     # call categories
     "consultation": N_("consultation"), "complaint": N_("complaint"), "order": N_("order"),
     "repair": N_("repair"), "query": N_("query"), "suggestion": N_("suggestion"),
-    "other": N_("other"),
+    "other": N_("other"), "general": N_("general"),  # a script for any category
     # outbound purposes and outcomes
     "callback": N_("callback"), "survey": N_("survey"),
     "complaint_follow_up": N_("complaint follow-up"), "notification": N_("notification"),
