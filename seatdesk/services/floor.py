@@ -8,7 +8,6 @@ from datetime import datetime, time
 from sqlalchemy import case, func, select
 
 from seatdesk.data.models import Call, CallState, Direction, Queue
-from seatdesk.domain.i18n import localized_name
 from seatdesk.services.agents import AgentService
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor, AgentStatusView
@@ -74,11 +73,8 @@ class FloorService(Service):
         seats = AgentService(self.db, self.clock).floor(actor, team_id=team_id, since=since)
         with self.db.read() as s:
             call_ids = [a.current_call_id for a in seats if a.current_call_id]
-            # The queue as the reader names it (i18n): 贵宾 on a Chinese floor, not "vip".
-            calls = {cid: (localized_name(qname or qcode or "", qzh or "") or None, st.value)
-                     for cid, qcode, qname, qzh, st in s.execute(
-                select(Call.id, Queue.code, Queue.name, Queue.name_zh, Call.state)
-                .outerjoin(Queue, Queue.id == Call.queue_id)
+            calls = {cid: (qcode, st.value) for cid, qcode, st in s.execute(
+                select(Call.id, Queue.code, Call.state).outerjoin(Queue, Queue.id == Call.queue_id)
                 .where(Call.id.in_(call_ids)))} if call_ids else {}
             waiting = {qid: (n, oldest) for qid, n, oldest in s.execute(
                 select(Call.queue_id, func.count(Call.id), func.min(Call.queued_at))
