@@ -52,8 +52,8 @@ def chinese_punctuation(text: str) -> str:
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
         if ch in ",;:?!" and before.isascii() and before.isalnum() \
-                and after.isascii() and after not in " )" and after:
-            out.append(ch)  # inside an ASCII token: 09:30, 1,000, postgresql://
+                and after.isascii() and (after.isalnum() or after == "/"):
+            out.append(ch)  # inside an ASCII token: 09:30, 1,000, HH:MM, postgresql://
             continue
         out.append(_FULL[ch])
     joined = "".join(out)
