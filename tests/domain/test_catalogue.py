@@ -137,7 +137,7 @@ def test_chinese_punctuation_leaves_placeholders_times_and_numbers():
     assert chinese_punctuation("今日已处理:{n}") == "今日已处理：{n}"
     assert chinese_punctuation("于 {at:%H:%M}(09:30)") == "于 {at:%H:%M}（09:30）"
     assert chinese_punctuation("no Chinese: left, as is") == "no Chinese: left, as is"
-    assert chinese_punctuation("格式为 HH:MM=来电量,例如 09:30") == "格式为 HH:MM=来电量，例如 09:30"
+    assert chinese_punctuation("格式 HH:MM=来电量,如 09:30") == "格式 HH:MM=来电量，如 09:30"
     assert chinese_punctuation("表头 interval,calls") == "表头 interval,calls"
     assert chinese_punctuation("Erlang C:{sl} 的来电") == "Erlang C：{sl} 的来电"
 
