@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 
 
 def _cli() -> Any:
@@ -89,8 +89,10 @@ def complaint_list(view: str, login: str | None) -> None:
     backend = cli.backend()
     for r in backend.complaints.listing(cli.actor(login), view):
         late = "!" if r.overdue else " "
+        level = _("L{n}").format(n=r.level)
+        owner = r.owner_login or r.owner_department or "-"
         click.echo(f"#{r.id:<6}{late} {local_text(r.deadline_at, cli.settings.tz)}  "
-                   f"L{r.level} {_(r.state):<10} {r.owner_login or r.owner_department or '-':<12}"
+                   f"{level} {_(r.state):<10} {owner:<12}"
                    f" {neutralise(r.customer_name)}: {neutralise(r.summary)[:50]}")
 
 
@@ -157,7 +159,8 @@ def _export(kind: str, from_text: str, to_text: str, fmt: str, out: Path | None,
     columns = [(key, _(key)) for key in service.EXPORT_COLUMNS]
     count = write_rows(rows, columns, fmt, out, force=force)
     if out is not None:
-        click.echo(_("{n} rows written to {out}").format(n=count, out=out), err=True)
+        click.echo(ngettext("{n} row written to {out}", "{n} rows written to {out}", count)
+                   .format(n=count, out=out), err=True)
 
 
 def _export_options(fn: Any) -> Any:

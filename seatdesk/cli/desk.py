@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 
 
 def _cli() -> Any:
@@ -177,7 +177,9 @@ def _seed_demo(backend: Any, customers: int, days: int, announce: bool) -> None:
     seed.ensure_reference_data(backend)
     if seed.is_empty(backend):
         if announce:
-            click.echo(_("seeding the demo database ({n} customers)…").format(n=customers))
+            click.echo(ngettext("seeding the demo database ({n} customer)…",
+                                "seeding the demo database ({n} customers)…", customers)
+                       .format(n=customers))
         seed.seed(backend, seed.SeedOptions(customers=customers, days=days, random_seed=1024))
 
 
@@ -236,7 +238,9 @@ def scripts_export(file: Path, login: str | None) -> None:
     except OSError as exc:
         raise click.ClickException(_("cannot write {file}: {reason}").format(
             file=file, reason=exc.strerror)) from None
-    click.echo(_("exported {n} scripts to {file}").format(n=text.count("[[script]]"), file=file))
+    n = text.count("[[script]]")
+    click.echo(ngettext("exported {n} script to {file}", "exported {n} scripts to {file}", n)
+               .format(n=n, file=file))
 
 
 @scripts_group.command("import")
@@ -256,10 +260,13 @@ def scripts_import(file: Path, login: str | None) -> None:
     before = {v.id for v in backend.scripts.current()}
     views = backend.scripts.import_toml(actor, text)
     new = [v for v in views if v.id not in before]
-    click.echo(_("{n} scripts read, {m} new versions published").format(n=len(views),
-                                                                         m=len(new)))
+    click.echo(_("{read}, {published}").format(
+        read=ngettext("{n} script read", "{n} scripts read", len(views)).format(n=len(views)),
+        published=ngettext("{m} new version published", "{m} new versions published",
+                           len(new)).format(m=len(new))))
     for v in new:
-        click.echo(f"  {v.direction}/{v.category}/{v.lang} v{v.version}")
+        click.echo("  " + _("{direction}/{category}/{lang} version {n}").format(
+            direction=_(v.direction), category=_(v.category), lang=v.lang, n=v.version))
 
 
 COMMANDS: list[click.Command] = [run_desk, demo, scripts_group]

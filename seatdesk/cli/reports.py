@@ -14,7 +14,7 @@ import click
 
 from seatdesk.cli.table import text_table
 from seatdesk.domain import kpi
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 
 
 def render_table(report: Any, keys: tuple[str, ...]) -> str:
@@ -106,7 +106,8 @@ def report_kpi(cli: Any, from_text: str, to_text: str | None, by: str, fmt: str,
                        force=force)
     backend.reports.record_export(actor, report, fmt, count, str(target or "stdout"))
     if out:
-        click.echo(_("wrote {n} rows to {path}").format(n=count, path=out), err=True)
+        click.echo(ngettext("wrote {n} row to {path}", "wrote {n} rows to {path}", count)
+                   .format(n=count, path=out), err=True)
 
 
 COMMANDS: list[click.Command] = []

@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from seatdesk.domain.errors import DatabaseRefused, DatabaseUnavailable
+from seatdesk.domain.i18n import _
 
 
 class DatabaseUrlError(ValueError):
@@ -79,15 +80,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise DatabaseUrlError(f"not a database URL: {url!r}") from exc
+        raise DatabaseUrlError(_("not a database URL: {url!r}").format(url=url)) from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(url, echo)
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
-            raise DatabaseUrlError("use postgresql+psycopg:// (psycopg 3) for PostgreSQL")
+            raise DatabaseUrlError(_("use postgresql+psycopg:// (psycopg 3) for PostgreSQL"))
         return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
-    raise DatabaseUrlError(f"unsupported database {backend!r}: use sqlite or postgresql")
+    raise DatabaseUrlError(_("unsupported database {backend!r}: use sqlite or postgresql")
+                           .format(backend=backend))
 
 
 def _sqlite_engine(url: str, echo: bool) -> Engine:

@@ -16,9 +16,12 @@ due: the worker does not flood the pool with years of history the first time it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from seatdesk.domain.i18n import N_
 
 CALL_TIME = time(10, 0)  # date-based callbacks are due at 10:00 local
 DELIVERY_WITHIN = timedelta(hours=3)
@@ -58,10 +61,11 @@ class RuleCallback:
     customer_id: int
     due_at: datetime  # aware UTC
     rule: str  # delivery, acceptance, warranty, contract, key_account
-    reason: str
+    reason: str  # a message id (English), shown with ``params`` in the reader's language
     number: str = ""
     # When it may be created: the delivery or acceptance itself; else ``lead`` before due.
     opens_at: datetime | None = None
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def add_months(day: date, months: int) -> date:
@@ -116,25 +120,26 @@ def contract_callbacks(
     if c.delivered_at is not None:
         found.append(RuleCallback(f"delivery:{c.id}", c.customer_id,
                                   c.delivered_at.astimezone(UTC) + DELIVERY_WITHIN, "delivery",
-                                  "call within 3 hours of delivery",
+                                  N_("call within 3 hours of delivery"),
                                   opens_at=c.delivered_at.astimezone(UTC)))
     if c.accepted_on is not None:
         found.append(RuleCallback(f"acceptance:{c.id}", c.customer_id,
                                   _at(c.accepted_on + ACCEPTANCE_WITHIN, zone), "acceptance",
-                                  "call within 3 days of acceptance",
+                                  N_("call within 3 days of acceptance"),
                                   opens_at=datetime.combine(c.accepted_on, time(0), tzinfo=zone)))
     start = c.accepted_on or (c.delivered_at.astimezone(zone).date() if c.delivered_at
                               else c.signed_on)
     if c.warranty_until is not None and start is not None:
         for i, day in enumerate(warranty_call_days(start, c.warranty_until), 1):
             found.append(RuleCallback(f"warranty:{c.id}:{i}", c.customer_id, _at(day, zone),
-                                      "warranty", f"warranty callback {i}"))
+                                      "warranty", N_("warranty callback {n}"),
+                                      params={"n": i}))
     if c.signed_on is not None:
         upto = high.astimezone(zone).date()
         for n in contract_call_months(c.signed_on, upto):
             found.append(RuleCallback(f"contract:{c.id}:{n}", c.customer_id,
                                       _at(add_months(c.signed_on, n), zone), "contract",
-                                      f"contract callback, month {n}"))
+                                      N_("contract callback, month {n}"), params={"n": n}))
     return [r for r in found
             if r.due_at >= low and (r.opens_at or r.due_at - lead) <= now]
 
@@ -154,5 +159,6 @@ def key_account_callbacks(
     numbers = k.numbers or ("",)
     return [RuleCallback(f"key_account:{k.customer_id}:{period_start:%Y-%m}:{i}",
                          k.customer_id, due, "key_account",
-                         f"key account periodic call {period_start:%Y-%m}", number)
+                         N_("key account periodic call {period}"), number,
+                         params={"period": f"{period_start:%Y-%m}"})
             for i, number in enumerate(numbers, 1)]

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import parser as date_parser
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _, ngettext
 
 DEFAULT_TIME = time(9, 0)
 MAX_AHEAD = timedelta(days=731)
@@ -180,7 +180,7 @@ def parse_due(text: str, now: datetime, tz: ZoneInfo | str) -> datetime:
     return moment.astimezone(UTC)
 
 
-_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 def until_text(due: datetime, now: datetime, tz: ZoneInfo | str) -> str:
@@ -193,7 +193,7 @@ def until_text(due: datetime, now: datetime, tz: ZoneInfo | str) -> str:
             return _("{n} min overdue").format(n=max(1, int(late.total_seconds() // 60)))
         if late < timedelta(days=1):
             return _("{n} h overdue").format(n=int(late.total_seconds() // 3600))
-        return _("{n} days overdue").format(n=late.days)
+        return ngettext("{n} day overdue", "{n} days overdue", late.days).format(n=late.days)
     if delta < timedelta(hours=1):
         return _("in {n} min").format(n=max(1, int(round(delta.total_seconds() / 60))))
     days = (due.astimezone(zone).date() - now.astimezone(zone).date()).days
@@ -201,7 +201,7 @@ def until_text(due: datetime, now: datetime, tz: ZoneInfo | str) -> str:
         return _("in {n} h").format(n=int(round(delta.total_seconds() / 3600)))
     if days == 1:
         return _("tomorrow")
-    return _("in {n} days").format(n=days)
+    return ngettext("in {n} day", "in {n} days", days).format(n=days)
 
 
 def local_text(moment: datetime, tz: ZoneInfo | str) -> str:

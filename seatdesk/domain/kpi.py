@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from seatdesk.domain.i18n import N_, _
+
 # ---- base totals -----------------------------------------------------------------------
 
 # Base totals that are combined by taking the largest value instead of the sum.
@@ -87,129 +89,129 @@ def _count(key: str) -> Callable[[Bases], float | None]:
 
 MEASURES: tuple[Measure, ...] = (
     # -- the queue (first legs of inbound calls: a transfer leg is not a new offer) --
-    Measure("offered", "Offered", "count", "calls",
+    Measure("offered", N_("Offered"), "count", "calls",
             "inbound calls with no parent call (transfer legs are not new offers)",
             _count("offered")),
-    Measure("answered", "Answered", "count", "calls",
+    Measure("answered", N_("Answered"), "count", "calls",
             "offered calls an agent answered", _count("answered")),
-    Measure("abandoned", "Abandoned", "count", "calls",
+    Measure("abandoned", N_("Abandoned"), "count", "calls",
             "offered calls the caller hung up on after waiting at least the short-abandon "
             "threshold", lambda b: _b(b, "abandoned_all") - _b(b, "short_abandoned"),
             higher_is_better=False),
-    Measure("short_abandoned", "Short abandons", "count", "calls",
+    Measure("short_abandoned", N_("Short abandons"), "count", "calls",
             "offered calls abandoned within the short-abandon threshold (excluded from "
             "abandoned and from service level)", _count("short_abandoned"),
             higher_is_better=False),
-    Measure("answered_in_sl", "Answered within T", "count", "calls",
+    Measure("answered_in_sl", N_("Answered within T"), "count", "calls",
             "answered calls whose wait was at most T (the queue's sl_seconds, or the override)",
             _count("answered_in_sl")),
-    Measure("service_level", "Service level", "pct", "calls",
+    Measure("service_level", N_("Service level"), "pct", "calls",
             "answered within T / (answered + abandoned)",
             lambda b: ratio(_b(b, "answered_in_sl"),
                             _b(b, "answered") + _b(b, "abandoned_all") - _b(b, "short_abandoned"))),
-    Measure("abandon_rate", "Abandonment rate", "pct", "calls",
+    Measure("abandon_rate", N_("Abandonment rate"), "pct", "calls",
             "abandoned / (offered - short abandons)",
             lambda b: ratio(_b(b, "abandoned_all") - _b(b, "short_abandoned"),
                             _b(b, "offered") - _b(b, "short_abandoned")),
             higher_is_better=False),
-    Measure("asa", "ASA", "seconds", "calls",
+    Measure("asa", N_("ASA"), "seconds", "calls",
             "average speed of answer: sum of waits (time to answer, ring included) of "
             "answered calls / answered",
             lambda b: ratio(_b(b, "answered_wait_sum"), _b(b, "answered")),
             higher_is_better=False),
-    Measure("avg_wait", "Average wait", "seconds", "calls",
+    Measure("avg_wait", N_("Average wait"), "seconds", "calls",
             "sum of waits of answered and abandoned calls (short abandons included) / their "
             "number", lambda b: ratio(_b(b, "waited_sum"), _b(b, "waited_n")),
             higher_is_better=False),
-    Measure("longest_wait", "Longest wait", "seconds", "calls",
+    Measure("longest_wait", N_("Longest wait"), "seconds", "calls",
             "the longest wait of an answered or abandoned call",
             lambda b: b.get("wait_max"), higher_is_better=False),
     # -- handling (every inbound leg an agent answered and closed) --
-    Measure("handled", "Handled", "count", "handling",
+    Measure("handled", N_("Handled"), "count", "handling",
             "inbound calls (transfer legs included) an agent answered and closed",
             _count("handled")),
-    Measure("aht", "AHT", "seconds", "handling",
+    Measure("aht", N_("AHT"), "seconds", "handling",
             "(talk + hold + wrap-up) / handled",
             lambda b: ratio(_b(b, "talk_sum") + _b(b, "hold_sum") + _b(b, "wrap_sum"),
                             _b(b, "handled")), higher_is_better=False),
-    Measure("avg_talk", "Average talk", "seconds", "handling", "talk / handled",
+    Measure("avg_talk", N_("Average talk"), "seconds", "handling", "talk / handled",
             lambda b: ratio(_b(b, "talk_sum"), _b(b, "handled")), higher_is_better=False),
-    Measure("avg_hold", "Average hold", "seconds", "handling", "hold / handled",
+    Measure("avg_hold", N_("Average hold"), "seconds", "handling", "hold / handled",
             lambda b: ratio(_b(b, "hold_sum"), _b(b, "handled")), higher_is_better=False),
-    Measure("avg_wrap", "Average wrap-up", "seconds", "handling", "wrap-up / handled",
+    Measure("avg_wrap", N_("Average wrap-up"), "seconds", "handling", "wrap-up / handled",
             lambda b: ratio(_b(b, "wrap_sum"), _b(b, "handled")), higher_is_better=False),
-    Measure("transfer_rate", "Transfer rate", "pct", "handling",
+    Measure("transfer_rate", N_("Transfer rate"), "pct", "handling",
             "handled calls transferred / handled",
             lambda b: ratio(_b(b, "transferred_n"), _b(b, "handled")),
             higher_is_better=False),
-    Measure("hold_rate", "Hold rate", "pct", "handling",
+    Measure("hold_rate", N_("Hold rate"), "pct", "handling",
             "handled calls put on hold at least once / handled",
             lambda b: ratio(_b(b, "held_n"), _b(b, "handled")), higher_is_better=False),
-    Measure("fcr", "First-contact resolution", "pct", "handling",
+    Measure("fcr", N_("First-contact resolution"), "pct", "handling",
             "handled calls marked resolved on this call / handled",
             lambda b: ratio(_b(b, "resolved_n"), _b(b, "handled"))),
-    Measure("repeat_contacts", "Repeat contacts", "count", "handling",
+    Measure("repeat_contacts", N_("Repeat contacts"), "count", "handling",
             "closed inbound first-leg calls whose customer had another answered or waiting "
             "inbound first-leg call of the same category in the 7 days before it",
             _count("repeat_n"), higher_is_better=False),
-    Measure("repeat_rate", "Repeat-contact rate", "pct", "handling",
+    Measure("repeat_rate", N_("Repeat-contact rate"), "pct", "handling",
             "repeat contacts / closed inbound first-leg calls with a known customer",
             lambda b: ratio(_b(b, "repeat_n"), _b(b, "contacts")), higher_is_better=False),
     # -- people --
-    Measure("occupancy", "Occupancy", "pct", "people",
+    Measure("occupancy", N_("Occupancy"), "pct", "people",
             "time on_call + on_hold + wrap_up / time logged in and available "
             "(available, ringing, on_call, on_hold, wrap_up)",
             lambda b: ratio(_b(b, "st_busy"), _b(b, "st_logged"))),
-    Measure("adherence", "Adherence", "pct", "people",
+    Measure("adherence", N_("Adherence"), "pct", "people",
             "time logged in and available during rostered work shifts / rostered time "
             "(n/a without a roster)",
             lambda b: ratio(_b(b, "sh_adherent"), _b(b, "sh_scheduled"))),
     # -- outbound --
-    Measure("attempts", "Outbound attempts", "count", "outbound",
+    Measure("attempts", N_("Outbound attempts"), "count", "outbound",
             "outbound calls dialled", _count("attempts")),
-    Measure("reached_rate", "Reached rate", "pct", "outbound",
+    Measure("reached_rate", N_("Reached rate"), "pct", "outbound",
             "outbound calls with outcome reached / attempts",
             lambda b: ratio(_b(b, "reached"), _b(b, "attempts"))),
-    Measure("callbacks_due", "Callbacks due", "count", "outbound",
+    Measure("callbacks_due", N_("Callbacks due"), "count", "outbound",
             "callbacks (not cancelled) due in the period", _count("cb_due")),
-    Measure("callbacks_on_time", "Callbacks on time", "count", "outbound",
+    Measure("callbacks_on_time", N_("Callbacks on time"), "count", "outbound",
             "callbacks done with completed_at <= due_at", _count("cb_on_time")),
-    Measure("callbacks_overdue", "Callbacks overdue", "count", "outbound",
+    Measure("callbacks_overdue", N_("Callbacks overdue"), "count", "outbound",
             "callbacks completed after due_at, or still open after due_at",
             _count("cb_overdue"), higher_is_better=False),
-    Measure("callback_on_time_rate", "Callbacks on time rate", "pct", "outbound",
+    Measure("callback_on_time_rate", N_("Callbacks on time rate"), "pct", "outbound",
             "on time / (on time + overdue)",
             lambda b: ratio(_b(b, "cb_on_time"), _b(b, "cb_on_time") + _b(b, "cb_overdue"))),
     # -- complaints --
-    Measure("complaints_opened", "Complaints opened", "count", "complaints",
+    Measure("complaints_opened", N_("Complaints opened"), "count", "complaints",
             "complaints registered in the period", _count("cp_opened"),
             higher_is_better=False),
-    Measure("complaints_closed", "Complaints closed", "count", "complaints",
+    Measure("complaints_closed", N_("Complaints closed"), "count", "complaints",
             "complaints closed in the period", _count("cp_closed")),
-    Measure("complaints_overdue", "Complaints overdue", "count", "complaints",
+    Measure("complaints_overdue", N_("Complaints overdue"), "count", "complaints",
             "complaints whose deadline fell in the period and that were not closed by it",
             _count("cp_overdue"), higher_is_better=False),
-    Measure("complaints_escalated", "Complaints escalated", "count", "complaints",
+    Measure("complaints_escalated", N_("Complaints escalated"), "count", "complaints",
             "complaints with an 'escalated' event in the period (each complaint once)",
             _count("cp_escalated"), higher_is_better=False),
-    Measure("complaint_median_close", "Median time to close", "hours", "complaints",
+    Measure("complaint_median_close", N_("Median time to close"), "hours", "complaints",
             "median of (closed_at - created_at) over complaints closed in the period",
             lambda b: None if b.get("cp_close_median") is None
             else float(b["cp_close_median"] or 0) / 3600, higher_is_better=False),
     # -- satisfaction (inbound and outbound calls with a score) --
-    Measure("satisfaction_avg", "Satisfaction average", "score", "satisfaction",
+    Measure("satisfaction_avg", N_("Satisfaction average"), "score", "satisfaction",
             "sum of scores / calls with a score (1-5)",
             lambda b: ratio(_b(b, "sat_sum"), _b(b, "sat_n"))),
-    Measure("satisfied_share", "Satisfied share", "pct", "satisfaction",
+    Measure("satisfied_share", N_("Satisfied share"), "pct", "satisfaction",
             "calls scored 4 or 5 / calls with a score",
             lambda b: ratio(_b(b, "sat_good"), _b(b, "sat_n"))),
     # -- QA: the standing revision of each scoring, filed under its call's day (as
     # `report qa` counts); calibration scorings excluded --
-    Measure("qa_evaluations", "QA evaluations", "count", "qa",
+    Measure("qa_evaluations", N_("QA evaluations"), "count", "qa",
             "scored calls of the period (standing revision)", _count("qa_n")),
-    Measure("qa_avg", "QA average", "score", "qa",
+    Measure("qa_avg", N_("QA average"), "score", "qa",
             "sum of scores / evaluations", lambda b: ratio(_b(b, "qa_score_sum"), _b(b, "qa_n"))),
-    Measure("qa_pass_rate", "QA pass rate", "pct", "qa",
+    Measure("qa_pass_rate", N_("QA pass rate"), "pct", "qa",
             "evaluations passed / evaluations", lambda b: ratio(_b(b, "qa_passed"), _b(b, "qa_n"))),
 )
 
@@ -242,15 +244,16 @@ def parse_measures(text: str | None) -> tuple[str, ...]:
 def format_value(measure: Measure, value: float | None) -> str:
     """A measure's value as shown in a table: 85.0%, 42 s, 3.5 h, 4.20, or n/a."""
     if value is None:
-        return "n/a"
+        return _("n/a")
     if measure.unit == "count":
         return f"{value:,.0f}"
     if measure.unit == "pct":
         return f"{value * 100:.1f}%"
     if measure.unit == "seconds":
-        return f"{value:.0f} s" if value < 600 else f"{value / 60:.1f} min"
+        return (_("{n:.0f} s").format(n=value) if value < 600
+                else _("{n:.1f} min").format(n=value / 60))
     if measure.unit == "hours":
-        return f"{value:.1f} h"
+        return _("{n:.1f} h").format(n=value)
     return f"{value:.2f}"
 
 

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from seatdesk.domain.i18n import _
+
 STAGES: tuple[str, ...] = ("identify", "problem", "solve", "arrange", "confirm")
 # The script shown before a category is chosen (greeting and identification).
 GENERAL = "general"
@@ -70,21 +72,24 @@ def step_stage(current: int, delta: int) -> int:
 def validate_steps(steps: object) -> list[dict[str, str]]:
     """Check a script's steps as typed or imported; raises ValueError saying what is wrong."""
     if not isinstance(steps, list) or not steps:
-        raise ValueError("a script needs at least one step")
+        raise ValueError(_("a script needs at least one step"))
     clean: list[dict[str, str]] = []
     for n, step in enumerate(steps, 1):
         if not isinstance(step, Mapping):
-            raise ValueError(f"step {n} is not a table with 'stage' and 'text'")
+            raise ValueError(_("step {n} is not a table with 'stage' and 'text'").format(n=n))
         stage, text = step.get("stage"), step.get("text")
         if stage not in STAGES:
-            raise ValueError(f"step {n}: stage must be one of {', '.join(STAGES)}, not {stage!r}")
+            raise ValueError(_("step {n}: stage must be one of {choices}, not {stage!r}").format(
+                n=n, choices=", ".join(STAGES), stage=stage))
         if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"step {n}: text is missing")
+            raise ValueError(_("step {n}: text is missing").format(n=n))
         if len(text) > 2000:
-            raise ValueError(f"step {n}: text is too long ({len(text)} characters, at most 2000)")
+            raise ValueError(_("step {n}: text is too long ({length} characters, at most 2000)")
+                             .format(n=n, length=len(text)))
         unknown = sorted(set(_PLACEHOLDER.findall(text)) - set(PLACEHOLDERS))
         if unknown:
-            raise ValueError(f"step {n}: unknown placeholder {{{unknown[0]}}}; use "
-                             + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
+            raise ValueError(_("step {n}: unknown placeholder {name}; use {known}").format(
+                n=n, name="{" + unknown[0] + "}",
+                known=", ".join("{" + p + "}" for p in PLACEHOLDERS)))
         clean.append({"stage": str(stage), "text": text})
     return clean

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from seatdesk.domain.i18n import _
+
 DEFAULT_TZ = "Asia/Shanghai"
 # A safety stop: a calendar with no working day at all must not loop forever.
 _MAX_DAYS_SCANNED = 3660
@@ -34,7 +36,7 @@ class WorkCalendar:
 
     def __post_init__(self) -> None:
         if self.day_end <= self.day_start:
-            raise ValueError("the working day must end after it starts")
+            raise ValueError(_("the working day must end after it starts"))
         ZoneInfo(self.tz_name)  # raises for an unknown zone, at configuration time
 
     @property
@@ -57,11 +59,11 @@ class WorkCalendar:
         """The start of the next working day strictly after ``moment``'s day (UTC)."""
         local = moment.astimezone(self.tz)
         day = local.date() + timedelta(days=1)
-        for _ in range(_MAX_DAYS_SCANNED):
+        for _scanned in range(_MAX_DAYS_SCANNED):
             if self.is_working_day(day):
                 return self._bounds(day)[0].astimezone(UTC)
             day += timedelta(days=1)
-        raise ValueError("the work calendar has no working days")
+        raise ValueError(_("the work calendar has no working days"))
 
     def add_working_time(self, start: datetime, amount: timedelta) -> datetime:
         """``start`` plus ``amount`` of working time; returned as aware UTC.
@@ -74,7 +76,7 @@ class WorkCalendar:
         left = amount
         local = start.astimezone(self.tz)
         day = local.date()
-        for _ in range(_MAX_DAYS_SCANNED):
+        for _scanned in range(_MAX_DAYS_SCANNED):
             if self.is_working_day(day):
                 open_at, close_at = self._bounds(day)
                 begin = max(local, open_at)
@@ -85,7 +87,7 @@ class WorkCalendar:
                     left -= available
             day += timedelta(days=1)
             local = datetime.combine(day, time(0), tzinfo=self.tz)
-        raise ValueError("the work calendar has no working days")
+        raise ValueError(_("the work calendar has no working days"))
 
 
 def add_deadline(start: datetime, hours: float, calendar: WorkCalendar | None) -> datetime:
@@ -101,4 +103,4 @@ def parse_clock(text: str) -> time:
         hh, mm = text.strip().split(":")
         return time(int(hh), int(mm))
     except ValueError:
-        raise ValueError(f"{text!r} is not a time of day like 08:30") from None
+        raise ValueError(_("{text!r} is not a time of day like 08:30").format(text=text)) from None

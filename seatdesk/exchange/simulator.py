@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from seatdesk.data.models import CustomerPhone, Queue
+from seatdesk.domain.i18n import _
 from seatdesk.services.container import Backend
 from seatdesk.services.dto import SYSTEM
 
@@ -31,7 +32,7 @@ class CallSimulator:
                  known_share: float = 0.7, seed: int | None = None, ring: bool = False) -> None:
         """``ring``: arriving calls ring an available seat at once (as an ACD does)."""
         if rate_per_minute <= 0 or mean_patience <= 0:
-            raise ValueError("rate and patience must be positive")
+            raise ValueError(_("rate and patience must be positive"))
         self.backend = backend
         self.rate = rate_per_minute / 60.0
         self.mean_patience = mean_patience
@@ -44,7 +45,7 @@ class CallSimulator:
             self._queues = list(s.scalars(select(Queue.code).where(Queue.active.is_(True))))
             self._phone_count = s.scalar(select(func.count(CustomerPhone.id))) or 0
         if not self._queues:
-            raise ValueError("no queues: seed the database or add a queue first")
+            raise ValueError(_("no queues: seed the database or add a queue first"))
 
     def stop(self) -> None:
         self._stop = True

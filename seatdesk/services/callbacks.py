@@ -47,14 +47,14 @@ from seatdesk.domain.callback_rules import (
     key_account_callbacks,
 )
 from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _, code, ngettext
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.complaints import load_calendar
 from seatdesk.services.dto import Actor
+from seatdesk.services.messages import REASON_MAX, callback_reason, stored_reason
 from seatdesk.services.permissions import Permission, allowed, require, team_scope
 
-REASON_MAX = 500
 DUE_SOON = timedelta(minutes=15)
 DEFAULT_RELEASE_AFTER = timedelta(hours=2)
 FINISHING = {OutboundOutcome.REACHED.value, OutboundOutcome.REFUSED.value,
@@ -107,7 +107,7 @@ def _row(b: Callback, customer_name: str, owner_login: str, now: datetime,
         number = phone.mask(number)
     return CallbackRow(
         id=b.id, customer_id=b.customer_id, customer_name=customer_name, number=number,
-        purpose=b.purpose, source=b.source, reason=b.reason, due_at=b.due_at,
+        purpose=b.purpose, source=b.source, reason=callback_reason(b), due_at=b.due_at,
         owner_id=b.owner_id, owner_login=owner_login, state=b.state, attempts=b.attempts,
         max_attempts=b.max_attempts, outcome=b.outcome,
         overdue=b.state == "open" and b.due_at < now, complaint_id=b.complaint_id,
@@ -135,8 +135,11 @@ class CallbackService(Service):
             Callback.owner_id == user_id, Callback.state == "open")) or 0
         if count >= user.max_open_callbacks:
             raise InvalidInput(
-                _("you already have {n} open callbacks (your limit is {max}): finish some "
-                  "or put this one in the pool").format(n=count, max=user.max_open_callbacks),
+                ngettext("you already have {n} open callback (your limit is {max}): finish "
+                         "it or put this one in the pool",
+                         "you already have {n} open callbacks (your limit is {max}): finish "
+                         "some or put this one in the pool", count)
+                .format(n=count, max=user.max_open_callbacks),
                 "owner")
 
     def _locked(self, s: Session, callback_id: int) -> Callback:
@@ -229,7 +232,10 @@ class CallbackService(Service):
             if b.state == "open":
                 b.state, b.outcome, b.completed_at = "cancelled", "cancelled", self.clock()
                 if reason:
-                    b.reason = (b.reason + " / " + reason)[:REASON_MAX]
+                    # The note is typed text: the reason becomes plain text from here on,
+                    # in the canceller's language, with the note after it.
+                    b.reason = (callback_reason(b) + " / " + reason)[:REASON_MAX]
+                    b.reason_msgid, b.reason_params = "", None
                 self.signal(s, Topic.CALLBACKS)
             return self._view(s, b, actor)
 
@@ -315,7 +321,8 @@ class CallbackService(Service):
             except InvalidInput:
                 owner_id = None  # over the cap: the retry still happens, from the pool
             b = Callback(customer_id=customer_id, number=number, purpose=purpose,
-                         source="no_answer", reason=_("retry: {o}").format(o=_(outcome)),
+                         source="no_answer", **stored_reason(N_("retry: {o}"),
+                                                             {"o": code(outcome)}),
                          due_at=due, owner_id=owner_id, attempts=1, call_id=call_id,
                          last_call_id=call_id, outcome=outcome, created_by=actor.user_id,
                          created_at=now)
@@ -437,7 +444,8 @@ class CallbackService(Service):
                     with s.begin_nested():
                         s.add(Callback(customer_id=rule.customer_id, number=number,
                                        purpose=OutboundPurpose.CALLBACK.value,
-                                       source=f"rule:{rule.rule}", reason=rule.reason,
+                                       source=f"rule:{rule.rule}",
+                                       **stored_reason(rule.reason, rule.params),
                                        due_at=rule.due_at, owner_id=owner_id,
                                        rule_key=rule.rule_key, created_at=now))
                 except IntegrityError:
@@ -476,7 +484,7 @@ class CallbackService(Service):
                     "id": b.id, "created_at": b.created_at,
                     "customer": (cname[:1] + "*" * max(0, len(cname) - 1)) if masked else cname,
                     "number": phone.mask(b.number) if masked and b.number else b.number,
-                    "purpose": b.purpose, "source": b.source, "reason": b.reason,
+                    "purpose": b.purpose, "source": b.source, "reason": callback_reason(b),
                     "due_at": b.due_at, "owner": login or "", "state": b.state,
                     "attempts": b.attempts, "max_attempts": b.max_attempts,
                     "outcome": b.outcome or "", "completed_at": b.completed_at,

@@ -251,7 +251,8 @@ class CallService(Service):
         if call.agent_id != actor.user_id and not actor.is_system:
             raise InvalidTransition(_("call #{call_id} is not yours").format(call_id=call_id))
         if states and call.state not in states:
-            raise InvalidTransition(f"call #{call_id} is {call.state.value}; cannot do that now")
+            raise InvalidTransition(_("call #{call_id} is {state}; cannot do that now").format(
+                call_id=call_id, state=_(call.state.value)))
         return call
 
     # ---- the phone system's side ------------------------------------------------------

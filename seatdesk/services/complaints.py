@@ -46,12 +46,13 @@ from seatdesk.data.models.complaints import CalendarDay, ComplaintDeadlineRule, 
 from seatdesk.data.topics import Topic
 from seatdesk.domain import phone
 from seatdesk.domain.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _, code, render
 from seatdesk.domain.text import clean_line
 from seatdesk.domain.workcalendar import WorkCalendar, add_deadline, parse_clock
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
+from seatdesk.services.messages import stored_reason
 from seatdesk.services.notifications import add_notification
 from seatdesk.services.permissions import Permission, allowed, require, team_scope
 
@@ -178,10 +179,16 @@ class ComplaintService(Service):
     # ---- helpers ---------------------------------------------------------------------
 
     def _event(self, s: Session, c: Complaint, kind: str, actor: Actor | None, at: datetime,
-               detail: str = "", dedupe_key: str | None = None) -> None:
+               detail: str = "", dedupe_key: str | None = None, *, message: str = "",
+               params: dict[str, Any] | None = None) -> None:
+        """One timeline entry: ``detail`` as a person typed it, or the system's ``message``
+        (an ``N_()`` msgid) with ``params``, shown in the reader's language."""
+        if message:
+            detail = render(message, params, lang="en")
         s.add(ComplaintEvent(complaint_id=c.id, at=at, kind=kind,
                              actor_id=actor.user_id if actor else None, detail=detail,
-                             dedupe_key=dedupe_key))
+                             dedupe_key=dedupe_key, detail_msgid=message,
+                             detail_params=params or None))
 
     def _locked(self, s: Session, complaint_id: int) -> Complaint:
         c = s.get(Complaint, complaint_id, with_for_update=True)
@@ -253,14 +260,16 @@ class ComplaintService(Service):
             )
             s.add(c)
             s.flush()
-            self._event(s, c, "registered", actor, now, detail=f"{category}/{severity}")
+            self._event(s, c, "registered", actor, now, message=N_("{category} / {severity}"),
+                        params={"category": code(category), "severity": code(severity)})
             if owner is not None or department:
                 self._event(s, c, "assigned", actor, now,
                             detail=" / ".join(x for x in (department, owner and owner.login) if x))
             if owner is not None and owner.id != actor.user_id:
                 add_notification(s, owner.id, at=now, kind="complaint",
-                                 text=_("complaint #{id} assigned to you: {summary}").format(
-                                     id=c.id, summary=summary[:80]), ref=f"complaint:{c.id}")
+                                 message=N_("complaint #{id} assigned to you: {summary}"),
+                                 params={"id": c.id, "summary": summary[:80]},
+                                 ref=f"complaint:{c.id}")
             number = ""
             if call is not None:
                 number = call.caller_number if call.direction == Direction.INBOUND \
@@ -274,7 +283,7 @@ class ComplaintService(Service):
             s.add(Callback(
                 customer_id=customer.id, number=number,
                 purpose=OutboundPurpose.COMPLAINT_FOLLOW_UP.value, source="complaint",
-                reason=_("return call for complaint #{id}").format(id=c.id),
+                **stored_reason(N_("return call for complaint #{id}"), {"id": c.id}),
                 due_at=c.deadline_at, owner_id=actor.user_id, complaint_id=c.id,
                 call_id=data.call_id, created_by=actor.user_id, created_at=now,
             ))
@@ -310,8 +319,8 @@ class ComplaintService(Service):
                 c.owner_id = owner.id
                 if owner.id != actor.user_id:
                     add_notification(s, owner.id, at=now, kind="complaint",
-                                     text=_("complaint #{id} assigned to you: {summary}")
-                                     .format(id=c.id, summary=c.summary[:80]),
+                                     message=N_("complaint #{id} assigned to you: {summary}"),
+                                     params={"id": c.id, "summary": c.summary[:80]},
                                      ref=f"complaint:{c.id}")
             if c.state == "registered":
                 c.state = "assigned"
@@ -364,7 +373,8 @@ class ComplaintService(Service):
         """Record in the history that the return call reached the customer (in ``s``)."""
         c = s.get(Complaint, complaint_id)
         if c is not None:
-            self._event(s, c, "return_call", actor, at, detail=f"call #{call_id}")
+            self._event(s, c, "return_call", actor, at, message=N_("call #{id}"),
+                        params={"id": call_id})
 
     def close(self, actor: Actor, complaint_id: int, *, closing_summary: str, lesson: str,
               outcome: str | None = None, company_fault: bool | None = None) -> ComplaintRow:
@@ -452,8 +462,9 @@ class ComplaintService(Service):
                 try:
                     with s.begin_nested():
                         self._event(s, c, "escalated", None, now,
-                                    detail=f"level {level}: {LEVELS[level]}",
-                                    dedupe_key=f"escalate:{c.id}:{level}")
+                                    dedupe_key=f"escalate:{c.id}:{level}",
+                                    message=N_("level {n}: {who}"),
+                                    params={"n": level, "who": code(LEVELS[level])})
                 except IntegrityError:
                     continue  # another worker escalated this one to this level already
                 old_owner = s.get(User, c.owner_id) if c.owner_id else None
@@ -464,10 +475,11 @@ class ComplaintService(Service):
                     c.owner_id = new_owner.id
                     add_notification(
                         s, new_owner.id, at=now, kind="escalation",
-                        text=_("complaint #{id} escalated to you ({level}): deadline missed "
-                               "by {owner}").format(
-                            id=c.id, level=_(LEVELS[level]),
-                            owner=old_owner.login if old_owner else c.owner_department or "-"),
+                        message=N_("complaint #{id} escalated to you ({level}): deadline "
+                                   "missed by {owner}"),
+                        params={"id": c.id, "level": code(LEVELS[level]),
+                                "owner": old_owner.login if old_owner
+                                else c.owner_department or "-"},
                         ref=f"complaint:{c.id}")
                 self._event(s, c, "assigned", None, now,
                             detail=f"{old_owner.login if old_owner else '-'} -> "
@@ -545,8 +557,9 @@ class ComplaintService(Service):
                 raise NotFound(_("no complaint #{id}").format(id=complaint_id))
             self._may_handle(actor, c)
             events = tuple(
-                ComplaintEventView(at=e.at, kind=e.kind, actor_login=login or "system",
-                                   detail=e.detail)
+                ComplaintEventView(at=e.at, kind=e.kind, actor_login=login or _("system"),
+                                   detail=render(e.detail_msgid, e.detail_params)
+                                   if e.detail_msgid else e.detail)
                 for e, login in s.execute(
                     select(ComplaintEvent, User.login)
                     .outerjoin(User, User.id == ComplaintEvent.actor_id)

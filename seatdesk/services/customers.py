@@ -28,6 +28,7 @@ from seatdesk.services.dto import (
     PhoneView,
     RecentCallView,
 )
+from seatdesk.services.messages import callback_reason
 from seatdesk.services.permissions import Permission, allowed, require
 
 GRADES = ("A", "B", "C", "D")
@@ -227,7 +228,7 @@ class CustomerService(Service):
         complaints = tuple(
             ItemLine(
                 id=k.id,
-                text=f"{k.category}: {k.summary[:60]}",
+                text=_("{kind}: {text}").format(kind=_(k.category), text=k.summary[:60]),
                 due_at=k.deadline_at,
                 overdue=k.deadline_at < now,
             )  # type: ignore[operator]
@@ -240,7 +241,8 @@ class CustomerService(Service):
         callbacks = tuple(
             ItemLine(
                 id=b.id,
-                text=f"{b.purpose}: {b.reason[:60]}",
+                text=_("{kind}: {text}").format(kind=_(b.purpose),
+                                                text=callback_reason(b)[:60]),
                 due_at=b.due_at,
                 overdue=b.due_at < now,
             )  # type: ignore[operator]

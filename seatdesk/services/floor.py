@@ -60,6 +60,7 @@ class QueueLive:
     def abandoned(self) -> int:
         """Abandoned calls, short abandons excluded (a count)."""
         return int(self._figure("abandoned") or 0)
+    name_zh: str = ""  # shown on a Chinese floor instead of the code
 
     @property
     def service_level(self) -> float | None:
@@ -157,7 +158,7 @@ class FloorService(Service):
                 queues.append(QueueLive(
                     q.code, q.name, int(n),
                     int((now - oldest).total_seconds()) if oldest else 0, q.sl_seconds,
-                    today.get(q.id, {})))
+                    today.get(q.id, {}), q.name_zh))
         total = QueueLive(
             "*", "", sum(q.waiting for q in queues),
             max((q.longest_wait_seconds for q in queues), default=0), 0,

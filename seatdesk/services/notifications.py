@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from seatdesk.data.models import Notification
 from seatdesk.data.topics import Topic
+from seatdesk.domain.i18n import render
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
 
@@ -26,10 +29,25 @@ class NotificationView:
 
 
 def add_notification(
-    s: Session, user_id: int, *, at: datetime, kind: str, text: str, ref: str = ""
+    s: Session, user_id: int, *, at: datetime, kind: str, text: str = "", ref: str = "",
+    message: str = "", params: Mapping[str, Any] | None = None,
 ) -> None:
-    """Queue a notification in the caller's transaction (it commits with the act itself)."""
-    s.add(Notification(user_id=user_id, at=at, kind=kind, text=text[:TEXT_MAX], ref=ref[:60]))
+    """Queue a notification in the caller's transaction (it commits with the act itself).
+
+    ``message`` (an ``N_()`` msgid) with ``params`` is shown in the reader's language;
+    ``text`` is for what a person typed. The English rendering is kept in ``text`` too.
+    """
+    if message:
+        text = render(message, params, lang="en")
+    s.add(Notification(user_id=user_id, at=at, kind=kind, text=text[:TEXT_MAX], ref=ref[:60],
+                       text_msgid=message, text_params=dict(params or {}) or None))
+
+
+def notification_text(n: Notification) -> str:
+    """What the reader sees: the stored message in their language, else the stored text."""
+    if n.text_msgid:
+        return render(n.text_msgid, n.text_params)[:TEXT_MAX]
+    return n.text
 
 
 class NotificationService(Service):
@@ -44,8 +62,8 @@ class NotificationService(Service):
                 .order_by(Notification.at.desc(), Notification.id.desc())
                 .limit(limit)
             )
-            return [NotificationView(id=n.id, at=n.at, kind=n.kind, text=n.text, ref=n.ref)
-                    for n in rows]
+            return [NotificationView(id=n.id, at=n.at, kind=n.kind, text=notification_text(n),
+                                     ref=n.ref) for n in rows]
 
     def unread_count(self, actor: Actor) -> int:
         if actor.user_id is None:

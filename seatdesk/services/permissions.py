@@ -82,6 +82,5 @@ def team_scope(actor: Actor) -> int | None:
 def require(actor: Actor, permission: Permission) -> None:
     """Raise PermissionDenied unless ``actor`` holds ``permission``."""
     if not allowed(actor, permission):
-        raise PermissionDenied(
-            f"{actor.login} ({actor.role}) may not {permission.value.replace('_', ' ')}"
-        )
+        raise PermissionDenied(_("{login} ({role}) may not {what}").format(
+            login=actor.login, role=_(actor.role), what=_(permission.value)))

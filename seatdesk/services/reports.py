@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from seatdesk.data.models import Queue, Team, User
 from seatdesk.domain import kpi
 from seatdesk.domain.errors import InvalidInput
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.services import audit
 from seatdesk.services import reports_sql as rs
 from seatdesk.services.base import Service
@@ -207,30 +208,35 @@ class ReportService(Service):
     def _validate(first: date, last: date, by: str, timezone: str, sl_seconds: int | None,
                   short_abandon: int, interval_minutes: int, repeat_days: int) -> ZoneInfo:
         if by not in kpi.GROUPINGS:
-            raise InvalidInput(f"cannot report by {by!r}; choose one of "
-                               f"{', '.join(kpi.GROUPINGS)}", "by")
+            raise InvalidInput(_("cannot report by {by!r}; choose one of {choices}").format(
+                by=by, choices=", ".join(kpi.GROUPINGS)), "by")
         if last < first:
-            raise InvalidInput(f"the period ends ({last}) before it starts ({first})", "to")
+            raise InvalidInput(_("the period ends ({last}) before it starts ({first})").format(
+                last=last, first=first), "to")
         days = (last - first).days + 1
         if days > MAX_DAYS:
-            raise InvalidInput(f"the period is {days} days; at most {MAX_DAYS}", "to")
+            raise InvalidInput(ngettext("the period is {days} day; at most {max}",
+                                        "the period is {days} days; at most {max}", days)
+                               .format(days=days, max=MAX_DAYS), "to")
         if by == "interval" and days > MAX_INTERVAL_DAYS:
-            raise InvalidInput(f"an interval report covers at most {MAX_INTERVAL_DAYS} days",
-                               "to")
+            raise InvalidInput(ngettext("an interval report covers at most {n} day",
+                                         "an interval report covers at most {n} days",
+                                         MAX_INTERVAL_DAYS).format(n=MAX_INTERVAL_DAYS), "to")
         if interval_minutes not in kpi.INTERVAL_MINUTES:
-            raise InvalidInput("the interval must be 15, 30 or 60 minutes", "interval")
+            raise InvalidInput(_("the interval must be 15, 30 or 60 minutes"), "interval")
         if sl_seconds is not None and not 0 <= sl_seconds <= 3600:
-            raise InvalidInput("the service-level threshold must be 0-3600 seconds",
+            raise InvalidInput(_("the service-level threshold must be 0-3600 seconds"),
                                "sl_seconds")
         if not 0 <= repeat_days <= 90:
-            raise InvalidInput("the repeat-contact window must be 0-90 days", "repeat_days")
+            raise InvalidInput(_("the repeat-contact window must be 0-90 days"), "repeat_days")
         if not 0 <= short_abandon <= 600:
-            raise InvalidInput("the short-abandon threshold must be 0-600 seconds",
+            raise InvalidInput(_("the short-abandon threshold must be 0-600 seconds"),
                                "short_abandon")
         try:
             return ZoneInfo(timezone)
         except (ValueError, KeyError) as exc:
-            raise InvalidInput(f"unknown time zone {timezone!r}", "timezone") from exc
+            raise InvalidInput(_("unknown time zone {tz!r}").format(tz=timezone),
+                               "timezone") from exc
 
     @staticmethod
     def _queue_thresholds(s: Session) -> dict[int, int | None] | None:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from seatdesk.data.models import Category, OutboundPurpose, ScriptVersion
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput
+from seatdesk.domain.i18n import _
 from seatdesk.domain.scripts import GENERAL, validate_steps
 from seatdesk.services import audit
 from seatdesk.services.base import Service
@@ -60,23 +61,25 @@ def categories_for(direction: str) -> tuple[str, ...]:
 
 def validate_script(data: ScriptInput, where: str = "") -> ScriptInput:
     """Check one script; raises InvalidInput naming the field (and ``where`` it came from)."""
-    prefix = f"{where}: " if where else ""
+    def at(text: str) -> str:
+        return _("{where}: {problem}").format(where=where, problem=text) if where else text
+
     if data.direction not in DIRECTIONS:
-        raise InvalidInput(f"{prefix}direction must be inbound or outbound, "
-                           f"not {data.direction!r}", "direction")
+        raise InvalidInput(at(_("direction must be inbound or outbound, not {d!r}").format(
+            d=data.direction)), "direction")
     if data.category not in categories_for(data.direction):
-        raise InvalidInput(f"{prefix}category must be one of "
-                           f"{', '.join(categories_for(data.direction))}, not {data.category!r}",
-                           "category")
+        raise InvalidInput(at(_("category must be one of {choices}, not {c!r}").format(
+            choices=", ".join(categories_for(data.direction)), c=data.category)), "category")
     if data.lang not in LANGS:
-        raise InvalidInput(f"{prefix}lang must be zh or en, not {data.lang!r}", "lang")
+        raise InvalidInput(at(_("lang must be zh or en, not {lang!r}").format(lang=data.lang)),
+                           "lang")
     title = (data.title or "").strip()
     if not title or len(title) > 200:
-        raise InvalidInput(f"{prefix}title is required (at most 200 characters)", "title")
+        raise InvalidInput(at(_("title is required (at most 200 characters)")), "title")
     try:
         steps = validate_steps(list(data.steps))
     except ValueError as exc:
-        raise InvalidInput(f"{prefix}{exc}", "steps") from None
+        raise InvalidInput(at(str(exc)), "steps") from None
     return ScriptInput(data.category, data.lang, data.direction, title, tuple(steps))
 
 
@@ -85,27 +88,30 @@ def parse_toml(text: str) -> list[ScriptInput]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"not valid TOML: {exc}", "file") from None
+        raise InvalidInput(_("not valid TOML: {error}").format(error=exc), "file") from None
     scripts = doc.get("script")
     if not isinstance(scripts, list) or not scripts:
-        raise InvalidInput("no [[script]] tables found", "file")
+        raise InvalidInput(_("no [[script]] tables found"), "file")
     out: list[ScriptInput] = []
     seen: set[tuple[str, str, str]] = set()
     for n, raw in enumerate(scripts, 1):
-        where = f"script {n}"
+        where = _("script {n}").format(n=n)
         unknown = set(raw) - {"category", "lang", "direction", "title", "step"}
         if unknown:
-            raise InvalidInput(f"{where}: unknown key {sorted(unknown)[0]!r}", "file")
+            raise InvalidInput(_("{where}: unknown key {key!r}").format(
+                where=where, key=sorted(unknown)[0]), "file")
         for key in ("category", "lang", "title"):
             if not isinstance(raw.get(key), str):
-                raise InvalidInput(f"{where}: {key} is missing or not text", key)
+                raise InvalidInput(_("{where}: {key} is missing or not text").format(
+                    where=where, key=key), key)
         data = validate_script(ScriptInput(
             category=raw["category"], lang=raw["lang"],
             direction=str(raw.get("direction", "inbound")), title=raw["title"],
             steps=tuple(raw.get("step", []))), where)
         key3 = (data.category, data.lang, data.direction)
         if key3 in seen:
-            raise InvalidInput(f"{where}: {'/'.join(key3)} appears twice in the file", "file")
+            raise InvalidInput(_("{where}: {script} appears twice in the file").format(
+                where=where, script="/".join(key3)), "file")
         seen.add(key3)
         out.append(data)
     return out

@@ -26,13 +26,14 @@ from textual.worker import Worker, WorkerState
 
 from seatdesk.domain.clock import Clock, utc_now
 from seatdesk.domain.errors import LoginFailed
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.permissions import allowed
 from seatdesk.services.settings import Settings
 from seatdesk.ui.errors import start_up_message, user_message  # noqa: F401 - screens' old home
 from seatdesk.ui.messages import DataChanged, FeedLost
 from seatdesk.ui.screens.registry import HOME, SCREENS, ScreenEntry
+from seatdesk.ui.textual_words import translate_bindings
 
 if TYPE_CHECKING:
     # Imported lazily at run time: the change feed pulls in psycopg, which a SQLite desk
@@ -82,11 +83,14 @@ class SeatdeskApp(App[None]):
     TITLE = "seatdesk"
     CSS_PATH = "seatdesk.tcss"
     BINDINGS = [
-        Binding("ctrl+q", "quit_desk", _("Quit"), id="quit", priority=True),
-        Binding("f1", "help", _("Help"), id="help"),
+        Binding("ctrl+q", "quit_desk", N_("Quit"), id="quit", priority=True),
+        Binding("f1", "help", N_("Help"), id="help"),
         # On every other screen: answer the call ringing at the seat (the desk's own F2
         # takes precedence on the desk).
-        Binding("f2", "answer_ring", _("Answer"), id="answer_ring", show=False),
+        Binding("f2", "answer_ring", N_("Answer"), id="answer_ring", show=False),
+        # Textual's own palette key, declared here so its footer label is translated.
+        Binding("ctrl+p", "command_palette", N_("palette"), id="command_palette", show=False,
+                priority=True, tooltip=N_("Open the command palette")),
     ]
 
     def __init__(
@@ -111,6 +115,7 @@ class SeatdeskApp(App[None]):
         if first is not None:
             self.DEFAULT_MODE = first
         super().__init__()
+        translate_bindings(self)  # i18n: declared in English at import, shown translated
         self.settings = settings or Settings()
         self._backend: Backend | None = None
         self._opener: BackendOpener | None = None
@@ -308,8 +313,11 @@ class SeatdeskApp(App[None]):
         self.switch_mode(mode)
 
     def get_system_commands(self, screen: Screen[Any]):  # type: ignore[no-untyped-def]
-        yield from super().get_system_commands(screen)
         from textual.app import SystemCommand
+
+        from seatdesk.ui.textual_words import translated_commands
+
+        yield from translated_commands(super().get_system_commands(screen))
 
         for entry in self.available_screens():
             yield SystemCommand(
@@ -413,6 +421,16 @@ class SeatdeskApp(App[None]):
         while self.screen is not desk and len(self.screen_stack) > 1:
             self.pop_screen()
         desk.action_take_next()
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its prompt in the seat's language (i18n)."""
+        from textual.command import CommandPalette
+
+        from seatdesk.ui.textual_words import PALETTE_PLACEHOLDER
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(placeholder=_(PALETTE_PLACEHOLDER),
+                                            id="--command-palette"))
 
     def action_help(self) -> None:
         from seatdesk.ui.screens.help import HelpScreen

@@ -65,8 +65,8 @@ def test_default_scripts_follow_the_service_flow():
             step["text"].format(**fill)  # only the known placeholders
     zh = {s["category"]: s for s in scripts if s["lang"] == "zh" and s["direction"] == "inbound"}
     greeting = zh["repair"]["steps"][0]["text"].format(**fill)
-    assert greeting.startswith("您好,XX公司,工号1024为您服务")
-    assert "对不起,请稍候" in zh["query"]["steps"][2]["text"]
+    assert greeting.startswith("您好，XX公司，工号1024为您服务")
+    assert "对不起，请稍候" in zh["query"]["steps"][2]["text"]
     complaint = " ".join(step["text"] for step in zh["complaint"]["steps"])
     assert "24小时" in complaint and "不争辩" in complaint
     assert "再见" in zh["order"]["steps"][-1]["text"]

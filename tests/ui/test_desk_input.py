@@ -33,7 +33,7 @@ def floor_backend(sqlite_url, clock):
 @pytest.mark.parametrize("lang, unparseable, too_long", [
     # One parser for typed times (the F7 dialog's): its message, after the field's name.
     ("en", "follow-up time: could not read", "is too long (4002 characters"),
-    ("zh", "跟进时间：无法识别", "过长(4002 个字符"),
+    ("zh", "跟进时间：无法识别", "过长（4002 个字符"),
 ])
 async def test_bad_input_is_explained_and_kept(floor_backend, sqlite_url, clock, lang,
                                                unparseable, too_long):
@@ -120,7 +120,7 @@ def test_scripts_commands_export_and_import(sqlite_url, tmp_path, monkeypatch):
     text = file.read_text(encoding="utf-8")
     file.write_text(text.replace("Repair script", "Repair script, revised"), encoding="utf-8")
     result = runner.invoke(main, [*args, "scripts", "import", str(file), "--as", "super1"])
-    assert result.exit_code == 0 and "1 new versions" in result.output
+    assert result.exit_code == 0 and "1 new version published" in result.output
     file.write_text('[[script]]\ncategory = "repair"\n', encoding="utf-8")
     result = runner.invoke(main, [*args, "scripts", "import", str(file), "--as", "super1"])
     assert result.exit_code == 1 and "Traceback" not in result.output

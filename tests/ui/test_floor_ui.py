@@ -26,7 +26,7 @@ async def test_floor_shows_state_changes_after_data_changed(sqlite_url, clock):
         assert screen.__class__.__name__ == "FloorScreen"  # the team lead's home
         agents = screen.query_one("#floor-agents")
         key = str(agent.user_id)
-        assert str(agents.get_cell(key, "state")) == "logged_out"
+        assert str(agents.get_cell(key, "state")) == "logged out"  # the word, not the code
         assert str(agents.get_cell(key, "adherence")) == "off"  # no shift, signed out
         backend.agents.log_in(agent)
         backend.calls.offer_inbound(SYSTEM, "13900000001", "general")
@@ -42,8 +42,8 @@ async def test_floor_shows_state_changes_after_data_changed(sqlite_url, clock):
         clock.advance(seconds=65)
         app.data_changed.publish(frozenset({"floor"}))
         await _settle(app, pilot)
-        assert str(agents.get_cell(key, "state")) == "on_call"
-        assert str(agents.get_cell(key, "call")).endswith("general")
+        assert str(agents.get_cell(key, "state")) == "on call"
+        assert str(agents.get_cell(key, "call")).endswith("General")  # the name, not the code
         assert str(queues.get_cell("general", "sl")) == "100.0%"
         assert "offered 1" in str(screen.query_one("#floor-kpis").render())
         clock.advance(seconds=60)

@@ -34,5 +34,8 @@ class Notification(Base):
     at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
+    # The message id and parameters, rendered in the reader's language (``text``: English).
+    text_msgid: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    text_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     ref: Mapped[str] = mapped_column(String(60), default="")
     read_at: Mapped[datetime | None]

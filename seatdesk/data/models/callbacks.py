@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seatdesk.data.models.base import Base, BigId
@@ -20,6 +21,10 @@ class Callback(Base):
     purpose: Mapped[str] = mapped_column(String(32), default="callback")
     source: Mapped[str] = mapped_column(String(32), default="manual")
     reason: Mapped[str] = mapped_column(Text, default="")
+    # A reason written by a rule: its message id and parameters, rendered in the reader's
+    # language (``reason`` keeps the English rendering); empty for reasons people typed.
+    reason_msgid: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    reason_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     due_at: Mapped[datetime]
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the pool
     state: Mapped[str] = mapped_column(String(16), default="open")  # open, done, cancelled

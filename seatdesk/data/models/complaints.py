@@ -7,8 +7,9 @@ computes the same deadline.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seatdesk.data.models.base import Base, BigId
@@ -87,5 +88,9 @@ class ComplaintEvent(Base):
     kind: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     detail: Mapped[str] = mapped_column(Text, default="")
+    # A detail written by the system: message id and parameters, shown in the reader's
+    # language (``detail`` keeps the English rendering); empty for what a person typed.
+    detail_msgid: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    detail_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Makes automatic escalation idempotent: (complaint, level) escalates once.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from seatdesk.domain.i18n import _
+
 Period = tuple[datetime, datetime]
 
 OK = "ok"
@@ -75,7 +77,7 @@ def overlap_minutes(periods: Iterable[Period], start: datetime, end: datetime) -
 def day_grid(day: date, tz: tzinfo, interval_minutes: int) -> list[datetime]:
     """The interval starts of one local day."""
     if interval_minutes <= 0 or 1440 % interval_minutes:
-        raise ValueError("the interval must divide a day (e.g. 15 or 30 minutes)")
+        raise ValueError(_("the interval must divide a day (e.g. 15 or 30 minutes)"))
     midnight = datetime.combine(day, time(), tzinfo=tz)
     return [midnight + timedelta(minutes=i * interval_minutes)
             for i in range(1440 // interval_minutes)]

@@ -26,6 +26,10 @@ __all__ = ["ForecastError", "ForecastRow", "parse_forecast", "read_forecast"]
 
 REQUIRED_COLUMNS = ("interval", "calls")
 OPTIONAL_COLUMNS = ("aht",)
+# The headers a Chinese planner writes (i18n): 时段, 话务量 / 来电量 / 呼入量, 平均处理时长.
+COLUMN_ALIASES = {"时段": "interval", "时间段": "interval", "话务量": "calls", "来电量": "calls",
+                  "呼入量": "calls", "平均处理时长": "aht", "平均处理时长（秒）": "aht",
+                  "平均处理时长(秒)": "aht"}
 
 
 class ForecastError(ValueError):
@@ -91,7 +95,7 @@ def parse_forecast(lines: Iterable[str]) -> list[ForecastRow]:
         yield from iterator
 
     reader = csv.reader(all_lines(), delimiter=_delimiter(header_line))
-    header = [name.strip().lower() for name in next(reader)]
+    header = [COLUMN_ALIASES.get(name.strip(), name.strip().lower()) for name in next(reader)]
     header_at = reader.line_num + skipped
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:

@@ -6,22 +6,21 @@ and stay open with the message under the field at fault, keeping what was typed.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.dom import DOMNode
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from seatdesk.domain.enums import PAUSE_REASONS
 from seatdesk.domain.errors import InvalidInput
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.ui.dialogs.drafts import DraftKeepingModal
+from seatdesk.ui.textual_words import translate_bindings
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import CustomerInput, CustomerSummary, QueueView
@@ -40,15 +39,6 @@ DIALOG_CSS = """
 """
 
 
-def translate_bindings(node: DOMNode) -> None:
-    """Bindings are declared with English message ids (class attributes are built once, at
-    import); show them in the seat's language, which may be chosen after the import."""
-    table = node._bindings.key_to_bindings
-    for key, items in table.items():
-        table[key] = [replace(b, description=_(b.description)) if b.description else b
-                      for b in items]
-
-
 class TranslatedModal(DraftKeepingModal[T]):
     def __init__(self) -> None:
         super().__init__()
@@ -63,8 +53,8 @@ def _user_message(exc: BaseException) -> str:
 
 class ConfirmDialog(TranslatedModal[bool]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
-    BINDINGS = [Binding("escape", "no", "Cancel", id="dialog.cancel"),
-                Binding("y", "yes", "Yes", id="dialog.yes", show=False)]
+    BINDINGS = [Binding("escape", "no", N_("Cancel"), id="dialog.cancel"),
+                Binding("y", "yes", N_("Yes"), id="dialog.yes", show=False)]
 
     def __init__(self, message: str) -> None:
         super().__init__()
@@ -97,7 +87,7 @@ class PauseReasonDialog(TranslatedModal[str | None]):
     """Why the seat steps away (or, after a missed call, ``READY`` to take calls again)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PauseReasonDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
 
     def __init__(self, title: str | None = None, *, offer_ready: bool = False) -> None:
         super().__init__()
@@ -126,7 +116,7 @@ class PickCustomerDialog(TranslatedModal[int | None]):
     """Several customers share the caller's number: the seat picks the one on the line."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PickCustomerDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
 
     def __init__(self, candidates: tuple[CustomerSummary, ...] | list[CustomerSummary],
                  title: str | None = None) -> None:
@@ -159,8 +149,8 @@ class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
     """Register an unknown caller; the number is pre-filled (masked: the call's own is used)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="NewCustomerDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-                Binding("ctrl+s", "save", "Save", id="dialog.save")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
+                Binding("ctrl+s", "save", N_("Save"), id="dialog.save")]
     FIELDS = ("name", "phones", "company", "region", "grade")
 
     def __init__(self, backend: Any, actor: Any, *, number: str, call_id: int | None) -> None:
@@ -235,7 +225,7 @@ class TransferDialog(TranslatedModal[int | None]):
     """Hand the caller to a queue or a named agent; dismisses with the new leg's call id."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TransferDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
 
     def __init__(self, backend: Any, actor: Any, call_id: int, queues: list[QueueView],
                  lang: str) -> None:

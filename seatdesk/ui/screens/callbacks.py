@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from seatdesk.domain.duetime import local_text, until_text
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.callbacks import CallbackRow
 from seatdesk.ui.context import seat_app
@@ -59,7 +59,7 @@ class CallbacksScreen(Screen[StartOutbound | None]):
     """
     BINDINGS = [
         Binding("escape", "close", _("Back"), id="callbacks.close"),
-        Binding("enter", "start", _("Call"), id="callbacks.start", priority=True),
+        Binding("enter", "start", pgettext("action", "Call"), id="callbacks.start", priority=True),
         Binding("t", "take", _("Take from pool"), id="callbacks.take"),
         Binding("p", "release", _("Give to pool"), id="callbacks.release"),
         Binding("m", "toggle_mine", _("Mine only"), id="callbacks.mine"),

@@ -22,7 +22,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, S
 
 from seatdesk.domain.duetime import local_text, until_text
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.complaints import Breakdown, ComplaintDetail, ComplaintRow
 from seatdesk.ui.context import seat_app
@@ -32,16 +32,16 @@ VIEWS = ("open", "overdue", "all")
 
 # The form of each step: (field id, label, kind) with kind "text" or "check".
 STEP_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "assign": (("owner_login", "Owner (login)", "text"),
-               ("department", "Owner department", "text"), ("note", "Note", "text")),
-    "investigate": (("note", "What was found", "text"),),
+    "assign": (("owner_login", N_("Owner (login)"), "text"),
+               ("department", "Owner department", "text"), ("note", N_("Note"), "text")),
+    "investigate": (("note", N_("What was found"), "text"),),
     "answer": (("outcome", "Outcome", "text"),
-               ("company_fault", "The company was at fault", "check")),
-    "close": (("closing_summary", "Closing summary", "text"),
-              ("lesson", "Lesson learned", "text")),
+               ("company_fault", N_("The company was at fault"), "check")),
+    "close": (("closing_summary", N_("Closing summary"), "text"),
+              ("lesson", N_("Lesson learned"), "text")),
 }
-STEP_TITLES = {"assign": "Assign complaint", "investigate": "Record investigation",
-               "answer": "Answer complaint", "close": "Close complaint"}
+STEP_TITLES = {"assign": N_("Assign complaint"), "investigate": N_("Record investigation"),
+               "answer": N_("Answer complaint"), "close": N_("Close complaint")}
 
 
 @dataclass
@@ -255,8 +255,9 @@ class ComplaintsScreen(Screen[None]):
             self._breakdown_text(_("By category"), message.by_category, translate=True))
         overdue = sum(1 for r in rows if r.overdue)
         self.query_one("#complaints-status", Static).update(
-            _("{view}: {n} complaints, {o} overdue · sorted by {sort}").format(
-                view=_(self.view), n=len(rows), o=overdue, sort=_(self.sort)))
+            ngettext("{view}: {n} complaint, {o} overdue · sorted by {sort}",
+                     "{view}: {n} complaints, {o} overdue · sorted by {sort}", len(rows))
+            .format(view=_(self.view), n=len(rows), o=overdue, sort=_(self.sort)))
         self._load_detail()
 
     @staticmethod

@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Static
 from seatdesk.domain.call_record import validate_wrap_up
 from seatdesk.domain.enums import MISSED_CALL, PAUSE_REASONS, Direction
 from seatdesk.domain.errors import InvalidInput, SeatdeskError
-from seatdesk.domain.i18n import _, current_language
+from seatdesk.domain.i18n import N_, _, current_language, pgettext
 from seatdesk.domain.scripts import auto_stage, step_stage
 from seatdesk.domain.text import neutralise
 from seatdesk.runtime.journal import (
@@ -187,21 +187,21 @@ class DeskScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("f2", "take_next", "Take call", id="desk.take_next", priority=True),
-        Binding("f3", "hold", "Hold/resume", id="desk.hold", priority=True),
-        Binding("f4", "transfer", "Transfer", id="desk.transfer", priority=True),
-        Binding("f5", "end_call", "End call", id="desk.end_call", priority=True),
-        Binding("f6", "outbound", "Callbacks", id="desk.outbound", priority=True),
-        Binding("f7", "schedule_callback", "Schedule callback", id="desk.schedule",
+        Binding("f2", "take_next", N_("Take call"), id="desk.take_next", priority=True),
+        Binding("f3", "hold", N_("Hold/resume"), id="desk.hold", priority=True),
+        Binding("f4", "transfer", N_("Transfer"), id="desk.transfer", priority=True),
+        Binding("f5", "end_call", N_("End call"), id="desk.end_call", priority=True),
+        Binding("f6", "outbound", N_("Callbacks"), id="desk.outbound", priority=True),
+        Binding("f7", "schedule_callback", N_("Schedule callback"), id="desk.schedule",
                 priority=True),
-        Binding("f8", "complaint", "Complaint", id="desk.complaint", priority=True),
-        Binding("f9", "pause", "Pause/resume", id="desk.pause", priority=True),
-        Binding("ctrl+s", "save_record", "Save record", id="desk.save", priority=True),
-        Binding("ctrl+r", "reveal", "Reveal number", id="desk.reveal", show=False,
+        Binding("f8", "complaint", N_("Complaint"), id="desk.complaint", priority=True),
+        Binding("f9", "pause", N_("Pause/resume"), id="desk.pause", priority=True),
+        Binding("ctrl+s", "save_record", N_("Save record"), id="desk.save", priority=True),
+        Binding("ctrl+r", "reveal", N_("Reveal number"), id="desk.reveal", show=False,
                 priority=True),
-        Binding("alt+down", "script_next", "Next script step", id="desk.script_next",
+        Binding("alt+down", "script_next", N_("Next script step"), id="desk.script_next",
                 show=False, priority=True),
-        Binding("alt+up", "script_prev", "Previous script step", id="desk.script_prev",
+        Binding("alt+up", "script_prev", N_("Previous script step"), id="desk.script_prev",
                 show=False, priority=True),
     ]
 
@@ -259,7 +259,7 @@ class DeskScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.seat_app.desk = self
-        self.query_one("#queue-pane").border_title = _("Queue")
+        self.query_one("#queue-pane").border_title = pgettext("desk", "Queue")
         self.query_one("#card-pane").border_title = _("Customer")
         self.query_one("#script-pane").border_title = _("Script")
         self.query_one("#record-pane").border_title = _("Call record")

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, localized_name
 from seatdesk.domain.text import neutralise
 from seatdesk.services.floor import FloorSnapshot, QueueLive
 from seatdesk.ui.context import seat_app
@@ -67,6 +67,8 @@ class FloorFailed(Message):
 
 
 class FloorScreen(Screen[None]):
+    # code -> the queue's name in the reader's language, from the last snapshot (i18n)
+    _queue_names: dict[str, str] = {}  # noqa: RUF012 - replaced, never mutated
     DEFAULT_CSS = """
     FloorScreen #floor-kpis { height: 1; padding: 0 1; text-style: bold; }
     FloorScreen #floor-agents { height: 2fr; }
@@ -143,6 +145,9 @@ class FloorScreen(Screen[None]):
     def on_floor_loaded(self, message: FloorLoaded) -> None:
         snap = message.snapshot
         self.query_one("#floor-error", Static).update("")
+        # A live call's queue by its name in the reader's language (i18n), not its code.
+        self._queue_names = {q.code: localized_name(q.name or q.code, q.name_zh)
+                             for q in snap.queues}
         self._show_agents(snap)
         self._show_queues(snap.queues)
         t = snap.total
@@ -151,14 +156,16 @@ class FloorScreen(Screen[None]):
               " · waiting {w}").format(
                 o=t.offered, a=t.answered, sl=_pct(t.service_level), n=t.abandoned,
                 ab=_pct(t.abandon_rate),
-                asa=f"{t.asa_seconds:.0f}s" if t.asa_seconds is not None else "–",
+                asa=_("{n:.0f} s").format(n=t.asa_seconds) if t.asa_seconds is not None
+                else "–",
                 w=t.waiting))
         self._done_loading()
 
     def _agent_row(self, a, now: datetime) -> dict[str, str | Text]:  # type: ignore[no-untyped-def]
         st = a.status
         state = _(st.state) + (f" ({_(st.reason)})" if st.reason else "")
-        call = f"#{st.current_call_id} {a.call_queue or ''}" if st.current_call_id else ""
+        queue = self._queue_names.get(a.call_queue or "", a.call_queue or "")
+        call = f"#{st.current_call_id} {queue}" if st.current_call_id else ""
         return {"no": st.agent_no, "name": neutralise(st.name),
                 "state": Text(state, style=STATE_STYLE.get(st.state, "")),
                 "since": _duration((now - st.since).total_seconds()), "call": call,
@@ -183,11 +190,12 @@ class FloorScreen(Screen[None]):
 
     def _show_queues(self, queues: tuple[QueueLive, ...]) -> None:
         table = self.query_one("#floor-queues", DataTable)
-        rows = {q.code: [q.code, str(q.waiting),
+        rows = {q.code: [localized_name(q.name or q.code, q.name_zh), str(q.waiting),
                          Text(_duration(q.longest_wait_seconds),
                               style="bold red" if q.longest_wait_seconds > 60 else ""),
                          str(q.offered), _pct(q.service_level), _pct(q.abandon_rate),
-                         f"{q.asa_seconds:.0f}s" if q.asa_seconds is not None else "–"]
+                         _("{n:.0f} s").format(n=q.asa_seconds)
+                         if q.asa_seconds is not None else "–"]
                 for q in queues}
         if [str(k.value) for k in table.rows] != list(rows):
             table.clear()

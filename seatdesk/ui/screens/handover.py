@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.handover import AWAITING, EDITABLE, HandoverView
 from seatdesk.ui.context import seat_app
@@ -83,7 +83,7 @@ class HandoverScreen(Screen[None]):
         for label in ("#", _("Outgoing"), _("Incoming"), _("State"), _("Written")):
             listing.add_column(label)
         items = self.query_one("#handover-items", DataTable)
-        for label in ("#", "✓/✗", _("Kind"), _("Item"), _("Due"), _("Remark")):
+        for label in ("#", "✓/✗", _("Kind"), pgettext("handover", "Item"), _("Due"), _("Remark")):
             items.add_column(label)
         seat_app(self).data_changed.subscribe(self, self._on_data_changed)
         self.load()
@@ -111,7 +111,7 @@ class HandoverScreen(Screen[None]):
         listing.clear()
         for h in self.handovers:
             listing.add_row(str(h.id), neutralise(h.outgoing_name),
-                            neutralise(h.incoming_name or "–"), _(h.state),
+                            neutralise(h.incoming_name or "–"), pgettext("handover", h.state),
                             h.created_at.astimezone(tz).strftime("%m-%d %H:%M"), key=str(h.id))
         wanted = message.select or (self.current.id if self.current else None)
         chosen = next((h for h in self.handovers if h.id == wanted), None)
@@ -139,7 +139,7 @@ class HandoverScreen(Screen[None]):
             title.update(_("No handover open: press N to write yours"))
             return
         tz = seat_app(self).settings.tz
-        state = _(h.state) + (" · " + _("read-only") if h.read_only else "")
+        state = pgettext("handover", h.state) + (" · " + _("read-only") if h.read_only else "")
         text = _("Handover #{id} · {out} → {inc} · {state} · {n} unchecked").format(
             id=h.id, out=h.outgoing_name, inc=h.incoming_name or "?", state=state,
             n=h.unchecked)

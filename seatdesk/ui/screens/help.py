@@ -52,5 +52,5 @@ class HelpScreen(ModalScreen[None]):
             if (label, binding.description) in seen:
                 continue
             seen.add((label, binding.description))
-            table.add_row(Text(label or binding.key), Text(binding.description),
+            table.add_row(Text(label or binding.key), Text(_(binding.description)),
                           Text(binding.id or ""))

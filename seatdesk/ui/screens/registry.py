@@ -11,6 +11,7 @@ from importlib import import_module
 
 from textual.screen import Screen
 
+from seatdesk.domain.i18n import N_
 from seatdesk.services.permissions import Permission
 
 
@@ -30,29 +31,30 @@ class ScreenEntry:
 
 
 SCREENS: tuple[ScreenEntry, ...] = (
-    ScreenEntry("desk", "Seat desk", "seatdesk.ui.screens.desk", "DeskScreen",
+    ScreenEntry("desk", N_("Seat desk"), "seatdesk.ui.screens.desk", "DeskScreen",
                 Permission.TAKE_CALLS),
-    ScreenEntry("floor", "Live floor", "seatdesk.ui.screens.floor", "FloorScreen",
+    ScreenEntry("floor", N_("Live floor"), "seatdesk.ui.screens.floor", "FloorScreen",
                 Permission.VIEW_FLOOR),
-    ScreenEntry("complaints", "Complaints", "seatdesk.ui.screens.complaints", "ComplaintsScreen",
+    ScreenEntry("complaints", N_("Complaints"), "seatdesk.ui.screens.complaints",
+                "ComplaintsScreen",
                 Permission.MANAGE_COMPLAINTS),
-    ScreenEntry("qa", "Quality inspection", "seatdesk.ui.screens.qa", "QaScreen",
+    ScreenEntry("qa", N_("Quality inspection"), "seatdesk.ui.screens.qa", "QaScreen",
                 Permission.SCORE_CALLS),
-    ScreenEntry("qa_results", "QA results", "seatdesk.ui.screens.qa_results", "QaResultsScreen",
+    ScreenEntry("qa_results", N_("QA results"), "seatdesk.ui.screens.qa_results", "QaResultsScreen",
                 Permission.VIEW_QA_RESULTS),
-    ScreenEntry("my_qa", "My evaluations", "seatdesk.ui.screens.my_qa", "MyEvaluationsScreen",
+    ScreenEntry("my_qa", N_("My evaluations"), "seatdesk.ui.screens.my_qa", "MyEvaluationsScreen",
                 Permission.TAKE_CALLS),
-    ScreenEntry("my_schedule", "My schedule", "seatdesk.ui.screens.my_schedule",
+    ScreenEntry("my_schedule", N_("My schedule"), "seatdesk.ui.screens.my_schedule",
                 "MyScheduleScreen", Permission.TAKE_CALLS),
-    ScreenEntry("roster", "Roster", "seatdesk.ui.screens.roster", "RosterScreen",
+    ScreenEntry("roster", N_("Roster"), "seatdesk.ui.screens.roster", "RosterScreen",
                 Permission.PLAN_ROSTER),
-    ScreenEntry("handover", "Handover", "seatdesk.ui.screens.handover", "HandoverScreen",
+    ScreenEntry("handover", N_("Handover"), "seatdesk.ui.screens.handover", "HandoverScreen",
                 Permission.PLAN_ROSTER),
-    ScreenEntry("reports", "Reports", "seatdesk.ui.screens.reports", "ReportsScreen",
+    ScreenEntry("reports", N_("Reports"), "seatdesk.ui.screens.reports", "ReportsScreen",
                 Permission.VIEW_REPORTS),
-    ScreenEntry("scripts", "Scripts", "seatdesk.ui.screens.scripts", "ScriptsScreen",
+    ScreenEntry("scripts", N_("Scripts"), "seatdesk.ui.screens.scripts", "ScriptsScreen",
                 Permission.EDIT_SCRIPTS),
-    ScreenEntry("admin", "Administration", "seatdesk.ui.screens.admin", "AdminScreen",
+    ScreenEntry("admin", N_("Administration"), "seatdesk.ui.screens.admin", "AdminScreen",
                 Permission.MANAGE_QUEUES),
 )
 

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from seatdesk.domain import kpi
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.reports import KpiReport
 from seatdesk.ui.context import seat_app
@@ -166,7 +166,8 @@ class ReportsScreen(Screen[None]):
             cells = [kpi.format_value(kpi.BY_KEY[k], row.values.get(k)) for k in kpi.HEADLINE]
             table.add_row(label, *cells, key=row.key)
         self._draw_chart()
-        self._status(_("{n} rows").format(n=len(self.report.rows)))
+        n = len(self.report.rows)
+        self._status(ngettext("{n} row", "{n} rows", n).format(n=n))
 
     def on_report_failed(self, message: ReportFailed) -> None:
         self._status(message.error, error=True)

@@ -14,12 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from seatdesk.domain.errors import InvalidInput
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.scripts import render_steps
 from seatdesk.domain.text import neutralise
 from seatdesk.services.dto import ScriptView
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.dialogs.desk import translate_bindings
+from seatdesk.ui.widgets.script_pane import STAGE_LABELS
 
 
 class ScriptsScreen(Screen[None]):
@@ -31,8 +32,8 @@ class ScriptsScreen(Screen[None]):
     ScriptsScreen #scripts-message { height: auto; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("ctrl+e", "export", "Export to file", id="scripts.export"),
-        Binding("ctrl+o", "import", "Import file", id="scripts.import"),
+        Binding("ctrl+e", "export", N_("Export to file"), id="scripts.export"),
+        Binding("ctrl+o", "import", N_("Import file"), id="scripts.import"),
     ]
 
     def __init__(self) -> None:
@@ -81,7 +82,8 @@ class ScriptsScreen(Screen[None]):
             return
         out = Text()
         for step in render_steps(found.steps, {}):
-            out.append(f"{step.stage}: ", style="bold")
+            stage = _(STAGE_LABELS.get(step.stage, step.stage))
+            out.append(_("{stage}: ").format(stage=stage), style="bold")
             out.append(neutralise(step.text) + "\n")
         self.query_one("#preview", Static).update(out)
 
@@ -115,8 +117,9 @@ class ScriptsScreen(Screen[None]):
         except InvalidInput as exc:
             app.call_from_thread(self._say, str(exc), True)
             return
-        app.call_from_thread(self._say, _("{n} scripts read and published").format(
-            n=len(views)))
+        app.call_from_thread(self._say, ngettext(
+            "{n} script read and published", "{n} scripts read and published", len(views))
+            .format(n=len(views)))
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scripts-file")
@@ -129,5 +132,6 @@ class ScriptsScreen(Screen[None]):
             app.call_from_thread(self._say, _("cannot write {file}: {reason}").format(
                 file=path, reason=exc.strerror), True)
             return
-        app.call_from_thread(self._say, _("exported {n} scripts to {file}").format(
-            n=text.count("[[script]]"), file=path))
+        app.call_from_thread(self._say, ngettext(
+            "exported {n} script to {file}", "exported {n} scripts to {file}",
+            text.count("[[script]]")).format(n=text.count("[[script]]"), file=path))

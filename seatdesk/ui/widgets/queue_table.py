@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.runtime.journal import is_outage
 from seatdesk.ui.take_hold import Coalescing
@@ -76,7 +76,7 @@ class QueueTable(DataTable[object]):
     DEFAULT_CSS = """
     QueueTable { height: 1fr; }
     """
-    BINDINGS = [Binding("enter", "select_cursor", "Take this call", id="desk.take_row",
+    BINDINGS = [Binding("enter", "select_cursor", N_("Take this call"), id="desk.take_row",
                         show=False)]
 
     def __init__(self, fetch: Callable[[], list[WaitingCall]] | None = None,
@@ -99,7 +99,7 @@ class QueueTable(DataTable[object]):
         self.queue_names: dict[str, str] = {}
 
     def on_mount(self) -> None:
-        labels = (_("Wait"), _("Customer"), _("Grade"), _("Queue"), _("Number"))
+        labels = (_("Wait"), _("Customer"), _("Grade"), pgettext("desk", "Queue"), _("Number"))
         widths = (7, 12, 5, 12, 11)
         for key, label, width in zip(COLUMNS, labels, widths, strict=True):
             self.add_column(label, key=key, width=width)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import Static
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.scripts import STAGES, render_steps
 from seatdesk.domain.text import neutralise
 
@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
     from seatdesk.services.dto import ScriptView
 
-STAGE_LABELS = {"identify": "Identify", "problem": "Problem", "solve": "Solve",
-                "arrange": "Arrange service", "confirm": "Confirm"}
+STAGE_LABELS = {"identify": N_("Identify"), "problem": N_("Problem"), "solve": N_("Solve"),
+                "arrange": N_("Arrange service"), "confirm": N_("Confirm")}
 
 
 class ScriptPane(Static):

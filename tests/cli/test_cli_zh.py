@@ -1,0 +1,86 @@
+"""`seatdesk --lang zh`: errors, table headers and export headers in Chinese."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from seatdesk.cli.main import main
+from seatdesk.domain.i18n import set_language
+
+# Latin letters a Chinese line may keep: logins, option names, file names, Erlang, units.
+KEEP = re.compile(r"demo_\w+|--[\w-]+|\S*/\S*|Erlang [AC]|\[OPTIONS\]|python|seatdesk|-m"
+                  r"|report|kpi|\b[A-Za-z]\b")
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def seeded_db(sqlite_url: str) -> str:
+    assert _zh(sqlite_url, "seed", "--customers", "10", "--days", "1",
+               "--calls-per-day", "20")[0] == 0
+    return sqlite_url
+
+
+def _zh(db: str, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--db", db, "--lang", "zh", *args], prog_name="seatdesk")
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "Traceback" not in output, output
+    return result.exit_code, output
+
+
+def _english(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z]{2,}", KEEP.sub(" ", text))
+
+
+def test_a_refused_command_says_why_in_chinese(seeded_db: str) -> None:
+    code, out = _zh(seeded_db, "roster", "fill", "--week", "2026-03-09", "--as", "demo_qa")
+    assert code != 0
+    assert "错误：demo_qa（质检员）无权排班" in out, out
+    assert not _english(out), out
+
+
+def test_click_usage_errors_are_chinese(seeded_db: str) -> None:
+    code, out = _zh(seeded_db, "report", "kpi", "--as", "demo_super")
+    assert code != 0 and "错误：缺少选项" in out and "用法：" in out, out
+    assert not _english(out), out
+    code, out = _zh(seeded_db, "report", "kpi", "--from", "x", "--as", "demo_super")
+    assert code != 0 and "无法识别日期" in out and not _english(out), out
+
+
+def test_forecast_takes_chinese_headers_and_prints_chinese_ones(seeded_db: str,
+                                                                tmp_path: Path) -> None:
+    forecast = tmp_path / "预测.csv"
+    forecast.write_text("时段,话务量,平均处理时长\n09:00,100,180\n09:30,120,\n", encoding="utf-8")
+    code, out = _zh(seeded_db, "staffing", "--forecast", str(forecast), "--aht", "200",
+                    "--interval", "30", "--answer-within", "20", "--target-sl", "0.8")
+    assert code == 0, out
+    header = out.splitlines()[1]
+    assert header.split()[:3] == ["时段", "来电量", "平均处理时长（秒）"], out
+    assert not _english(out), out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("when,calls\n09:00,100\n", encoding="utf-8")
+    code, out = _zh(seeded_db, "staffing", "--forecast", str(bad), "--aht", "200",
+                    "--interval", "30", "--answer-within", "20", "--target-sl", "0.8")
+    assert code != 0 and "错误：" in out and "缺少列" in out, out
+
+
+def test_report_and_export_headers_are_chinese(seeded_db: str, tmp_path: Path) -> None:
+    code, out = _zh(seeded_db, "report", "kpi", "--from", "2026-03-01", "--to", "2026-03-02",
+                    "--as", "demo_super")
+    assert code == 0 and out.splitlines()[0].split()[:3] == ["时段", "呼入量", "接通量"], out
+    assert not _english(out), out
+    target = tmp_path / "calls.csv"
+    code, out = _zh(seeded_db, "export", "calls", "--from", "2000-01-01", "--to", "today",
+                    "--format", "csv", "--out", str(target), "--as", "demo_super")
+    assert code == 0, out
+    header = target.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("通话,时间,方向,状态,队列,号码") and not _english(header), header
