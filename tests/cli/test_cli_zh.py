@@ -25,13 +25,15 @@ def english_afterwards() -> Iterator[None]:
 
 @pytest.fixture
 def seeded_db(sqlite_url: str) -> str:
-    assert _zh(sqlite_url, "seed", "--customers", "10", "--days", "1",
+    assert _zh(sqlite_url, "seed", "--demo", "--customers", "10", "--days", "1",
                "--calls-per-day", "20")[0] == 0
     return sqlite_url
 
 
 def _zh(db: str, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["--db", db, "--lang", "zh", *args], prog_name="seatdesk")
+    # The demo users' published password proves each --as, as a script would.
+    result = CliRunner().invoke(main, ["--db", db, "--lang", "zh", *args], prog_name="seatdesk",
+                                env={"SEATDESK_PASSWORD": "demo1234"})
     output = result.output + (result.stderr if result.stderr_bytes is not None else "")
     assert "Traceback" not in output, output
     return result.exit_code, output
