@@ -149,7 +149,8 @@ def _parse_local(value: str, local_now: datetime, tz: ZoneInfo) -> datetime:
     dated = re.sub(r"[日号號]", " ", dated).strip()
     default = datetime.combine(local_now.date(), DEFAULT_TIME)
     try:
-        parsed = date_parser.parse(dated, default=default, yearfirst=True, dayfirst=False)
+        parsed: datetime = date_parser.parse(dated, default=default, yearfirst=True,
+                                             dayfirst=False)
     except (date_parser.ParserError, ValueError, OverflowError):
         raise DueTimeError(
             _("could not read {text!r} as a time; try tomorrow 10:00, +3h or 2026-12-01 09:30")

@@ -533,6 +533,7 @@ class ComplaintService(Service):
         require(actor, Permission.MANAGE_COMPLAINTS)
         now = self.clock()
         overdue = func.sum(case((Complaint.deadline_at < now, 1), else_=0))
+        key: Any
         if by == "category":
             key = Complaint.category
             stmt = select(key, func.count(Complaint.id), overdue).group_by(key)

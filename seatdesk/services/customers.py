@@ -206,7 +206,7 @@ class CustomerService(Service):
         )
         return self._card(s, c, masked=masked, now=now)
 
-    def _card(self, s: Session, c: Customer, *, masked: bool, now: object) -> CustomerCard:
+    def _card(self, s: Session, c: Customer, *, masked: bool, now: datetime) -> CustomerCard:
         phones = tuple(
             PhoneView(
                 number=phone.mask(p.number) if masked else phone.display(p.number),
@@ -231,7 +231,7 @@ class CustomerService(Service):
                 text=_("{kind}: {text}").format(kind=_(k.category), text=k.summary[:60]),
                 due_at=k.deadline_at,
                 overdue=k.deadline_at < now,
-            )  # type: ignore[operator]
+            )
             for k in s.scalars(
                 select(Complaint)
                 .where(Complaint.customer_id == c.id, Complaint.state != "closed")
@@ -245,7 +245,7 @@ class CustomerService(Service):
                                                 text=callback_reason(b)[:60]),
                 due_at=b.due_at,
                 overdue=b.due_at < now,
-            )  # type: ignore[operator]
+            )
             for b in s.scalars(
                 select(Callback)
                 .where(Callback.customer_id == c.id, Callback.state == "open")
@@ -354,4 +354,4 @@ def customer_input_of(card: CustomerCard, phones: tuple[str, ...]) -> CustomerIn
     names = {f.name for f in fields(CustomerInput)}
     data = {k: v for k, v in asdict(card).items() if k in names}
     data["phones"] = phones
-    return CustomerInput(**data)  # type: ignore[arg-type]
+    return CustomerInput(**data)

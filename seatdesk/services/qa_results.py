@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, false, func, select
 from sqlalchemy.orm import Session, aliased
 
 from seatdesk.data.models import Call, QaEvaluation, QaForm, Team, User
@@ -39,7 +39,7 @@ def _counted(start: datetime, end: datetime, team_id: int | None = None,
         # A lead with no team sees nothing rather than everybody.
         where.append(QaEvaluation.agent_id.in_(
             select(User.id).where(User.team_id == team_id) if team_id is not None
-            else select(User.id).where(False)))
+            else select(User.id).where(false())))
     return where
 
 
@@ -57,8 +57,8 @@ def results_rows(s: Session, start: datetime, end: datetime, by: str,
         person = aliased(User)
         key_col: Any = func.coalesce(Team.code, "-")
         label_col: Any = func.coalesce(Team.name, "-")
-        joins = [(person, person.id == QaEvaluation.agent_id),
-                 (Team, Team.id == person.team_id)]
+        joins: list[tuple[Any, Any]] = [(person, person.id == QaEvaluation.agent_id),
+                                        (Team, Team.id == person.team_id)]
     else:
         person = aliased(User)
         who = QaEvaluation.agent_id if by == "agent" else QaEvaluation.inspector_id
