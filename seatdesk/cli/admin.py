@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 
 ROLES = ["agent", "team_lead", "qa", "supervisor", "admin"]
 as_option = click.option("--as", "as_login", default=None,
@@ -236,7 +236,8 @@ def user_end_sessions(login: str, as_login: str | None) -> None:
     """End every `seatdesk login` session of a user."""
     cli = _cli()
     n = cli.backend().admin.revoke_sessions(cli.actor(as_login), login)
-    click.echo(_("{n} sessions of {login} ended").format(n=n, login=login))
+    click.echo(ngettext("{n} session of {login} ended", "{n} sessions of {login} ended", n).format(
+        n=n, login=login))
 
 
 # ---- queues and teams ----------------------------------------------------------------
@@ -261,8 +262,10 @@ def _queue_options(required: bool) -> Any:
 
 def _say_queue(q: Any) -> None:
     state = _("in service") if q.active else _("disabled")
-    click.echo(f"{q.code:<12} {q.priority:>3}  SL {q.sl_seconds:>4} s  ACW {q.acw_seconds:>4} s  "
-               f"{state:<8} {q.name} / {q.name_zh}")
+    click.echo(_("{code:<12} {priority:>3}  SL {sl:>4} s  ACW {acw:>4} s  {state:<8} {name} / "
+                 "{name_zh}").format(code=q.code, priority=q.priority, sl=q.sl_seconds,
+                                     acw=q.acw_seconds, state=state, name=q.name,
+                                     name_zh=q.name_zh))
 
 
 @click.group("queue")

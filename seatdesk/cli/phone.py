@@ -44,8 +44,9 @@ def phone_config(directory: Path, sip_user: str, listen: str, sip_port: int, ctr
         raise click.ClickException(_("cannot write {file}: {reason}").format(
             file=directory, reason=exc.strerror)) from None
     click.echo(_("wrote {dir}: the seat's address is {uri}").format(dir=directory, uri=uri))
-    click.echo(f"baresip -f {directory}")
-    click.echo(f"export SEATDESK_PHONE={directory}")
+    click.echo(_("start the phone: {command}").format(command=f"baresip -f {directory}"))
+    click.echo(_("then point the desk at it: {command}").format(
+        command=f"export SEATDESK_PHONE={directory}"))
 
 
 @phone_group.command("register")

@@ -68,8 +68,8 @@ def forecast_command(cli: Any, queue_code: str | None, day: str, last: str | Non
         rows = backend.forecast.accuracy(actor, queue_code, the_day,
                                          _day(last, "--to") if last else the_day,
                                          interval_minutes=minutes, weeks=weeks)
-        click.echo(f"{_('day'):<10} {_('queue'):<12} {_('forecast'):>9} {_('actual'):>7} "
-                   f"{_('WAPE'):>6}")
+        heads = (_("day"), _("queue"), _("forecast"), _("actual"), _("WAPE"))
+        click.echo("{:<10} {:<12} {:>9} {:>7} {:>6}".format(*heads))
         for a in rows:
             err = "—" if a.wape is None else f"{a.wape:.0%}"
             click.echo(f"{a.day.isoformat():<10} {a.queue_code:<12} {a.forecast:>9g} "

@@ -294,7 +294,7 @@ class CallService(Service):
                 state=CallState.QUEUED,
                 queue_id=q.id,
                 caller_number=raw,
-                customer_id=best.id if len(matches) == 1 else None,
+                customer_id=best.id if best is not None and len(matches) == 1 else None,
                 route_order=-q.priority,
                 route_rank=route_rank(best.grade, best.key_account) if best else 5,
                 target_agent_id=target_agent_id,
@@ -780,8 +780,8 @@ class CallService(Service):
                 return _seen_by(done, actor)
             call = done  # locked above, with its seat
             if call.state not in (CallState.WRAP_UP, CallState.ACTIVE, CallState.HELD):
-                raise InvalidTransition(
-                    f"call #{call_id} is {call.state.value}; cannot do that now")
+                raise InvalidTransition(_("call #{call_id} is {state}; cannot do that now").format(
+                    call_id=call_id, state=_(call.state.value)))
             validate_wrap_up(record, call.direction)
             if call.state != CallState.WRAP_UP:
                 self._stop_talking(call, now)
@@ -936,7 +936,7 @@ class CallService(Service):
                 customer_name=r[5],
                 grade=r[6],
                 key_account=bool(r[7]) or r[11] == 0,
-                queued_at=r[8],
+                queued_at=r[8],  # type: ignore[arg-type]  # a waiting call has one
                 wait_alert_seconds=r[9],
                 target_agent_id=r[10],
             )

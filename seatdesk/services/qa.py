@@ -639,7 +639,7 @@ class QaService(QaWorkflow):
             if ev is None or not self._may_read(s, actor, ev):
                 raise NotFound(_("no evaluation #{id}").format(id=evaluation_id))
             while ev.revision_of is not None:
-                ev = s.get(QaEvaluation, ev.revision_of)  # type: ignore[assignment]
+                ev = s.get(QaEvaluation, ev.revision_of)
                 assert ev is not None
             chain = [ev]
             while True:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from seatdesk.domain.i18n import _
 from seatdesk.telephony.adapter import (
     DialOutcome,
     PhoneError,
@@ -115,7 +116,8 @@ class BaresipPhone:
         try:
             sock = socket.create_connection((self.host, self.port), timeout=timeout)
         except OSError as exc:
-            raise PhoneError(f"baresip at {self.host}:{self.port}: {exc.strerror or exc}") from None
+            raise PhoneError(_("baresip at {host}:{port}: {reason}").format(
+                host=self.host, port=self.port, reason=exc.strerror or exc)) from None
         sock.settimeout(None)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock = sock
@@ -154,7 +156,7 @@ class BaresipPhone:
         """Send one ctrl_tcp command and wait for its answer; PhoneError if refused."""
         sock = self._sock
         if sock is None or self._down:
-            raise PhoneError("the phone is not connected")
+            raise PhoneError(_("the phone is not connected"))
         with self._send_lock:
             self._tokens += 1
             token = f"sd{self._tokens}"
@@ -166,15 +168,17 @@ class BaresipPhone:
             except OSError as exc:
                 self._pending.pop(token, None)
                 self._lost(str(exc))
-                raise PhoneError(f"the phone cannot be reached: {exc}") from None
+                raise PhoneError(_("the phone cannot be reached: {reason}").format(
+                    reason=exc)) from None
         if not slot[0].wait(COMMAND_TIMEOUT):
             self._pending.pop(token, None)
-            raise PhoneError(f"the phone did not answer '{command}'")
+            raise PhoneError(_("the phone did not answer '{command}'").format(command=command))
         answer = slot[1][0] if slot[1] else {}
         if answer.get("lost"):
-            raise PhoneError("the phone went away")
+            raise PhoneError(_("the phone went away"))
         if not answer.get("ok", False):
-            raise PhoneError(f"{command}: {answer.get('data') or 'refused'}")
+            raise PhoneError(_("{command}: {reason}").format(
+                command=command, reason=answer.get("data") or _("refused")))
         return str(answer.get("data", ""))
 
     def answer(self) -> None:
@@ -217,7 +221,7 @@ class BaresipPhone:
 
     def send_dtmf(self, digits: str) -> None:
         if not re.fullmatch(r"[0-9*#A-D]{1,32}", digits):
-            raise PhoneError(f"not DTMF digits: {digits!r}")
+            raise PhoneError(_("not DTMF digits: {digits}").format(digits=repr(digits)))
         self.command("sndcode", digits)
 
     def mute(self, on: bool) -> None:
@@ -235,7 +239,7 @@ class BaresipPhone:
     def _require_live(self) -> _PhoneCall:
         call = self._live()
         if call is None:
-            raise PhoneError("no call on the phone")
+            raise PhoneError(_("no call on the phone"))
         return call
 
     def _emit(self, event: PhoneEvent) -> None:
@@ -376,7 +380,8 @@ def read_config(path: Path) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise PhoneError(f"cannot read {path}: {exc.strerror}") from None
+        raise PhoneError(_("cannot read {file}: {reason}").format(
+            file=path, reason=exc.strerror)) from None
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:

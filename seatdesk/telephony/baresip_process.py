@@ -19,6 +19,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from seatdesk.domain.i18n import _
 from seatdesk.telephony.adapter import PhoneError
 from seatdesk.telephony.baresip import BaresipPhone
 
@@ -44,14 +45,14 @@ def _port_free(port: int) -> bool:
 def free_port(pair: bool = False) -> int:
     """A loopback port free for TCP and UDP (and, with ``pair``, the next one too:
     baresip binds SIP on the port and SIP over TLS on port + 1)."""
-    for _ in range(200):
+    for _attempt in range(200):
         s = socket.socket()
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
         s.close()
         if port < 65000 and _port_free(port) and (not pair or _port_free(port + 1)):
             return port
-    raise PhoneError("no free loopback port")
+    raise PhoneError(_("no free loopback port"))
 
 
 def tone_wav(path: Path, hz: float = 440.0, seconds: float = 60.0, rate: int = 8000) -> Path:
@@ -127,7 +128,7 @@ class BaresipProcess:
               record: bool = True, timeout: float = 10.0) -> BaresipProcess:
         binary = baresip_binary()
         if binary is None:
-            raise PhoneError("baresip is not installed (apt-get install baresip-core)")
+            raise PhoneError(_("baresip is not installed (apt-get install baresip-core)"))
         for _attempt in range(3):
             sip_port, ctrl_port = free_port(pair=True), free_port()
             uri = write_config(directory, user, sip_port=sip_port, ctrl_port=ctrl_port,
@@ -146,7 +147,8 @@ class BaresipProcess:
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
             proc.wait(timeout=5)
-        raise PhoneError(f"baresip did not start; see {directory / 'baresip.log'}")
+        raise PhoneError(_("baresip did not start; see {log}").format(
+            log=directory / "baresip.log"))
 
     def phone(self, *, ring_timeout: float = 30.0) -> BaresipPhone:
         """A connected ctrl_tcp client of this phone."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from seatdesk.domain.i18n import _, ngettext
+
 # A ctrl_tcp message is a short JSON object; anything far longer is a broken stream.
 MAX_LENGTH = 1 << 20
 
@@ -27,18 +29,20 @@ class NetstringReader:
             colon = self._buf.find(b":")
             if colon < 0:
                 if len(self._buf) > 10:
-                    raise NetstringError("no length prefix")
+                    raise NetstringError(_("no length prefix"))
                 return out
             head = bytes(self._buf[:colon])
             if not head.isdigit():
-                raise NetstringError(f"bad length prefix {head[:20]!r}")
+                raise NetstringError(_("bad length prefix {prefix}").format(prefix=repr(head[:20])))
             length = int(head)
             if length > MAX_LENGTH:
-                raise NetstringError(f"message of {length} bytes")
+                raise NetstringError(ngettext("message too long ({length} byte)",
+                                              "message too long ({length} bytes)",
+                                              length).format(length=length))
             end = colon + 1 + length
             if len(self._buf) < end + 1:
                 return out
             if self._buf[end:end + 1] != b",":
-                raise NetstringError("missing ',' after a message")
+                raise NetstringError(_("missing ',' after a message"))
             out.append(bytes(self._buf[colon + 1:end]))
             del self._buf[:end + 1]

@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
+from seatdesk.domain.i18n import _
 from seatdesk.services.settings import data_dir
 
 RECORDINGS_ENV = "SEATDESK_RECORDINGS"
@@ -43,7 +44,7 @@ def _settled(path: Path, timeout: float = 2.0) -> None:
 def _mono(path: Path) -> tuple[int, array[int]]:
     with wave.open(str(path), "rb") as w:
         if w.getsampwidth() != 2 or w.getnchannels() != 1:
-            raise ValueError(f"{path}: not 16-bit mono")
+            raise ValueError(_("{path}: not 16-bit mono").format(path=path))
         return w.getframerate(), array("h", w.readframes(w.getnframes()))
 
 

@@ -99,7 +99,7 @@ def test_login_session_is_private_expires_and_is_revocable(floor_url):
     os.chmod(path, 0o600)
     ended = _cli(floor_url, "user", "end-sessions", "super1", "--as", "admin1",
                  env={"SEATDESK_PASSWORD": FLOOR_PASSWORD})
-    assert ended.exit_code == 0 and "1 sessions" in ended.output
+    assert ended.exit_code == 0 and "1 session of super1 ended" in ended.output
     result = _cli(floor_url, *EXPORT)
     assert result.exit_code != 0 and "session" in result.output
     assert _cli(floor_url, "logout").exit_code == 0

@@ -175,10 +175,7 @@ INTERNAL_VALUE_MESSAGES = {
 }
 # Files of areas whose own branch fixes their strings (issue 17: the QA service and screens).
 # Each is a strict xfail: once fixed it XPASSes and fails, so the entry is removed.
-PENDING = {
-    "seatdesk/services/qa.py": "qa (issue 17)",
-    "seatdesk/domain/qa/forms.py": "qa (issue 17)",
-}
+PENDING: dict[str, str] = {}
 
 
 def _callee(node: ast.Call) -> str:

@@ -26,6 +26,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from seatdesk.domain.i18n import _
 from seatdesk.domain.staffing.erlang import erlang_c_staffing
 
 
@@ -69,7 +70,7 @@ def pooled_required(demands: Sequence[QueueDemand], interval_minutes: int,
         return []
     n = len(demands[0].calls)
     if any(len(d.calls) != n for d in demands):
-        raise ValueError("every queue needs one forecast value per interval")
+        raise ValueError(_("every queue needs one forecast value per interval"))
     out = []
     for i in range(n):
         calls = sum(d.calls[i] for d in demands)
@@ -97,10 +98,10 @@ def team_shares(headcount: Mapping[TeamKey, int],
     """
     set_shares = {t: v for t, v in (set_shares or {}).items() if t in headcount}
     if any(not 0 <= v <= 1 for v in set_shares.values()):
-        raise ValueError("a share is between 0 and 1")
+        raise ValueError(_("a share is between 0 and 1"))
     fixed = sum(set_shares.values())
     if fixed > 1 + 1e-9:
-        raise ValueError("the shares set for one skill group add up to more than 1")
+        raise ValueError(_("the shares set for one skill group add up to more than 1"))
     rest = {t: n for t, n in headcount.items() if t not in set_shares}
     people = sum(rest.values())
     out = dict(set_shares)
@@ -112,5 +113,5 @@ def team_shares(headcount: Mapping[TeamKey, int],
 def rostered(required: float, shrinkage: float) -> float:
     """Agents to roster so that ``required`` remain after shrinkage: required ÷ (1 − s)."""
     if not 0 <= shrinkage < 1:
-        raise ValueError("shrinkage is a share in [0, 1)")
+        raise ValueError(_("shrinkage is a share in [0, 1)"))
     return required / (1 - shrinkage)

@@ -83,7 +83,7 @@ class AdminScreen(Screen[None]):
                             yield Label(_("Role"))
                             yield Select([(_(r), r) for r in ROLES], id="u-role",
                                          value="agent", allow_blank=False)
-                            yield Label(_("Agent no."))
+                            yield Label(_("Agent number"))
                             yield Input(id="u-agent-no", max_length=16)
                         yield from self._row(("u-team", _("Team"), 32),
                                              ("u-queues", _("Queues"), 200))
@@ -131,7 +131,7 @@ class AdminScreen(Screen[None]):
 
     def on_mount(self) -> None:
         columns = {
-            "users": (_("Login"), _("Agent no."), _("Role"), _("Team"), _("Queues"),
+            "users": (_("Login"), _("Agent number"), _("Role"), _("Team"), _("Queues"),
                       _("Languages"), _("State"), _("Name")),
             "queues": (_("Code"), _("Name"), _("Chinese name"), _("Priority"), _("SL seconds"),
                        _("ACW seconds")),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import Static
 
-from seatdesk.domain.i18n import N_, _
+from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.scripts import STAGES, render_steps
 from seatdesk.domain.text import neutralise
 
@@ -63,7 +63,8 @@ class ScriptPane(Static):
         out.append(neutralise(self.script.title), style="bold")
         out.append(f"  v{self.script.version}\n", style="dim")
         if first:
-            out.append(_("↑ {n} earlier steps (Alt+↑)").format(n=first) + "\n", style="dim")
+            out.append(ngettext("↑ {n} earlier step (Alt+↑)", "↑ {n} earlier steps (Alt+↑)",
+                                first).format(n=first) + "\n", style="dim")
         for step in steps[first:]:
             here = step.stage == current
             label = _(STAGE_LABELS.get(step.stage, step.stage))
