@@ -31,6 +31,12 @@ TEXTUAL_WORDS = (
     N_("Search for commands…"), N_("palette"), N_("Open the command palette"),
     # Screen.BINDINGS and App.BINDINGS
     N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"),
+    N_("Show menu"),  # the Select's own key
+    # The DataTable's own keys, which F1 lists while a table has the focus.
+    N_("Cursor up"), N_("Cursor down"), N_("Cursor left"), N_("Cursor right"),
+    N_("Page up"), N_("Page down"), N_("Page Left"), N_("Page Right"), N_("Select"),
+    N_("Top"), N_("Bottom"),
+    N_("Next tab"), N_("Previous tab"),  # the tabs' own keys
     N_("Quit the app and return to the command prompt."),
 )
 PALETTE_PLACEHOLDER = N_("Search for commands…")

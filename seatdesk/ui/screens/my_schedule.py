@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, OFF, MySchedule
 from seatdesk.ui.context import seat_app
@@ -44,6 +44,10 @@ class ScheduleNotice(Message):
     text: str
     error: bool = False
     reload: bool = False
+
+
+# Weekday names in the reader's language (strftime's %a follows the C locale: English).
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 class MyScheduleScreen(Screen[None]):
@@ -110,7 +114,8 @@ class MyScheduleScreen(Screen[None]):
                 what = _("off")
             else:
                 what = f"{sh.template_code} {hours.get(sh.template_code or '', '')}"
-            days.add_row(f"{day:%Y-%m-%d %a}", what, key=day.isoformat())
+            days.add_row(f"{day:%Y-%m-%d} {_(WEEKDAYS[day.weekday()])}", what,
+                         key=day.isoformat())
             day += timedelta(days=1)
         requests = self.query_one("#schedule-requests", DataTable)
         requests.clear()
