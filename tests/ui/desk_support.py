@@ -44,11 +44,16 @@ async def until(app: SeatdeskApp, pilot: Any, condition: Any, timeout: float = 1
     """Wait (up to ``timeout`` seconds) for ``condition()``; a loaded machine is slow."""
     import time
 
+    from textual.worker import WorkerCancelled
+
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             return False
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # an exclusive worker replaced by its successor: keep waiting
         await pilot.pause(0.05)
     return True
 
