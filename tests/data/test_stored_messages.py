@@ -7,6 +7,7 @@ reader English, from the same rows.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from seatdesk.data.models import Contract
@@ -56,7 +57,9 @@ def test_retry_reason_and_return_call_follow_the_reader(backend, clock):
     assert "retry: no answer" in en and any(r.startswith("return call for complaint #")
                                             for r in en), en
     zh = _reasons(backend, agent, "zh")
-    assert "重拨：无人接听" in zh and "投诉 #1 的回访" in zh, zh
+    # The complaint's id comes from the database's sequence (not 1 after earlier tests on
+    # PostgreSQL).
+    assert "重拨：无人接听" in zh and any(re.fullmatch(r"投诉 #\d+ 的回访", r) for r in zh), zh
 
 
 def test_a_notification_reads_in_the_readers_language(backend, clock):
