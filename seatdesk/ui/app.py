@@ -210,6 +210,10 @@ class SeatdeskApp(App[None]):
         return screen_cls() if screen_cls is not None else super().get_default_screen()
 
     def on_mount(self) -> None:
+        # Screens declare their key labels at import, which may happen before the seat's
+        # language is chosen: each screen shows them translated when it becomes current.
+        self.screen_change_signal.subscribe(self, self._translate_keys)
+        self._translate_keys(self.screen)
         for problem in self.keymap_problems:
             self.notify(problem, title=_("Keymap"), severity="error", timeout=20, markup=False)
         # The database work starts once the first screen is on the terminal: importing
@@ -233,6 +237,12 @@ class SeatdeskApp(App[None]):
             from seatdesk.ui.screens.login import LoginScreen
 
             self.push_screen(LoginScreen(self.login_hint), self._logged_in)
+
+    def _translate_keys(self, screen: Screen[Any]) -> None:
+        from seatdesk.ui.textual_words import translate_bindings
+
+        translate_bindings(screen)
+        screen.refresh_bindings()
 
     def _after_first_frame(self, callback: Callable[[], object]) -> None:
         self.call_after_refresh(lambda: self.set_timer(CONNECT_AFTER_SECONDS, callback))

@@ -55,3 +55,11 @@ def translate_bindings(node: DOMNode) -> None:
     for key, items in table.items():
         table[key] = [replace(b, description=_(b.description)) if b.description else b
                       for b in items]
+
+
+def label_bindings(node: DOMNode, labels: dict[str, str]) -> None:
+    """Give the bindings with these ids labels made at run time (a number in the label)."""
+    table = node._bindings.key_to_bindings
+    for key, items in table.items():
+        table[key] = [replace(b, description=labels[b.id]) if b.id in labels else b
+                      for b in items]

@@ -117,6 +117,11 @@ class RosterScreen(Screen[None]):
 
     def __init__(self, team_code: str | None = None, day: date | None = None) -> None:
         super().__init__()
+        from seatdesk.ui.textual_words import label_bindings
+
+        # "Template {n}" has a number in it: labelled here, in the seat's language.
+        label_bindings(self, {f"roster.t{n}": _("Template {n}").format(n=n)
+                              for n in range(1, 10)})
         self.team_code = team_code
         self._day = day
         self.view: RosterWeekView | None = None
