@@ -30,7 +30,7 @@ from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.permissions import allowed
 from seatdesk.services.settings import Settings
-from seatdesk.ui.errors import start_up_message, user_message  # noqa: F401 - screens' old home
+from seatdesk.ui.errors import start_up_message, user_message
 from seatdesk.ui.messages import DataChanged, FeedLost
 from seatdesk.ui.screens.registry import HOME, SCREENS, ScreenEntry
 from seatdesk.ui.textual_words import translate_bindings
@@ -225,7 +225,6 @@ class SeatdeskApp(App[None]):
         first = _entry(self.DEFAULT_MODE)
         if first is not None:  # registered so that switching back finds the same screen
             screen_cls = first.load()
-            assert screen_cls is not None
             self.add_mode(first.mode, screen_cls)
             self._added_modes.add(first.mode)
         if self.actor is not None:
@@ -317,7 +316,6 @@ class SeatdeskApp(App[None]):
             entry = _entry(mode)
             assert entry is not None
             screen_cls = entry.load()
-            assert screen_cls is not None
             self.add_mode(mode, screen_cls)
             self._added_modes.add(mode)
         self.switch_mode(mode)

@@ -133,7 +133,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
             self.post_message(CallbackRefused(str(exc), exc.field))
             return
         except Exception as exc:  # noqa: BLE001 - shown where the agent is looking
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(CallbackRefused(user_message(exc), None))
             return

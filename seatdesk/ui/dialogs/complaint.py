@@ -122,7 +122,7 @@ class RegisterComplaintDialog(FormDialog[int | None]):
             self.post_message(ComplaintRefused(str(exc), getattr(exc, "field", None)))
             return
         except Exception as exc:  # noqa: BLE001 - shown where the agent is looking
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(ComplaintRefused(user_message(exc), None))
             return

@@ -46,7 +46,7 @@ class TranslatedModal(DraftKeepingModal[T]):
 
 
 def _user_message(exc: BaseException) -> str:
-    from seatdesk.ui.app import user_message
+    from seatdesk.ui.errors import user_message
 
     return user_message(exc)
 

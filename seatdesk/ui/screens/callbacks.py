@@ -100,7 +100,7 @@ class CallbacksScreen(Screen[StartOutbound | None]):
         try:
             rows = app.backend.callbacks.open_for(app.actor)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(CallbacksProblem(user_message(exc)))
             return
@@ -194,7 +194,7 @@ class CallbacksScreen(Screen[StartOutbound | None]):
         try:
             row = app.backend.callbacks.take(app.actor, callback_id)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(CallbacksProblem(user_message(exc)))
             self.load()
@@ -207,7 +207,7 @@ class CallbacksScreen(Screen[StartOutbound | None]):
         try:
             app.backend.callbacks.release(app.actor, callback_id)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(CallbacksProblem(user_message(exc)))
         self.load()

@@ -144,7 +144,7 @@ class ComplaintStepDialog(ModalScreen[bool]):
             self.post_message(StepRefused(str(exc), getattr(exc, "field", None)))
             return
         except Exception as exc:  # noqa: BLE001 - shown where the lead is looking
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(StepRefused(user_message(exc), None))
             return
@@ -220,7 +220,7 @@ class ComplaintsScreen(Screen[None]):
             by_owner = service.breakdown(actor, "owner")
             by_category = service.breakdown(actor, "category")
         except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(ScreenProblem(user_message(exc)))
             return
@@ -294,7 +294,7 @@ class ComplaintsScreen(Screen[None]):
         try:
             detail = app.backend.complaints.detail(app.actor, complaint_id)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(ScreenProblem(user_message(exc)))
             return

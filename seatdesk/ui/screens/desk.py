@@ -354,7 +354,7 @@ class DeskScreen(Screen[None]):
 
     def _fail(self, exc: BaseException, field: str | None = None) -> None:
         """Post a failure from a worker; outages also light the offline banner."""
-        from seatdesk.ui.app import user_message
+        from seatdesk.ui.errors import user_message
 
         if is_outage(exc):
             self.post_message(JournalState(len(self.journal or []), True))

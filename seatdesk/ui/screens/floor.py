@@ -128,7 +128,7 @@ class FloorScreen(Screen[None]):
         except SeatdeskError as exc:
             self.post_message(FloorFailed(str(exc)))
         except Exception as exc:  # noqa: BLE001 - a database outage must not kill the floor
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(FloorFailed(user_message(exc)))
 

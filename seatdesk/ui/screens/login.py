@@ -93,7 +93,7 @@ class LoginScreen(Screen["Actor | None"]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def authenticate(self, login: str, password: str) -> None:
-        from seatdesk.ui.app import user_message
+        from seatdesk.ui.errors import user_message
 
         try:
             actor = seat_app(self).backend.users.authenticate(login, password)
@@ -115,7 +115,7 @@ class LoginScreen(Screen["Actor | None"]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def change_password(self, login: str, old: str, new: str) -> None:
-        from seatdesk.ui.app import user_message
+        from seatdesk.ui.errors import user_message
 
         try:
             actor = seat_app(self).backend.users.change_password(login, old, new)

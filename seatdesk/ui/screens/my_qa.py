@@ -124,7 +124,7 @@ class _QaWorkMixin:
         try:
             fn()
         except Exception as exc:  # noqa: BLE001 - shown where the user looks
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))  # type: ignore[attr-defined]
             return
@@ -221,7 +221,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
             overview = qa.coaching_overview(actor) if self.may_rule else []
             trend = qa.trend(actor, weeks=8, timezone=app.settings.timezone)
         except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))
             return
@@ -305,7 +305,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
         try:
             trend = app.backend.qa.trend(actor, login, weeks=8, timezone=app.settings.timezone)
         except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))
             return
@@ -364,7 +364,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
         try:
             record = app.backend.qa.call_record(actor, call_id)
         except Exception as exc:  # noqa: BLE001 - shown in the record's place
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(RecordLoaded(None, user_message(exc)))
             return
@@ -601,7 +601,7 @@ class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
             ev = app.backend.qa.evaluation(app.actor, self.dispute.evaluation_id)
             record = app.backend.qa.call_record(app.actor, ev.call_id)
         except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))
             return

@@ -123,7 +123,7 @@ class QaScreen(Screen[None]):
         try:
             ensure_default_form(seat_app(self).backend)
         except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(WorkFailed(user_message(exc)))
             self._prepared = True  # later changes retry the list
@@ -241,7 +241,7 @@ class QaScreen(Screen[None]):
         try:
             plan = app.backend.qa.plan_sample(app.actor, spec)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(WorkFailed(user_message(exc)))
             return
@@ -260,7 +260,7 @@ class QaScreen(Screen[None]):
                 return
             rows = qa.plan_calls(actor, plan.id, mine_only=self.mine_only)
         except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(WorkFailed(user_message(exc), seq))
             return
@@ -280,7 +280,7 @@ class QaScreen(Screen[None]):
             rows = qa.work_list(actor, f)
             note = _("{n} calls").format(n=len(rows))
         except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(WorkFailed(user_message(exc), seq))
             return
@@ -364,7 +364,7 @@ class QaScreen(Screen[None]):
         try:
             (qa.claim if claim else qa.release)(seat_app(self).actor, call_id)
         except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(WorkFailed(user_message(exc)))
             return

@@ -93,7 +93,7 @@ class QaCalibrationScreen(Screen[None]):
         try:
             result = fn()
         except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(CalibrationFailed(user_message(exc)))
             return

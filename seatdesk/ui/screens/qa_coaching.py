@@ -104,7 +104,7 @@ class CoachingScreen(ModalScreen[CoachingRow | None]):
             row = app.backend.qa.create_coaching(actor, self.evaluation.id, what,
                                                  due, items)
         except Exception as exc:  # noqa: BLE001 - shown in the dialog; the text is kept
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             field = getattr(exc, "field", None)
             self.post_message(CoachingFailed(user_message(exc), {

@@ -333,7 +333,7 @@ class QaFormEditorScreen(Screen[FormVersion | None]):
         try:
             version = app.backend.qa.publish_form(actor, form)
         except Exception as exc:  # noqa: BLE001 - said in the editor; the edits are kept
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(PublishFailed(user_message(exc)))
             return

@@ -66,7 +66,7 @@ class QaFormsScreen(Screen[None]):
     def run_forms(self, what: str, path: str) -> None:
         from seatdesk.domain.qa.forms import FormError, format_of, parse_form, render_form
         from seatdesk.services.permissions import Permission, allowed, require
-        from seatdesk.ui.app import user_message
+        from seatdesk.ui.errors import user_message
 
         qa, actor = seat_app(self).backend.qa, seat_app(self).actor
         note = ""

@@ -172,7 +172,7 @@ class QaResultsScreen(Screen[None]):
             rows = seat_app(self).backend.qa.results(
                 seat_app(self).actor, start, end, by, audited=audited)
         except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(ResultsFailed(user_message(exc)))
             return
@@ -232,7 +232,7 @@ class QaResultsScreen(Screen[None]):
                                       seat_app(self).actor,
                                       start, end, by, fmt, path)
         except Exception as exc:  # noqa: BLE001 - the typed path stays for a retry
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(ResultsFailed(user_message(exc)))
             return

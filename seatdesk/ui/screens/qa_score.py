@@ -236,7 +236,7 @@ class QaScoreScreen(Screen[int | None]):
             else:
                 form, version = look.form.form, look.form.version
         except Exception as exc:  # noqa: BLE001 - shown where the inspector looks
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(Failed(user_message(exc)))
             return
@@ -419,7 +419,7 @@ class QaScoreScreen(Screen[int | None]):
             ev = fn(actor, evaluation_id, answers, comment)
         except Exception as exc:  # noqa: BLE001 - shown beside the form; answers are kept
             from seatdesk.domain.errors import Conflict
-            from seatdesk.ui.app import user_message
+            from seatdesk.ui.errors import user_message
 
             self.post_message(Failed(user_message(exc), getattr(exc, "field", None),
                                      lost_claim=isinstance(exc, Conflict)))
