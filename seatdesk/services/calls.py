@@ -1060,6 +1060,19 @@ class CallService(Service):
                 self.signal(s, Topic.FLOOR)
             return lost
 
+    def lost_call_of(self, actor: Actor, agent_id: int) -> int | None:
+        """The call a lost seat left in wrap-up, for the team lead's floor (None if none)."""
+        require(actor, Permission.VIEW_FLOOR)
+        with self.db.read() as s:
+            return s.scalar(
+                select(Call.id)
+                .join(AgentStatus, AgentStatus.user_id == Call.agent_id)
+                .where(Call.agent_id == agent_id, Call.state == CallState.WRAP_UP,
+                       AgentStatus.state == AgentState.LOGGED_OUT)
+                .order_by(Call.id)
+                .limit(1)
+            )
+
     def close_lost_call(self, actor: Actor, call_id: int) -> CallView:
         """A team lead closes, from the floor, the call a lost seat left in wrap-up (audited).
 
