@@ -15,7 +15,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,7 @@ from seatdesk.data.models import (
     User,
     UserQueue,
 )
+from seatdesk.data.models.calls import WAITING_STATE
 from seatdesk.data.topics import Topic
 from seatdesk.domain import phone, text
 from seatdesk.domain.call_record import validate_wrap_up
@@ -149,6 +151,30 @@ def call_view(c: Call, *, masked: bool = False) -> CallView:
         recording_ref=c.recording_ref,
         draft=c.draft,
     )
+
+
+def next_call_query(user_id: int | None, *, postgres: bool) -> Select[Call]:
+    """The waiting call a seat takes next, in routing order (locked, skipping others').
+
+    On PostgreSQL the choice is ``seatdesk_next_call`` (migration i2_claim_order): the
+    same conditions and order in a function whose planner settings keep the ordered scan
+    of ix_calls_waiting whatever the statistics say. It locks the call; the outer read
+    (FOR UPDATE again, already held) sees the row as locked, not as the statement began.
+    """
+    if postgres:
+        chosen = select(func.seatdesk_next_call(user_id)).scalar_subquery()
+        return select(Call).where(Call.id == chosen).with_for_update()
+    stmt = (
+        select(Call)
+        .where(sql_text(f"calls.{WAITING_STATE}"))  # a literal: see WAITING_STATE
+        .where((Call.target_agent_id.is_(None)) | (Call.target_agent_id == user_id))
+        .order_by(Call.route_order, Call.route_rank, Call.queued_at, Call.id)
+        .limit(1)
+    )
+    # The seat's queues as a subquery (a seat with none takes from every queue):
+    # one round trip fewer on the path the seat waits on.
+    mine = select(UserQueue.queue_id).where(UserQueue.user_id == user_id)
+    return stmt.where(Call.queue_id.in_(mine) | ~mine.exists())
 
 
 class CallService(Service):
@@ -415,20 +441,7 @@ class CallService(Service):
             raise InvalidTransition(
                 _("finish call #{busy} before taking another").format(busy=busy)
             )
-        stmt = (
-            select(Call)
-            .where(Call.state == CallState.QUEUED)
-            .where((Call.target_agent_id.is_(None)) | (Call.target_agent_id == actor.user_id))
-            .order_by(Call.route_order, Call.route_rank, Call.queued_at, Call.id)
-            .limit(1)
-        )
-        # The seat's queues as a subquery (a seat with none takes from every queue):
-        # one round trip fewer on the path the seat waits on.
-        mine = select(UserQueue.queue_id).where(UserQueue.user_id == actor.user_id)
-        stmt = stmt.where(Call.queue_id.in_(mine) | ~mine.exists())
-        if self.db.is_postgres:
-            stmt = stmt.with_for_update(skip_locked=True)
-        call = s.scalar(stmt)
+        call = s.scalar(next_call_query(actor.user_id, postgres=self.db.is_postgres))
         if call is not None:
             self._offer_to(s, call, actor, now, answer=answer)
         return call
