@@ -243,12 +243,35 @@ class CallService(Service):
         """
         if user_id is None:
             return None
-        locked: set[int] = s.info.setdefault("locked_seats", set())
+        # The rows themselves are kept, not only their ids: the session holds objects
+        # weakly, and a seat row it dropped would be read again by _set_agent.
+        locked: dict[int, AgentStatus | None] = s.info.setdefault("locked_seats", {})
         if user_id in locked:  # already locked in this transaction: no second round trip
-            return s.get(AgentStatus, user_id)
+            return locked[user_id] or s.get(AgentStatus, user_id)
         seat = s.get(AgentStatus, user_id, with_for_update=True)
-        locked.add(user_id)
+        locked[user_id] = seat
         return seat
+
+    @staticmethod
+    def _lock_seat_and_call(s: Session, user_id: int, call_id: int) -> Call | None:
+        """The seat's row and its call, locked in one statement (seat first, as always).
+
+        None when either is missing or the call is not at this seat; the caller then
+        takes the slow path, which says why.
+        """
+        locked: dict[int, AgentStatus | None] = s.info.setdefault("locked_seats", {})
+        if user_id in locked:
+            return None
+        row = s.execute(
+            select(AgentStatus, Call)
+            .join(Call, Call.agent_id == AgentStatus.user_id)
+            .where(AgentStatus.user_id == user_id, Call.id == call_id)
+            .with_for_update()
+        ).first()
+        if row is None:
+            return None
+        locked[user_id] = row[0]
+        return row[1]
 
     def _locked_call_and_seat(self, s: Session, call_id: int) -> Call:
         """The call locked together with the seat it rings or lives at (seat first)."""
@@ -272,8 +295,12 @@ class CallService(Service):
         if actor.is_system:
             call = self._locked_call_and_seat(s, call_id)
         else:
-            self._lock_seat(s, actor.user_id)
-            call = self._locked_call(s, call_id)
+            found = (self._lock_seat_and_call(s, actor.user_id, call_id)
+                     if self.db.is_postgres and actor.user_id is not None else None)
+            if found is None:
+                self._lock_seat(s, actor.user_id)
+                found = self._locked_call(s, call_id)
+            call = found
         if call.agent_id != actor.user_id and not actor.is_system:
             raise InvalidTransition(_("call #{call_id} is not yours").format(call_id=call_id))
         if states and call.state not in states:
@@ -436,6 +463,15 @@ class CallService(Service):
 
     def _claim_next_in(self, s: Session, actor: Actor, now: datetime, *, answer: bool,
                        seat_checked: bool = False) -> Call | None:
+        if self.db.is_postgres and not seat_checked and actor.user_id is not None:
+            picked = self._seat_pick(s, actor.user_id)
+            if picked is not None and picked.state != CallState.QUEUED:
+                raise InvalidTransition(
+                    _("finish call #{busy} before taking another").format(busy=picked.id))
+            if picked is not None:
+                self._offer_to(s, picked, actor, now, answer=answer)
+                return picked
+            # No seat row yet, or nobody waiting: the general path below says which.
         busy = None if seat_checked else self._live_call(s, actor)
         if busy is not None:
             raise InvalidTransition(
@@ -447,10 +483,25 @@ class CallService(Service):
         return call
 
     @staticmethod
-    def _flush_claim(s: Session) -> None:
+    def _seat_pick(s: Session, user_id: int) -> Call | None:
+        """F2 on PostgreSQL in one statement: the seat locked, then its own busy call or the
+        next waiting one, locked (``seatdesk_seat_pick``, migration i2_claim_order)."""
+        pick = select(func.seatdesk_seat_pick(user_id)).scalar_subquery()
+        row = s.execute(
+            select(AgentStatus, Call)
+            .join(Call, Call.id == pick)
+            .where(AgentStatus.user_id == user_id)
+            .with_for_update()
+        ).first()
+        if row is None:
+            return None
+        s.info.setdefault("locked_seats", {})[user_id] = row[0]
+        return row[1]
+
+    def _flush_claim(self, s: Session) -> None:
         """Write the claim now: the database's one-live-call rule has the last word."""
         try:
-            s.flush()
+            self.db.flush(s)
         except IntegrityError:
             raise InvalidTransition(
                 _("finish your current call before taking another")) from None

@@ -14,11 +14,15 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, select, text
 
+from seatdesk.data.models import AgentState, AgentStateEvent, AgentStatus, CallEvent
 from seatdesk.services.calls import next_call_query
 from seatdesk.services.container import Backend
+from seatdesk.services.dto import SYSTEM, WrapUp
 from tests.factories import floor
+
+WRAP = WrapUp(category="query", disposition="resolved", resolved=True, notes="ok")
 
 pytestmark = pytest.mark.postgres
 
@@ -89,3 +93,52 @@ def test_the_claim_is_an_index_scan_after_a_surge_with_stale_statistics(pg_backe
     finally:
         with engine.begin() as conn:
             conn.execute(text("ALTER TABLE calls RESET (autovacuum_enabled)"))
+
+
+class StatementCounter:
+    """Every statement a Database sends: each execute, BEGIN, COMMIT, ROLLBACK and the
+    pool's pings (which bypass the execute events, so the dialect's ping is wrapped)."""
+
+    def __init__(self, engine, monkeypatch) -> None:
+        self.sent: list[str] = []
+        event.listen(engine, "before_cursor_execute", self._execute)
+        for name in ("begin", "commit", "rollback"):
+            event.listen(engine, name, lambda conn, name=name: self.sent.append(name.upper()))
+        ping = type(engine.dialect).do_ping
+
+        def counted_ping(dialect, dbapi_connection):
+            self.sent.append("PING")
+            return ping(dialect, dbapi_connection)
+
+        monkeypatch.setattr(type(engine.dialect), "do_ping", counted_ping)
+
+    def _execute(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.sent.append(" ".join(statement.split()))
+
+
+def test_one_claim_to_close_cycle_is_at_most_12_statements(pg_backend, monkeypatch):
+    """F2 (claim, answered), the caller hangs up (end), the record is saved: issue 19 #4."""
+    backend = pg_backend
+    agent = floor(backend)["agent1"]
+    backend.agents.log_in(agent)
+    call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+    counter = StatementCounter(backend.db.engine, monkeypatch)
+    claimed = backend.calls.claim_next(agent)
+    assert claimed is not None and claimed.id == call_id and claimed.state == "active"
+    backend.calls.end(agent, call_id)
+    closed = backend.calls.save_wrap_up(agent, call_id, WRAP)
+    sent = list(counter.sent)
+    assert closed.state == "closed"
+    assert len(sent) <= 12, "\n".join(line[:160] for line in sent)
+    # Every change still happened, with its events, and the other seats were woken.
+    with backend.db.read() as s:
+        kinds = list(s.scalars(select(CallEvent.kind).where(CallEvent.call_id == call_id)
+                               .order_by(CallEvent.id)))
+        seat = s.get(AgentStatus, agent.user_id)
+        states = list(s.scalars(select(AgentStateEvent.state)
+                                .where(AgentStateEvent.user_id == agent.user_id)
+                                .order_by(AgentStateEvent.id)))
+    assert kinds == ["queued", "offered", "answered", "ended", "closed"]
+    assert seat.state == AgentState.AVAILABLE and seat.current_call_id is None
+    assert states[-3:] == [AgentState.ON_CALL, AgentState.WRAP_UP, AgentState.AVAILABLE]
+    assert sum("pg_notify" in s for s in sent) >= 3  # one per transaction, at least

@@ -55,14 +55,38 @@ AS $$
 $$
 """
 
+# F2 in one statement: lock the seat's row first (the one lock order, see
+# CallService._lock_seat), then, in a fresh snapshot that sees whatever committed while
+# it waited, the seat's own ringing/live/held/wrap-up call if it has one (the claim is
+# refused), else the next waiting call, locked.
+SEAT_PICK_FUNCTION = """
+CREATE OR REPLACE FUNCTION seatdesk_seat_pick(seat integer) RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+    busy bigint;
+BEGIN
+    PERFORM 1 FROM agent_status WHERE user_id = seat FOR UPDATE;
+    SELECT id INTO busy FROM calls
+    WHERE agent_id = seat AND state IN ('offered', 'active', 'held', 'wrap_up') LIMIT 1;
+    IF busy IS NOT NULL THEN
+        RETURN busy;
+    END IF;
+    RETURN seatdesk_next_call(seat);
+END
+$$
+"""
+
 
 def upgrade() -> None:
     _waiting_index("route_order", "route_rank", "queued_at", "id")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(NEXT_CALL_FUNCTION)
+        op.execute(SEAT_PICK_FUNCTION)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS seatdesk_seat_pick(integer)")
         op.execute("DROP FUNCTION IF EXISTS seatdesk_next_call(integer)")
     _waiting_index("route_order", "route_rank", "queued_at")
