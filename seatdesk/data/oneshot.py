@@ -74,6 +74,8 @@ def _added(obj: Any) -> dict[str, Any] | None:
         column = attr.columns[0]
         if attr.key in state.dict:
             values[column.key] = state.dict[attr.key]
+        elif column.server_default is not None and column.default is None:
+            return None  # the database's own default: only an INSERT without it gives it
         elif not column.primary_key:
             values[column.key] = _default(column)
     return values

@@ -554,12 +554,27 @@ class CallService(Service):
             # One look at the seat serves both: answer what rings here, or refuse a second.
             # The seat's row is locked first and the call with it: a hang-up or ring-out
             # at this moment either happened before (and is seen) or waits for this.
-            self._lock_seat(s, actor.user_id)
-            live = s.scalar(
-                select(Call).where(Call.agent_id == actor.user_id,
-                                   Call.state.in_(BUSY_STATES)).limit(1)
-                .with_for_update()
-            )
+            live: Call | None = None
+            picked = (self._seat_pick(s, actor.user_id)
+                      if self.db.is_postgres and call_id is None and actor.user_id is not None
+                      else None)
+            if picked is not None and picked.state == CallState.QUEUED:
+                # F2 on PostgreSQL: the seat was free and this is its next call (one
+                # statement, seatdesk_seat_pick); the pop is read before the one write.
+                self._offer_to(s, picked, actor, now, answer=True)
+                with s.no_autoflush:
+                    popped = self._popped(s, actor, picked, lang)
+                self._flush_claim(s)
+                return popped
+            if picked is not None:
+                live = picked  # the seat's own call: answered below if it rings
+            else:
+                self._lock_seat(s, actor.user_id)
+                live = s.scalar(
+                    select(Call).where(Call.agent_id == actor.user_id,
+                                       Call.state.in_(BUSY_STATES)).limit(1)
+                    .with_for_update()
+                )
             call: Call | None
             if live is not None and live.state == CallState.OFFERED \
                     and call_id in (None, live.id):
