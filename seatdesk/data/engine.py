@@ -6,22 +6,26 @@ and then writes can fail with "database is locked" when another seat wrote in be
 and no busy timeout saves it. Reads use a plain deferred BEGIN so they never queue
 behind writers.
 
-PostgreSQL (a real floor): psycopg 3, pre-ping so a restarted server is survived.
+PostgreSQL (a real floor): psycopg 3; a connection idle for a while is pinged before use,
+so a restarted server is survived; a write transaction ends with its pending changes and
+change-feed hints in as few statements as possible (``seatdesk.data.oneshot``).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from seatdesk.data.oneshot import write_pending
 from seatdesk.domain.errors import DatabaseRefused, DatabaseUnavailable
 from seatdesk.domain.i18n import _
 
@@ -87,9 +91,38 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             raise DatabaseUrlError(_("use postgresql+psycopg:// (psycopg 3) for PostgreSQL"))
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return _postgres_engine(url, echo)
     raise DatabaseUrlError(_("unsupported database {backend!r}: use sqlite or postgresql")
                            .format(backend=backend))
+
+
+# A pooled connection unused this long is pinged before use (a restarted server or a
+# dropped NAT entry is found then, not by the seat's next action). A connection in steady
+# use is not: a ping per transaction was a round trip in every claim (issue 19). A
+# connection that fails anyway is invalidated with every older one (SQLAlchemy's
+# disconnect handling), and the seat's work is kept and retried (DatabaseUnavailable).
+IDLE_BEFORE_PING = 30.0
+
+
+def _postgres_engine(url: str, echo: bool) -> Engine:
+    engine = create_engine(url, echo=echo, pool_size=5, max_overflow=10)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING:
+            return
+        try:
+            dbapi_conn.execute("SELECT 1")
+            dbapi_conn.rollback()
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool reconnects
+            raise DisconnectionError(str(exc)) from exc
+
+    return engine
 
 
 def _sqlite_engine(url: str, echo: bool) -> Engine:
@@ -190,9 +223,17 @@ class Database:
         if self._write_lock is None:
             with driver_errors(), self._writer.begin() as session:
                 yield session
+                write_pending(session)
             return
         with driver_errors(), self._write_lock, self._writer.begin() as session:
             yield session
+
+    def flush(self, session: Session) -> None:
+        """Write what ``session`` holds now (on PostgreSQL, with its hints, in one go)."""
+        if self.is_postgres:
+            write_pending(session)
+        else:
+            session.flush()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

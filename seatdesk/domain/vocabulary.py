@@ -37,7 +37,7 @@ CODE_WORDS: dict[str, str] = {
     "connecting": N_("connecting…"), "break": N_("break"), "meal": N_("meal"),
     "training": N_("training"), "meeting": N_("meeting"),
     "after_call_work": N_("after-call work"), "personal": N_("personal"),
-    "missed_call": N_("missed call"),
+    "missed_call": N_("missed call"), "seat_lost": N_("seat lost"),
     "inbound": N_("inbound"), "outbound": N_("outbound"),
     # call dispositions
     "resolved": N_("resolved"), "handed_over": N_("handed over"),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from seatdesk.data.engine import Database
-from seatdesk.data.topics import CHANGE_CHANNEL, Topic, scoped
+from seatdesk.data.oneshot import hint
+from seatdesk.data.topics import Topic, scoped
 from seatdesk.domain.clock import Clock, utc_now
 
 
@@ -24,8 +24,5 @@ class Service:
         PRAGMA data_version, so there is nothing to send.
         """
         if self.db.is_postgres:
-            session.execute(
-                text("SELECT pg_notify(:channel, :topic)"),
-                {"channel": CHANGE_CHANNEL,
-                 "topic": topic.value if key is None else scoped(topic, key)},
-            )
+            # Sent with the transaction's writes, in the same statement where it can be.
+            hint(session, topic.value if key is None else scoped(topic, key))

@@ -15,7 +15,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,7 @@ from seatdesk.data.models import (
     User,
     UserQueue,
 )
+from seatdesk.data.models.calls import WAITING_STATE
 from seatdesk.data.topics import Topic
 from seatdesk.domain import phone, text
 from seatdesk.domain.call_record import validate_wrap_up
@@ -151,6 +153,30 @@ def call_view(c: Call, *, masked: bool = False) -> CallView:
     )
 
 
+def next_call_query(user_id: int | None, *, postgres: bool) -> Select[Call]:
+    """The waiting call a seat takes next, in routing order (locked, skipping others').
+
+    On PostgreSQL the choice is ``seatdesk_next_call`` (migration i2_claim_order): the
+    same conditions and order in a function whose planner settings keep the ordered scan
+    of ix_calls_waiting whatever the statistics say. It locks the call; the outer read
+    (FOR UPDATE again, already held) sees the row as locked, not as the statement began.
+    """
+    if postgres:
+        chosen = select(func.seatdesk_next_call(user_id)).scalar_subquery()
+        return select(Call).where(Call.id == chosen).with_for_update()
+    stmt = (
+        select(Call)
+        .where(sql_text(f"calls.{WAITING_STATE}"))  # a literal: see WAITING_STATE
+        .where((Call.target_agent_id.is_(None)) | (Call.target_agent_id == user_id))
+        .order_by(Call.route_order, Call.route_rank, Call.queued_at, Call.id)
+        .limit(1)
+    )
+    # The seat's queues as a subquery (a seat with none takes from every queue):
+    # one round trip fewer on the path the seat waits on.
+    mine = select(UserQueue.queue_id).where(UserQueue.user_id == user_id)
+    return stmt.where(Call.queue_id.in_(mine) | ~mine.exists())
+
+
 class CallService(Service):
     # ---- helpers ---------------------------------------------------------------------
 
@@ -217,12 +243,35 @@ class CallService(Service):
         """
         if user_id is None:
             return None
-        locked: set[int] = s.info.setdefault("locked_seats", set())
+        # The rows themselves are kept, not only their ids: the session holds objects
+        # weakly, and a seat row it dropped would be read again by _set_agent.
+        locked: dict[int, AgentStatus | None] = s.info.setdefault("locked_seats", {})
         if user_id in locked:  # already locked in this transaction: no second round trip
-            return s.get(AgentStatus, user_id)
+            return locked[user_id] or s.get(AgentStatus, user_id)
         seat = s.get(AgentStatus, user_id, with_for_update=True)
-        locked.add(user_id)
+        locked[user_id] = seat
         return seat
+
+    @staticmethod
+    def _lock_seat_and_call(s: Session, user_id: int, call_id: int) -> Call | None:
+        """The seat's row and its call, locked in one statement (seat first, as always).
+
+        None when either is missing or the call is not at this seat; the caller then
+        takes the slow path, which says why.
+        """
+        locked: dict[int, AgentStatus | None] = s.info.setdefault("locked_seats", {})
+        if user_id in locked:
+            return None
+        row = s.execute(
+            select(AgentStatus, Call)
+            .join(Call, Call.agent_id == AgentStatus.user_id)
+            .where(AgentStatus.user_id == user_id, Call.id == call_id)
+            .with_for_update()
+        ).first()
+        if row is None:
+            return None
+        locked[user_id] = row[0]
+        return row[1]
 
     def _locked_call_and_seat(self, s: Session, call_id: int) -> Call:
         """The call locked together with the seat it rings or lives at (seat first)."""
@@ -246,8 +295,12 @@ class CallService(Service):
         if actor.is_system:
             call = self._locked_call_and_seat(s, call_id)
         else:
-            self._lock_seat(s, actor.user_id)
-            call = self._locked_call(s, call_id)
+            found = (self._lock_seat_and_call(s, actor.user_id, call_id)
+                     if self.db.is_postgres and actor.user_id is not None else None)
+            if found is None:
+                self._lock_seat(s, actor.user_id)
+                found = self._locked_call(s, call_id)
+            call = found
         if call.agent_id != actor.user_id and not actor.is_system:
             raise InvalidTransition(_("call #{call_id} is not yours").format(call_id=call_id))
         if states and call.state not in states:
@@ -410,34 +463,45 @@ class CallService(Service):
 
     def _claim_next_in(self, s: Session, actor: Actor, now: datetime, *, answer: bool,
                        seat_checked: bool = False) -> Call | None:
+        if self.db.is_postgres and not seat_checked and actor.user_id is not None:
+            picked = self._seat_pick(s, actor.user_id)
+            if picked is not None and picked.state != CallState.QUEUED:
+                raise InvalidTransition(
+                    _("finish call #{busy} before taking another").format(busy=picked.id))
+            if picked is not None:
+                self._offer_to(s, picked, actor, now, answer=answer)
+                return picked
+            # No seat row yet, or nobody waiting: the general path below says which.
         busy = None if seat_checked else self._live_call(s, actor)
         if busy is not None:
             raise InvalidTransition(
                 _("finish call #{busy} before taking another").format(busy=busy)
             )
-        stmt = (
-            select(Call)
-            .where(Call.state == CallState.QUEUED)
-            .where((Call.target_agent_id.is_(None)) | (Call.target_agent_id == actor.user_id))
-            .order_by(Call.route_order, Call.route_rank, Call.queued_at, Call.id)
-            .limit(1)
-        )
-        # The seat's queues as a subquery (a seat with none takes from every queue):
-        # one round trip fewer on the path the seat waits on.
-        mine = select(UserQueue.queue_id).where(UserQueue.user_id == actor.user_id)
-        stmt = stmt.where(Call.queue_id.in_(mine) | ~mine.exists())
-        if self.db.is_postgres:
-            stmt = stmt.with_for_update(skip_locked=True)
-        call = s.scalar(stmt)
+        call = s.scalar(next_call_query(actor.user_id, postgres=self.db.is_postgres))
         if call is not None:
             self._offer_to(s, call, actor, now, answer=answer)
         return call
 
     @staticmethod
-    def _flush_claim(s: Session) -> None:
+    def _seat_pick(s: Session, user_id: int) -> Call | None:
+        """F2 on PostgreSQL in one statement: the seat locked, then its own busy call or the
+        next waiting one, locked (``seatdesk_seat_pick``, migration i2_claim_order)."""
+        pick = select(func.seatdesk_seat_pick(user_id)).scalar_subquery()
+        row = s.execute(
+            select(AgentStatus, Call)
+            .join(Call, Call.id == pick)
+            .where(AgentStatus.user_id == user_id)
+            .with_for_update()
+        ).first()
+        if row is None:
+            return None
+        s.info.setdefault("locked_seats", {})[user_id] = row[0]
+        return row[1]
+
+    def _flush_claim(self, s: Session) -> None:
         """Write the claim now: the database's one-live-call rule has the last word."""
         try:
-            s.flush()
+            self.db.flush(s)
         except IntegrityError:
             raise InvalidTransition(
                 _("finish your current call before taking another")) from None
@@ -490,12 +554,27 @@ class CallService(Service):
             # One look at the seat serves both: answer what rings here, or refuse a second.
             # The seat's row is locked first and the call with it: a hang-up or ring-out
             # at this moment either happened before (and is seen) or waits for this.
-            self._lock_seat(s, actor.user_id)
-            live = s.scalar(
-                select(Call).where(Call.agent_id == actor.user_id,
-                                   Call.state.in_(BUSY_STATES)).limit(1)
-                .with_for_update()
-            )
+            live: Call | None = None
+            picked = (self._seat_pick(s, actor.user_id)
+                      if self.db.is_postgres and call_id is None and actor.user_id is not None
+                      else None)
+            if picked is not None and picked.state == CallState.QUEUED:
+                # F2 on PostgreSQL: the seat was free and this is its next call (one
+                # statement, seatdesk_seat_pick); the pop is read before the one write.
+                self._offer_to(s, picked, actor, now, answer=True)
+                with s.no_autoflush:
+                    popped = self._popped(s, actor, picked, lang)
+                self._flush_claim(s)
+                return popped
+            if picked is not None:
+                live = picked  # the seat's own call: answered below if it rings
+            else:
+                self._lock_seat(s, actor.user_id)
+                live = s.scalar(
+                    select(Call).where(Call.agent_id == actor.user_id,
+                                       Call.state.in_(BUSY_STATES)).limit(1)
+                    .with_for_update()
+                )
             call: Call | None
             if live is not None and live.state == CallState.OFFERED \
                     and call_id in (None, live.id):
@@ -1059,6 +1138,19 @@ class CallService(Service):
             if lost:
                 self.signal(s, Topic.FLOOR)
             return lost
+
+    def lost_call_of(self, actor: Actor, agent_id: int) -> int | None:
+        """The call a lost seat left in wrap-up, for the team lead's floor (None if none)."""
+        require(actor, Permission.VIEW_FLOOR)
+        with self.db.read() as s:
+            return s.scalar(
+                select(Call.id)
+                .join(AgentStatus, AgentStatus.user_id == Call.agent_id)
+                .where(Call.agent_id == agent_id, Call.state == CallState.WRAP_UP,
+                       AgentStatus.state == AgentState.LOGGED_OUT)
+                .order_by(Call.id)
+                .limit(1)
+            )
 
     def close_lost_call(self, actor: Actor, call_id: int) -> CallView:
         """A team lead closes, from the floor, the call a lost seat left in wrap-up (audited).

@@ -50,3 +50,47 @@ def test_service_failed_carries_the_refused_field():
     failed = ServiceFailed.of(InvalidInput("choose the call's category", "category"))
     assert (failed.text, failed.field) == ("choose the call's category", "category")
     assert ServiceFailed.of(KeyError("x")).text == "unexpected error: KeyError"
+
+
+def _terminate_pooled_connections(db: Database) -> None:
+    """What a server restart does to a pooled connection: its backend goes away."""
+    with db.read() as s:  # the pooled connection's own backend, about to be killed
+        pid = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    import psycopg
+
+    from tests.conftest import _pg_conninfo
+
+    with psycopg.connect(_pg_conninfo("postgres"), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+@pytest.mark.postgres
+def test_a_connection_idle_past_the_limit_is_pinged_and_replaced(pg_url, monkeypatch):
+    """No ping per transaction (issue 19), but a seat back from a pause never sees the
+    connection the server dropped meanwhile."""
+    from seatdesk.data import engine as engine_module
+
+    db = Database(pg_url)
+    try:
+        _terminate_pooled_connections(db)
+        monkeypatch.setattr(engine_module, "IDLE_BEFORE_PING", 0.0)  # "a while" has passed
+        with db.write() as s:
+            assert s.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_busy_connection_dropped_by_the_server_fails_once_then_works(pg_url):
+    """A connection in steady use is not pinged: if the server drops it, that one
+    transaction is an outage (the seat's work is kept and retried) and the next works."""
+    db = Database(pg_url)
+    try:
+        _terminate_pooled_connections(db)
+        with pytest.raises(DatabaseUnavailable):
+            with db.write() as s:
+                s.execute(text("SELECT 1"))
+        with db.write() as s:
+            assert s.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        db.dispose()

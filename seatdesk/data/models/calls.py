@@ -21,6 +21,9 @@ REPORT_INBOUND_COLUMNS = (
 REPORT_OUTBOUND_COLUMNS = ("outbound_outcome", "satisfaction", "agent_id", "outbound_purpose")
 
 
+# The claim's state condition, written as the partial index's predicate: a bound
+# parameter would hide ix_calls_waiting from PostgreSQL's generic plans.
+WAITING_STATE = "state = 'queued'"
 LIVE_PER_SEAT = "state IN ('offered', 'active', 'held', 'wrap_up') AND agent_id IS NOT NULL"
 
 
@@ -87,14 +90,17 @@ class Call(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __table_args__ = (
-        # The claim scan: only waiting calls, already in routing order.
+        # The claim scan: only waiting calls, already in the claim's whole routing order
+        # (id included, so no sort); the claim names the state as a literal (WAITING) so
+        # even a generic plan may use it: migration i2_claim_order.
         Index(
             "ix_calls_waiting",
             "route_order",
             "route_rank",
             "queued_at",
-            sqlite_where=text("state = 'queued'"),
-            postgresql_where=text("state = 'queued'"),
+            "id",
+            sqlite_where=text(WAITING_STATE),
+            postgresql_where=text(WAITING_STATE),
         ),
         # One live call per seat, whatever the code does (a ring and F2 at one moment, the
         # same login in two desks): migration i1_integrity.

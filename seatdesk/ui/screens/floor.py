@@ -20,10 +20,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _, localized_name
+from seatdesk.domain.i18n import N_, _, localized_name
 from seatdesk.domain.text import neutralise
 from seatdesk.services.floor import FloorSnapshot, QueueLive
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.errors import ServiceFailed
 
 STATE_STYLE = {"available": "green", "on_call": "bold cyan", "ringing": "bold cyan",
                "on_hold": "yellow", "wrap_up": "magenta", "paused": "yellow",
@@ -75,7 +76,8 @@ class FloorScreen(Screen[None]):
     FloorScreen #floor-queues { height: 1fr; }
     FloorScreen #floor-error { height: auto; color: $error; padding: 0 1; }
     """
-    BINDINGS = [Binding("ctrl+r", "refresh_floor", _("Refresh"), id="floor.refresh")]
+    BINDINGS = [Binding("ctrl+r", "refresh_floor", _("Refresh"), id="floor.refresh"),
+                Binding("x", "close_lost_call", N_("Close lost call"), id="floor.close_lost")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -160,6 +162,58 @@ class FloorScreen(Screen[None]):
                 else "–",
                 w=t.waiting))
         self._done_loading()
+
+    # ---- closing the call a lost seat left (the desk died; the agent is not back) -------
+
+    def action_close_lost_call(self) -> None:
+        table = self.query_one("#floor-agents", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is not None:
+            self._find_lost_call(int(key))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="floor-close")
+    def _find_lost_call(self, agent_id: int) -> None:
+        app = seat_app(self)
+        try:
+            call_id = app.backend.calls.lost_call_of(app.actor, agent_id)
+        except Exception as exc:  # noqa: BLE001 - refused or unreachable: say so, here
+            self.post_message(ServiceFailed.of(exc))
+            return
+        if call_id is None:
+            self.post_message(ServiceFailed(_("this seat left no call to close")))
+            return
+        self.app.call_from_thread(self._confirm_close, call_id)
+
+    def _confirm_close(self, call_id: int) -> None:
+        from seatdesk.ui.dialogs.desk import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._close_lost_call(call_id)
+
+        self.app.push_screen(ConfirmDialog(
+            _("Close call #{id}, left in wrap-up by a lost seat? It is recorded as closed by "
+              "you (disposition \"other\").").format(id=call_id)), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="floor-close")
+    def _close_lost_call(self, call_id: int) -> None:
+        app = seat_app(self)
+        try:
+            app.backend.calls.close_lost_call(app.actor, call_id)
+        except Exception as exc:  # noqa: BLE001 - refused or unreachable: say so, here
+            self.post_message(ServiceFailed.of(exc))
+            return
+        self.app.call_from_thread(self._lost_call_closed, call_id)
+
+    def _lost_call_closed(self, call_id: int) -> None:
+        self.notify(_("Call #{id} closed.").format(id=call_id))
+        self.action_refresh_floor()
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()
+        self.query_one("#floor-error", Static).update(neutralise(message.text))
 
     def _agent_row(self, a, now: datetime) -> dict[str, str | Text]:  # type: ignore[no-untyped-def]
         st = a.status

@@ -1,0 +1,150 @@
+"""A write transaction's changes and its change-feed hints in one PostgreSQL statement.
+
+The ORM flushes a call's state change as four statements (UPDATE calls, UPDATE
+agent_status, INSERT call_events, INSERT agent_state_events) and a service's NOTIFY was a
+fifth: each a round trip the seat waits for, and the shared database's CPU (issue 19).
+PostgreSQL accepts data-modifying statements as parts of one WITH; so when a session's
+pending work is only that (rows changed by primary key, rows added to append-only
+tables), it is sent as
+
+    WITH w0 AS (UPDATE ...), w1 AS (INSERT ...), ... SELECT pg_notify(...), ...
+
+Anything else (deletes, new rows whose ids the code reads back, several changes to one
+row) is flushed by the ORM as before, with every hint in one statement after it. Either
+way the hints are delivered only if the transaction commits, as NOTIFY always was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Insert, Update, func, insert, inspect, literal, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_state
+
+from seatdesk.data.topics import CHANGE_CHANNEL
+
+# Tables whose new rows nobody reads back in the transaction that adds them (history,
+# audit): their ids may stay unknown, so they can be written without RETURNING.
+APPEND_ONLY = frozenset({"call_events", "agent_state_events", "audit_log"})
+_HINTS = "seatdesk_hints"
+
+
+def hint(session: Session, payload: str) -> None:
+    """Queue a change-feed hint for this transaction (sent with its writes, once)."""
+    hints: list[str] = session.info.setdefault(_HINTS, [])
+    if payload not in hints:
+        hints.append(payload)
+
+
+def _through_relationships(obj: Any) -> bool:
+    """Whether a change goes through a relationship (its keys are set only by a flush)."""
+    state = inspect(obj)
+    return any(state.attrs[rel.key].history.has_changes()
+               or (state.key is None and state.dict.get(rel.key) is not None)
+               for rel in state.mapper.relationships)
+
+
+def _changed(obj: Any) -> dict[str, Any] | None:
+    """The changed columns of a persistent object, or None if it cannot be one UPDATE."""
+    state = inspect(obj)
+    mapper = state.mapper
+    if len(mapper.tables) != 1 or _through_relationships(obj):
+        return None
+    values: dict[str, Any] = {}
+    for attr in mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.added or history.deleted:
+            column = attr.columns[0]
+            if column.primary_key:
+                return None
+            values[column.key] = history.added[0] if history.added else None
+    return values
+
+
+def _added(obj: Any) -> dict[str, Any] | None:
+    """The columns of a new append-only row, or None if it must go through the ORM."""
+    state = inspect(obj)
+    mapper = state.mapper
+    if len(mapper.tables) != 1 or mapper.local_table.name not in APPEND_ONLY \
+            or _through_relationships(obj):
+        return None
+    values: dict[str, Any] = {}
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        if attr.key in state.dict:
+            values[column.key] = state.dict[attr.key]
+        elif column.server_default is not None and column.default is None:
+            return None  # the database's own default: only an INSERT without it gives it
+        elif not column.primary_key:
+            values[column.key] = _default(column)
+    return values
+
+
+def _default(column: Any) -> Any:
+    """A column's Python-side default, as the ORM would have filled it in."""
+    default = column.default
+    if default is None:
+        return None
+    if default.is_scalar:
+        return default.arg
+    if default.is_callable:
+        return default.arg(None)
+    return None
+
+
+def _one_statement(session: Session) -> tuple[list[Update | Insert], list[Any], list[Any]] | None:
+    if session.deleted:
+        return None
+    parts: list[Update | Insert] = []
+    dirty, new = [], []
+    for obj in session.dirty:
+        if not session.is_modified(obj):
+            continue
+        values = _changed(obj)
+        if values is None:
+            return None
+        if values:
+            mapper = inspect(obj).mapper
+            table = mapper.local_table
+            keys = mapper.primary_key_from_instance(obj)
+            where = [col == key for col, key in zip(mapper.primary_key, keys, strict=True)]
+            parts.append(update(table).where(*where).values(values))
+        dirty.append(obj)
+    # New rows in the order they were added, one multi-row INSERT per table: its rows
+    # take their ids in that order (the order of a call's events is its history).
+    rows: dict[Any, list[dict[str, Any]]] = {}
+    for obj in sorted(session.new, key=lambda o: instance_state(o).insert_order or 0):
+        values = _added(obj)
+        if values is None:
+            return None
+        rows.setdefault(inspect(obj).mapper.local_table, []).append(values)
+        new.append(obj)
+    parts.extend(insert(table).values(values) for table, values in rows.items())
+    return parts, dirty, new
+
+
+def _hint_columns(hints: list[str]) -> list[ColumnElement[Any]]:
+    return [func.pg_notify(CHANGE_CHANNEL, payload) for payload in hints]
+
+
+def write_pending(session: Session) -> None:
+    """Send the session's pending changes and queued hints (PostgreSQL), fewest statements."""
+    hints: list[str] = session.info.pop(_HINTS, [])
+    planned = _one_statement(session)
+    if planned is None:
+        session.flush()
+        if hints:
+            session.connection().execute(select(*_hint_columns(hints)))
+        return
+    parts, dirty, new = planned
+    if not parts and not hints:
+        return
+    columns = _hint_columns(hints) or [literal(1)]
+    stmt = select(*columns).add_cte(*(part.cte(f"w{i}") for i, part in enumerate(parts)))
+    session.connection().execute(stmt)  # not session.execute: that would autoflush
+    for obj in dirty:  # written: the ORM must not write them again at commit
+        state = instance_state(obj)
+        state._commit_all(state.dict, session.identity_map)
+    for obj in new:  # history rows: nothing in the transaction reads them back
+        session.expunge(obj)
