@@ -49,7 +49,7 @@ def _changed(obj: Any) -> dict[str, Any] | None:
     """The changed columns of a persistent object, or None if it cannot be one UPDATE."""
     state = inspect(obj)
     mapper = state.mapper
-    if len(mapper.tables) != 1 or _through_relationships(obj):
+    if len(mapper.tables) != 1 or _through_relationships(obj) or _updates_itself(mapper):
         return None
     values: dict[str, Any] = {}
     for attr in mapper.column_attrs:
@@ -60,6 +60,13 @@ def _changed(obj: Any) -> dict[str, Any] | None:
                 return None
             values[column.key] = history.added[0] if history.added else None
     return values
+
+
+def _updates_itself(mapper: Any) -> bool:
+    """Whether an UPDATE of this table sets columns of its own (``onupdate``): only the
+    ORM's flush fills those in, so such a row must go through it."""
+    return any(c.onupdate is not None or c.server_onupdate is not None
+               for c in mapper.local_table.columns)
 
 
 def _added(obj: Any) -> dict[str, Any] | None:
