@@ -30,7 +30,7 @@ from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.permissions import allowed
 from seatdesk.services.settings import Settings
-from seatdesk.ui.errors import start_up_message, user_message
+from seatdesk.ui.errors import ServiceFailed, start_up_message, user_message
 from seatdesk.ui.messages import DataChanged, FeedLost
 from seatdesk.ui.screens.registry import HOME, SCREENS, ScreenEntry
 from seatdesk.ui.textual_words import translate_bindings
@@ -405,6 +405,10 @@ class SeatdeskApp(App[None]):
         self.log.warning("change feed lost", reason=message.reason)
 
     # ---- errors, help, quitting --------------------------------------------------------
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        """The one place a failed service call no screen showed itself reaches the user."""
+        self.notify(message.text, severity="error", timeout=8, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place where a failed database worker becomes a message to the user."""

@@ -3,17 +3,24 @@
 The data layer raises the project's own errors (``DatabaseUnavailable`` for an outage),
 so nothing here knows SQLAlchemy. A screen's worker that fails posts one
 ``ServiceFailed(text, field)``; a screen may handle it (to focus the refused field), and
-otherwise it bubbles to the app, which shows it in one place.
+otherwise it bubbles to the app, which shows it in one place. ``call_service`` is the one way
+a screen runs a service call: in a thread worker, handing back the result or that message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.worker import Worker
 
 from seatdesk.domain.errors import DatabaseUnavailable, InvalidInput, SeatdeskError
 from seatdesk.domain.i18n import _
+
+Result = TypeVar("Result")
 
 
 def user_message(error: BaseException) -> str:
@@ -43,3 +50,37 @@ class ServiceFailed(Message):
     def of(cls, error: BaseException) -> ServiceFailed:
         field = error.field if isinstance(error, InvalidInput) else None
         return cls(user_message(error), field)
+
+
+def call_service(
+    node: MessagePump,
+    call: Callable[[], Result],
+    on_done: Callable[[Result], object],
+    *,
+    group: str,
+    exclusive: bool = True,
+) -> Worker[None]:
+    """Run ``call`` in a thread worker; hand its result to ``on_done`` or post one ServiceFailed.
+
+    ``on_done`` runs on the app's thread, in ``node``'s message order (``call_later`` posts
+    it, and posting is thread-safe), so it may touch widgets. The failure goes to ``node``
+    and bubbles to the app unless a screen handles it. Values the call needs are read by the
+    caller before it starts: the call runs off the app's thread and must not read widgets.
+    """
+
+    def run() -> None:
+        try:
+            result = call()
+        except SeatdeskError as exc:
+            node.post_message(ServiceFailed.of(exc))
+            return
+        # Boundary: the top of a worker thread. Anything else is a bug; it is logged and said
+        # in one line where the user looks, and the screen (and what was typed) stays.
+        except Exception as exc:  # noqa: BLE001
+            node.log.error("service call failed", group=group, error=repr(exc))
+            node.post_message(ServiceFailed.of(exc))
+            return
+        node.call_later(on_done, result)
+
+    return node.run_worker(run, name=group, group=group, exclusive=exclusive, thread=True,
+                           exit_on_error=False)
