@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
 
@@ -29,6 +26,7 @@ from seatdesk.domain.qa.scoring import ITEM_TYPES
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import FormVersion
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.errors import ServiceFailed, call_service
 
 ITEM_TEXT = ("id", "question", "question_zh", "weight", "max_points", "guidance",
              "guidance_zh")
@@ -54,16 +52,6 @@ def draft_to_form(draft: dict[str, Any]) -> FormDefinition:
             item["weight"] = _number(item.get("weight"))
             item["max_points"] = _number(item.get("max_points"))
     return form_from_dict(data)
-
-
-@dataclass
-class Published(Message):
-    version: FormVersion
-
-
-@dataclass
-class PublishFailed(Message):
-    text: str
 
 
 class QaFormEditorScreen(Screen[FormVersion | None]):
@@ -325,27 +313,21 @@ class QaFormEditorScreen(Screen[FormVersion | None]):
             self._fill_fields()
             return
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-editor")
     def publish(self, form: FormDefinition) -> None:
         app = seat_app(self)
         actor = app.actor
         assert actor is not None
-        try:
-            version = app.backend.qa.publish_form(actor, form)
-        except Exception as exc:  # noqa: BLE001 - said in the editor; the edits are kept
-            from seatdesk.ui.errors import user_message
+        call_service(self, lambda: app.backend.qa.publish_form(actor, form), self.published,
+                     group="qa-editor")
 
-            self.post_message(PublishFailed(user_message(exc)))
-            return
-        self.post_message(Published(version))
-
-    def on_publish_failed(self, message: PublishFailed) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # said in the editor; the edits are kept
         self._say(message.text)
 
-    def on_published(self, message: Published) -> None:
+    def published(self, version: FormVersion) -> None:
         self.app.notify(_("form {code} published as version {v}").format(
-            code=message.version.code, v=message.version.version))
-        self.dismiss(message.version)
+            code=version.code, v=version.version))
+        self.dismiss(version)
 
     def _say(self, text: str) -> None:
         self.query_one("#editor-status", Static).update(neutralise(text))
