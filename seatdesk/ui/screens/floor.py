@@ -8,22 +8,19 @@ updated in place, the table is rebuilt only when the team's members change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _, localized_name
 from seatdesk.domain.text import neutralise
 from seatdesk.services.floor import FloorSnapshot, QueueLive
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.errors import ServiceFailed, call_service
 
 STATE_STYLE = {"available": "green", "on_call": "bold cyan", "ringing": "bold cyan",
                "on_hold": "yellow", "wrap_up": "magenta", "paused": "yellow",
@@ -54,16 +51,6 @@ def _adherence_text(status: str, minutes_out: int) -> str:
 
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
-
-
-@dataclass
-class FloorLoaded(Message):
-    snapshot: FloorSnapshot
-
-
-@dataclass
-class FloorFailed(Message):
-    text: str
 
 
 class FloorScreen(Screen[None]):
@@ -119,18 +106,13 @@ class FloorScreen(Screen[None]):
         self._loading = True
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="floor")
     def load(self) -> None:
-        actor = seat_app(self).actor
-        try:
-            team = actor.team_id if actor.role == "team_lead" else None
-            self.post_message(FloorLoaded(seat_app(self).backend.floor.snapshot(actor, team)))
-        except SeatdeskError as exc:
-            self.post_message(FloorFailed(str(exc)))
-        except Exception as exc:  # noqa: BLE001 - a database outage must not kill the floor
-            from seatdesk.ui.errors import user_message
-
-            self.post_message(FloorFailed(user_message(exc)))
+        app = seat_app(self)
+        actor = app.actor
+        assert actor is not None
+        team = actor.team_id if actor.role == "team_lead" else None
+        call_service(self, lambda: app.backend.floor.snapshot(actor, team), self.show_floor,
+                     group="floor")
 
     def _done_loading(self) -> None:
         self._loading = False
@@ -138,12 +120,12 @@ class FloorScreen(Screen[None]):
             self._again = False
             self.action_refresh_floor()
 
-    def on_floor_failed(self, message: FloorFailed) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # an outage must not take the floor away: said above the tables
         self.query_one("#floor-error", Static).update(neutralise(message.text))
         self._done_loading()
 
-    def on_floor_loaded(self, message: FloorLoaded) -> None:
-        snap = message.snapshot
+    def show_floor(self, snap: FloorSnapshot) -> None:
         self.query_one("#floor-error", Static).update("")
         # A live call's queue by its name in the reader's language (i18n), not its code.
         self._queue_names = {q.code: localized_name(q.name or q.code, q.name_zh)
