@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker
 
-from seatdesk.domain.errors import DatabaseUnavailable, InvalidInput, SeatdeskError
+from seatdesk.domain.errors import Conflict, DatabaseUnavailable, InvalidInput, SeatdeskError
 from seatdesk.domain.i18n import _
 
 Result = TypeVar("Result")
@@ -41,15 +41,19 @@ def start_up_message(error: BaseException) -> str:
 
 @dataclass
 class ServiceFailed(Message):
-    """A service call failed: the text to show and, for refused input, the field."""
+    """A service call failed: the text to show and, for refused input, the field.
+
+    ``conflict`` says someone else changed the record first (the screen may turn read-only).
+    """
 
     text: str
     field: str | None = None
+    conflict: bool = False
 
     @classmethod
     def of(cls, error: BaseException) -> ServiceFailed:
         field = error.field if isinstance(error, InvalidInput) else None
-        return cls(user_message(error), field)
+        return cls(user_message(error), field, conflict=isinstance(error, Conflict))
 
 
 def call_service(

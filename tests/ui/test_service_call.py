@@ -7,7 +7,7 @@ import threading
 from textual.app import App
 from textual.screen import Screen
 
-from seatdesk.domain.errors import DatabaseUnavailable, InvalidInput, NotFound
+from seatdesk.domain.errors import Conflict, DatabaseUnavailable, InvalidInput, NotFound
 from seatdesk.services.container import Backend
 from seatdesk.services.settings import Settings
 from seatdesk.ui.app import SeatdeskApp
@@ -82,3 +82,8 @@ async def test_a_failure_no_screen_handles_is_shown_by_the_app(sqlite_url, clock
         assert probe.results == []
         assert [n.message for n in app._notifications] == ["no such call"]
     backend.close()
+
+
+def test_a_conflict_is_marked_so_a_screen_can_turn_read_only() -> None:
+    assert ServiceFailed.of(Conflict("claimed by lee")).conflict
+    assert not ServiceFailed.of(NotFound("gone")).conflict
