@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from textual.dom import DOMNode
 from textual.message import Message
-from textual.message_pump import MessagePump
 from textual.worker import Worker
 
 from seatdesk.domain.errors import Conflict, DatabaseUnavailable, InvalidInput, SeatdeskError
@@ -57,12 +57,13 @@ class ServiceFailed(Message):
 
 
 def call_service(
-    node: MessagePump,
+    node: DOMNode,
     call: Callable[[], Result],
     on_done: Callable[[Result], object],
     *,
     group: str,
     exclusive: bool = True,
+    latest_only: bool = False,
 ) -> Worker[None]:
     """Run ``call`` in a thread worker; hand its result to ``on_done`` or post one ServiceFailed.
 
@@ -70,21 +71,36 @@ def call_service(
     it, and posting is thread-safe), so it may touch widgets. The failure goes to ``node``
     and bubbles to the app unless a screen handles it. Values the call needs are read by the
     caller before it starts: the call runs off the app's thread and must not read widgets.
+    ``latest_only`` (for lists, not for writes): a call that a newer one in its exclusive
+    group replaced delivers nothing, neither result nor failure.
     """
+
+    def current() -> bool:
+        # Read on the app's thread, where a newer call cancels this one's worker.
+        return not (latest_only and worker.is_cancelled)
+
+    def deliver(result: Result) -> None:
+        if current():
+            on_done(result)
+
+    def refuse(failed: ServiceFailed) -> None:
+        if current():
+            node.post_message(failed)
 
     def run() -> None:
         try:
             result = call()
         except SeatdeskError as exc:
-            node.post_message(ServiceFailed.of(exc))
+            node.call_later(refuse, ServiceFailed.of(exc))
             return
         # Boundary: the top of a worker thread. Anything else is a bug; it is logged and said
         # in one line where the user looks, and the screen (and what was typed) stays.
         except Exception as exc:  # noqa: BLE001
             node.log.error("service call failed", group=group, error=repr(exc))
-            node.post_message(ServiceFailed.of(exc))
+            node.call_later(refuse, ServiceFailed.of(exc))
             return
-        node.call_later(on_done, result)
+        node.call_later(deliver, result)
 
-    return node.run_worker(run, name=group, group=group, exclusive=exclusive, thread=True,
-                           exit_on_error=False)
+    worker: Worker[None] = node.run_worker(run, name=group, group=group, exclusive=exclusive,
+                                           thread=True, exit_on_error=False)
+    return worker

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 from textual.app import App
@@ -87,3 +88,43 @@ async def test_a_failure_no_screen_handles_is_shown_by_the_app(sqlite_url, clock
 def test_a_conflict_is_marked_so_a_screen_can_turn_read_only() -> None:
     assert ServiceFailed.of(Conflict("claimed by lee")).conflict
     assert not ServiceFailed.of(NotFound("gone")).conflict
+
+
+async def test_latest_only_drops_what_a_newer_call_in_its_group_replaced() -> None:
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        probe = _Probe(handle_failures=True)
+        await app.push_screen(probe)
+        gate = threading.Event()
+        started: list[object] = []
+        returned: list[object] = []
+
+        def slow(answer: object) -> object:
+            started.append(answer)
+            gate.wait(5)
+            returned.append(answer)
+            if isinstance(answer, BaseException):
+                raise answer
+            return answer
+
+        async def running(n: int) -> None:  # a worker cancelled before its thread starts
+            while len(started) < n:        # never runs, which is not what is tested here
+                await asyncio.sleep(0.01)
+
+        old = call_service(probe, lambda: slow("old list"), probe.got, group="list",
+                           latest_only=True)
+        await running(1)
+        old_failure = call_service(probe, lambda: slow(NotFound("old failure")), probe.got,
+                                   group="list", latest_only=True)
+        await running(2)
+        new = call_service(probe, lambda: slow("new list"), probe.got, group="list",
+                           latest_only=True)
+        gate.set()
+        await new.wait()
+        while len(returned) < 3:  # the replaced calls run to their end and try to deliver
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+        assert old.is_cancelled and old_failure.is_cancelled
+        assert [r for r, _main in probe.results] == ["new list"]
+        assert probe.failures == []
