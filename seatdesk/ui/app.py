@@ -33,7 +33,6 @@ from seatdesk.services.settings import Settings
 from seatdesk.ui.errors import ServiceFailed, start_up_message, user_message
 from seatdesk.ui.messages import DataChanged, FeedLost
 from seatdesk.ui.screens.registry import HOME, SCREENS, ScreenEntry
-from seatdesk.ui.textual_words import translate_bindings
 
 if TYPE_CHECKING:
     # Imported lazily at run time: the change feed pulls in psycopg, which a SQLite desk
@@ -115,7 +114,6 @@ class SeatdeskApp(App[None]):
         if first is not None:
             self.DEFAULT_MODE = first
         super().__init__()
-        translate_bindings(self)  # i18n: declared in English at import, shown translated
         self.settings = settings or Settings()
         self._backend: Backend | None = None
         self._opener: BackendOpener | None = None
@@ -210,10 +208,6 @@ class SeatdeskApp(App[None]):
         return screen_cls() if screen_cls is not None else super().get_default_screen()
 
     def on_mount(self) -> None:
-        # Screens declare their key labels at import, which may happen before the seat's
-        # language is chosen: each screen shows them translated when it becomes current.
-        self.screen_change_signal.subscribe(self, self._translate_keys)
-        self._translate_keys(self.screen)
         for problem in self.keymap_problems:
             self.notify(problem, title=_("Keymap"), severity="error", timeout=20, markup=False)
         # The database work starts once the first screen is on the terminal: importing
@@ -236,12 +230,6 @@ class SeatdeskApp(App[None]):
             from seatdesk.ui.screens.login import LoginScreen
 
             self.push_screen(LoginScreen(self.login_hint), self._logged_in)
-
-    def _translate_keys(self, screen: Screen[Any]) -> None:
-        from seatdesk.ui.textual_words import translate_bindings
-
-        translate_bindings(screen)
-        screen.refresh_bindings()
 
     def _after_first_frame(self, callback: Callable[[], object]) -> None:
         self.call_after_refresh(lambda: self.set_timer(CONNECT_AFTER_SECONDS, callback))

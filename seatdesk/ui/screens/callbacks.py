@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from seatdesk.domain.duetime import local_text, until_text
@@ -23,6 +22,7 @@ from seatdesk.domain.i18n import _, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.callbacks import CallbackRow
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.textual_words import SeatScreen
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class CallbacksProblem(Message):
     text: str
 
 
-class CallbacksScreen(Screen[StartOutbound | None]):
+class CallbacksScreen(SeatScreen[StartOutbound | None]):
     DEFAULT_CSS = """
     CallbacksScreen > Vertical { height: 1fr; padding: 0 1; }
     CallbacksScreen #callbacks { height: 1fr; }

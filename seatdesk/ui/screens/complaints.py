@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Static
 
 from seatdesk.domain.duetime import local_text, until_text
@@ -26,6 +25,7 @@ from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.complaints import Breakdown, ComplaintDetail, ComplaintRow
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.textual_words import SeatModalScreen, SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 
 VIEWS = ("open", "overdue", "all")
@@ -72,7 +72,7 @@ class ScreenProblem(Message):
     text: str
 
 
-class ComplaintStepDialog(ModalScreen[bool]):
+class ComplaintStepDialog(SeatModalScreen[bool]):
     """One handling step's form; runs the step itself so a refusal keeps the form open."""
 
     DEFAULT_CSS = """
@@ -158,7 +158,7 @@ class ComplaintStepDialog(ModalScreen[bool]):
         self.query_one("#step-error", Static).update(message.text)
 
 
-class ComplaintsScreen(Screen[None]):
+class ComplaintsScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     ComplaintsScreen #complaints-top { height: 1fr; }
     ComplaintsScreen #complaints { width: 1fr; height: 1fr; }

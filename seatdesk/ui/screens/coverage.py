@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.i18n import _
@@ -18,11 +17,12 @@ from seatdesk.domain.roster.coverage import OVER, SHORT, bar_chart
 from seatdesk.services.roster import CoverageView
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 STYLE = {SHORT: "bold red", OVER: "yellow"}
 
 
-class CoverageScreen(Screen[None]):
+class CoverageScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     CoverageScreen #coverage-title { height: 1; padding: 0 1; text-style: bold; }
     CoverageScreen #coverage-chart { height: 12; padding: 0 1; }

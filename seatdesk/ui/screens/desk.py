@@ -44,7 +44,6 @@ from seatdesk.ui.dialogs.desk import (
     PauseReasonDialog,
     PickCustomerDialog,
     TransferDialog,
-    translate_bindings,
 )
 from seatdesk.ui.phone_bridge import (  # phone (issue 20)
     NeighbourPickup,
@@ -52,6 +51,7 @@ from seatdesk.ui.phone_bridge import (  # phone (issue 20)
     PhoneCallChanged,
 )
 from seatdesk.ui.take_hold import Coalescing, TakeHold
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.customer_card import CustomerCardView
 from seatdesk.ui.widgets.key_bar import KeyBar
 from seatdesk.ui.widgets.queue_table import QueueLoaded, QueueRefreshFailed, QueueTable
@@ -172,7 +172,7 @@ class CustomerSearch(Provider):
 # ---- the screen --------------------------------------------------------------------------
 
 
-class DeskScreen(Screen[None]):
+class DeskScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     DeskScreen #desk-main { height: 1fr; }
     DeskScreen #left { width: 52%; }
@@ -209,7 +209,6 @@ class DeskScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.call: CallView | None = None
         self.card: CustomerCard | None = None
         self.status = SeatStatus()

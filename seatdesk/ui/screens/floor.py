@@ -13,7 +13,6 @@ from datetime import datetime
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.i18n import _, localized_name
@@ -21,6 +20,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.floor import FloorSnapshot, QueueLive
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 STATE_STYLE = {"available": "green", "on_call": "bold cyan", "ringing": "bold cyan",
                "on_hold": "yellow", "wrap_up": "magenta", "paused": "yellow",
@@ -53,7 +53,7 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
 
 
-class FloorScreen(Screen[None]):
+class FloorScreen(SeatScreen[None]):
     # code -> the queue's name in the reader's language, from the last snapshot (i18n)
     _queue_names: dict[str, str] = {}  # noqa: RUF012 - replaced, never mutated
     DEFAULT_CSS = """

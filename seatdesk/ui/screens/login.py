@@ -12,17 +12,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from seatdesk.domain.i18n import _
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.textual_words import SeatScreen
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import Actor  # noqa: F401 - named in Screen["Actor | None"]
 
 
-class LoginScreen(Screen["Actor | None"]):
+class LoginScreen(SeatScreen["Actor | None"]):
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
     LoginScreen > Vertical { width: 60; height: auto; border: thick $accent; padding: 1 2; }

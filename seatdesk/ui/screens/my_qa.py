@@ -21,7 +21,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
@@ -37,6 +36,7 @@ from seatdesk.services.qa_views import (
     TrendRow,
 )
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.score_form import ItemRow, ScoreForm
 
 
@@ -131,7 +131,7 @@ class _QaWorkMixin:
         self.post_message(QaNote(done, reload=True))  # type: ignore[attr-defined]
 
 
-class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
+class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
     DEFAULT_CSS = """
     MyEvaluationsScreen #mine { width: 62; height: 1fr; }
     MyEvaluationsScreen #detail { width: 1fr; }
@@ -546,7 +546,7 @@ class RulingLoaded(Message):
     record: CallRecord | None
 
 
-class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
+class DisputeRulingScreen(_QaWorkMixin, SeatScreen[None]):
     """Uphold a disputed score, or change items: a new revision; the reason is required.
 
     The call record sits beside the form, and each item shows the inspector's comment,

@@ -15,7 +15,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
@@ -24,6 +23,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, OFF, MySchedule
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.screens.roster import TextPrompt
+from seatdesk.ui.textual_words import SeatScreen
 
 STATE_STYLE = {"pending": "yellow", "approved": "green", "refused": "red"}
 
@@ -50,7 +50,7 @@ class ScheduleNotice(Message):
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
-class MyScheduleScreen(Screen[None]):
+class MyScheduleScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     MyScheduleScreen #schedule-title { height: 1; padding: 0 1; text-style: bold; }
     MyScheduleScreen #schedule-days { height: 2fr; }

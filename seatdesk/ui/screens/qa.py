@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
@@ -27,6 +26,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import WorkFilter, WorkRow
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 if TYPE_CHECKING:
     from seatdesk.services.qa_workflow import SamplePlanSpec
@@ -48,7 +48,7 @@ class WorkList:
     plan_id: int | None = None  # the list is this sampling plan's calls
 
 
-class QaScreen(Screen[None]):
+class QaScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     QaScreen #filters, QaScreen #filters2 { height: 3; }
     QaScreen #filters Input { width: 1fr; }

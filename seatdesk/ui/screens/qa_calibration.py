@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.i18n import _
@@ -17,13 +16,14 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CalibrationReport, CalibrationRow
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 
 def _num(v: float | None) -> str:
     return "-" if v is None else f"{v:.1f}"
 
 
-class QaCalibrationScreen(Screen[None]):
+class QaCalibrationScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     QaCalibrationScreen #sessions { height: 10; }
     QaCalibrationScreen #spread { height: 1fr; }

@@ -13,7 +13,6 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from seatdesk.domain.i18n import _
@@ -22,6 +21,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CoachingRow, EvaluationView
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatModalScreen
 
 
 def low_items(ev: EvaluationView) -> list[str]:
@@ -34,7 +34,7 @@ def low_items(ev: EvaluationView) -> list[str]:
 FIELD_INPUTS = {"what": "coaching-what", "due": "coaching-due", "items": "coaching-items"}
 
 
-class CoachingScreen(ModalScreen[CoachingRow | None]):
+class CoachingScreen(SeatModalScreen[CoachingRow | None]):
     DEFAULT_CSS = """
     CoachingScreen { align: center middle; }
     CoachingScreen #coaching-box { width: 90; height: auto; border: round $accent;

@@ -17,7 +17,6 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
 
 from seatdesk.domain.i18n import _
@@ -27,6 +26,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import FormVersion
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 ITEM_TEXT = ("id", "question", "question_zh", "weight", "max_points", "guidance",
              "guidance_zh")
@@ -54,7 +54,7 @@ def draft_to_form(draft: dict[str, Any]) -> FormDefinition:
     return form_from_dict(data)
 
 
-class QaFormEditorScreen(Screen[FormVersion | None]):
+class QaFormEditorScreen(SeatScreen[FormVersion | None]):
     DEFAULT_CSS = """
     QaFormEditorScreen #editor-top { height: 3; }
     QaFormEditorScreen #editor-top Input { width: 1fr; }

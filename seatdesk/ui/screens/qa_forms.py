@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
 from seatdesk.services.qa_views import FormVersion
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.score_form import ScoreForm
 
 
@@ -36,7 +36,7 @@ class FormsNote(Message):
     text: str
 
 
-class QaFormsScreen(Screen[None]):
+class QaFormsScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     QaFormsScreen #forms-head { height: auto; padding: 0 1; }
     QaFormsScreen #forms-status { height: auto; padding: 0 1; }

@@ -14,7 +14,6 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from seatdesk.domain.errors import SeatdeskError
@@ -25,6 +24,7 @@ from seatdesk.services.qa_results import result_columns, result_dicts
 from seatdesk.services.qa_views import ResultRow
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 
 def _period_options() -> list[tuple[str, str]]:
@@ -46,7 +46,7 @@ def _cell(value: object) -> str:
     return neutralise(str(value))
 
 
-class QaResultsScreen(Screen[None]):
+class QaResultsScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     QaResultsScreen #period-bar, QaResultsScreen #export-bar { height: 3; }
     QaResultsScreen #r-period { width: 20; }

@@ -20,7 +20,6 @@ from datetime import datetime, tzinfo
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
@@ -30,6 +29,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CallRecord, EvaluationView
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.score_form import ScoreForm
 
 PLAYER_ENV = "SEATDESK_PLAYER"
@@ -137,7 +137,7 @@ class Loaded:
     held_by: str | None = None  # another inspector's live claim: read-only
 
 
-class QaScoreScreen(Screen[int | None]):
+class QaScoreScreen(SeatScreen[int | None]):
     """Score one call (or one calibration session's call); dismisses with the evaluation id."""
 
     DEFAULT_CSS = """

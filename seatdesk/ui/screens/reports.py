@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from seatdesk.domain import kpi
@@ -25,13 +24,14 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.reports import KpiReport
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.kpi_chart import KpiChart
 
 REFRESH_SECONDS = 30.0
 VIEWS = ("day", "week", "month", "interval", "agent", "team", "queue")
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(SeatScreen[None]):
     """KPI table and chart for a period, by day / week / month (and interval, agent...)."""
 
     DEFAULT_CSS = """

@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from seatdesk.domain.errors import SeatdeskError
@@ -26,11 +25,12 @@ from seatdesk.domain.roster.rules import week_start
 from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, OFF, RosterWeekView, RuleBroken
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.textual_words import SeatModalScreen, SeatScreen
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
-class TextPrompt(ModalScreen[str | None]):
+class TextPrompt(SeatModalScreen[str | None]):
     """Ask for one line of text (a reason, a login); Enter answers, Escape cancels."""
 
     DEFAULT_CSS = """
@@ -90,7 +90,7 @@ class RosterNotice(Message):
     reload: bool = False
 
 
-class RosterScreen(Screen[None]):
+class RosterScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     RosterScreen #roster-title { height: 1; padding: 0 1; text-style: bold; }
     RosterScreen #roster-legend { height: auto; padding: 0 1; color: $text-muted; }
@@ -117,15 +117,14 @@ class RosterScreen(Screen[None]):
 
     def __init__(self, team_code: str | None = None, day: date | None = None) -> None:
         super().__init__()
-        from seatdesk.ui.textual_words import label_bindings
-
-        # "Template {n}" has a number in it: labelled here, in the seat's language.
-        label_bindings(self, {f"roster.t{n}": _("Template {n}").format(n=n)
-                              for n in range(1, 10)})
         self.team_code = team_code
         self._day = day
         self.view: RosterWeekView | None = None
         self.refused: tuple[int, date, str] | None = None
+
+    def binding_labels(self) -> dict[str, str]:
+        # "Template {n}" has a number in it: labelled when shown, in the seat's language.
+        return {f"roster.t{n}": _("Template {n}").format(n=n) for n in range(1, 10)}
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -14,7 +14,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
@@ -23,6 +22,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, RequestView, RuleBroken
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.screens.roster import TextPrompt
+from seatdesk.ui.textual_words import SeatScreen
 
 
 @dataclass
@@ -37,7 +37,7 @@ class RequestNotice(Message):
     reload: bool = False
 
 
-class RosterRequestsScreen(Screen[None]):
+class RosterRequestsScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     RosterRequestsScreen #requests-title { height: 1; padding: 0 1; text-style: bold; }
     RosterRequestsScreen #requests-table { height: 1fr; }

@@ -10,7 +10,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from seatdesk.domain.errors import InvalidInput
@@ -19,11 +18,11 @@ from seatdesk.domain.scripts import render_steps
 from seatdesk.domain.text import neutralise
 from seatdesk.services.dto import ScriptView
 from seatdesk.ui.context import seat_app
-from seatdesk.ui.dialogs.desk import translate_bindings
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.script_pane import STAGE_LABELS
 
 
-class ScriptsScreen(Screen[None]):
+class ScriptsScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     ScriptsScreen #versions { height: 1fr; border: round $primary; }
     ScriptsScreen #preview { height: 12; border: round $secondary; padding: 0 1; }
@@ -38,7 +37,6 @@ class ScriptsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.versions: list[ScriptView] = []
 
     def compose(self) -> ComposeResult:

@@ -7,7 +7,7 @@ column ticks every second for the rows on screen only, so 5,000 waiting calls st
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -85,10 +85,6 @@ class QueueTable(DataTable[object]):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._fetch = fetch
         self.refresher = Coalescing()
-        table = self._bindings.key_to_bindings
-        for key, items in table.items():  # declared in English; shown in the seat's language
-            table[key] = [replace(b, description=_(b.description)) if b.description else b
-                          for b in items]
         self._calls: dict[int, WaitingCall] = {}
         self._order: list[int] = []
         self._cells: dict[int, tuple[object, ...]] = {}
