@@ -250,7 +250,7 @@ class SeatdeskApp(App[None]):
         """(worker) Open the database and look the user up, while the home screen paints."""
         try:
             actor = self.backend.users.actor(login)
-        except Exception as exc:  # noqa: BLE001 - said in one line as the desk closes
+        except Exception as exc:  # noqa: BLE001 - boundary (start-up): said in one line as the desk closes
             self._actor_error = exc
             self._actor_ready.set()
             self.call_from_thread(self._sign_in_failed, start_up_message(exc))
@@ -343,11 +343,11 @@ class SeatdeskApp(App[None]):
                 if feed is None:
                     feed = self._feed_factory()
                 topics = feed.wait(slow_poll)
-            except Exception as exc:  # noqa: BLE001 - any feed failure degrades to polling
+            except Exception as exc:  # noqa: BLE001 - boundary (change-feed thread): any feed failure degrades to polling
                 if feed is not None:
                     try:
                         feed.close()
-                    except Exception:  # noqa: BLE001, S110 - closing a broken feed
+                    except Exception:  # noqa: BLE001, S110 - boundary (change-feed thread): closing a broken feed
                         pass
                 feed = None
                 self.post_message(FeedLost(str(exc)))

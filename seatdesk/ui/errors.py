@@ -93,9 +93,9 @@ def call_service(
         except SeatdeskError as exc:
             node.call_later(refuse, ServiceFailed.of(exc))
             return
-        # Boundary: the top of a worker thread. Anything else is a bug; it is logged and said
-        # in one line where the user looks, and the screen (and what was typed) stays.
-        except Exception as exc:  # noqa: BLE001
+        # Anything else is a bug: logged and said in one line where the user looks, and the
+        # screen (and what was typed) stays.
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the one for all screens
             node.log.error("service call failed", group=group, error=repr(exc))
             node.call_later(refuse, ServiceFailed.of(exc))
             return

@@ -132,7 +132,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
         except InvalidInput as exc:
             self.post_message(CallbackRefused(str(exc), exc.field))
             return
-        except Exception as exc:  # noqa: BLE001 - shown where the agent is looking
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the agent is looking
             from seatdesk.ui.errors import user_message
 
             self.post_message(CallbackRefused(user_message(exc), None))

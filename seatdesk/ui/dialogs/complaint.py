@@ -121,7 +121,7 @@ class RegisterComplaintDialog(FormDialog[int | None]):
         except SeatdeskError as exc:
             self.post_message(ComplaintRefused(str(exc), getattr(exc, "field", None)))
             return
-        except Exception as exc:  # noqa: BLE001 - shown where the agent is looking
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the agent is looking
             from seatdesk.ui.errors import user_message
 
             self.post_message(ComplaintRefused(user_message(exc), None))

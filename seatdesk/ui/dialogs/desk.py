@@ -200,7 +200,7 @@ class NewCustomerDialog(DraftKeepingModal["CustomerSummary | None"]):
         except InvalidInput as exc:
             self.app.call_from_thread(self._show_error, exc.field, str(exc))
             return
-        except Exception as exc:  # noqa: BLE001 - shown on the form, typed text kept
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the form, typed text kept
             self.app.call_from_thread(self._show_error, None, _user_message(exc))
             return
         self.app.call_from_thread(self.dismiss, summary)
@@ -270,7 +270,7 @@ class TransferDialog(DraftKeepingModal[int | None]):
         try:
             leg = self.backend.calls.transfer(self.actor, self.call_id, queue_code=queue_code,
                                               agent_login=agent)
-        except Exception as exc:  # noqa: BLE001 - shown in the dialog, choice kept
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown in the dialog, choice kept
             self.app.call_from_thread(self._show_error, _user_message(exc))
             return
         self.app.call_from_thread(self.dismiss, leg)

@@ -99,7 +99,7 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
         app = self.app
         try:
             rows = app.backend.callbacks.open_for(app.actor)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
             self.post_message(CallbacksProblem(user_message(exc)))
@@ -193,7 +193,7 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
         app = self.app
         try:
             row = app.backend.callbacks.take(app.actor, callback_id)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
             self.post_message(CallbacksProblem(user_message(exc)))
@@ -206,7 +206,7 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
         app = self.app
         try:
             app.backend.callbacks.release(app.actor, callback_id)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
             self.post_message(CallbacksProblem(user_message(exc)))

@@ -143,7 +143,7 @@ class ComplaintStepDialog(SeatModalScreen[bool]):
         except SeatdeskError as exc:
             self.post_message(StepRefused(str(exc), getattr(exc, "field", None)))
             return
-        except Exception as exc:  # noqa: BLE001 - shown where the lead is looking
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the lead is looking
             from seatdesk.ui.errors import user_message
 
             self.post_message(StepRefused(user_message(exc), None))
@@ -219,7 +219,7 @@ class ComplaintsScreen(SeatScreen[None]):
             rows = service.listing(actor, self.view)
             by_owner = service.breakdown(actor, "owner")
             by_category = service.breakdown(actor, "category")
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
             self.post_message(ScreenProblem(user_message(exc)))
@@ -293,7 +293,7 @@ class ComplaintsScreen(SeatScreen[None]):
         app = self.app
         try:
             detail = app.backend.complaints.detail(app.actor, complaint_id)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
             self.post_message(ScreenProblem(user_message(exc)))

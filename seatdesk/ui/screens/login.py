@@ -97,7 +97,7 @@ class LoginScreen(SeatScreen["Actor | None"]):
 
         try:
             actor = seat_app(self).backend.users.authenticate(login, password)
-        except Exception as exc:  # noqa: BLE001 - every failure is shown on the form
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): every failure is shown on the form
             self.app.call_from_thread(self._show_error, user_message(exc))
             return
         if actor.must_change_password:
@@ -119,7 +119,7 @@ class LoginScreen(SeatScreen["Actor | None"]):
 
         try:
             actor = seat_app(self).backend.users.change_password(login, old, new)
-        except Exception as exc:  # noqa: BLE001 - every failure is shown on the form
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): every failure is shown on the form
             self.app.call_from_thread(self._show_error, user_message(exc), True)
             return
         self.app.call_from_thread(self.dismiss, actor)

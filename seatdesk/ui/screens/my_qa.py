@@ -20,6 +20,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -123,7 +124,7 @@ class _QaWorkMixin:
     def run_call(self, fn: Any, done: str) -> None:
         try:
             fn()
-        except Exception as exc:  # noqa: BLE001 - shown where the user looks
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the user looks
             from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))  # type: ignore[attr-defined]
@@ -220,7 +221,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
             coaching = qa.my_coaching(actor)
             overview = qa.coaching_overview(actor) if self.may_rule else []
             trend = qa.trend(actor, weeks=8, timezone=app.settings.timezone)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))
@@ -304,7 +305,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
         assert actor is not None
         try:
             trend = app.backend.qa.trend(actor, login, weeks=8, timezone=app.settings.timezone)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))
@@ -363,7 +364,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
         assert actor is not None
         try:
             record = app.backend.qa.call_record(actor, call_id)
-        except Exception as exc:  # noqa: BLE001 - shown in the record's place
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown in the record's place
             from seatdesk.ui.errors import user_message
 
             self.post_message(RecordLoaded(None, user_message(exc)))
@@ -447,7 +448,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
     def on_descendant_focus(self, event: object) -> None:
         try:
             form = self.query_one(ScoreForm)
-        except Exception:  # noqa: BLE001 - no evaluation shown
+        except NoMatches:  # no evaluation shown
             return
         row = form.current
         if row is not None:
@@ -600,7 +601,7 @@ class DisputeRulingScreen(_QaWorkMixin, SeatScreen[None]):
         try:
             ev = app.backend.qa.evaluation(app.actor, self.dispute.evaluation_id)
             record = app.backend.qa.call_record(app.actor, ev.call_id)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))
@@ -628,7 +629,7 @@ class DisputeRulingScreen(_QaWorkMixin, SeatScreen[None]):
             lines.append(f"⚑ {key}: " + " · ".join(parts))
             try:
                 row = form.row(key)
-            except Exception:  # noqa: BLE001, S112 - an item of another form version
+            except NoMatches:  # an item of another form version
                 continue
             row.mark = "⚑ " + " · ".join(parts)[:50]
         if ev.comment:

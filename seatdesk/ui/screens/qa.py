@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 
+from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import WorkFilter, WorkRow
@@ -186,7 +187,7 @@ class QaScreen(SeatScreen[None]):
             return
         try:
             f = self._filter()
-        except Exception as exc:  # noqa: BLE001 - the typed filter stays as it is
+        except (ValueError, SeatdeskError) as exc:  # the typed filter stays as it is
             self._say(str(exc))
             return
         self.load(f)
@@ -223,7 +224,7 @@ class QaScreen(SeatScreen[None]):
                 start=f.start, end=f.end, per_agent=int(n_text), seed=int(seed_text),
                 all_complaints=f.complaints_only, queue=f.queue, category=f.category,
                 team=f.team, min_talk_seconds=f.min_seconds)
-        except Exception as exc:  # noqa: BLE001
+        except (ValueError, SeatdeskError) as exc:  # said on the screen, the typed values stay
             self._say(str(exc))
             return
         self.make_plan(spec)

@@ -88,7 +88,7 @@ class QaFormsScreen(SeatScreen[None]):
         except (FormError, OSError, UnicodeDecodeError) as exc:
             self.post_message(FormsNote(f"{path}: {exc}"))
             return
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             self.post_message(FormsNote(user_message(exc)))
             return
         self.post_message(FormsLoaded(forms, note))

@@ -20,6 +20,7 @@ from datetime import datetime, tzinfo
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
@@ -278,8 +279,8 @@ class QaScoreScreen(SeatScreen[int | None]):
         if message.field and self.evaluation is not None:
             try:
                 self.query_one(ScoreForm).focus_item(message.field)
-            except Exception:  # noqa: BLE001, S110 - the field may not be an item
-                pass
+            except NoMatches:
+                pass  # the field is not one of the form's items
 
     # ---- live total ---------------------------------------------------------------------
 
@@ -296,7 +297,7 @@ class QaScoreScreen(SeatScreen[int | None]):
     def _update_total(self) -> None:
         try:
             form = self.query_one(ScoreForm)
-        except Exception:  # noqa: BLE001 - not loaded yet
+        except NoMatches:  # not loaded yet
             return
         r = form.result()
         total = self.query_one("#total", Static)
@@ -324,7 +325,7 @@ class QaScoreScreen(SeatScreen[int | None]):
     def on_descendant_focus(self, event: object) -> None:
         try:
             form = self.query_one(ScoreForm)
-        except Exception:  # noqa: BLE001
+        except NoMatches:  # not loaded yet
             return
         row = form.current
         if row is not None:
