@@ -45,6 +45,7 @@ from seatdesk.ui.dialogs.desk import (
     PickCustomerDialog,
     TransferDialog,
 )
+from seatdesk.ui.errors import ServiceFailed
 from seatdesk.ui.phone_bridge import (  # phone (issue 20)
     NeighbourPickup,
     PhoneBridge,
@@ -121,12 +122,6 @@ class CardLoaded(Message):
 class ScriptLoaded(Message):
     script: ScriptView | None
     repeat: str | None = None
-
-
-@dataclass
-class ActionFailed(Message):
-    message: str
-    field: str | None = None
 
 
 @dataclass
@@ -353,11 +348,12 @@ class DeskScreen(SeatScreen[None]):
 
     def _fail(self, exc: BaseException, field: str | None = None) -> None:
         """Post a failure from a worker; outages also light the offline banner."""
-        from seatdesk.ui.errors import user_message
-
         if is_outage(exc):
             self.post_message(JournalState(len(self.journal or []), True))
-        self.post_message(ActionFailed(user_message(exc), getattr(exc, "field", field)))
+        failed = ServiceFailed.of(exc)
+        if field and not isinstance(exc, InvalidInput):  # where the desk knows to look
+            failed = ServiceFailed(failed.text, field)
+        self.post_message(failed)
 
     def _today_start(self) -> datetime:
         tz = self.seat_app.settings.tz
@@ -949,7 +945,7 @@ class DeskScreen(SeatScreen[None]):
             except SeatdeskError:
                 paused = False  # rung meanwhile: the pause waits for the end of that call
         if warning:
-            self.post_message(ActionFailed(warning))
+            self.post_message(ServiceFailed(warning))
         self.post_message(CallClosed(call.id, paused=paused))
         self._post_status()
 
@@ -971,14 +967,15 @@ class DeskScreen(SeatScreen[None]):
         if not message.paused:
             self._ring_when_free()
 
-    def on_action_failed(self, message: ActionFailed) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # the desk shows its own: on the form's field, or a toast
         self._end_take(drawn=False)
         if message.field and self.call is not None and message.field in (
                 "category", "disposition", "outbound_outcome", "question", "notes",
                 "resolved", "handed_to", "satisfaction", "follow_up"):
-            self.form.show_error(message.field, message.message)
+            self.form.show_error(message.field, message.text)
         else:
-            self.notify(message.message, severity="error", timeout=6)
+            self.notify(message.text, severity="error", timeout=6)
 
     # ---- the offline journal ---------------------------------------------------------------
 
@@ -1040,7 +1037,7 @@ class DeskScreen(SeatScreen[None]):
             self.phone.answer(self.call)  # phone (issue 20): the SIP 200 OK first
             popped = self.backend.calls.take(self.actor, call_id, lang=self._lang())
             if popped is None:
-                self.post_message(ActionFailed(_("nobody is waiting")))
+                self.post_message(ServiceFailed(_("nobody is waiting")))
                 return
             self._post_popped(popped)
         except Exception as exc:  # noqa: BLE001
