@@ -84,5 +84,17 @@ class SeatScreen(Screen[ScreenResult]):
         return shown_in_language(super().active_bindings, self.binding_labels())
 
 
-class SeatModalScreen(SeatScreen[ScreenResult], ModalScreen[ScreenResult]):
-    """A dialog whose keys are labelled in the seat's language."""
+class SeatModalScreen(ModalScreen[ScreenResult]):
+    """A dialog whose keys are labelled in the seat's language.
+
+    Not built on SeatScreen: Textual takes a screen's type CSS along its first bases only,
+    and a dialog must keep ModalScreen's (the translucent background showing the desk).
+    """
+
+    def binding_labels(self) -> Mapping[str, str]:
+        """Labels made at run time (with a number in them), by binding id."""
+        return {}
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return shown_in_language(super().active_bindings, self.binding_labels())

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 
 from seatdesk.domain.i18n import N_, current_language, set_language
@@ -34,7 +35,7 @@ class _Publishing(SeatScreen[None]):
         pass
 
 
-def _labels(screen: SeatScreen[None]) -> dict[str, str]:
+def _labels(screen: Screen[None]) -> dict[str, str]:
     return {key: a.binding.description for key, a in screen.active_bindings.items()}
 
 
@@ -65,3 +66,23 @@ def test_no_module_reaches_into_textuals_private_bindings() -> None:
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if private.search(line)]
     assert found == []
+
+
+async def test_a_dialog_keeps_its_translucent_background_and_translated_keys() -> None:
+    from seatdesk.ui.textual_words import SeatModalScreen
+
+    class _Dialog(SeatModalScreen[None]):
+        BINDINGS = [Binding("p", "publish", N_("Publish"), id="t.publish")]
+
+    before = current_language()
+    set_language("zh")
+    try:
+        app: App[None] = App()
+        async with app.run_test() as pilot:
+            dialog = _Dialog()
+            await app.push_screen(dialog)
+            await pilot.pause()
+            assert dialog.styles.background.a < 1  # the screen behind shows through
+            assert _labels(dialog)["p"] == "发布"
+    finally:
+        set_language(before)
