@@ -379,7 +379,7 @@ class DeskScreen(SeatScreen[None]):
 
             self._heartbeat = Heartbeat(self.backend, self.actor).start()
             report = drain(journal, self.backend, self.backend.users.actor)
-        except Exception as exc:  # noqa: BLE001 - reported on the desk, retried later
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): reported on the desk, retried later
             self._fail(exc)
             return
         self.post_message(JournalState(report.left, report.offline, report.messages))
@@ -396,7 +396,7 @@ class DeskScreen(SeatScreen[None]):
             self._post_status()
             if current is not None:
                 self._load_call(current, pop=False)
-        except Exception as exc:  # noqa: BLE001 - reported on the desk, retried later
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): reported on the desk, retried later
             self._fail(exc)
 
     def _post_status(self) -> None:
@@ -501,7 +501,7 @@ class DeskScreen(SeatScreen[None]):
     def _ring_next(self) -> None:
         try:
             popped = self.backend.calls.ring_next(self.actor, lang=self._lang())
-        except Exception as exc:  # noqa: BLE001 - F2 still works; the next status retries
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): F2 still works; the next status retries
             self.app.call_from_thread(self._end_take, False)
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
@@ -549,7 +549,7 @@ class DeskScreen(SeatScreen[None]):
                 self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
                 return
             self._post_popped(popped)  # its CallLoaded ends the hold
-        except Exception as exc:  # noqa: BLE001 - the next change checks again
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the next change checks again
             self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
@@ -572,7 +572,7 @@ class DeskScreen(SeatScreen[None]):
     def _refresh_status(self) -> None:
         try:
             self._post_status()
-        except Exception as exc:  # noqa: BLE001 - the status line keeps its last values
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the status line keeps its last values
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
 
@@ -759,7 +759,7 @@ class DeskScreen(SeatScreen[None]):
         try:
             view = self.backend.calls.set_customer(self.actor, call_id, customer_id)
             self._load_call(view, pop=False, keep_form=True)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call")
@@ -767,7 +767,7 @@ class DeskScreen(SeatScreen[None]):
         try:
             view = self.backend.calls.get(self.actor, call_id)
             self._load_call(view, pop=False, keep_form=keep_form)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     def _finish_call_ui(self) -> None:
@@ -801,7 +801,7 @@ class DeskScreen(SeatScreen[None]):
                    category: str | None) -> None:
         try:
             card = self.backend.customers.card(self.actor, customer_id, reveal=reveal)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
             return
         repeat = self._repeat_warning(call, category) if call is not None else None
@@ -846,7 +846,7 @@ class DeskScreen(SeatScreen[None]):
             self.backend.calls.set_category(self.actor, call.id, category,
                                             script.id if script else None)
             repeat = self._repeat_warning(call, category)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc, "category")
             return
         self.post_message(ScriptLoaded(script, repeat))
@@ -888,7 +888,7 @@ class DeskScreen(SeatScreen[None]):
         entry = journal.append(DRAFT, call_id, self.actor.login, self.now(), values)
         try:
             self.backend.calls.save_draft(self.actor, call_id, values)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             if is_outage(exc):
                 self.post_message(JournalState(journal.waiting(), True))
                 return
@@ -926,7 +926,7 @@ class DeskScreen(SeatScreen[None]):
                                wrap_up_to_json(record), callback_id=call.callback_id)
         try:
             warning = apply_entry(self.backend, self.actor, entry)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             if is_outage(exc):
                 # The record waits in the journal; the seat carries on.
                 self.post_message(JournalState(journal.waiting(), True))
@@ -1005,7 +1005,7 @@ class DeskScreen(SeatScreen[None]):
         if not offline and not report.left:
             try:  # the journal is empty: is the database itself answering again?
                 self.backend.agents.status(self.actor)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001 - boundary (worker top)
                 offline = is_outage(exc)
         self.post_message(JournalState(report.left, offline, report.messages))
         if report.applied:
@@ -1040,7 +1040,7 @@ class DeskScreen(SeatScreen[None]):
                 self.post_message(ServiceFailed(_("nobody is waiting")))
                 return
             self._post_popped(popped)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     def action_hold(self) -> None:
@@ -1075,7 +1075,7 @@ class DeskScreen(SeatScreen[None]):
         try:
             self.phone.call_action(name, call)  # phone (issue 20)
             view = step(self.actor, call.id)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
             return
         self.post_message(CallLoaded(view, card, script, keep_form=True))
@@ -1092,7 +1092,7 @@ class DeskScreen(SeatScreen[None]):
         assert call is not None
         try:
             queues = self.backend.users.queues()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
             return
         dialog = TransferDialog(self.backend, self.actor, call.id, queues, self._lang())
@@ -1148,7 +1148,7 @@ class DeskScreen(SeatScreen[None]):
         try:
             self.backend.agents.pause(self.actor, reason)
             self._post_status()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="presence")
@@ -1156,7 +1156,7 @@ class DeskScreen(SeatScreen[None]):
         try:
             self.backend.agents.resume(self.actor)
             self._post_status()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     # ---- outbound, callbacks, complaints (imported when first opened: start-up time) -----
@@ -1197,7 +1197,7 @@ class DeskScreen(SeatScreen[None]):
                 callback_id=callback_id, complaint_id=complaint_id)
             self.phone.dial(view)  # phone (issue 20)
             self._load_call(view, pop=False)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     def action_schedule_callback(self) -> None:
@@ -1254,7 +1254,7 @@ class DeskScreen(SeatScreen[None]):
     def _log_out_now(self) -> None:
         try:
             self.backend.agents.log_out(self.actor)
-        except Exception:  # noqa: BLE001, S110 - the floor view shows the seat stale instead
+        except Exception:  # noqa: BLE001, S110 - boundary (closing the desk): the floor view shows the seat stale instead
             pass
 
     def _log_out_and_exit(self) -> None:

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
 
 from seatdesk.domain.i18n import N_, _, pgettext
 from seatdesk.domain.text import neutralise
@@ -116,7 +117,7 @@ class QueueTable(DataTable[object]):
     def _load(self, fetch: Callable[[], list[WaitingCall]]) -> None:
         try:
             calls = fetch()
-        except Exception as exc:  # noqa: BLE001 - the queue keeps its last rows meanwhile
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the queue keeps its rows
             self.post_message(QueueRefreshFailed(is_outage(exc)))
             return
         self.post_message(QueueLoaded(calls, refresh=True))
@@ -248,6 +249,6 @@ class QueueTable(DataTable[object]):
             return None
         try:
             key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - an empty or shrinking table has no cursor row
+        except CellDoesNotExist:  # an empty or shrinking table has no cursor row
             return None
         return int(key.value) if key.value else None
