@@ -21,7 +21,7 @@ from seatdesk.domain.duetime import local_text, until_text
 from seatdesk.domain.i18n import _, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.callbacks import CallbackRow
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.textual_words import SeatScreen
 
 
@@ -96,9 +96,9 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-load")
     def load(self) -> None:
-        app = self.app
+        app = seat_app(self)
         try:
-            rows = app.backend.callbacks.open_for(app.actor)  # type: ignore[attr-defined]
+            rows = app.backend.callbacks.open_for(signed_in(self))
         except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
@@ -190,9 +190,9 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-take")
     def _take(self, callback_id: int) -> None:
-        app = self.app
+        app = seat_app(self)
         try:
-            row = app.backend.callbacks.take(app.actor, callback_id)  # type: ignore[attr-defined]
+            row = app.backend.callbacks.take(signed_in(self), callback_id)
         except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
@@ -203,9 +203,9 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-take")
     def _release(self, callback_id: int) -> None:
-        app = self.app
+        app = seat_app(self)
         try:
-            app.backend.callbacks.release(app.actor, callback_id)  # type: ignore[attr-defined]
+            app.backend.callbacks.release(signed_in(self), callback_id)
         except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 

@@ -24,7 +24,7 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.complaints import Breakdown, ComplaintDetail, ComplaintRow
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.textual_words import SeatModalScreen, SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 
@@ -125,9 +125,9 @@ class ComplaintStepDialog(SeatModalScreen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complaint-step")
     def _run(self, values: dict[str, Any]) -> None:
-        app = self.app
-        service = app.backend.complaints  # type: ignore[attr-defined]
-        actor = app.actor  # type: ignore[attr-defined]
+        app = seat_app(self)
+        service = app.backend.complaints
+        actor = signed_in(self)
         cid = self.complaint_id
         try:
             if self.step == "assign":
@@ -212,9 +212,9 @@ class ComplaintsScreen(SeatScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complaints-load")
     def load(self) -> None:
-        app = self.app
-        service = app.backend.complaints  # type: ignore[attr-defined]
-        actor = app.actor  # type: ignore[attr-defined]
+        app = seat_app(self)
+        service = app.backend.complaints
+        actor = signed_in(self)
         try:
             rows = service.listing(actor, self.view)
             by_owner = service.breakdown(actor, "owner")
@@ -290,9 +290,9 @@ class ComplaintsScreen(SeatScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complaints-detail")
     def _fetch_detail(self, complaint_id: int) -> None:
-        app = self.app
+        app = seat_app(self)
         try:
-            detail = app.backend.complaints.detail(app.actor, complaint_id)  # type: ignore[attr-defined]
+            detail = app.backend.complaints.detail(signed_in(self), complaint_id)
         except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 

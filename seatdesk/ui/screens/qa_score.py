@@ -28,7 +28,7 @@ from seatdesk.domain.qa.forms import FormDefinition
 from seatdesk.domain.qa.scoring import Answer, missing_comments
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CallRecord, EvaluationView
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.score_form import ScoreForm
@@ -442,8 +442,8 @@ class QaScoreScreen(SeatScreen[int | None]):
             # The app owns this save: the screen's own workers end when it is dismissed.
             form = self.query_one(ScoreForm)
             answers, comment = dict(form.answers), self.query_one("#overall-comment", Input).value
-            app = self.app
+            app, actor = seat_app(self), signed_in(self)
             app.run_worker(
-                lambda: app.backend.qa.save_draft(app.actor, ev.id, answers, comment),  # type: ignore[attr-defined]
+                lambda: app.backend.qa.save_draft(actor, ev.id, answers, comment),
                 thread=True, exit_on_error=False, group="qa-save-on-leave")
         self.dismiss(ev.id if ev else None)
