@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from seatdesk.domain.i18n import _
 from seatdesk.domain.roster.coverage import OVER, SHORT, bar_chart
 from seatdesk.services.roster import CoverageView
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 
@@ -57,8 +57,8 @@ class CoverageScreen(SeatScreen[None]):
         self.load()
 
     def load(self) -> None:
-        app, team, day = seat_app(self), self.team_code, self.day
-        call_service(self, lambda: app.backend.roster.coverage(app.actor, team, day),
+        app, actor, team, day = seat_app(self), signed_in(self), self.team_code, self.day
+        call_service(self, lambda: app.backend.roster.coverage(actor, team, day),
                      self.show_coverage, group="coverage")
 
     def on_service_failed(self, message: ServiceFailed) -> None:

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from seatdesk.domain.i18n import _, localized_name
 from seatdesk.domain.text import neutralise
 from seatdesk.services.floor import FloorSnapshot, QueueLive
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 
@@ -108,8 +108,7 @@ class FloorScreen(SeatScreen[None]):
 
     def load(self) -> None:
         app = seat_app(self)
-        actor = app.actor
-        assert actor is not None
+        actor = signed_in(self)
         team = actor.team_id if actor.role == "team_lead" else None
         call_service(self, lambda: app.backend.floor.snapshot(actor, team), self.show_floor,
                      group="floor")

@@ -25,7 +25,7 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import WorkFilter, WorkRow
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 
@@ -230,13 +230,13 @@ class QaScreen(SeatScreen[None]):
         self.make_plan(spec)
 
     def make_plan(self, spec: SamplePlanSpec) -> None:
-        app = seat_app(self)
-        call_service(self, lambda: app.backend.qa.plan_sample(app.actor, spec),
+        app, actor = seat_app(self), signed_in(self)
+        call_service(self, lambda: app.backend.qa.plan_sample(actor, spec),
                      lambda plan: self.show_plan(plan.id), group="qa-plan")
 
     def load_plan(self, plan_id: int | None) -> None:
         app = seat_app(self)
-        qa, actor, mine_only, tz = app.backend.qa, app.actor, self.mine_only, app.settings.tz
+        qa, actor, mine_only, tz = app.backend.qa, signed_in(self), self.mine_only, app.settings.tz
 
         def fetch() -> WorkList | None:
             plans = qa.plans(actor, limit=50)
@@ -262,7 +262,7 @@ class QaScreen(SeatScreen[None]):
 
     def load(self, f: WorkFilter) -> None:
         app = seat_app(self)
-        qa, actor = app.backend.qa, app.actor
+        qa, actor = app.backend.qa, signed_in(self)
 
         def fetch() -> WorkList:
             rows = qa.work_list(actor, f)
@@ -345,7 +345,7 @@ class QaScreen(SeatScreen[None]):
 
     def claim_or_release(self, call_id: int, claim: bool) -> None:
         app = seat_app(self)
-        qa, actor = app.backend.qa, app.actor
+        qa, actor = app.backend.qa, signed_in(self)
         call_service(self, lambda: (qa.claim if claim else qa.release)(actor, call_id),
                      lambda _done: self.action_refresh(), group="qa-claim")
 

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CalibrationReport, CalibrationRow
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 
@@ -67,7 +67,7 @@ class QaCalibrationScreen(SeatScreen[None]):
             self.action_refresh()
 
     def action_refresh(self) -> None:
-        qa, actor = seat_app(self).backend.qa, seat_app(self).actor
+        qa, actor = seat_app(self).backend.qa, signed_in(self)
         call_service(self, lambda: qa.calibrations(actor), self.show_sessions, group="qa-cal")
 
     def show_sessions(self, rows: list[CalibrationRow]) -> None:
@@ -95,7 +95,7 @@ class QaCalibrationScreen(SeatScreen[None]):
             self.query_one("#cal-status", Static).update(
                 _("highlight a call in the work list first, then press K and N"))
             return
-        qa, actor, call_id = seat_app(self).backend.qa, seat_app(self).actor, self.call_id
+        qa, actor, call_id = seat_app(self).backend.qa, signed_in(self), self.call_id
 
         def create() -> list[CalibrationRow]:
             qa.create_calibration(actor, call_id)
@@ -117,14 +117,14 @@ class QaCalibrationScreen(SeatScreen[None]):
     def action_close_session(self) -> None:
         row = self._selected()
         if row is not None:
-            qa, actor = seat_app(self).backend.qa, seat_app(self).actor
+            qa, actor = seat_app(self).backend.qa, signed_in(self)
             call_service(self, lambda: qa.close_calibration(actor, row.id), self.show_report,
                          group="qa-cal")
 
     def action_report(self) -> None:
         row = self._selected()
         if row is not None:
-            qa, actor = seat_app(self).backend.qa, seat_app(self).actor
+            qa, actor = seat_app(self).backend.qa, signed_in(self)
             call_service(self, lambda: qa.calibration_report(actor, row.id), self.show_report,
                          group="qa-cal")
 

@@ -19,7 +19,7 @@ from seatdesk.domain.i18n import _
 from seatdesk.domain.qa.scoring import score
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CoachingRow, EvaluationView
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatModalScreen
 
@@ -88,8 +88,7 @@ class CoachingScreen(SeatModalScreen[CoachingRow | None]):
 
     def save(self, what: str, due: datetime, items: list[str]) -> None:
         app = seat_app(self)
-        actor = app.actor
-        assert actor is not None
+        actor = signed_in(self)
         evaluation_id = self.evaluation.id
         call_service(self, lambda: app.backend.qa.create_coaching(actor, evaluation_id, what,
                                                                   due, items),

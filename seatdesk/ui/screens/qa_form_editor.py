@@ -24,7 +24,7 @@ from seatdesk.domain.qa.forms import FormDefinition, FormError, form_from_dict
 from seatdesk.domain.qa.scoring import ITEM_TYPES
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import FormVersion
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 
@@ -315,8 +315,7 @@ class QaFormEditorScreen(SeatScreen[FormVersion | None]):
 
     def publish(self, form: FormDefinition) -> None:
         app = seat_app(self)
-        actor = app.actor
-        assert actor is not None
+        actor = signed_in(self)
         call_service(self, lambda: app.backend.qa.publish_form(actor, form), self.published,
                      group="qa-editor")
 

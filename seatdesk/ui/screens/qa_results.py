@@ -22,7 +22,7 @@ from seatdesk.domain.qa.periods import period_days
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_results import result_columns, result_dicts
 from seatdesk.services.qa_views import ResultRow
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 
@@ -147,8 +147,8 @@ class QaResultsScreen(SeatScreen[None]):
         self.load(start, end, self._grouping(), audited)
 
     def load(self, start: datetime, end: datetime, by: str, audited: bool) -> None:
-        app = seat_app(self)
-        call_service(self, lambda: app.backend.qa.results(app.actor, start, end, by,
+        app, actor = seat_app(self), signed_in(self)
+        call_service(self, lambda: app.backend.qa.results(actor, start, end, by,
                                                           audited=audited),
                      lambda rows: self.show_results(rows, by, quiet=not audited),
                      group="qa-results")
@@ -201,12 +201,12 @@ class QaResultsScreen(SeatScreen[None]):
         self.export(start, end, by, fmt, str(path))
 
     def export(self, start: datetime, end: datetime, by: str, fmt: str, path: str) -> None:
-        app = seat_app(self)
+        app, actor = seat_app(self), signed_in(self)
 
         def write() -> int:
             from seatdesk.exchange.exporter import export_qa_results  # off the app's thread
 
-            return export_qa_results(app.backend, app.actor, start, end, by, fmt, path)
+            return export_qa_results(app.backend, actor, start, end, by, fmt, path)
 
         call_service(self, write, lambda count: self.exported(count, path),
                      group="qa-results-export")

@@ -22,7 +22,7 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.reports import KpiReport
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.kpi_chart import KpiChart
@@ -133,9 +133,9 @@ class ReportsScreen(SeatScreen[None]):
 
     def _load(self, first: date, last: date, view: str) -> None:
         app = seat_app(self)
-        settings = app.settings
+        settings, actor = app.settings, signed_in(self)
         call_service(self, lambda: app.backend.reports.kpi(
-            app.actor, first, last, view, timezone=settings.timezone,
+            actor, first, last, view, timezone=settings.timezone,
             repeat_days=settings.repeat_contact_days), self.show_report, group="reports")
 
     def show_report(self, report: KpiReport) -> None:

@@ -24,7 +24,7 @@ from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.roster.rules import week_start
 from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, OFF, RosterWeekView, RuleBroken
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.textual_words import SeatModalScreen, SeatScreen
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
@@ -151,7 +151,7 @@ class RosterScreen(SeatScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="roster-load")
     def load(self) -> None:
-        backend, actor = seat_app(self).backend, seat_app(self).actor
+        backend, actor = seat_app(self).backend, signed_in(self)
         try:
             if not backend.roster.templates():
                 backend.roster.ensure_default_templates(actor)
@@ -275,7 +275,7 @@ class RosterScreen(SeatScreen[None]):
     @work(thread=True, exclusive=False, exit_on_error=False, group="roster-write")
     def assign(self, user_id: int, day: date, choice: str, reason: str = "") -> None:
         try:
-            seat_app(self).backend.roster.assign(seat_app(self).actor, user_id, day, choice, reason)
+            seat_app(self).backend.roster.assign(signed_in(self), user_id, day, choice, reason)
         except RuleBroken as exc:
             self.post_message(RosterNotice(str(exc), error=True, refused=(user_id, day, choice)))
             return
@@ -302,7 +302,7 @@ class RosterScreen(SeatScreen[None]):
     def action_copy_week(self) -> None:
         try:
             app = seat_app(self)
-            result = app.backend.roster.copy_last_week(app.actor, self.team_code, self.monday)
+            result = app.backend.roster.copy_last_week(signed_in(self), self.team_code, self.monday)
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return
@@ -317,7 +317,7 @@ class RosterScreen(SeatScreen[None]):
         self.post_message(RosterNotice(_("filling the roster…")))
         try:
             app = seat_app(self)
-            report = app.backend.roster.fill(app.actor, self.team_code, self.monday)
+            report = app.backend.roster.fill(signed_in(self), self.team_code, self.monday)
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return
@@ -334,7 +334,7 @@ class RosterScreen(SeatScreen[None]):
     def action_publish(self) -> None:
         try:
             app = seat_app(self)
-            n = app.backend.roster.publish(app.actor, self.team_code, self.monday)
+            n = app.backend.roster.publish(signed_in(self), self.team_code, self.monday)
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return
