@@ -21,7 +21,7 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, OFF, MySchedule
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
 
@@ -91,7 +91,7 @@ class MyScheduleScreen(SeatScreen[None]):
     def load(self) -> None:
         app = seat_app(self)
         try:
-            self.post_message(ScheduleLoaded(app.backend.roster.my_schedule(app.actor)))
+            self.post_message(ScheduleLoaded(app.backend.roster.my_schedule(signed_in(self))))
         except SeatdeskError as exc:
             self.post_message(ScheduleNotice(str(exc), error=True))
 
@@ -142,9 +142,9 @@ class MyScheduleScreen(SeatScreen[None]):
         app = seat_app(self)
         try:
             if colleague is None:
-                r = app.backend.roster.request_leave(app.actor, day, reason)
+                r = app.backend.roster.request_leave(signed_in(self), day, reason)
             else:
-                r = app.backend.roster.request_swap(app.actor, day, colleague, reason)
+                r = app.backend.roster.request_swap(signed_in(self), day, colleague, reason)
         except SeatdeskError as exc:
             self.post_message(ScheduleNotice(str(exc), error=True))
             return

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.coordinate import Coordinate
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 
 from seatdesk.domain.errors import SeatdeskError
@@ -318,7 +319,7 @@ class QaScreen(SeatScreen[None]):
         table = self.query_one("#calls", DataTable)
         if not self.rows or table.cursor_row < 0 or table.cursor_row >= table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return int(key) if key else None
 
     # ---- acting on a call ---------------------------------------------------------------

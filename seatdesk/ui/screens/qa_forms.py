@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
 from seatdesk.services.qa_views import FormVersion
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.score_form import ScoreForm
 
@@ -68,7 +68,7 @@ class QaFormsScreen(SeatScreen[None]):
         from seatdesk.services.permissions import Permission, allowed, require
         from seatdesk.ui.errors import user_message
 
-        qa, actor = seat_app(self).backend.qa, seat_app(self).actor
+        qa, actor = seat_app(self).backend.qa, signed_in(self)
         note = ""
         try:
             if what == "export":
