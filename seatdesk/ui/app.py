@@ -121,7 +121,7 @@ class SeatdeskApp(App[None]):
         if callable(backend):
             self._opener = backend
         else:
-            self._adopt(backend)  # type: ignore[arg-type]
+            self._adopt(backend)
         self.actor: Actor | None = actor
         self.login_hint = login
         self.sign_in_as = sign_in_as

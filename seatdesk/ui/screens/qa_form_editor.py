@@ -204,8 +204,9 @@ class QaFormEditorScreen(SeatScreen[FormVersion | None]):
 
     def _target(self) -> dict[str, Any]:
         si, ii = self.selected
-        sec = self.draft["sections"][si]
-        return sec if ii is None else sec["items"][ii]
+        sec: dict[str, Any] = self.draft["sections"][si]
+        item: dict[str, Any] = sec if ii is None else sec["items"][ii]
+        return item
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id is None:
