@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from weakref import WeakKeyDictionary
 
 from textual.dom import DOMNode
 from textual.message import Message
@@ -56,28 +57,35 @@ class ServiceFailed(Message):
         return cls(user_message(error), field, conflict=isinstance(error, Conflict))
 
 
+# The newest call per node and group: ``latest_only`` delivers only that one's answer.
+_newest: WeakKeyDictionary[DOMNode, dict[str, int]] = WeakKeyDictionary()
+
+
 def call_service(
     node: DOMNode,
     call: Callable[[], Result],
     on_done: Callable[[Result], object],
     *,
     group: str,
-    exclusive: bool = True,
     latest_only: bool = False,
 ) -> Worker[None]:
     """Run ``call`` in a thread worker; hand its result to ``on_done`` or post one ServiceFailed.
 
-    ``on_done`` runs on the app's thread, in ``node``'s message order (``call_later`` posts
-    it, and posting is thread-safe), so it may touch widgets. The failure goes to ``node``
-    and bubbles to the app unless a screen handles it. Values the call needs are read by the
-    caller before it starts: the call runs off the app's thread and must not read widgets.
-    ``latest_only`` (for lists, not for writes): a call that a newer one in its exclusive
-    group replaced delivers nothing, neither result nor failure.
+    Called on the app's thread. ``on_done`` runs there too, in ``node``'s message order
+    (``call_later`` posts it, and posting is thread-safe), so it may touch widgets. The
+    failure goes to ``node`` and bubbles to the app unless a screen handles it. Values the
+    call needs are read by the caller before it starts: the call runs off the app's thread
+    and must not read widgets. ``latest_only`` (for lists, not for writes): a call that a
+    newer one in its group replaced delivers nothing, neither result nor failure.
+
+    Workers are not exclusive: cancelling a thread cannot stop it, and a worker cancelled
+    after it delivered (its ``on_done`` starting the next call) would only look failed.
     """
+    newest = _newest.setdefault(node, {})
+    ticket = newest[group] = newest.get(group, 0) + 1
 
     def current() -> bool:
-        # Read on the app's thread, where a newer call cancels this one's worker.
-        return not (latest_only and worker.is_cancelled)
+        return not latest_only or _newest.get(node, {}).get(group) == ticket
 
     def deliver(result: Result) -> None:
         if current():
@@ -101,6 +109,6 @@ def call_service(
             return
         node.call_later(deliver, result)
 
-    worker: Worker[None] = node.run_worker(run, name=group, group=group, exclusive=exclusive,
-                                           thread=True, exit_on_error=False)
+    worker: Worker[None] = node.run_worker(run, name=group, group=group, thread=True,
+                                           exit_on_error=False)
     return worker

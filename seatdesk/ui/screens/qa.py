@@ -122,9 +122,7 @@ class QaScreen(SeatScreen[None]):
 
             ensure_default_form(backend)
 
-        # Its own group: the list it asks for at its end must not cancel it (exclusive groups).
-        call_service(self, ensure, lambda _none: self._prepared_now(), group="qa-prepare",
-                     exclusive=False)
+        call_service(self, ensure, lambda _none: self._prepared_now(), group="qa-prepare")
 
     def _prepared_now(self) -> None:
         self._prepared = True
