@@ -209,7 +209,7 @@ def _quietly(target: Any) -> Any:
     def run() -> None:
         try:
             target()
-        except Exception:  # noqa: BLE001, S110 - the demo carries on without it
+        except Exception:  # noqa: BLE001, S110 - boundary (demo thread): the demo carries on without it
             pass
 
     return run

@@ -134,7 +134,7 @@ class SeatdeskGroup(click.Group):
         from seatdesk.cli.terminal import TerminalSafe
 
         out, err = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = TerminalSafe(out), TerminalSafe(err)  # type: ignore[assignment]
+        sys.stdout, sys.stderr = TerminalSafe(out), TerminalSafe(err)
         try:
             return super().main(*args, **kwargs)
         finally:

@@ -20,10 +20,12 @@ _SET = re.compile(r"^(\d{1,2}:\d{2})=(\d+(?:\.\d+)?|-)$")
 
 def _day(text: str, what: str) -> date:
     try:
-        return dateparser.isoparse(text).date()
+        day: date = dateparser.isoparse(text).date()
+        return day
     except ValueError:
         try:
-            return dateparser.parse(text).date()
+            parsed: date = dateparser.parse(text).date()
+            return parsed
         except (ValueError, OverflowError):
             raise click.BadParameter(
                 _("{value!r} is not a date (use YYYY-MM-DD)").format(value=text),

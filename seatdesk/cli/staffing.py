@@ -35,7 +35,7 @@ class _TranslatedOption(click.Option):
     imported, so help text fixed at import time would always be English.
     """
 
-    @property  # type: ignore[override]
+    @property
     def help(self) -> str | None:
         return _(self._help_id) if self._help_id else self._help_id
 
@@ -51,7 +51,7 @@ class _StaffingCommand(click.Command):
     operator pasting that into a ticket wants the one line that says what is wrong.
     """
 
-    @property  # type: ignore[override]
+    @property
     def help(self) -> str | None:
         return _(self._help_id) if self._help_id else self._help_id
 

@@ -116,10 +116,12 @@ def _postgres_engine(url: str, echo: bool) -> Engine:
         idle_since = record.info.get("idle_since")
         if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING:
             return
+        import psycopg  # only a PostgreSQL engine gets here
+
         try:
             dbapi_conn.execute("SELECT 1")
             dbapi_conn.rollback()
-        except Exception as exc:  # noqa: BLE001 - any failure: the pool reconnects
+        except psycopg.Error as exc:  # the connection is gone: the pool opens a new one
             raise DisconnectionError(str(exc)) from exc
 
     return engine

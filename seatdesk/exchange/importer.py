@@ -178,7 +178,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+    except Exception as exc:  # noqa: BLE001 - boundary (third-party reader): openpyxl raises many kinds for a damaged file
         raise InvalidInput(_("cannot read {name} as an Excel workbook ({error})").format(
             name=path.name, error=exc.__class__.__name__), "file") from None
     try:

@@ -73,27 +73,27 @@ def run_once(backend: Backend, *, release_after: timedelta | None = None) -> Wor
     released = created = cleared = rang_out = lost = 0
     try:
         escalated = backend.complaints.escalate_overdue()
-    except Exception as exc:  # noqa: BLE001 - reported, and the next pass retries
+    except Exception as exc:  # noqa: BLE001 - boundary (daemon pass): reported, and the next pass retries
         errors.append(f"escalation: {exc}")
     try:
         released = backend.callbacks.release_overdue(release_after)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - boundary (daemon pass)
         errors.append(f"release: {exc}")
     try:
         created = backend.callbacks.create_rule_callbacks()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - boundary (daemon pass)
         errors.append(f"schedule rules: {exc}")
     try:
         cleared = clear_drafts(backend)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - boundary (daemon pass)
         errors.append(f"drafts: {exc}")
     try:
         rang_out = backend.calls.release_stale_offers(SYSTEM, backend.clock() - RING_TIMEOUT)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - boundary (daemon pass)
         errors.append(f"rings: {exc}")
     try:
         lost = backend.calls.mark_lost_seats(SYSTEM, backend.clock() - SEAT_SILENT_LIMIT)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - boundary (daemon pass)
         errors.append(f"lost seats: {exc}")
     return WorkerReport(escalated=tuple(escalated), released=released, rule_callbacks=created,
                         drafts_cleared=cleared, rang_out=rang_out, seats_lost=lost,

@@ -37,6 +37,6 @@ class Heartbeat:
         while not self._stop.is_set():
             try:
                 self.backend.agents.heartbeat(self.actor)
-            except Exception:  # noqa: BLE001, S110 - an outage: the next beat retries
+            except Exception:  # noqa: BLE001, S110 - boundary (heartbeat thread): an outage: the next beat retries
                 pass
             self._stop.wait(self.interval)

@@ -108,7 +108,7 @@ class SeatLine:
             change = self._apply(event)
         except SeatdeskError as exc:
             change = LineChange(event.kind, self.call_of(event.phone_call_id), error=str(exc))
-        except Exception as exc:  # noqa: BLE001 - the phone's reader thread must live on
+        except Exception as exc:  # noqa: BLE001 - boundary (phone reader thread): the phone's reader thread must live on
             log.exception("phone event %s", event.kind)
             change = LineChange(event.kind, self.call_of(event.phone_call_id), error=str(exc))
         if change is None:

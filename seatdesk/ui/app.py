@@ -30,10 +30,9 @@ from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.permissions import allowed
 from seatdesk.services.settings import Settings
-from seatdesk.ui.errors import start_up_message, user_message
+from seatdesk.ui.errors import ServiceFailed, start_up_message, user_message
 from seatdesk.ui.messages import DataChanged, FeedLost
 from seatdesk.ui.screens.registry import HOME, SCREENS, ScreenEntry
-from seatdesk.ui.textual_words import translate_bindings
 
 if TYPE_CHECKING:
     # Imported lazily at run time: the change feed pulls in psycopg, which a SQLite desk
@@ -115,7 +114,6 @@ class SeatdeskApp(App[None]):
         if first is not None:
             self.DEFAULT_MODE = first
         super().__init__()
-        translate_bindings(self)  # i18n: declared in English at import, shown translated
         self.settings = settings or Settings()
         self._backend: Backend | None = None
         self._opener: BackendOpener | None = None
@@ -123,7 +121,7 @@ class SeatdeskApp(App[None]):
         if callable(backend):
             self._opener = backend
         else:
-            self._adopt(backend)  # type: ignore[arg-type]
+            self._adopt(backend)
         self.actor: Actor | None = actor
         self.login_hint = login
         self.sign_in_as = sign_in_as
@@ -210,10 +208,6 @@ class SeatdeskApp(App[None]):
         return screen_cls() if screen_cls is not None else super().get_default_screen()
 
     def on_mount(self) -> None:
-        # Screens declare their key labels at import, which may happen before the seat's
-        # language is chosen: each screen shows them translated when it becomes current.
-        self.screen_change_signal.subscribe(self, self._translate_keys)
-        self._translate_keys(self.screen)
         for problem in self.keymap_problems:
             self.notify(problem, title=_("Keymap"), severity="error", timeout=20, markup=False)
         # The database work starts once the first screen is on the terminal: importing
@@ -237,12 +231,6 @@ class SeatdeskApp(App[None]):
 
             self.push_screen(LoginScreen(self.login_hint), self._logged_in)
 
-    def _translate_keys(self, screen: Screen[Any]) -> None:
-        from seatdesk.ui.textual_words import translate_bindings
-
-        translate_bindings(screen)
-        screen.refresh_bindings()
-
     def _after_first_frame(self, callback: Callable[[], object]) -> None:
         self.call_after_refresh(lambda: self.set_timer(CONNECT_AFTER_SECONDS, callback))
 
@@ -262,7 +250,7 @@ class SeatdeskApp(App[None]):
         """(worker) Open the database and look the user up, while the home screen paints."""
         try:
             actor = self.backend.users.actor(login)
-        except Exception as exc:  # noqa: BLE001 - said in one line as the desk closes
+        except Exception as exc:  # noqa: BLE001 - boundary (start-up): said in one line as the desk closes
             self._actor_error = exc
             self._actor_ready.set()
             self.call_from_thread(self._sign_in_failed, start_up_message(exc))
@@ -355,11 +343,11 @@ class SeatdeskApp(App[None]):
                 if feed is None:
                     feed = self._feed_factory()
                 topics = feed.wait(slow_poll)
-            except Exception as exc:  # noqa: BLE001 - any feed failure degrades to polling
+            except Exception as exc:  # noqa: BLE001 - boundary (change-feed thread): any feed failure degrades to polling
                 if feed is not None:
                     try:
                         feed.close()
-                    except Exception:  # noqa: BLE001, S110 - closing a broken feed
+                    except Exception:  # noqa: BLE001, S110 - boundary (change-feed thread): closing a broken feed
                         pass
                 feed = None
                 self.post_message(FeedLost(str(exc)))
@@ -405,6 +393,10 @@ class SeatdeskApp(App[None]):
         self.log.warning("change feed lost", reason=message.reason)
 
     # ---- errors, help, quitting --------------------------------------------------------
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        """The one place a failed service call no screen showed itself reaches the user."""
+        self.notify(message.text, severity="error", timeout=8, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place where a failed database worker becomes a message to the user."""

@@ -3,17 +3,25 @@
 The data layer raises the project's own errors (``DatabaseUnavailable`` for an outage),
 so nothing here knows SQLAlchemy. A screen's worker that fails posts one
 ``ServiceFailed(text, field)``; a screen may handle it (to focus the refused field), and
-otherwise it bubbles to the app, which shows it in one place.
+otherwise it bubbles to the app, which shows it in one place. ``call_service`` is the one way
+a screen runs a service call: in a thread worker, handing back the result or that message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+from weakref import WeakKeyDictionary
 
+from textual.dom import DOMNode
 from textual.message import Message
+from textual.worker import Worker
 
-from seatdesk.domain.errors import DatabaseUnavailable, InvalidInput, SeatdeskError
+from seatdesk.domain.errors import Conflict, DatabaseUnavailable, InvalidInput, SeatdeskError
 from seatdesk.domain.i18n import _
+
+Result = TypeVar("Result")
 
 
 def user_message(error: BaseException) -> str:
@@ -34,12 +42,73 @@ def start_up_message(error: BaseException) -> str:
 
 @dataclass
 class ServiceFailed(Message):
-    """A service call failed: the text to show and, for refused input, the field."""
+    """A service call failed: the text to show and, for refused input, the field.
+
+    ``conflict`` says someone else changed the record first (the screen may turn read-only).
+    """
 
     text: str
     field: str | None = None
+    conflict: bool = False
 
     @classmethod
     def of(cls, error: BaseException) -> ServiceFailed:
         field = error.field if isinstance(error, InvalidInput) else None
-        return cls(user_message(error), field)
+        return cls(user_message(error), field, conflict=isinstance(error, Conflict))
+
+
+# The newest call per node and group: ``latest_only`` delivers only that one's answer.
+_newest: WeakKeyDictionary[DOMNode, dict[str, int]] = WeakKeyDictionary()
+
+
+def call_service(
+    node: DOMNode,
+    call: Callable[[], Result],
+    on_done: Callable[[Result], object],
+    *,
+    group: str,
+    latest_only: bool = False,
+) -> Worker[None]:
+    """Run ``call`` in a thread worker; hand its result to ``on_done`` or post one ServiceFailed.
+
+    Called on the app's thread. ``on_done`` runs there too, in ``node``'s message order
+    (``call_later`` posts it, and posting is thread-safe), so it may touch widgets. The
+    failure goes to ``node`` and bubbles to the app unless a screen handles it. Values the
+    call needs are read by the caller before it starts: the call runs off the app's thread
+    and must not read widgets. ``latest_only`` (for lists, not for writes): a call that a
+    newer one in its group replaced delivers nothing, neither result nor failure.
+
+    Workers are not exclusive: cancelling a thread cannot stop it, and a worker cancelled
+    after it delivered (its ``on_done`` starting the next call) would only look failed.
+    """
+    newest = _newest.setdefault(node, {})
+    ticket = newest[group] = newest.get(group, 0) + 1
+
+    def current() -> bool:
+        return not latest_only or _newest.get(node, {}).get(group) == ticket
+
+    def deliver(result: Result) -> None:
+        if current():
+            on_done(result)
+
+    def refuse(failed: ServiceFailed) -> None:
+        if current():
+            node.post_message(failed)
+
+    def run() -> None:
+        try:
+            result = call()
+        except SeatdeskError as exc:
+            node.call_later(refuse, ServiceFailed.of(exc))
+            return
+        # Anything else is a bug: logged and said in one line where the user looks, and the
+        # screen (and what was typed) stays.
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the one for all screens
+            node.log.error("service call failed", group=group, error=repr(exc))
+            node.call_later(refuse, ServiceFailed.of(exc))
+            return
+        node.call_later(deliver, result)
+
+    worker: Worker[None] = node.run_worker(run, name=group, group=group, thread=True,
+                                           exit_on_error=False)
+    return worker

@@ -81,7 +81,7 @@ class PhoneBridge:
             self._note(_("phone unreachable, manual mode: {reason}").format(reason=exc), True)
             self.desk.app.call_from_thread(self._retry_later)
             return
-        except Exception:  # noqa: BLE001 - not signed in: the desk says so itself
+        except Exception:  # noqa: BLE001 - boundary (phone bridge): not signed in: the desk says so itself
             return
         service = TelephonyService(app.backend.db, app.backend.clock)
         line = SeatLine(service, actor, phone, recordings=RecordingStore())
@@ -89,7 +89,7 @@ class PhoneBridge:
         try:
             if phone.sip_uri:
                 service.register_phone(actor, phone.sip_uri)
-        except Exception as exc:  # noqa: BLE001 - the phone works; the PBX may not find it
+        except Exception as exc:  # noqa: BLE001 - boundary (phone bridge): the phone works; the PBX may not find it
             self._note(_("phone connected, not registered: {reason}").format(reason=exc), True)
         self.phone, self.line, self.service = phone, line, service
         self._note(_("phone {uri}").format(uri=phone.sip_uri or phone.name), False)
@@ -124,7 +124,7 @@ class PhoneBridge:
         desk = self.desk
         try:
             popped = self.telephony().pick_up(desk.actor, call_id, lang=current_language())
-        except Exception as exc:  # noqa: BLE001 - shown on the desk like any refused action
+        except Exception as exc:  # noqa: BLE001 - boundary (phone bridge): shown on the desk like any refused action
             desk._fail(exc)
             return
         desk._post_popped(popped)

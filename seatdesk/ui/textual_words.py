@@ -2,20 +2,26 @@
 
 Textual writes these in English. The app shows them through gettext with what Textual offers
 for it: ``App.get_system_commands`` (the app passes Textual's commands through
-``translated_commands``), the palette's ``placeholder`` argument, and binding descriptions.
+``translated_commands``), the palette's ``placeholder`` argument, and ``Screen.active_bindings``,
+which the Footer, the Keys panel, F1 and the desk's key bar read: ``SeatScreen`` gives the
+bindings there their descriptions in the seat's language (its own, its widgets', the app's).
 The msgids are Textual's own English, listed here so ``pybabel extract`` finds them; a
 Textual upgrade that rewords one shows up in the zh screens test as English on screen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from typing import TypeVar
 
 from textual.app import SystemCommand
-from textual.dom import DOMNode
+from textual.binding import ActiveBinding
+from textual.screen import ModalScreen, Screen
 
 from seatdesk.domain.i18n import N_, _
+
+ScreenResult = TypeVar("ScreenResult")
 
 TEXTUAL_WORDS = (
     # App.get_system_commands
@@ -48,18 +54,47 @@ def translated_commands(commands: Iterable[SystemCommand]) -> Iterator[SystemCom
         yield command._replace(title=_(command.title), help=_(command.help))
 
 
-def translate_bindings(node: DOMNode) -> None:
-    """Bindings are declared with English message ids (class attributes are built once, at
-    import); show them in the seat's language, which may be chosen after the import."""
-    table = node._bindings.key_to_bindings
-    for key, items in table.items():
-        table[key] = [replace(b, description=_(b.description)) if b.description else b
-                      for b in items]
+def shown_in_language(active: Mapping[str, ActiveBinding],
+                      labels: Mapping[str, str]) -> dict[str, ActiveBinding]:
+    """``active`` with each description translated, or labelled from ``labels`` by binding id.
+
+    Bindings are declared with English message ids (class attributes are built once, at
+    import), so they are translated when shown, in the language chosen by then.
+    """
+    shown: dict[str, ActiveBinding] = {}
+    for key, item in active.items():
+        binding = item.binding
+        label = labels.get(binding.id or "") or (_(binding.description)
+                                                 if binding.description else "")
+        if label != binding.description:
+            item = item._replace(binding=replace(binding, description=label))
+        shown[key] = item
+    return shown
 
 
-def label_bindings(node: DOMNode, labels: dict[str, str]) -> None:
-    """Give the bindings with these ids labels made at run time (a number in the label)."""
-    table = node._bindings.key_to_bindings
-    for key, items in table.items():
-        table[key] = [replace(b, description=labels[b.id]) if b.id in labels else b
-                      for b in items]
+class SeatScreen(Screen[ScreenResult]):
+    """A screen whose keys are labelled in the seat's language wherever they are listed."""
+
+    def binding_labels(self) -> Mapping[str, str]:
+        """Labels made at run time (with a number in them), by binding id."""
+        return {}
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return shown_in_language(super().active_bindings, self.binding_labels())
+
+
+class SeatModalScreen(ModalScreen[ScreenResult]):
+    """A dialog whose keys are labelled in the seat's language.
+
+    Not built on SeatScreen: Textual takes a screen's type CSS along its first bases only,
+    and a dialog must keep ModalScreen's (the translucent background showing the desk).
+    """
+
+    def binding_labels(self) -> Mapping[str, str]:
+        """Labels made at run time (with a number in them), by binding id."""
+        return {}
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return shown_in_language(super().active_bindings, self.binding_labels())

@@ -122,7 +122,7 @@ async def test_a_team_lead_closes_a_lost_seats_call_from_the_floor(sqlite_url, c
 
 async def test_an_agent_cannot_close_a_lost_seats_call(sqlite_url, clock):
     """The service refuses, whatever the screen shows: the floor reached by an agent."""
-    from seatdesk.ui.screens.floor import FloorLoaded, FloorScreen
+    from seatdesk.ui.screens.floor import FloorScreen
     from tests.ui.desk_support import until
 
     backend = Backend.open(sqlite_url, clock)
@@ -138,7 +138,7 @@ async def test_an_agent_cannot_close_a_lost_seats_call(sqlite_url, clock):
         await app.push_screen(screen)
         await _settle(app, pilot)
         # What a lead would see, shown to the agent's screen.
-        screen.post_message(FloorLoaded(backend.floor.snapshot(people["lead1"], None)))
+        screen.show_floor(backend.floor.snapshot(people["lead1"], None))
         await _settle(app, pilot)
         assert str(screen.query_one("#floor-error").render()) == ""
         agents = screen.query_one("#floor-agents")

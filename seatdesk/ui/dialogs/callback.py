@@ -9,6 +9,7 @@ Dismisses with the new callback id, or None when cancelled.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -86,7 +87,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
     def _tz(self) -> object:
         return seat_app(self).settings.tz
 
-    def _now(self):  # type: ignore[no-untyped-def]
+    def _now(self) -> datetime:
         return seat_app(self).clock()
 
     @on(Input.Changed, "#due")
@@ -132,7 +133,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
         except InvalidInput as exc:
             self.post_message(CallbackRefused(str(exc), exc.field))
             return
-        except Exception as exc:  # noqa: BLE001 - shown where the agent is looking
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the agent is looking
             from seatdesk.ui.errors import user_message
 
             self.post_message(CallbackRefused(user_message(exc), None))

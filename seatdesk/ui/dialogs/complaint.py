@@ -20,6 +20,7 @@ from seatdesk.domain.duetime import local_text
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.services.complaints import CATEGORIES, SEVERITIES, ComplaintInput
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.dialogs.form import FormDialog
 
 
@@ -115,19 +116,19 @@ class RegisterComplaintDialog(FormDialog[int | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complaint-dialog")
     def _save(self, data: ComplaintInput) -> None:
-        app = self.app
+        app = seat_app(self)
         try:
-            row = app.backend.complaints.register(app.actor, data)  # type: ignore[attr-defined]
+            row = app.backend.complaints.register(signed_in(self), data)
         except SeatdeskError as exc:
             self.post_message(ComplaintRefused(str(exc), getattr(exc, "field", None)))
             return
-        except Exception as exc:  # noqa: BLE001 - shown where the agent is looking
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the agent is looking
             from seatdesk.ui.errors import user_message
 
             self.post_message(ComplaintRefused(user_message(exc), None))
             return
         self.post_message(ComplaintSaved(row.id, local_text(
-            row.deadline_at, app.settings.tz)))  # type: ignore[attr-defined]
+            row.deadline_at, app.settings.tz)))
 
     def on_complaint_saved(self, message: ComplaintSaved) -> None:
         self.app.notify(_("complaint #{id} registered; answer due {when}").format(

@@ -20,7 +20,6 @@ from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.ui.dialogs.drafts import DraftKeepingModal
-from seatdesk.ui.textual_words import translate_bindings
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import CustomerInput, CustomerSummary, QueueView
@@ -39,19 +38,13 @@ DIALOG_CSS = """
 """
 
 
-class TranslatedModal(DraftKeepingModal[T]):
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
-
-
 def _user_message(exc: BaseException) -> str:
     from seatdesk.ui.errors import user_message
 
     return user_message(exc)
 
 
-class ConfirmDialog(TranslatedModal[bool]):
+class ConfirmDialog(DraftKeepingModal[bool]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
     BINDINGS = [Binding("escape", "no", N_("Cancel"), id="dialog.cancel"),
                 Binding("y", "yes", N_("Yes"), id="dialog.yes", show=False)]
@@ -83,7 +76,7 @@ class ConfirmDialog(TranslatedModal[bool]):
 READY = "ready"  # PauseReasonDialog's answer for "take calls again"
 
 
-class PauseReasonDialog(TranslatedModal[str | None]):
+class PauseReasonDialog(DraftKeepingModal[str | None]):
     """Why the seat steps away (or, after a missed call, ``READY`` to take calls again)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PauseReasonDialog")
@@ -112,7 +105,7 @@ class PauseReasonDialog(TranslatedModal[str | None]):
         self.dismiss(None)
 
 
-class PickCustomerDialog(TranslatedModal[int | None]):
+class PickCustomerDialog(DraftKeepingModal[int | None]):
     """Several customers share the caller's number: the seat picks the one on the line."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PickCustomerDialog")
@@ -145,7 +138,7 @@ class PickCustomerDialog(TranslatedModal[int | None]):
         self.dismiss(None)
 
 
-class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
+class NewCustomerDialog(DraftKeepingModal["CustomerSummary | None"]):
     """Register an unknown caller; the number is pre-filled (masked: the call's own is used)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="NewCustomerDialog")
@@ -207,7 +200,7 @@ class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
         except InvalidInput as exc:
             self.app.call_from_thread(self._show_error, exc.field, str(exc))
             return
-        except Exception as exc:  # noqa: BLE001 - shown on the form, typed text kept
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the form, typed text kept
             self.app.call_from_thread(self._show_error, None, _user_message(exc))
             return
         self.app.call_from_thread(self.dismiss, summary)
@@ -221,7 +214,7 @@ class NewCustomerDialog(TranslatedModal["CustomerSummary | None"]):
         self.dismiss(None)
 
 
-class TransferDialog(TranslatedModal[int | None]):
+class TransferDialog(DraftKeepingModal[int | None]):
     """Hand the caller to a queue or a named agent; dismisses with the new leg's call id."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TransferDialog")
@@ -277,7 +270,7 @@ class TransferDialog(TranslatedModal[int | None]):
         try:
             leg = self.backend.calls.transfer(self.actor, self.call_id, queue_code=queue_code,
                                               agent_login=agent)
-        except Exception as exc:  # noqa: BLE001 - shown in the dialog, choice kept
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown in the dialog, choice kept
             self.app.call_from_thread(self._show_error, _user_message(exc))
             return
         self.app.call_from_thread(self.dismiss, leg)

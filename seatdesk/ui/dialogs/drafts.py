@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, TextArea
 from textual.widgets.select import InvalidSelectValueError
+
+from seatdesk.ui.textual_words import SeatModalScreen
 
 if TYPE_CHECKING:
     from textual.await_complete import AwaitComplete
@@ -72,7 +73,7 @@ def drafts_for(journal_path: Path) -> DialogDrafts:
     return DialogDrafts(journal_path.with_name("dialog-drafts.json"))
 
 
-class DraftKeepingModal(ModalScreen[T]):
+class DraftKeepingModal(SeatModalScreen[T]):
     """A dialog whose typed fields (those with an id) are kept until it saves.
 
     Subclasses set ``draft_key`` (None: nothing worth keeping, as in a yes/no question).

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
@@ -34,6 +33,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.dto import QueueView, TeamView, UserView
 from seatdesk.services.permissions import Permission, allowed
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.textual_words import SeatScreen
 
 ROLES = ("agent", "team_lead", "qa", "supervisor", "admin")
 
@@ -49,7 +49,7 @@ def _whole(text: str, field: str) -> int:
     return int(value)
 
 
-class AdminScreen(Screen[None]):
+class AdminScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     AdminScreen DataTable { height: 1fr; border: round $primary; }
     AdminScreen .admin-form { height: auto; padding: 0 1; }

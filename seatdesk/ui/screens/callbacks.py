@@ -15,14 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from seatdesk.domain.duetime import local_text, until_text
 from seatdesk.domain.i18n import _, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.callbacks import CallbackRow
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.textual_words import SeatScreen
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class CallbacksProblem(Message):
     text: str
 
 
-class CallbacksScreen(Screen[StartOutbound | None]):
+class CallbacksScreen(SeatScreen[StartOutbound | None]):
     DEFAULT_CSS = """
     CallbacksScreen > Vertical { height: 1fr; padding: 0 1; }
     CallbacksScreen #callbacks { height: 1fr; }
@@ -96,10 +96,10 @@ class CallbacksScreen(Screen[StartOutbound | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-load")
     def load(self) -> None:
-        app = self.app
+        app = seat_app(self)
         try:
-            rows = app.backend.callbacks.open_for(app.actor)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            rows = app.backend.callbacks.open_for(signed_in(self))
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
             self.post_message(CallbacksProblem(user_message(exc)))
@@ -190,10 +190,10 @@ class CallbacksScreen(Screen[StartOutbound | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-take")
     def _take(self, callback_id: int) -> None:
-        app = self.app
+        app = seat_app(self)
         try:
-            row = app.backend.callbacks.take(app.actor, callback_id)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            row = app.backend.callbacks.take(signed_in(self), callback_id)
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
             self.post_message(CallbacksProblem(user_message(exc)))
@@ -203,10 +203,10 @@ class CallbacksScreen(Screen[StartOutbound | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-take")
     def _release(self, callback_id: int) -> None:
-        app = self.app
+        app = seat_app(self)
         try:
-            app.backend.callbacks.release(app.actor, callback_id)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            app.backend.callbacks.release(signed_in(self), callback_id)
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
             self.post_message(CallbacksProblem(user_message(exc)))

@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Static
 
 from seatdesk.domain.duetime import local_text, until_text
@@ -25,7 +24,8 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.complaints import Breakdown, ComplaintDetail, ComplaintRow
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.textual_words import SeatModalScreen, SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 
 VIEWS = ("open", "overdue", "all")
@@ -72,7 +72,7 @@ class ScreenProblem(Message):
     text: str
 
 
-class ComplaintStepDialog(ModalScreen[bool]):
+class ComplaintStepDialog(SeatModalScreen[bool]):
     """One handling step's form; runs the step itself so a refusal keeps the form open."""
 
     DEFAULT_CSS = """
@@ -125,9 +125,9 @@ class ComplaintStepDialog(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complaint-step")
     def _run(self, values: dict[str, Any]) -> None:
-        app = self.app
-        service = app.backend.complaints  # type: ignore[attr-defined]
-        actor = app.actor  # type: ignore[attr-defined]
+        app = seat_app(self)
+        service = app.backend.complaints
+        actor = signed_in(self)
         cid = self.complaint_id
         try:
             if self.step == "assign":
@@ -143,7 +143,7 @@ class ComplaintStepDialog(ModalScreen[bool]):
         except SeatdeskError as exc:
             self.post_message(StepRefused(str(exc), getattr(exc, "field", None)))
             return
-        except Exception as exc:  # noqa: BLE001 - shown where the lead is looking
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the lead is looking
             from seatdesk.ui.errors import user_message
 
             self.post_message(StepRefused(user_message(exc), None))
@@ -158,7 +158,7 @@ class ComplaintStepDialog(ModalScreen[bool]):
         self.query_one("#step-error", Static).update(message.text)
 
 
-class ComplaintsScreen(Screen[None]):
+class ComplaintsScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     ComplaintsScreen #complaints-top { height: 1fr; }
     ComplaintsScreen #complaints { width: 1fr; height: 1fr; }
@@ -212,14 +212,14 @@ class ComplaintsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complaints-load")
     def load(self) -> None:
-        app = self.app
-        service = app.backend.complaints  # type: ignore[attr-defined]
-        actor = app.actor  # type: ignore[attr-defined]
+        app = seat_app(self)
+        service = app.backend.complaints
+        actor = signed_in(self)
         try:
             rows = service.listing(actor, self.view)
             by_owner = service.breakdown(actor, "owner")
             by_category = service.breakdown(actor, "category")
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
             self.post_message(ScreenProblem(user_message(exc)))
@@ -290,10 +290,10 @@ class ComplaintsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complaints-detail")
     def _fetch_detail(self, complaint_id: int) -> None:
-        app = self.app
+        app = seat_app(self)
         try:
-            detail = app.backend.complaints.detail(app.actor, complaint_id)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+            detail = app.backend.complaints.detail(signed_in(self), complaint_id)
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             from seatdesk.ui.errors import user_message
 
             self.post_message(ScreenProblem(user_message(exc)))

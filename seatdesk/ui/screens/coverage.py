@@ -5,37 +5,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.domain.roster.coverage import OVER, SHORT, bar_chart
 from seatdesk.services.roster import CoverageView
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 STYLE = {SHORT: "bold red", OVER: "yellow"}
 
 
-@dataclass
-class CoverageLoaded(Message):
-    view: CoverageView
-
-
-@dataclass
-class CoverageFailed(Message):
-    text: str
-
-
-class CoverageScreen(Screen[None]):
+class CoverageScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     CoverageScreen #coverage-title { height: 1; padding: 0 1; text-style: bold; }
     CoverageScreen #coverage-chart { height: 12; padding: 0 1; }
@@ -69,21 +56,16 @@ class CoverageScreen(Screen[None]):
             table.add_column(label)
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="coverage")
     def load(self) -> None:
-        try:
-            view = seat_app(self).backend.roster.coverage(
-                seat_app(self).actor, self.team_code, self.day)
-        except SeatdeskError as exc:
-            self.post_message(CoverageFailed(str(exc)))
-            return
-        self.post_message(CoverageLoaded(view))
+        app, actor, team, day = seat_app(self), signed_in(self), self.team_code, self.day
+        call_service(self, lambda: app.backend.roster.coverage(actor, team, day),
+                     self.show_coverage, group="coverage")
 
-    def on_coverage_failed(self, message: CoverageFailed) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()
         self.query_one("#coverage-summary", Static).update(Text(message.text, style="red"))
 
-    def on_coverage_loaded(self, message: CoverageLoaded) -> None:
-        view = message.view
+    def show_coverage(self, view: CoverageView) -> None:
         tz = seat_app(self).settings.tz
         self.query_one("#coverage-title", Static).update(
             _("Coverage · team {team} · {day} ({interval} min)").format(

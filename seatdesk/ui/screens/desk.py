@@ -44,14 +44,15 @@ from seatdesk.ui.dialogs.desk import (
     PauseReasonDialog,
     PickCustomerDialog,
     TransferDialog,
-    translate_bindings,
 )
+from seatdesk.ui.errors import ServiceFailed
 from seatdesk.ui.phone_bridge import (  # phone (issue 20)
     NeighbourPickup,
     PhoneBridge,
     PhoneCallChanged,
 )
 from seatdesk.ui.take_hold import Coalescing, TakeHold
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.customer_card import CustomerCardView
 from seatdesk.ui.widgets.key_bar import KeyBar
 from seatdesk.ui.widgets.queue_table import QueueLoaded, QueueRefreshFailed, QueueTable
@@ -124,12 +125,6 @@ class ScriptLoaded(Message):
 
 
 @dataclass
-class ActionFailed(Message):
-    message: str
-    field: str | None = None
-
-
-@dataclass
 class CallClosed(Message):
     """The record reached the database (``offline``: it waits in the journal instead)."""
 
@@ -172,7 +167,7 @@ class CustomerSearch(Provider):
 # ---- the screen --------------------------------------------------------------------------
 
 
-class DeskScreen(Screen[None]):
+class DeskScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     DeskScreen #desk-main { height: 1fr; }
     DeskScreen #left { width: 52%; }
@@ -209,7 +204,6 @@ class DeskScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.call: CallView | None = None
         self.card: CustomerCard | None = None
         self.status = SeatStatus()
@@ -354,11 +348,12 @@ class DeskScreen(Screen[None]):
 
     def _fail(self, exc: BaseException, field: str | None = None) -> None:
         """Post a failure from a worker; outages also light the offline banner."""
-        from seatdesk.ui.errors import user_message
-
         if is_outage(exc):
             self.post_message(JournalState(len(self.journal or []), True))
-        self.post_message(ActionFailed(user_message(exc), getattr(exc, "field", field)))
+        failed = ServiceFailed.of(exc)
+        if field and not isinstance(exc, InvalidInput):  # where the desk knows to look
+            failed = ServiceFailed(failed.text, field)
+        self.post_message(failed)
 
     def _today_start(self) -> datetime:
         tz = self.seat_app.settings.tz
@@ -384,7 +379,7 @@ class DeskScreen(Screen[None]):
 
             self._heartbeat = Heartbeat(self.backend, self.actor).start()
             report = drain(journal, self.backend, self.backend.users.actor)
-        except Exception as exc:  # noqa: BLE001 - reported on the desk, retried later
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): reported on the desk, retried later
             self._fail(exc)
             return
         self.post_message(JournalState(report.left, report.offline, report.messages))
@@ -401,7 +396,7 @@ class DeskScreen(Screen[None]):
             self._post_status()
             if current is not None:
                 self._load_call(current, pop=False)
-        except Exception as exc:  # noqa: BLE001 - reported on the desk, retried later
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): reported on the desk, retried later
             self._fail(exc)
 
     def _post_status(self) -> None:
@@ -506,7 +501,7 @@ class DeskScreen(Screen[None]):
     def _ring_next(self) -> None:
         try:
             popped = self.backend.calls.ring_next(self.actor, lang=self._lang())
-        except Exception as exc:  # noqa: BLE001 - F2 still works; the next status retries
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): F2 still works; the next status retries
             self.app.call_from_thread(self._end_take, False)
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
@@ -554,7 +549,7 @@ class DeskScreen(Screen[None]):
                 self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
                 return
             self._post_popped(popped)  # its CallLoaded ends the hold
-        except Exception as exc:  # noqa: BLE001 - the next change checks again
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the next change checks again
             self.app.call_from_thread(self._end_take, False)  # no pop: refresh now
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
@@ -577,7 +572,7 @@ class DeskScreen(Screen[None]):
     def _refresh_status(self) -> None:
         try:
             self._post_status()
-        except Exception as exc:  # noqa: BLE001 - the status line keeps its last values
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the status line keeps its last values
             if is_outage(exc):
                 self.post_message(JournalState(len(self.journal or []), True))
 
@@ -764,7 +759,7 @@ class DeskScreen(Screen[None]):
         try:
             view = self.backend.calls.set_customer(self.actor, call_id, customer_id)
             self._load_call(view, pop=False, keep_form=True)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call")
@@ -772,7 +767,7 @@ class DeskScreen(Screen[None]):
         try:
             view = self.backend.calls.get(self.actor, call_id)
             self._load_call(view, pop=False, keep_form=keep_form)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     def _finish_call_ui(self) -> None:
@@ -806,7 +801,7 @@ class DeskScreen(Screen[None]):
                    category: str | None) -> None:
         try:
             card = self.backend.customers.card(self.actor, customer_id, reveal=reveal)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
             return
         repeat = self._repeat_warning(call, category) if call is not None else None
@@ -851,7 +846,7 @@ class DeskScreen(Screen[None]):
             self.backend.calls.set_category(self.actor, call.id, category,
                                             script.id if script else None)
             repeat = self._repeat_warning(call, category)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc, "category")
             return
         self.post_message(ScriptLoaded(script, repeat))
@@ -893,7 +888,7 @@ class DeskScreen(Screen[None]):
         entry = journal.append(DRAFT, call_id, self.actor.login, self.now(), values)
         try:
             self.backend.calls.save_draft(self.actor, call_id, values)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             if is_outage(exc):
                 self.post_message(JournalState(journal.waiting(), True))
                 return
@@ -931,7 +926,7 @@ class DeskScreen(Screen[None]):
                                wrap_up_to_json(record), callback_id=call.callback_id)
         try:
             warning = apply_entry(self.backend, self.actor, entry)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             if is_outage(exc):
                 # The record waits in the journal; the seat carries on.
                 self.post_message(JournalState(journal.waiting(), True))
@@ -950,7 +945,7 @@ class DeskScreen(Screen[None]):
             except SeatdeskError:
                 paused = False  # rung meanwhile: the pause waits for the end of that call
         if warning:
-            self.post_message(ActionFailed(warning))
+            self.post_message(ServiceFailed(warning))
         self.post_message(CallClosed(call.id, paused=paused))
         self._post_status()
 
@@ -972,14 +967,15 @@ class DeskScreen(Screen[None]):
         if not message.paused:
             self._ring_when_free()
 
-    def on_action_failed(self, message: ActionFailed) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # the desk shows its own: on the form's field, or a toast
         self._end_take(drawn=False)
         if message.field and self.call is not None and message.field in (
                 "category", "disposition", "outbound_outcome", "question", "notes",
                 "resolved", "handed_to", "satisfaction", "follow_up"):
-            self.form.show_error(message.field, message.message)
+            self.form.show_error(message.field, message.text)
         else:
-            self.notify(message.message, severity="error", timeout=6)
+            self.notify(message.text, severity="error", timeout=6)
 
     # ---- the offline journal ---------------------------------------------------------------
 
@@ -1009,7 +1005,7 @@ class DeskScreen(Screen[None]):
         if not offline and not report.left:
             try:  # the journal is empty: is the database itself answering again?
                 self.backend.agents.status(self.actor)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001 - boundary (worker top)
                 offline = is_outage(exc)
         self.post_message(JournalState(report.left, offline, report.messages))
         if report.applied:
@@ -1041,10 +1037,10 @@ class DeskScreen(Screen[None]):
             self.phone.answer(self.call)  # phone (issue 20): the SIP 200 OK first
             popped = self.backend.calls.take(self.actor, call_id, lang=self._lang())
             if popped is None:
-                self.post_message(ActionFailed(_("nobody is waiting")))
+                self.post_message(ServiceFailed(_("nobody is waiting")))
                 return
             self._post_popped(popped)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     def action_hold(self) -> None:
@@ -1079,7 +1075,7 @@ class DeskScreen(Screen[None]):
         try:
             self.phone.call_action(name, call)  # phone (issue 20)
             view = step(self.actor, call.id)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
             return
         self.post_message(CallLoaded(view, card, script, keep_form=True))
@@ -1096,7 +1092,7 @@ class DeskScreen(Screen[None]):
         assert call is not None
         try:
             queues = self.backend.users.queues()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
             return
         dialog = TransferDialog(self.backend, self.actor, call.id, queues, self._lang())
@@ -1152,7 +1148,7 @@ class DeskScreen(Screen[None]):
         try:
             self.backend.agents.pause(self.actor, reason)
             self._post_status()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="presence")
@@ -1160,7 +1156,7 @@ class DeskScreen(Screen[None]):
         try:
             self.backend.agents.resume(self.actor)
             self._post_status()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     # ---- outbound, callbacks, complaints (imported when first opened: start-up time) -----
@@ -1201,7 +1197,7 @@ class DeskScreen(Screen[None]):
                 callback_id=callback_id, complaint_id=complaint_id)
             self.phone.dial(view)  # phone (issue 20)
             self._load_call(view, pop=False)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             self._fail(exc)
 
     def action_schedule_callback(self) -> None:
@@ -1258,7 +1254,7 @@ class DeskScreen(Screen[None]):
     def _log_out_now(self) -> None:
         try:
             self.backend.agents.log_out(self.actor)
-        except Exception:  # noqa: BLE001, S110 - the floor view shows the seat stale instead
+        except Exception:  # noqa: BLE001, S110 - boundary (closing the desk): the floor view shows the seat stale instead
             pass
 
     def _log_out_and_exit(self) -> None:

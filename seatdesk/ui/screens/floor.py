@@ -8,23 +8,19 @@ updated in place, the table is rebuilt only when the team's members change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import N_, _, localized_name
 from seatdesk.domain.text import neutralise
 from seatdesk.services.floor import FloorSnapshot, QueueLive
-from seatdesk.ui.context import seat_app
-from seatdesk.ui.errors import ServiceFailed
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 STATE_STYLE = {"available": "green", "on_call": "bold cyan", "ringing": "bold cyan",
                "on_hold": "yellow", "wrap_up": "magenta", "paused": "yellow",
@@ -57,17 +53,7 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
 
 
-@dataclass
-class FloorLoaded(Message):
-    snapshot: FloorSnapshot
-
-
-@dataclass
-class FloorFailed(Message):
-    text: str
-
-
-class FloorScreen(Screen[None]):
+class FloorScreen(SeatScreen[None]):
     # code -> the queue's name in the reader's language, from the last snapshot (i18n)
     _queue_names: dict[str, str] = {}  # noqa: RUF012 - replaced, never mutated
     DEFAULT_CSS = """
@@ -121,18 +107,12 @@ class FloorScreen(Screen[None]):
         self._loading = True
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="floor")
     def load(self) -> None:
-        actor = seat_app(self).actor
-        try:
-            team = actor.team_id if actor.role == "team_lead" else None
-            self.post_message(FloorLoaded(seat_app(self).backend.floor.snapshot(actor, team)))
-        except SeatdeskError as exc:
-            self.post_message(FloorFailed(str(exc)))
-        except Exception as exc:  # noqa: BLE001 - a database outage must not kill the floor
-            from seatdesk.ui.errors import user_message
-
-            self.post_message(FloorFailed(user_message(exc)))
+        app = seat_app(self)
+        actor = signed_in(self)
+        team = actor.team_id if actor.role == "team_lead" else None
+        call_service(self, lambda: app.backend.floor.snapshot(actor, team), self.show_floor,
+                     group="floor")
 
     def _done_loading(self) -> None:
         self._loading = False
@@ -140,12 +120,12 @@ class FloorScreen(Screen[None]):
             self._again = False
             self.action_refresh_floor()
 
-    def on_floor_failed(self, message: FloorFailed) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # an outage must not take the floor away: said above the tables
         self.query_one("#floor-error", Static).update(neutralise(message.text))
         self._done_loading()
 
-    def on_floor_loaded(self, message: FloorLoaded) -> None:
-        snap = message.snapshot
+    def show_floor(self, snap: FloorSnapshot) -> None:
         self.query_one("#floor-error", Static).update("")
         # A live call's queue by its name in the reader's language (i18n), not its code.
         self._queue_names = {q.code: localized_name(q.name or q.code, q.name_zh)
@@ -173,18 +153,17 @@ class FloorScreen(Screen[None]):
         if key is not None:
             self._find_lost_call(int(key))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="floor-close")
     def _find_lost_call(self, agent_id: int) -> None:
         app = seat_app(self)
-        try:
-            call_id = app.backend.calls.lost_call_of(app.actor, agent_id)
-        except Exception as exc:  # noqa: BLE001 - refused or unreachable: say so, here
-            self.post_message(ServiceFailed.of(exc))
-            return
+        actor = signed_in(self)
+        call_service(self, lambda: app.backend.calls.lost_call_of(actor, agent_id),
+                     self._found_lost_call, group="floor-close")
+
+    def _found_lost_call(self, call_id: int | None) -> None:
         if call_id is None:
-            self.post_message(ServiceFailed(_("this seat left no call to close")))
+            self.query_one("#floor-error", Static).update(_("this seat left no call to close"))
             return
-        self.app.call_from_thread(self._confirm_close, call_id)
+        self._confirm_close(call_id)
 
     def _confirm_close(self, call_id: int) -> None:
         from seatdesk.ui.dialogs.desk import ConfirmDialog
@@ -197,23 +176,15 @@ class FloorScreen(Screen[None]):
             _("Close call #{id}, left in wrap-up by a lost seat? It is recorded as closed by "
               "you (disposition \"other\").").format(id=call_id)), answered)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="floor-close")
     def _close_lost_call(self, call_id: int) -> None:
         app = seat_app(self)
-        try:
-            app.backend.calls.close_lost_call(app.actor, call_id)
-        except Exception as exc:  # noqa: BLE001 - refused or unreachable: say so, here
-            self.post_message(ServiceFailed.of(exc))
-            return
-        self.app.call_from_thread(self._lost_call_closed, call_id)
+        actor = signed_in(self)
+        call_service(self, lambda: app.backend.calls.close_lost_call(actor, call_id),
+                     lambda _closed: self._lost_call_closed(call_id), group="floor-close")
 
     def _lost_call_closed(self, call_id: int) -> None:
         self.notify(_("Call #{id} closed.").format(id=call_id))
         self.action_refresh_floor()
-
-    def on_service_failed(self, message: ServiceFailed) -> None:
-        message.stop()
-        self.query_one("#floor-error", Static).update(neutralise(message.text))
 
     def _agent_row(self, a, now: datetime) -> dict[str, str | Text]:  # type: ignore[no-untyped-def]
         st = a.status

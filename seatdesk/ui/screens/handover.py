@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
@@ -24,6 +23,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.handover import AWAITING, EDITABLE, HandoverView
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.screens.roster import TextPrompt
+from seatdesk.ui.textual_words import SeatScreen
 
 MARK = {True: Text("✓", style="bold green"), False: Text("✗", style="bold red"),
         None: Text("·", style="dim")}
@@ -42,7 +42,7 @@ class HandoverNotice(Message):
     reload: int | None = None  # the handover to show after reloading
 
 
-class HandoverScreen(Screen[None]):
+class HandoverScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     HandoverScreen #handover-list { height: 9; }
     HandoverScreen #handover-title { height: auto; padding: 0 1; text-style: bold; }

@@ -6,13 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from seatdesk.domain.i18n import _
+from seatdesk.ui.textual_words import SeatModalScreen
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SeatModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical { width: 80; max-height: 90%; border: thick $accent;

@@ -12,17 +12,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from seatdesk.domain.i18n import _
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.textual_words import SeatScreen
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import Actor  # noqa: F401 - named in Screen["Actor | None"]
 
 
-class LoginScreen(Screen["Actor | None"]):
+class LoginScreen(SeatScreen["Actor | None"]):
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
     LoginScreen > Vertical { width: 60; height: auto; border: thick $accent; padding: 1 2; }
@@ -97,7 +97,7 @@ class LoginScreen(Screen["Actor | None"]):
 
         try:
             actor = seat_app(self).backend.users.authenticate(login, password)
-        except Exception as exc:  # noqa: BLE001 - every failure is shown on the form
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): every failure is shown on the form
             self.app.call_from_thread(self._show_error, user_message(exc))
             return
         if actor.must_change_password:
@@ -119,7 +119,7 @@ class LoginScreen(Screen["Actor | None"]):
 
         try:
             actor = seat_app(self).backend.users.change_password(login, old, new)
-        except Exception as exc:  # noqa: BLE001 - every failure is shown on the form
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): every failure is shown on the form
             self.app.call_from_thread(self._show_error, user_message(exc), True)
             return
         self.app.call_from_thread(self.dismiss, actor)

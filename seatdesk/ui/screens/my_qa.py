@@ -20,8 +20,8 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
@@ -37,6 +37,7 @@ from seatdesk.services.qa_views import (
     TrendRow,
 )
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.score_form import ItemRow, ScoreForm
 
 
@@ -123,7 +124,7 @@ class _QaWorkMixin:
     def run_call(self, fn: Any, done: str) -> None:
         try:
             fn()
-        except Exception as exc:  # noqa: BLE001 - shown where the user looks
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the user looks
             from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))  # type: ignore[attr-defined]
@@ -131,7 +132,7 @@ class _QaWorkMixin:
         self.post_message(QaNote(done, reload=True))  # type: ignore[attr-defined]
 
 
-class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
+class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
     DEFAULT_CSS = """
     MyEvaluationsScreen #mine { width: 62; height: 1fr; }
     MyEvaluationsScreen #detail { width: 1fr; }
@@ -220,7 +221,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
             coaching = qa.my_coaching(actor)
             overview = qa.coaching_overview(actor) if self.may_rule else []
             trend = qa.trend(actor, weeks=8, timezone=app.settings.timezone)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))
@@ -304,7 +305,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
         assert actor is not None
         try:
             trend = app.backend.qa.trend(actor, login, weeks=8, timezone=app.settings.timezone)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))
@@ -363,7 +364,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
         assert actor is not None
         try:
             record = app.backend.qa.call_record(actor, call_id)
-        except Exception as exc:  # noqa: BLE001 - shown in the record's place
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown in the record's place
             from seatdesk.ui.errors import user_message
 
             self.post_message(RecordLoaded(None, user_message(exc)))
@@ -447,7 +448,7 @@ class MyEvaluationsScreen(_QaWorkMixin, Screen[None]):
     def on_descendant_focus(self, event: object) -> None:
         try:
             form = self.query_one(ScoreForm)
-        except Exception:  # noqa: BLE001 - no evaluation shown
+        except NoMatches:  # no evaluation shown
             return
         row = form.current
         if row is not None:
@@ -546,7 +547,7 @@ class RulingLoaded(Message):
     record: CallRecord | None
 
 
-class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
+class DisputeRulingScreen(_QaWorkMixin, SeatScreen[None]):
     """Uphold a disputed score, or change items: a new revision; the reason is required.
 
     The call record sits beside the form, and each item shows the inspector's comment,
@@ -600,7 +601,7 @@ class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
         try:
             ev = app.backend.qa.evaluation(app.actor, self.dispute.evaluation_id)
             record = app.backend.qa.call_record(app.actor, ev.call_id)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             from seatdesk.ui.errors import user_message
 
             self.post_message(QaNote(user_message(exc)))
@@ -628,7 +629,7 @@ class DisputeRulingScreen(_QaWorkMixin, Screen[None]):
             lines.append(f"⚑ {key}: " + " · ".join(parts))
             try:
                 row = form.row(key)
-            except Exception:  # noqa: BLE001, S112 - an item of another form version
+            except NoMatches:  # an item of another form version
                 continue
             row.mark = "⚑ " + " · ".join(parts)[:50]
         if ev.comment:

@@ -15,15 +15,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, OFF, MySchedule
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.screens.roster import TextPrompt
+from seatdesk.ui.textual_words import SeatScreen
 
 STATE_STYLE = {"pending": "yellow", "approved": "green", "refused": "red"}
 
@@ -50,7 +50,7 @@ class ScheduleNotice(Message):
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
-class MyScheduleScreen(Screen[None]):
+class MyScheduleScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     MyScheduleScreen #schedule-title { height: 1; padding: 0 1; text-style: bold; }
     MyScheduleScreen #schedule-days { height: 2fr; }
@@ -91,7 +91,7 @@ class MyScheduleScreen(Screen[None]):
     def load(self) -> None:
         app = seat_app(self)
         try:
-            self.post_message(ScheduleLoaded(app.backend.roster.my_schedule(app.actor)))
+            self.post_message(ScheduleLoaded(app.backend.roster.my_schedule(signed_in(self))))
         except SeatdeskError as exc:
             self.post_message(ScheduleNotice(str(exc), error=True))
 
@@ -142,9 +142,9 @@ class MyScheduleScreen(Screen[None]):
         app = seat_app(self)
         try:
             if colleague is None:
-                r = app.backend.roster.request_leave(app.actor, day, reason)
+                r = app.backend.roster.request_leave(signed_in(self), day, reason)
             else:
-                r = app.backend.roster.request_swap(app.actor, day, colleague, reason)
+                r = app.backend.roster.request_swap(signed_in(self), day, colleague, reason)
         except SeatdeskError as exc:
             self.post_message(ScheduleNotice(str(exc), error=True))
             return

@@ -14,19 +14,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
+from textual.coordinate import Coordinate
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 
+from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import WorkFilter, WorkRow
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
+
+if TYPE_CHECKING:
+    from seatdesk.services.qa_workflow import SamplePlanSpec
 
 
 def week_bounds(now: datetime, tz: object) -> tuple[str, str]:
@@ -36,21 +41,16 @@ def week_bounds(now: datetime, tz: object) -> tuple[str, str]:
     return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
 
 
-@dataclass
-class WorkLoaded(Message):
+@dataclass(frozen=True)
+class WorkList:
+    """The calls to show and the status line for them."""
+
     rows: list[WorkRow]
     note: str
     plan_id: int | None = None  # the list is this sampling plan's calls
-    seq: int = 0  # which request this answers: an older answer is dropped
 
 
-@dataclass
-class WorkFailed(Message):
-    text: str
-    seq: int | None = None
-
-
-class QaScreen(Screen[None]):
+class QaScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     QaScreen #filters, QaScreen #filters2 { height: 3; }
     QaScreen #filters Input { width: 1fr; }
@@ -78,7 +78,6 @@ class QaScreen(Screen[None]):
         self.rows: list[WorkRow] = []
         self._prepared = False  # the default form exists and the first list was asked for
         self.plan_id: int | None = None  # showing a sampling plan (0: the newest one)
-        self._seq = 0  # the latest list asked for; answers to older requests are dropped
         self.mine_only = False  # a plan's calls assigned to me only
 
     def compose(self) -> ComposeResult:
@@ -115,21 +114,19 @@ class QaScreen(Screen[None]):
         table.focus()
         self.prepare()
 
-    # Its own group: the list it asks for at its end must not cancel it (exclusive groups).
-    @work(thread=True, exit_on_error=False, group="qa-prepare")
     def prepare(self) -> None:
-        from seatdesk.exchange.qa_default_form import ensure_default_form
+        backend = seat_app(self).backend
 
-        try:
-            ensure_default_form(seat_app(self).backend)
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.errors import user_message
+        def ensure() -> None:
+            from seatdesk.exchange.qa_default_form import ensure_default_form
 
-            self.post_message(WorkFailed(user_message(exc)))
-            self._prepared = True  # later changes retry the list
-            return
+            ensure_default_form(backend)
+
+        call_service(self, ensure, lambda _none: self._prepared_now(), group="qa-prepare")
+
+    def _prepared_now(self) -> None:
         self._prepared = True
-        self.app.call_from_thread(self.action_refresh)
+        self.action_refresh()
 
     def _on_data_changed(self, topics: frozenset[str]) -> None:
         # Before the first list (prepare) a change is already included in it.
@@ -185,18 +182,14 @@ class QaScreen(Screen[None]):
     def action_refresh(self) -> None:
         """Reload what is shown: the sampling plan's calls, or the filtered list."""
         if self.plan_id is not None:
-            self.load_plan(self.plan_id or None, self._next())
+            self.load_plan(self.plan_id or None)
             return
         try:
             f = self._filter()
-        except Exception as exc:  # noqa: BLE001 - the typed filter stays as it is
+        except (ValueError, SeatdeskError) as exc:  # the typed filter stays as it is
             self._say(str(exc))
             return
-        self.load(f, self._next())
-
-    def _next(self) -> int:
-        self._seq += 1
-        return self._seq
+        self.load(f)
 
     def action_mine(self) -> None:
         self.mine_only = not self.mine_only
@@ -230,73 +223,61 @@ class QaScreen(Screen[None]):
                 start=f.start, end=f.end, per_agent=int(n_text), seed=int(seed_text),
                 all_complaints=f.complaints_only, queue=f.queue, category=f.category,
                 team=f.team, min_talk_seconds=f.min_seconds)
-        except Exception as exc:  # noqa: BLE001
+        except (ValueError, SeatdeskError) as exc:  # said on the screen, the typed values stay
             self._say(str(exc))
             return
         self.make_plan(spec)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-plan")
-    def make_plan(self, spec: object) -> None:
-        app = seat_app(self)
-        try:
-            plan = app.backend.qa.plan_sample(app.actor, spec)  # type: ignore[arg-type]
-        except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.errors import user_message
+    def make_plan(self, spec: SamplePlanSpec) -> None:
+        app, actor = seat_app(self), signed_in(self)
+        call_service(self, lambda: app.backend.qa.plan_sample(actor, spec),
+                     lambda plan: self.show_plan(plan.id), group="qa-plan")
 
-            self.post_message(WorkFailed(user_message(exc)))
-            return
-        self.app.call_from_thread(self.show_plan, plan.id)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
-    def load_plan(self, plan_id: int | None, seq: int) -> None:
+    def load_plan(self, plan_id: int | None) -> None:
         app = seat_app(self)
-        qa, actor = app.backend.qa, app.actor
-        try:
+        qa, actor, mine_only, tz = app.backend.qa, signed_in(self), self.mine_only, app.settings.tz
+
+        def fetch() -> WorkList | None:
             plans = qa.plans(actor, limit=50)
             plan = next((p for p in plans if p.id == plan_id), None) if plan_id \
                 else (plans[0] if plans else None)
             if plan is None:
-                self.post_message(WorkFailed(_("no sampling plan yet: S makes one"), seq))
-                return
-            rows = qa.plan_calls(actor, plan.id, mine_only=self.mine_only)
-        except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.errors import user_message
+                return None
+            rows = qa.plan_calls(actor, plan.id, mine_only=mine_only)
+            note = _("sampling plan #{id} ({start} – {end}): {k} per agent, {n} calls, {d} "
+                     "scored · A: all calls").format(
+                id=plan.id, start=plan.start.astimezone(tz).strftime("%m-%d"),
+                end=(plan.end - timedelta(seconds=1)).astimezone(tz).strftime("%m-%d"),
+                k=plan.per_agent, n=plan.calls, d=plan.scored)
+            return WorkList(rows, note, plan.id)
 
-            self.post_message(WorkFailed(user_message(exc), seq))
-            return
-        tz = app.settings.tz
-        note = _("sampling plan #{id} ({start} – {end}): {k} per agent, {n} calls, {d} "
-                 "scored · A: all calls").format(
-            id=plan.id, start=plan.start.astimezone(tz).strftime("%m-%d"),
-            end=(plan.end - timedelta(seconds=1)).astimezone(tz).strftime("%m-%d"),
-            k=plan.per_agent, n=plan.calls, d=plan.scored)
-        self.post_message(WorkLoaded(rows, note, plan.id, seq))
+        def show(work: WorkList | None) -> None:
+            if work is None:
+                self._no_list(_("no sampling plan yet: S makes one"))
+            else:
+                self.show_work(work)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
-    def load(self, f: WorkFilter, seq: int) -> None:
-        qa = seat_app(self).backend.qa
-        actor = seat_app(self).actor
-        try:
+        call_service(self, fetch, show, group="qa-list", latest_only=True)
+
+    def load(self, f: WorkFilter) -> None:
+        app = seat_app(self)
+        qa, actor = app.backend.qa, signed_in(self)
+
+        def fetch() -> WorkList:
             rows = qa.work_list(actor, f)
-            note = _("{n} calls").format(n=len(rows))
-        except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.errors import user_message
+            return WorkList(rows, _("{n} calls").format(n=len(rows)))
 
-            self.post_message(WorkFailed(user_message(exc), seq))
-            return
-        self.post_message(WorkLoaded(rows, note, None, seq))
+        call_service(self, fetch, self.show_work, group="qa-list", latest_only=True)
 
-    def on_work_loaded(self, message: WorkLoaded) -> None:
-        if message.seq != self._seq:
-            return  # a newer list was asked for meanwhile
+    def show_work(self, work: WorkList) -> None:
         if self.plan_id == 0:
-            self.plan_id = message.plan_id  # the newest plan, from now on this one
+            self.plan_id = work.plan_id  # the newest plan, from now on this one
         table = self.query_one("#calls", DataTable)
         keep = self._selected()
         table.clear()
-        self.rows = message.rows
+        self.rows = work.rows
         tz = seat_app(self).settings.tz
-        for r in message.rows:
+        for r in work.rows:
             score = "-" if r.evaluation_state is None else (
                 _("draft") if r.evaluation_state == "draft" else
                 ("—" if r.score is None else f"{r.score:.1f}"))
@@ -309,7 +290,7 @@ class QaScreen(Screen[None]):
                 self._plan_cell(r), key=str(r.call_id))
         if keep is not None and str(keep) in table.rows:
             table.move_cursor(row=table.get_row_index(str(keep)))
-        self._say(message.note)
+        self._say(work.note)
 
     @staticmethod
     def _plan_cell(r: WorkRow) -> str:
@@ -319,12 +300,15 @@ class QaScreen(Screen[None]):
                   "short": _("short call")}.get(r.sample_reason, r.sample_reason)
         return f"{reason} · {r.assigned_to}" if r.assigned_to else reason
 
-    def on_work_failed(self, message: WorkFailed) -> None:
-        if message.seq is not None and message.seq != self._seq:
-            return
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # shown on the screen; the typed filter stays
+        self._prepared = True  # a failed preparation: later changes retry the list
+        self._no_list(message.text)
+
+    def _no_list(self, text: str) -> None:
         if self.plan_id == 0:
             self.plan_id = None  # no plan to show: back to the list
-        self._say(message.text)
+        self._say(text)
 
     def _say(self, text: str) -> None:
         self.query_one("#qa-status", Static).update(text)
@@ -333,7 +317,7 @@ class QaScreen(Screen[None]):
         table = self.query_one("#calls", DataTable)
         if not self.rows or table.cursor_row < 0 or table.cursor_row >= table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return int(key) if key else None
 
     # ---- acting on a call ---------------------------------------------------------------
@@ -358,17 +342,11 @@ class QaScreen(Screen[None]):
         if call_id is not None:
             self.claim_or_release(call_id, False)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-claim")
     def claim_or_release(self, call_id: int, claim: bool) -> None:
-        qa = seat_app(self).backend.qa
-        try:
-            (qa.claim if claim else qa.release)(seat_app(self).actor, call_id)
-        except Exception as exc:  # noqa: BLE001
-            from seatdesk.ui.errors import user_message
-
-            self.post_message(WorkFailed(user_message(exc)))
-            return
-        self.app.call_from_thread(self.action_refresh)
+        app = seat_app(self)
+        qa, actor = app.backend.qa, signed_in(self)
+        call_service(self, lambda: (qa.claim if claim else qa.release)(actor, call_id),
+                     lambda _done: self.action_refresh(), group="qa-claim")
 
     def action_calibration(self) -> None:
         from seatdesk.ui.screens.qa_calibration import QaCalibrationScreen

@@ -7,41 +7,23 @@ inspector's distance from the supervisor's score.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CalibrationReport, CalibrationRow
-from seatdesk.ui.context import seat_app
-
-
-@dataclass
-class SessionsLoaded(Message):
-    rows: list[CalibrationRow]
-
-
-@dataclass
-class ReportLoaded(Message):
-    report: CalibrationReport
-
-
-@dataclass
-class CalibrationFailed(Message):
-    text: str
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 
 def _num(v: float | None) -> str:
     return "-" if v is None else f"{v:.1f}"
 
 
-class QaCalibrationScreen(Screen[None]):
+class QaCalibrationScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     QaCalibrationScreen #sessions { height: 10; }
     QaCalibrationScreen #spread { height: 1fr; }
@@ -84,36 +66,22 @@ class QaCalibrationScreen(Screen[None]):
         if topics & {"qa", "*"}:
             self.action_refresh()
 
-    def _run(self, fn, then) -> None:  # type: ignore[no-untyped-def]
-        """Run ``fn`` in a thread worker; post ``then(result)`` or a failure line."""
-        self._work(fn, then)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-cal")
-    def _work(self, fn, then) -> None:  # type: ignore[no-untyped-def]
-        try:
-            result = fn()
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.errors import user_message
-
-            self.post_message(CalibrationFailed(user_message(exc)))
-            return
-        self.post_message(then(result))
-
     def action_refresh(self) -> None:
-        qa, actor = seat_app(self).backend.qa, seat_app(self).actor
-        self._run(lambda: qa.calibrations(actor), SessionsLoaded)
+        qa, actor = seat_app(self).backend.qa, signed_in(self)
+        call_service(self, lambda: qa.calibrations(actor), self.show_sessions, group="qa-cal")
 
-    def on_sessions_loaded(self, message: SessionsLoaded) -> None:
+    def show_sessions(self, rows: list[CalibrationRow]) -> None:
         table = self.query_one("#sessions", DataTable)
         table.clear()
-        self.rows = message.rows
+        self.rows = rows
         tz = seat_app(self).settings.tz
-        for r in message.rows:
+        for r in rows:
             table.add_row(str(r.id), str(r.call_id), _(r.state), r.created_by,
                           r.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
                           str(r.submitted), "✓" if r.scored_by_me else "", key=str(r.id))
 
-    def on_calibration_failed(self, message: CalibrationFailed) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # shown on the screen
         self.query_one("#cal-status", Static).update(message.text)
 
     def _selected(self) -> CalibrationRow | None:
@@ -127,12 +95,13 @@ class QaCalibrationScreen(Screen[None]):
             self.query_one("#cal-status", Static).update(
                 _("highlight a call in the work list first, then press K and N"))
             return
-        qa, actor, call_id = seat_app(self).backend.qa, seat_app(self).actor, self.call_id
+        qa, actor, call_id = seat_app(self).backend.qa, signed_in(self), self.call_id
 
-        def done(_session_id: int) -> SessionsLoaded:
-            return SessionsLoaded(qa.calibrations(actor))
+        def create() -> list[CalibrationRow]:
+            qa.create_calibration(actor, call_id)
+            return qa.calibrations(actor)
 
-        self._run(lambda: done(qa.create_calibration(actor, call_id)), lambda m: m)
+        call_service(self, create, self.show_sessions, group="qa-cal")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id != "sessions":
@@ -148,17 +117,18 @@ class QaCalibrationScreen(Screen[None]):
     def action_close_session(self) -> None:
         row = self._selected()
         if row is not None:
-            qa, actor = seat_app(self).backend.qa, seat_app(self).actor
-            self._run(lambda: qa.close_calibration(actor, row.id), ReportLoaded)
+            qa, actor = seat_app(self).backend.qa, signed_in(self)
+            call_service(self, lambda: qa.close_calibration(actor, row.id), self.show_report,
+                         group="qa-cal")
 
     def action_report(self) -> None:
         row = self._selected()
         if row is not None:
-            qa, actor = seat_app(self).backend.qa, seat_app(self).actor
-            self._run(lambda: qa.calibration_report(actor, row.id), ReportLoaded)
+            qa, actor = seat_app(self).backend.qa, signed_in(self)
+            call_service(self, lambda: qa.calibration_report(actor, row.id), self.show_report,
+                         group="qa-cal")
 
-    def on_report_loaded(self, message: ReportLoaded) -> None:
-        report = message.report
+    def show_report(self, report: CalibrationReport) -> None:
         table = self.query_one("#spread", DataTable)
         table.clear()
         for item in report.items:

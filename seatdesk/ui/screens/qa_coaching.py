@@ -8,22 +8,20 @@ is notified and acknowledges it in "My evaluations".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from seatdesk.domain.i18n import _
 from seatdesk.domain.qa.scoring import score
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CoachingRow, EvaluationView
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatModalScreen
 
 
 def low_items(ev: EvaluationView) -> list[str]:
@@ -32,18 +30,11 @@ def low_items(ev: EvaluationView) -> list[str]:
     return [k for _s, _i, k in ev.form.items() if k in result.low_items]
 
 
-@dataclass
-class CoachingSaved(Message):
-    row: CoachingRow
+# The service's field names -> the inputs to focus when it refuses one.
+FIELD_INPUTS = {"what": "coaching-what", "due": "coaching-due", "items": "coaching-items"}
 
 
-@dataclass
-class CoachingFailed(Message):
-    text: str
-    field: str | None = None
-
-
-class CoachingScreen(ModalScreen[CoachingRow | None]):
+class CoachingScreen(SeatModalScreen[CoachingRow | None]):
     DEFAULT_CSS = """
     CoachingScreen { align: center middle; }
     CoachingScreen #coaching-box { width: 90; height: auto; border: round $accent;
@@ -95,33 +86,24 @@ class CoachingScreen(ModalScreen[CoachingRow | None]):
                  if k.strip()]
         self.save(what, due, items)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-coaching")
     def save(self, what: str, due: datetime, items: list[str]) -> None:
         app = seat_app(self)
-        actor = app.actor
-        assert actor is not None
-        try:
-            row = app.backend.qa.create_coaching(actor, self.evaluation.id, what,
-                                                 due, items)
-        except Exception as exc:  # noqa: BLE001 - shown in the dialog; the text is kept
-            from seatdesk.ui.errors import user_message
+        actor = signed_in(self)
+        evaluation_id = self.evaluation.id
+        call_service(self, lambda: app.backend.qa.create_coaching(actor, evaluation_id, what,
+                                                                  due, items),
+                     self.saved, group="qa-coaching")
 
-            field = getattr(exc, "field", None)
-            self.post_message(CoachingFailed(user_message(exc), {
-                "what": "coaching-what", "due": "coaching-due", "items": "coaching-items",
-            }.get(field or "")))
-            return
-        self.post_message(CoachingSaved(row))
-
-    def on_coaching_failed(self, message: CoachingFailed) -> None:
-        self._fail(message.text, message.field)
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # shown in the dialog; the text is kept
+        self._fail(message.text, FIELD_INPUTS.get(message.field or ""))
 
     def _fail(self, text: str, field: str | None) -> None:
         self.query_one("#coaching-status", Static).update(neutralise(text))
         if field:
             self.query_one(f"#{field}", Input).focus()
 
-    def on_coaching_saved(self, message: CoachingSaved) -> None:
+    def saved(self, row: CoachingRow) -> None:
         self.app.notify(_("coaching task created for {agent}").format(
-            agent=neutralise(message.row.agent_name)))
-        self.dismiss(message.row)
+            agent=neutralise(row.agent_name)))
+        self.dismiss(row)

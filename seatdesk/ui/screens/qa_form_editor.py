@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
 
 from seatdesk.domain.i18n import _
@@ -28,7 +24,9 @@ from seatdesk.domain.qa.forms import FormDefinition, FormError, form_from_dict
 from seatdesk.domain.qa.scoring import ITEM_TYPES
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import FormVersion
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 ITEM_TEXT = ("id", "question", "question_zh", "weight", "max_points", "guidance",
              "guidance_zh")
@@ -56,17 +54,7 @@ def draft_to_form(draft: dict[str, Any]) -> FormDefinition:
     return form_from_dict(data)
 
 
-@dataclass
-class Published(Message):
-    version: FormVersion
-
-
-@dataclass
-class PublishFailed(Message):
-    text: str
-
-
-class QaFormEditorScreen(Screen[FormVersion | None]):
+class QaFormEditorScreen(SeatScreen[FormVersion | None]):
     DEFAULT_CSS = """
     QaFormEditorScreen #editor-top { height: 3; }
     QaFormEditorScreen #editor-top Input { width: 1fr; }
@@ -216,8 +204,9 @@ class QaFormEditorScreen(Screen[FormVersion | None]):
 
     def _target(self) -> dict[str, Any]:
         si, ii = self.selected
-        sec = self.draft["sections"][si]
-        return sec if ii is None else sec["items"][ii]
+        sec: dict[str, Any] = self.draft["sections"][si]
+        item: dict[str, Any] = sec if ii is None else sec["items"][ii]
+        return item
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id is None:
@@ -325,27 +314,20 @@ class QaFormEditorScreen(Screen[FormVersion | None]):
             self._fill_fields()
             return
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-editor")
     def publish(self, form: FormDefinition) -> None:
         app = seat_app(self)
-        actor = app.actor
-        assert actor is not None
-        try:
-            version = app.backend.qa.publish_form(actor, form)
-        except Exception as exc:  # noqa: BLE001 - said in the editor; the edits are kept
-            from seatdesk.ui.errors import user_message
+        actor = signed_in(self)
+        call_service(self, lambda: app.backend.qa.publish_form(actor, form), self.published,
+                     group="qa-editor")
 
-            self.post_message(PublishFailed(user_message(exc)))
-            return
-        self.post_message(Published(version))
-
-    def on_publish_failed(self, message: PublishFailed) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # said in the editor; the edits are kept
         self._say(message.text)
 
-    def on_published(self, message: Published) -> None:
+    def published(self, version: FormVersion) -> None:
         self.app.notify(_("form {code} published as version {v}").format(
-            code=message.version.code, v=message.version.version))
-        self.dismiss(message.version)
+            code=version.code, v=version.version))
+        self.dismiss(version)
 
     def _say(self, text: str) -> None:
         self.query_one("#editor-status", Static).update(neutralise(text))

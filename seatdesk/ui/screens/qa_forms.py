@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
 from seatdesk.services.qa_views import FormVersion
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.score_form import ScoreForm
 
 
@@ -36,7 +36,7 @@ class FormsNote(Message):
     text: str
 
 
-class QaFormsScreen(Screen[None]):
+class QaFormsScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     QaFormsScreen #forms-head { height: auto; padding: 0 1; }
     QaFormsScreen #forms-status { height: auto; padding: 0 1; }
@@ -68,7 +68,7 @@ class QaFormsScreen(Screen[None]):
         from seatdesk.services.permissions import Permission, allowed, require
         from seatdesk.ui.errors import user_message
 
-        qa, actor = seat_app(self).backend.qa, seat_app(self).actor
+        qa, actor = seat_app(self).backend.qa, signed_in(self)
         note = ""
         try:
             if what == "export":
@@ -88,7 +88,7 @@ class QaFormsScreen(Screen[None]):
         except (FormError, OSError, UnicodeDecodeError) as exc:
             self.post_message(FormsNote(f"{path}: {exc}"))
             return
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
             self.post_message(FormsNote(user_message(exc)))
             return
         self.post_message(FormsLoaded(forms, note))

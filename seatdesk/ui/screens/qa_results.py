@@ -8,16 +8,12 @@ typed path. A team lead sees only their own team (the service enforces it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from seatdesk.domain.errors import SeatdeskError
@@ -26,25 +22,9 @@ from seatdesk.domain.qa.periods import period_days
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_results import result_columns, result_dicts
 from seatdesk.services.qa_views import ResultRow
-from seatdesk.ui.context import seat_app
-
-
-@dataclass
-class ResultsLoaded(Message):
-    rows: list[ResultRow]
-    by: str
-    quiet: bool = False  # a refresh nobody asked for keeps the status line as it is
-
-
-@dataclass
-class ResultsExported(Message):
-    rows: int
-    path: str
-
-
-@dataclass
-class ResultsFailed(Message):
-    text: str
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 
 
 def _period_options() -> list[tuple[str, str]]:
@@ -66,7 +46,7 @@ def _cell(value: object) -> str:
     return neutralise(str(value))
 
 
-class QaResultsScreen(Screen[None]):
+class QaResultsScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     QaResultsScreen #period-bar, QaResultsScreen #export-bar { height: 3; }
     QaResultsScreen #r-period { width: 20; }
@@ -166,35 +146,32 @@ class QaResultsScreen(Screen[None]):
             self._say(_("loading…"))
         self.load(start, end, self._grouping(), audited)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-results")
     def load(self, start: datetime, end: datetime, by: str, audited: bool) -> None:
-        try:
-            rows = seat_app(self).backend.qa.results(
-                seat_app(self).actor, start, end, by, audited=audited)
-        except Exception as exc:  # noqa: BLE001 - shown on the screen
-            from seatdesk.ui.errors import user_message
+        app, actor = seat_app(self), signed_in(self)
+        call_service(self, lambda: app.backend.qa.results(actor, start, end, by,
+                                                          audited=audited),
+                     lambda rows: self.show_results(rows, by, quiet=not audited),
+                     group="qa-results")
 
-            self.post_message(ResultsFailed(user_message(exc)))
-            return
-        self.post_message(ResultsLoaded(rows, by, quiet=not audited))
-
-    def on_results_loaded(self, message: ResultsLoaded) -> None:
-        self.rows, self.by = message.rows, message.by
+    def show_results(self, rows: list[ResultRow], by: str, quiet: bool) -> None:
+        """Fill the table; ``quiet`` (a refresh nobody asked for) keeps the status line."""
+        self.rows, self.by = rows, by
         table = self.query_one("#results", DataTable)
         table.clear(columns=True)
-        columns = result_columns(message.by)
+        columns = result_columns(by)
         for key, heading in columns:
             table.add_column(heading, key=key)
-        for row in result_dicts(message.rows):
+        for row in result_dicts(rows):
             table.add_row(*(_cell(row[k]) for k, _h in columns), key=str(row["key"]))
-        if message.quiet:
+        if quiet:
             return
-        if message.rows:
-            self._say(_("{n} rows").format(n=len(message.rows)))
+        if rows:
+            self._say(_("{n} rows").format(n=len(rows)))
         else:
             self._say(_("no submitted evaluations in this period"))
 
-    def on_results_failed(self, message: ResultsFailed) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # shown on the screen; the typed dates and path stay for a retry
         self._say(message.text)
 
     def _say(self, text: str) -> None:
@@ -223,23 +200,19 @@ class QaResultsScreen(Screen[None]):
         self._say(_("exporting…"))
         self.export(start, end, by, fmt, str(path))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-results-export")
     def export(self, start: datetime, end: datetime, by: str, fmt: str, path: str) -> None:
-        try:
-            from seatdesk.exchange.exporter import export_qa_results
+        app, actor = seat_app(self), signed_in(self)
 
-            count = export_qa_results(seat_app(self).backend,
-                                      seat_app(self).actor,
-                                      start, end, by, fmt, path)
-        except Exception as exc:  # noqa: BLE001 - the typed path stays for a retry
-            from seatdesk.ui.errors import user_message
+        def write() -> int:
+            from seatdesk.exchange.exporter import export_qa_results  # off the app's thread
 
-            self.post_message(ResultsFailed(user_message(exc)))
-            return
-        self.post_message(ResultsExported(count, path))
+            return export_qa_results(app.backend, actor, start, end, by, fmt, path)
 
-    def on_results_exported(self, message: ResultsExported) -> None:
-        text = _("{n} rows written to {path}").format(n=message.rows, path=message.path)
+        call_service(self, write, lambda count: self.exported(count, path),
+                     group="qa-results-export")
+
+    def exported(self, rows: int, path: str) -> None:
+        text = _("{n} rows written to {path}").format(n=rows, path=path)
         self._say(text)
         self.app.notify(text)
 

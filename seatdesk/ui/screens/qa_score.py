@@ -17,12 +17,10 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
@@ -30,7 +28,9 @@ from seatdesk.domain.qa.forms import FormDefinition
 from seatdesk.domain.qa.scoring import Answer, missing_comments
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CallRecord, EvaluationView
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.score_form import ScoreForm
 
 PLAYER_ENV = "SEATDESK_PLAYER"
@@ -127,8 +127,10 @@ def record_text(r: CallRecord, tz: tzinfo) -> str:
     return "\n".join(lines)
 
 
-@dataclass
-class Loaded(Message):
+@dataclass(frozen=True)
+class Loaded:
+    """What the scoring screen needs of one call, read in one worker."""
+
     evaluation: EvaluationView | None
     record: CallRecord
     form: FormDefinition
@@ -136,21 +138,7 @@ class Loaded(Message):
     held_by: str | None = None  # another inspector's live claim: read-only
 
 
-@dataclass
-class Saved(Message):
-    evaluation: EvaluationView
-    submitted: bool
-    quiet: bool = False
-
-
-@dataclass
-class Failed(Message):
-    text: str
-    field: str | None = None
-    lost_claim: bool = False  # someone else holds the call: the form turns read-only
-
-
-class QaScoreScreen(Screen[int | None]):
+class QaScoreScreen(SeatScreen[int | None]):
     """Score one call (or one calibration session's call); dismisses with the evaluation id."""
 
     DEFAULT_CSS = """
@@ -206,50 +194,45 @@ class QaScoreScreen(Screen[int | None]):
 
     # ---- loading ------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-score")
     def load(self) -> None:
         app = seat_app(self)
         actor, qa = app.actor, app.backend.qa
         assert actor is not None  # the scoring screen opens only after sign-in
-        held_by = None
-        try:
-            if self.calibration_id is not None:
-                ev: EvaluationView | None = qa.start_calibration_score(actor,
-                                                                        self.calibration_id)
-            elif self.evaluation_id is not None:
-                ev = qa.evaluation(actor, self.evaluation_id)
+        calibration_id, evaluation_id = self.calibration_id, self.evaluation_id
+        wanted_call = self.call_id
+
+        def fetch() -> Loaded:
+            held_by = None
+            if calibration_id is not None:
+                ev: EvaluationView | None = qa.start_calibration_score(actor, calibration_id)
+            elif evaluation_id is not None:
+                ev = qa.evaluation(actor, evaluation_id)
             else:
-                # Only a look: the first score claims the call (see _begin).
-                assert self.call_id is not None
-                look = qa.look(actor, self.call_id)
+                # Only a look: the first score claims the call (see _store).
+                assert wanted_call is not None
+                look = qa.look(actor, wanted_call)
                 ev = look.evaluation
                 if look.claimed_by and look.claimed_by != actor.login:
                     held_by = look.claimed_by
                 elif not look.scorable:
                     held_by = "-"
-            assert ev is not None or self.call_id is not None
-            call_id = ev.call_id if ev is not None else self.call_id
+            call_id = ev.call_id if ev is not None else wanted_call
             assert call_id is not None
             record = qa.call_record(actor, call_id)
             if ev is not None:
-                form, version = ev.form, ev.form_version
-            else:
-                form, version = look.form.form, look.form.version
-        except Exception as exc:  # noqa: BLE001 - shown where the inspector looks
-            from seatdesk.ui.errors import user_message
+                return Loaded(ev, record, ev.form, ev.form_version, held_by)
+            return Loaded(ev, record, look.form.form, look.form.version, held_by)
 
-            self.post_message(Failed(user_message(exc)))
-            return
-        self.post_message(Loaded(ev, record, form, version, held_by))
+        call_service(self, fetch, self.show_loaded, group="qa-score")
 
-    def on_loaded(self, message: Loaded) -> None:
-        self.evaluation, self.record = message.evaluation, message.record
-        ev = message.evaluation
-        self.read_only = bool(message.held_by) or (ev is not None and ev.read_only)
+    def show_loaded(self, loaded: Loaded) -> None:
+        self.evaluation, self.record = loaded.evaluation, loaded.record
+        ev = loaded.evaluation
+        self.read_only = bool(loaded.held_by) or (ev is not None and ev.read_only)
         lang = seat_app(self).settings.lang
         holder = self.query_one("#form-holder", Vertical)
         holder.remove_children()
-        form = ScoreForm(message.form, ev.answers if ev else {}, lang=lang,
+        form = ScoreForm(loaded.form, ev.answers if ev else {}, lang=lang,
                          read_only=self.read_only, id="score-form",
                          show_comments=self.read_only)
         holder.mount(form)
@@ -257,11 +240,11 @@ class QaScoreScreen(Screen[int | None]):
         for field in self.query(Input):
             field.disabled = self.read_only
         self.query_one("#record-text", Static).update(
-            record_text(message.record, seat_app(self).settings.tz))
+            record_text(loaded.record, seat_app(self).settings.tz))
         self.sub_title = _("call #{id} · {form} v{v}").format(
-            id=message.record.call.id, form=message.form.text(lang), v=message.form_version)
-        if message.held_by and message.held_by != "-":
-            self._say(_("claimed by {who}: read-only").format(who=message.held_by))
+            id=loaded.record.call.id, form=loaded.form.text(lang), v=loaded.form_version)
+        if loaded.held_by and loaded.held_by != "-":
+            self._say(_("claimed by {who}: read-only").format(who=loaded.held_by))
         self.call_after_refresh(form.focus_item)
         self.refresh_bindings()
         self._update_total()
@@ -285,18 +268,19 @@ class QaScoreScreen(Screen[int | None]):
 
         self.app.push_screen(CoachingScreen(ev))
 
-    def on_failed(self, message: Failed) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # shown where the inspector looks; the answers are kept
         self._say(message.text)
         self._claiming = False
-        if message.lost_claim and self.evaluation is None:
+        if message.conflict and self.evaluation is None:  # someone else holds the call
             self.read_only = True
             self.query_one(ScoreForm).read_only = True
             self.refresh_bindings()
         if message.field and self.evaluation is not None:
             try:
                 self.query_one(ScoreForm).focus_item(message.field)
-            except Exception:  # noqa: BLE001, S110 - the field may not be an item
-                pass
+            except NoMatches:
+                pass  # the field is not one of the form's items
 
     # ---- live total ---------------------------------------------------------------------
 
@@ -313,7 +297,7 @@ class QaScoreScreen(Screen[int | None]):
     def _update_total(self) -> None:
         try:
             form = self.query_one(ScoreForm)
-        except Exception:  # noqa: BLE001 - not loaded yet
+        except NoMatches:  # not loaded yet
             return
         r = form.result()
         total = self.query_one("#total", Static)
@@ -341,7 +325,7 @@ class QaScoreScreen(Screen[int | None]):
     def on_descendant_focus(self, event: object) -> None:
         try:
             form = self.query_one(ScoreForm)
-        except Exception:  # noqa: BLE001
+        except NoMatches:  # not loaded yet
             return
         row = form.current
         if row is not None:
@@ -404,44 +388,39 @@ class QaScoreScreen(Screen[int | None]):
         self.save(self.evaluation.id if self.evaluation else None, dict(form.answers),
                   self.query_one("#overall-comment", Input).value, submit, quiet)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-save")
     def save(self, evaluation_id: int | None, answers: dict[str, Answer], comment: str,
              submit: bool, quiet: bool = False) -> None:
         app = seat_app(self)
-        qa, actor = app.backend.qa, app.actor
+        qa, actor, call_id = app.backend.qa, app.actor, self.call_id
         assert actor is not None
-        try:
-            if evaluation_id is None:
+
+        def store() -> EvaluationView:
+            draft_id = evaluation_id
+            if draft_id is None:
                 # The first score: claim the call and open the draft now.
-                assert self.call_id is not None
-                evaluation_id = qa.start_evaluation(actor, self.call_id).id
+                assert call_id is not None
+                draft_id = qa.start_evaluation(actor, call_id).id
             fn = qa.submit if submit else qa.save_draft
-            ev = fn(actor, evaluation_id, answers, comment)
-        except Exception as exc:  # noqa: BLE001 - shown beside the form; answers are kept
-            from seatdesk.domain.errors import Conflict
-            from seatdesk.ui.errors import user_message
+            return fn(actor, draft_id, answers, comment)
 
-            self.post_message(Failed(user_message(exc), getattr(exc, "field", None),
-                                     lost_claim=isinstance(exc, Conflict)))
-            return
-        self.post_message(Saved(ev, submit, quiet))
+        call_service(self, store, lambda ev: self.saved(ev, submit, quiet), group="qa-save")
 
-    def on_saved(self, message: Saved) -> None:
-        self.evaluation = message.evaluation
+    def saved(self, evaluation: EvaluationView, submitted: bool, quiet: bool) -> None:
+        self.evaluation = evaluation
         self._claiming = False
-        if message.submitted:
+        if submitted:
             self.read_only = True
             self.query_one(ScoreForm).read_only = True
             for field in self.query(Input):
                 field.disabled = True
-            if message.evaluation.calibration_id is not None:
+            if evaluation.calibration_id is not None:
                 self._say(_("submitted; the scores are compared when the session closes"))
             else:
                 self._say(_("submitted; the agent has been notified"))
             self.app.notify(_("evaluation of call #{id} submitted").format(
-                id=message.evaluation.call_id))
+                id=evaluation.call_id))
             self.refresh_bindings()
-        elif not message.quiet:
+        elif not quiet:
             self._say(_("draft saved"))
         self._update_total()
 
@@ -463,8 +442,8 @@ class QaScoreScreen(Screen[int | None]):
             # The app owns this save: the screen's own workers end when it is dismissed.
             form = self.query_one(ScoreForm)
             answers, comment = dict(form.answers), self.query_one("#overall-comment", Input).value
-            app = self.app
+            app, actor = seat_app(self), signed_in(self)
             app.run_worker(
-                lambda: app.backend.qa.save_draft(app.actor, ev.id, answers, comment),  # type: ignore[attr-defined]
+                lambda: app.backend.qa.save_draft(actor, ev.id, answers, comment),
                 thread=True, exit_on_error=False, group="qa-save-on-leave")
         self.dismiss(ev.id if ev else None)

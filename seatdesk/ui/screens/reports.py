@@ -9,15 +9,12 @@ every ``REFRESH_SECONDS``.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from seatdesk.domain import kpi
@@ -25,24 +22,16 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.reports import KpiReport
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.kpi_chart import KpiChart
 
 REFRESH_SECONDS = 30.0
 VIEWS = ("day", "week", "month", "interval", "agent", "team", "queue")
 
 
-@dataclass
-class ReportLoaded(Message):
-    report: KpiReport
-
-
-@dataclass
-class ReportFailed(Message):
-    error: str
-
-
-class ReportsScreen(Screen[None]):
+class ReportsScreen(SeatScreen[None]):
     """KPI table and chart for a period, by day / week / month (and interval, agent...)."""
 
     DEFAULT_CSS = """
@@ -142,19 +131,15 @@ class ReportsScreen(Screen[None]):
 
     # ---- the worker ----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="reports")
-    def _load(self, first, last, view: str) -> None:  # type: ignore[no-untyped-def]
-        try:
-            report = seat_app(self).backend.reports.kpi(
-                seat_app(self).actor, first, last, view, timezone=seat_app(self).settings.timezone,
-                repeat_days=seat_app(self).settings.repeat_contact_days)
-        except SeatdeskError as exc:
-            self.post_message(ReportFailed(str(exc)))
-            return
-        self.post_message(ReportLoaded(report))
+    def _load(self, first: date, last: date, view: str) -> None:
+        app = seat_app(self)
+        settings, actor = app.settings, signed_in(self)
+        call_service(self, lambda: app.backend.reports.kpi(
+            actor, first, last, view, timezone=settings.timezone,
+            repeat_days=settings.repeat_contact_days), self.show_report, group="reports")
 
-    def on_report_loaded(self, message: ReportLoaded) -> None:
-        self.report = message.report
+    def show_report(self, report: KpiReport) -> None:
+        self.report = report
         table = self.query_one("#kpi-table", DataTable)
         table.clear(columns=True)
         first = _("Period") if self.report.by in kpi.TIME_GROUPINGS else _(self.report.by.title())
@@ -169,8 +154,9 @@ class ReportsScreen(Screen[None]):
         n = len(self.report.rows)
         self._status(ngettext("{n} row", "{n} rows", n).format(n=n))
 
-    def on_report_failed(self, message: ReportFailed) -> None:
-        self._status(message.error, error=True)
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # said in the status line; the typed period stays
+        self._status(message.text, error=True)
 
     # ---- helpers -------------------------------------------------------------------------
 

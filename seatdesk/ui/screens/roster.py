@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from seatdesk.domain.errors import SeatdeskError
@@ -25,12 +24,13 @@ from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.roster.rules import week_start
 from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, OFF, RosterWeekView, RuleBroken
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.textual_words import SeatModalScreen, SeatScreen
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
-class TextPrompt(ModalScreen[str | None]):
+class TextPrompt(SeatModalScreen[str | None]):
     """Ask for one line of text (a reason, a login); Enter answers, Escape cancels."""
 
     DEFAULT_CSS = """
@@ -90,7 +90,7 @@ class RosterNotice(Message):
     reload: bool = False
 
 
-class RosterScreen(Screen[None]):
+class RosterScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     RosterScreen #roster-title { height: 1; padding: 0 1; text-style: bold; }
     RosterScreen #roster-legend { height: auto; padding: 0 1; color: $text-muted; }
@@ -117,15 +117,14 @@ class RosterScreen(Screen[None]):
 
     def __init__(self, team_code: str | None = None, day: date | None = None) -> None:
         super().__init__()
-        from seatdesk.ui.textual_words import label_bindings
-
-        # "Template {n}" has a number in it: labelled here, in the seat's language.
-        label_bindings(self, {f"roster.t{n}": _("Template {n}").format(n=n)
-                              for n in range(1, 10)})
         self.team_code = team_code
         self._day = day
         self.view: RosterWeekView | None = None
         self.refused: tuple[int, date, str] | None = None
+
+    def binding_labels(self) -> dict[str, str]:
+        # "Template {n}" has a number in it: labelled when shown, in the seat's language.
+        return {f"roster.t{n}": _("Template {n}").format(n=n) for n in range(1, 10)}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -152,7 +151,7 @@ class RosterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="roster-load")
     def load(self) -> None:
-        backend, actor = seat_app(self).backend, seat_app(self).actor
+        backend, actor = seat_app(self).backend, signed_in(self)
         try:
             if not backend.roster.templates():
                 backend.roster.ensure_default_templates(actor)
@@ -276,7 +275,7 @@ class RosterScreen(Screen[None]):
     @work(thread=True, exclusive=False, exit_on_error=False, group="roster-write")
     def assign(self, user_id: int, day: date, choice: str, reason: str = "") -> None:
         try:
-            seat_app(self).backend.roster.assign(seat_app(self).actor, user_id, day, choice, reason)
+            seat_app(self).backend.roster.assign(signed_in(self), user_id, day, choice, reason)
         except RuleBroken as exc:
             self.post_message(RosterNotice(str(exc), error=True, refused=(user_id, day, choice)))
             return
@@ -303,7 +302,7 @@ class RosterScreen(Screen[None]):
     def action_copy_week(self) -> None:
         try:
             app = seat_app(self)
-            result = app.backend.roster.copy_last_week(app.actor, self.team_code, self.monday)
+            result = app.backend.roster.copy_last_week(signed_in(self), self.team_code, self.monday)
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return
@@ -318,7 +317,7 @@ class RosterScreen(Screen[None]):
         self.post_message(RosterNotice(_("filling the roster…")))
         try:
             app = seat_app(self)
-            report = app.backend.roster.fill(app.actor, self.team_code, self.monday)
+            report = app.backend.roster.fill(signed_in(self), self.team_code, self.monday)
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return
@@ -335,7 +334,7 @@ class RosterScreen(Screen[None]):
     def action_publish(self) -> None:
         try:
             app = seat_app(self)
-            n = app.backend.roster.publish(app.actor, self.team_code, self.monday)
+            n = app.backend.roster.publish(signed_in(self), self.team_code, self.monday)
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return

@@ -14,15 +14,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, RequestView, RuleBroken
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.screens.roster import TextPrompt
+from seatdesk.ui.textual_words import SeatScreen
 
 
 @dataclass
@@ -37,7 +37,7 @@ class RequestNotice(Message):
     reload: bool = False
 
 
-class RosterRequestsScreen(Screen[None]):
+class RosterRequestsScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     RosterRequestsScreen #requests-title { height: 1; padding: 0 1; text-style: bold; }
     RosterRequestsScreen #requests-table { height: 1fr; }
@@ -74,7 +74,7 @@ class RosterRequestsScreen(Screen[None]):
     def load(self) -> None:
         app = seat_app(self)
         try:
-            self.post_message(RequestsLoaded(app.backend.roster.requests(app.actor,
+            self.post_message(RequestsLoaded(app.backend.roster.requests(signed_in(self),
                                                                          self.team_code)))
         except SeatdeskError as exc:
             self.post_message(RequestNotice(str(exc), error=True))
@@ -124,7 +124,7 @@ class RosterRequestsScreen(Screen[None]):
         if r is None:
             return
         app = seat_app(self)
-        self._decide(lambda: app.backend.roster.decide(app.actor, r.id, True),
+        self._decide(lambda: app.backend.roster.decide(signed_in(self), r.id, True),
                      _("request #{id} approved").format(id=r.id))
 
     def action_approve_with_reason(self) -> None:
@@ -135,7 +135,7 @@ class RosterRequestsScreen(Screen[None]):
 
         def done(reason: str | None) -> None:
             if reason:
-                self._decide(lambda: app.backend.roster.decide(app.actor, r.id, True,
+                self._decide(lambda: app.backend.roster.decide(signed_in(self), r.id, True,
                                                                reason=reason),
                              _("request #{id} approved").format(id=r.id))
 
@@ -150,7 +150,7 @@ class RosterRequestsScreen(Screen[None]):
 
         def done(note: str | None) -> None:
             if note is not None:
-                self._decide(lambda: app.backend.roster.decide(app.actor, r.id, False,
+                self._decide(lambda: app.backend.roster.decide(signed_in(self), r.id, False,
                                                                note=note),
                              _("request #{id} refused").format(id=r.id))
 

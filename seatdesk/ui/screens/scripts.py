@@ -10,7 +10,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from seatdesk.domain.errors import InvalidInput
@@ -18,12 +17,12 @@ from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.scripts import render_steps
 from seatdesk.domain.text import neutralise
 from seatdesk.services.dto import ScriptView
-from seatdesk.ui.context import seat_app
-from seatdesk.ui.dialogs.desk import translate_bindings
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.script_pane import STAGE_LABELS
 
 
-class ScriptsScreen(Screen[None]):
+class ScriptsScreen(SeatScreen[None]):
     DEFAULT_CSS = """
     ScriptsScreen #versions { height: 1fr; border: round $primary; }
     ScriptsScreen #preview { height: 12; border: round $secondary; padding: 0 1; }
@@ -38,7 +37,6 @@ class ScriptsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.versions: list[ScriptView] = []
 
     def compose(self) -> ComposeResult:
@@ -63,7 +61,7 @@ class ScriptsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scripts")
     def load(self) -> None:
-        versions = seat_app(self).backend.scripts.versions(seat_app(self).actor)
+        versions = seat_app(self).backend.scripts.versions(signed_in(self))
         self.app.call_from_thread(self._show, versions)
 
     def _show(self, versions: list[ScriptView]) -> None:
@@ -108,7 +106,7 @@ class ScriptsScreen(Screen[None]):
         app: Any = self.app
         try:
             text = Path(path).read_text(encoding="utf-8")
-            views = app.backend.scripts.import_toml(app.actor, text)
+            views = app.backend.scripts.import_toml(signed_in(self), text)
         except (OSError, UnicodeDecodeError) as exc:
             message = _("cannot read {file}: {reason}").format(
                 file=path, reason=getattr(exc, "strerror", None) or exc)
@@ -126,7 +124,7 @@ class ScriptsScreen(Screen[None]):
     def _export(self, path: str) -> None:
         app: Any = self.app
         try:
-            text = app.backend.scripts.export_toml(app.actor)
+            text = app.backend.scripts.export_toml(signed_in(self))
             Path(path).write_text(text, encoding="utf-8")
         except OSError as exc:
             app.call_from_thread(self._say, _("cannot write {file}: {reason}").format(

@@ -7,7 +7,7 @@ column ticks every second for the rows on screen only, so 5,000 waiting calls st
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
 
 from seatdesk.domain.i18n import N_, _, pgettext
 from seatdesk.domain.text import neutralise
@@ -85,10 +86,6 @@ class QueueTable(DataTable[object]):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._fetch = fetch
         self.refresher = Coalescing()
-        table = self._bindings.key_to_bindings
-        for key, items in table.items():  # declared in English; shown in the seat's language
-            table[key] = [replace(b, description=_(b.description)) if b.description else b
-                          for b in items]
         self._calls: dict[int, WaitingCall] = {}
         self._order: list[int] = []
         self._cells: dict[int, tuple[object, ...]] = {}
@@ -120,7 +117,7 @@ class QueueTable(DataTable[object]):
     def _load(self, fetch: Callable[[], list[WaitingCall]]) -> None:
         try:
             calls = fetch()
-        except Exception as exc:  # noqa: BLE001 - the queue keeps its last rows meanwhile
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the queue keeps its rows
             self.post_message(QueueRefreshFailed(is_outage(exc)))
             return
         self.post_message(QueueLoaded(calls, refresh=True))
@@ -252,6 +249,6 @@ class QueueTable(DataTable[object]):
             return None
         try:
             key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - an empty or shrinking table has no cursor row
+        except CellDoesNotExist:  # an empty or shrinking table has no cursor row
             return None
         return int(key.value) if key.value else None

@@ -7,9 +7,10 @@ the live total is computed by ``seatdesk.domain.qa.scoring`` (pure arithmetic, n
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -113,7 +114,7 @@ class ScoreForm(VerticalScroll):
     ScoreForm { height: 1fr; border: round $primary; }
     ScoreForm .section-title { color: $accent; text-style: bold; padding: 0 1; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "na", _("N/A"), id="qa.score.na"),
         Binding("down,j", "move(1)", _("Next item"), id="qa.score.next", show=False),
         Binding("up,k", "move(-1)", _("Previous item"), id="qa.score.previous", show=False),
