@@ -207,3 +207,48 @@ async def test_calibration_shows_the_forms_questions_as_typed(sqlite_url, clock)
         assert "Q [/] [link=https://evil.example]cl" in _cells(spread)
         _no_link(spread)
     backend.close()
+
+
+async def test_admin_qa_roster_and_schedule_lists_show_typed_text_as_typed(sqlite_url, clock):
+    """The other screens that list what people typed: names, reasons, decision notes."""
+    from datetime import date
+
+    backend = Backend.open(sqlite_url, clock)
+    people = floor(backend)
+    ensure_default_form(backend)
+    _rename(backend, "agent1", "Agent " + MARKUP)
+    agent, lead = backend.users.actor("agent1"), people["lead1"]
+    backend.admin.update_queue(people["super1"], "general", QueueInput(
+        "general", "General " + MARKUP, "综合 " + MARKUP))
+    call_id = backend.calls.offer_inbound(SYSTEM, "13900000000", "general")
+    backend.calls.claim(agent, call_id)
+    backend.calls.end(agent, call_id)
+    backend.calls.save_wrap_up(agent, call_id, WrapUp(
+        category="repair", disposition="resolved", resolved=True))
+    wed = date(2026, 11, 25)
+    backend.roster.ensure_default_templates(lead)
+    backend.roster.assign(lead, agent.user_id, wed, "D")
+    backend.roster.publish(lead, None, wed)
+    request = backend.roster.request_leave(agent, wed, "reason " + MARKUP)
+    backend.roster.decide(lead, request.id, False, note="note " + MARKUP)
+    backend.roster.request_leave(agent, date(2026, 11, 26), "again " + MARKUP)
+    screens = [("admin1", "admin", ("#users", "#queues")), ("qa1", "qa", ("#calls",)),
+               ("lead1", "roster", ("#roster-grid",)),
+               ("agent1", "my_schedule", ("#schedule-requests",))]
+    for login, screen_name, tables in screens:
+        app = SeatdeskApp(backend, Settings(db_url=sqlite_url),
+                          actor=backend.users.actor(login), clock=clock)
+        async with app.run_test(size=(160, 45)) as pilot:
+            app.open_screen(screen_name)
+            await _settle(app, pilot)
+            for table_id in tables:
+                table = app.screen.query_one(table_id)
+                assert MARKUP in _cells(table), (screen_name, table_id)
+                _no_link(table)
+            if screen_name == "roster":
+                await pilot.press("q")  # the team's leave and swap requests
+                await _settle(app, pilot)
+                table = app.screen.query_one("DataTable")
+                assert "again " + MARKUP in _cells(table)
+                _no_link(table)
+    backend.close()

@@ -27,6 +27,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_results import result_columns, result_dicts
 from seatdesk.services.qa_views import ResultRow
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.widgets.cells import plain_cells
 
 
 @dataclass
@@ -186,7 +187,8 @@ class QaResultsScreen(Screen[None]):
         for key, heading in columns:
             table.add_column(heading, key=key)
         for row in result_dicts(message.rows):
-            table.add_row(*(_cell(row[k]) for k, _h in columns), key=str(row["key"]))
+            table.add_row(*plain_cells(*(_cell(row[k]) for k, _h in columns)),
+                          key=str(row["key"]))
         if message.quiet:
             return
         if message.rows:
