@@ -2,7 +2,9 @@
 
 A queue's ``acw_seconds`` is how long a seat may stay in wrap-up after one of its calls;
 0 means no limit (the seat leaves wrap-up only by saving the record). Calls with no queue
-(outbound, callbacks) have no limit. When the limit passes, the seat leaves wrap-up as an
+(outbound, callbacks) have no limit. It counts from the later of the call's end and the seat
+entering wrap-up (an agent signing back in after a crash gets the whole limit again). When
+the limit passes, the seat leaves wrap-up as an
 ACD's auto-ready does, and the record is taken from the autosaved draft:
 
 - a draft that is a complete record is saved as the record, as Ctrl+S would have;

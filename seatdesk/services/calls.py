@@ -1065,16 +1065,19 @@ class CallService(Service):
                            Call.ended_at.is_not(None), Call.agent_id.is_not(None)))
             if not actor.is_system:
                 stmt = stmt.where(Call.agent_id == actor.user_id)
-            due = sorted((agent, call_id) for call_id, agent, ended, limit in s.execute(stmt)
+            due = sorted((agent, call_id, limit)
+                         for call_id, agent, ended, limit in s.execute(stmt)
                          if ended is not None and agent is not None
                          and ensure_utc(ended) + timedelta(seconds=limit) <= now)
             done: list[AcwEnded] = []
-            for agent, call_id in due:  # seats first, in one order (see _lock_seat)
+            for agent, call_id, limit in due:  # seats first, in one order (see _lock_seat)
                 seat = self._lock_seat(s, agent)
                 call = self._locked_call(s, call_id)
                 if call.state != CallState.WRAP_UP or call.agent_id != agent or seat is None \
                         or seat.state != AgentState.WRAP_UP or seat.current_call_id != call.id:
                     continue  # saved meanwhile, or the seat is lost: its agent finishes it
+                if ensure_utc(seat.since) + timedelta(seconds=limit) > now:
+                    continue  # the limit counts from the seat entering wrap-up (a sign-in)
                 draft = dict(call.draft or {})
                 record, missing = record_from_draft(draft, call.direction)
                 self._close_with(s, call, record, actor, now,

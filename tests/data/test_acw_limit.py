@@ -139,3 +139,19 @@ def test_no_limit_when_zero_nor_for_a_lost_seat_nor_for_another_seat(backend, cl
     assert row(backend, AgentStatus, other.user_id).state == AgentState.LOGGED_OUT
     assert backend.calls.end_overdue_wrap_ups(SYSTEM) == []
     assert row(backend, Call, mine).state == CallState.WRAP_UP
+
+
+def test_an_agent_back_after_a_crash_gets_the_whole_limit_again(backend, clock):
+    people = floor(backend)
+    _limit(backend, people, 30)
+    agent = people["agent1"]
+    call_id = _wrapping(backend, clock, agent, COMPLETE)
+    clock.advance(seconds=10)
+    backend.calls.mark_lost_seats(SYSTEM, clock())  # the desk died in wrap-up
+    clock.advance(seconds=600)
+    backend.agents.log_in(agent)  # back: the seat resumes the wrap-up
+    assert row(backend, AgentStatus, agent.user_id).state == AgentState.WRAP_UP
+    clock.advance(seconds=29)
+    assert backend.calls.end_overdue_wrap_ups(agent) == []  # 29 s since the sign-in
+    clock.advance(seconds=2)
+    assert [e.call_id for e in backend.calls.end_overdue_wrap_ups(agent)] == [call_id]

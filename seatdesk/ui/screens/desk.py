@@ -659,18 +659,24 @@ class DeskScreen(Screen[None]):
             return 0
         return self.acw_limits.get(call.queue_id, 0)
 
+    def _wrap_up_since(self) -> datetime | None:
+        """When the seat entered wrap-up, as last read (None: not read in that state)."""
+        return self.status.since if self.status.state == "wrap_up" else None
+
     def _end_wrap_up_at_limit(self) -> None:
         """The queue's after-call-work limit has passed: end the wrap-up (auto-ready)."""
         call = self.call
         if call is None or self._acw_ending == call.id \
-                or acw_left(call, self._acw_limit(), self.now()) != 0:
+                or acw_left(call, self._acw_limit(), self.now(), self._wrap_up_since()) != 0:
             return
         self._acw_ending = call.id
         if self._autosave_timer is not None:
             self._autosave_timer.stop()
         self._end_wrap_up(call.id, self._draft_values())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    # Its own group: an exclusive "save" would cancel a Ctrl+S pressed in the same second
+    # (the service decides between the two; the one that comes second finds it closed).
+    @work(thread=True, exit_on_error=False, group="acw")
     def _end_wrap_up(self, call_id: int, values: dict[str, Any]) -> None:
         """(worker) What is typed is kept first, then the service ends the wrap-up."""
         journal = self.journal
@@ -718,7 +724,8 @@ class DeskScreen(Screen[None]):
         self.query_one("#status", StatusBar).render_status(
             self.status, call, self.now(), pause_after=self.pause_after,
             agent=f"{self.actor.name} {self.actor.agent_no}" if self.actor else "",
-            acw_limit=self._acw_limit(), incomplete=self.incomplete_records)
+            acw_limit=self._acw_limit(), incomplete=self.incomplete_records,
+            acw_since=self._wrap_up_since())
         if not self._keys_ready:
             return  # the key bar follows the first paint (start-up: the panes come first)
         offered = self.offered_actions()

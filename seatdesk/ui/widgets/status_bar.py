@@ -57,11 +57,17 @@ def call_timers(call: CallView | None, now: datetime) -> tuple[int, int, int]:
     return talk, hold, wrap
 
 
-def acw_left(call: CallView | None, limit: int, now: datetime) -> int | None:
-    """Seconds of after-call work left before the limit (None: not in wrap-up, or no limit)."""
+def acw_left(call: CallView | None, limit: int, now: datetime,
+             since: datetime | None = None) -> int | None:
+    """Seconds of after-call work left before the limit (None: not in wrap-up, or no limit).
+
+    The limit counts from the later of the call's end and ``since``, when the seat entered
+    wrap-up (signing back in after a crash starts it again), as the service counts it.
+    """
     if call is None or call.state != "wrap_up" or call.ended_at is None or limit <= 0:
         return None
-    return max(0, limit - call_timers(call, now)[2])
+    start = max(call.ended_at, since) if since is not None else call.ended_at
+    return max(0, limit - max(0, int((now - start).total_seconds())))
 
 
 class StatusBar(Static):
@@ -74,7 +80,8 @@ class StatusBar(Static):
 
     def render_status(self, status: SeatStatus, call: CallView | None, now: datetime, *,
                       pause_after: str | None = None, agent: str = "",
-                      acw_limit: int = 0, incomplete: int = 0) -> None:
+                      acw_limit: int = 0, incomplete: int = 0,
+                      acw_since: datetime | None = None) -> None:
         out = Text()
         if agent:
             out.append(agent + " ", style="bold")
@@ -102,7 +109,7 @@ class StatusBar(Static):
             out.append("  " + _("talk {t}").format(t=format_wait(talk)))
             if wide or hold or call.held_since is not None:
                 out.append("  " + _("hold {t}").format(t=format_wait(hold)))
-            left = acw_left(call, acw_limit, now)
+            left = acw_left(call, acw_limit, now, acw_since)
             if left is not None:
                 out.append("  " + _("wrap-up {t} left").format(t=format_wait(left)),
                            style="bold red" if left <= ACW_WARN_SECONDS else "")
