@@ -253,7 +253,7 @@ def _queue_options(required: bool) -> Any:
             click.option("--sl", "sl_seconds", type=click.IntRange(1, 3600), default=None,
                          help="Service-level threshold T in seconds (answered within T)."),
             click.option("--acw", "acw_seconds", type=click.IntRange(0, 3600), default=None,
-                         help="After-call-work limit in seconds."),
+                         help="After-call-work limit in seconds (0: no limit)."),
         ]):
             fn = option(fn)
         return fn

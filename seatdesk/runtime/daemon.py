@@ -1,4 +1,5 @@
-"""The timed-rules worker: escalations, callback release, schedule rules, draft clean-up.
+"""The timed-rules worker: escalations, callback release, schedule rules, draft clean-up,
+wrap-ups past their queue's after-call-work limit.
 
 ``seatdesk worker`` runs passes in a loop; ``seatdesk worker --once`` runs one (for cron).
 Several workers may run at once (one per site, or a cron job overlapping a loop): every
@@ -12,9 +13,9 @@ import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from seatdesk.data.models import Call, CallState
+from seatdesk.data.models import Call, CallEvent, CallState
 from seatdesk.domain.i18n import _
 from seatdesk.services.container import Backend
 from seatdesk.services.dto import SYSTEM
@@ -37,6 +38,7 @@ class WorkerReport:
     drafts_cleared: int = 0
     rang_out: int = 0
     seats_lost: int = 0
+    wrap_ups_ended: int = 0
     errors: tuple[str, ...] = field(default=())
 
     def lines(self) -> list[str]:
@@ -51,17 +53,27 @@ class WorkerReport:
             _("call drafts cleared: {n}").format(n=self.drafts_cleared),
             _("unanswered rings sent back to the queue: {n}").format(n=self.rang_out),
             _("silent seats marked lost: {n}").format(n=self.seats_lost),
+            _("wrap-ups ended at the after-call-work limit: {n}").format(n=self.wrap_ups_ended),
             *(_("failed: {e}").format(e=e) for e in self.errors),
         ]
 
 
 def clear_drafts(backend: Backend) -> int:
-    """Drop the autosaved wrap-up form of calls that are closed or abandoned."""
+    """Drop the autosaved wrap-up form of calls that are closed or abandoned.
+
+    Kept: the draft of a call closed at the after-call-work limit with an incomplete
+    record; it is what its agent typed, and they have still to finish it.
+    """
+    from seatdesk.services.calls import ACW_INCOMPLETE
+
+    incomplete = select(CallEvent.id).where(
+        CallEvent.call_id == Call.id, CallEvent.kind == "closed",
+        CallEvent.detail == ACW_INCOMPLETE).exists()
     with backend.db.write() as s:
         result = s.execute(
             update(Call)
             .where(Call.state.in_([CallState.CLOSED, CallState.ABANDONED]),
-                   Call.draft.is_not(None))
+                   Call.draft.is_not(None), ~incomplete)
             .values(draft=None))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -70,7 +82,7 @@ def run_once(backend: Backend, *, release_after: timedelta | None = None) -> Wor
     """Run every timed rule once. One rule failing does not stop the others."""
     errors: list[str] = []
     escalated: list[int] = []
-    released = created = cleared = rang_out = lost = 0
+    released = created = cleared = rang_out = lost = wrapped = 0
     try:
         escalated = backend.complaints.escalate_overdue()
     except Exception as exc:  # noqa: BLE001 - boundary (daemon pass): reported, and the next pass retries
@@ -95,9 +107,14 @@ def run_once(backend: Backend, *, release_after: timedelta | None = None) -> Wor
         lost = backend.calls.mark_lost_seats(SYSTEM, backend.clock() - SEAT_SILENT_LIMIT)
     except Exception as exc:  # noqa: BLE001 - boundary (daemon pass)
         errors.append(f"lost seats: {exc}")
+    try:
+        # After the lost seats: a dead desk's wrap-up waits for its agent, not auto-ready.
+        wrapped = len(backend.calls.end_overdue_wrap_ups(SYSTEM))
+    except Exception as exc:  # noqa: BLE001
+        errors.append(f"after-call work: {exc}")
     return WorkerReport(escalated=tuple(escalated), released=released, rule_callbacks=created,
                         drafts_cleared=cleared, rang_out=rang_out, seats_lost=lost,
-                        errors=tuple(errors))
+                        wrap_ups_ended=wrapped, errors=tuple(errors))
 
 
 def run_loop(backend: Backend, stop: threading.Event, interval: float = DEFAULT_INTERVAL,

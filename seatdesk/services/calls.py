@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -45,6 +45,7 @@ from seatdesk.domain.enums import MISSED_CALL
 from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from seatdesk.domain.i18n import _
 from seatdesk.services import audit
+from seatdesk.services.acw import AcwEnded, pause_reason, record_from_draft
 from seatdesk.services.base import Service
 from seatdesk.services.customers import (
     CustomerService,
@@ -84,6 +85,10 @@ class QuarantinedView:
 # Outbound outcomes where nobody came to the phone (attempts, not handled calls).
 NOT_CONNECTED = frozenset({"no_answer", "busy"})
 SEAT_LOST = "seat_lost"  # the event and the seat's reason when its desk went silent
+# The "closed" event's detail when the queue's after-call-work limit ended the wrap-up:
+# the draft was a complete record, or it was not (kept; the agent finishes it).
+ACW_LIMIT = "acw_limit"
+ACW_INCOMPLETE = "acw_incomplete"
 LIVE_STATES = (CallState.OFFERED, CallState.ACTIVE, CallState.HELD)
 # A wrap-up form's autosaved draft, as JSON: the longest notes (4,000 characters of
 # Chinese, 3 bytes each) and every other field fit many times over.
@@ -150,6 +155,7 @@ def call_view(c: Call, *, masked: bool = False) -> CallView:
         script_id=c.script_id,
         recording_ref=c.recording_ref,
         draft=c.draft,
+        queue_id=c.queue_id,
     )
 
 
@@ -857,6 +863,17 @@ class CallService(Service):
                 # A record replayed from the offline journal after it already reached the
                 # database: saving it again is a no-op, not an error.
                 return _seen_by(done, actor)
+            if done.state == CallState.CLOSED and _incomplete(s, done):
+                # Closed at the after-call-work limit with a record missing fields: its
+                # agent finishes it now; the call's times stay those of the wrap-up.
+                validate_wrap_up(record, done.direction)
+                self._write_record(s, done, record)
+                done.draft = None
+                s.execute(update(CallEvent).where(
+                    CallEvent.call_id == done.id, CallEvent.kind == "closed",
+                    CallEvent.detail == ACW_INCOMPLETE).values(detail=ACW_LIMIT))
+                self._event(s, done, "record_completed", None, actor, now)
+                return _seen_by(done, actor)
             call = done  # locked above, with its seat
             if call.state not in (CallState.WRAP_UP, CallState.ACTIVE, CallState.HELD):
                 raise InvalidTransition(_("call #{call_id} is {state}; cannot do that now").format(
@@ -865,34 +882,45 @@ class CallService(Service):
             if call.state != CallState.WRAP_UP:
                 self._stop_talking(call, now)
                 self._event(s, call, "ended", CallState.WRAP_UP, actor, now)
-            call.category = record.category or call.category
-            call.disposition = record.disposition
-            call.question = record.question
-            call.notes = record.notes
-            call.resolved = record.resolved
-            call.handed_to = record.handed_to.strip()
-            call.satisfaction = record.satisfaction
-            call.follow_up_at = record.follow_up_at
-            if call.direction == Direction.OUTBOUND:
-                call.outbound_outcome = record.outbound_outcome
-                if record.outbound_outcome in NOT_CONNECTED:
-                    # Nobody answered: an attempt, not a conversation. No talk time, no
-                    # answer time; the time it rang is kept (dial to hang-up).
-                    call.ring_seconds = _seconds(call.offered_at, call.ended_at)
-                    call.answered_at = None
-                    call.talk_seconds = call.hold_seconds = call.hold_count = 0
-                    call.wait_seconds = None
-            call.closed_at = now
-            call.wrap_seconds = _seconds(call.ended_at, now)
-            call.draft = None
-            # Imported here: this method is the only user (the repeat-contact rule's home).
-            from seatdesk.services.first_contact import mark_prior_contact
-
-            mark_prior_contact(s, call)
-            self._event(s, call, "closed", CallState.CLOSED, actor, now)
+            self._close_with(s, call, record, actor, now)
             self._set_agent(s, actor.user_id, AgentState.AVAILABLE, clock_now)
             self.signal(s, Topic.FLOOR)
             return _seen_by(call, actor)
+
+    def _close_with(self, s: Session, call: Call, record: WrapUp, actor: Actor, now: datetime,
+                    *, detail: str = "", keep_draft: bool = False) -> None:
+        """Write ``record`` into the call and close it (the seat is the caller's business)."""
+        call.closed_at = now  # first: the repeat-contact link reads when it closed
+        call.wrap_seconds = _seconds(call.ended_at, now)
+        if not keep_draft:
+            call.draft = None
+        self._write_record(s, call, record)
+        self._event(s, call, "closed", CallState.CLOSED, actor, now, detail=detail)
+
+    @staticmethod
+    def _write_record(s: Session, call: Call, record: WrapUp) -> None:
+        """The record's fields into the call, and the repeat-contact link they decide."""
+        call.category = record.category or call.category
+        call.disposition = record.disposition
+        call.question = record.question
+        call.notes = record.notes
+        call.resolved = record.resolved
+        call.handed_to = record.handed_to.strip()
+        call.satisfaction = record.satisfaction
+        call.follow_up_at = record.follow_up_at
+        if call.direction == Direction.OUTBOUND:
+            call.outbound_outcome = record.outbound_outcome
+            if record.outbound_outcome in NOT_CONNECTED:
+                # Nobody answered: an attempt, not a conversation. No talk time, no
+                # answer time; the time it rang is kept (dial to hang-up).
+                call.ring_seconds = _seconds(call.offered_at, call.ended_at)
+                call.answered_at = None
+                call.talk_seconds = call.hold_seconds = call.hold_count = 0
+                call.wait_seconds = None
+        # Imported here: writing a record is the only user (the repeat-contact rule's home).
+        from seatdesk.services.first_contact import mark_prior_contact
+
+        mark_prior_contact(s, call)
 
     def register_caller(self, actor: Actor, call_id: int, data: CustomerInput) -> CustomerSummary:
         """Register the unknown caller of the seat's call as a new customer and link the call.
@@ -1096,6 +1124,62 @@ class CallService(Service):
                 or 0
             )
 
+    # ---- the after-call-work limit (see seatdesk.services.acw) ----------------------------
+
+    def end_overdue_wrap_ups(self, actor: Actor) -> list[AcwEnded]:
+        """End the wrap-ups that passed their queue's after-call-work limit (auto-ready).
+
+        The system (the timed-rules worker) ends every seat's; a seat only its own (the
+        desk, at the limit). The seat goes ready, or paused if the agent asked for "not
+        ready after this call". A seat that is lost or signed out keeps its call in wrap-up
+        for the agent's return (as ``mark_lost_seats`` promises).
+        """
+        if actor.is_system:
+            require(actor, Permission.OFFER_CALLS)
+        now = self.clock()
+        with self.db.write() as s:
+            stmt = (select(Call.id, Call.agent_id, Call.ended_at, Queue.acw_seconds)
+                    .join(Queue, Queue.id == Call.queue_id)
+                    .where(Call.state == CallState.WRAP_UP, Queue.acw_seconds > 0,
+                           Call.ended_at.is_not(None), Call.agent_id.is_not(None)))
+            if not actor.is_system:
+                stmt = stmt.where(Call.agent_id == actor.user_id)
+            due = sorted((agent, call_id, limit)
+                         for call_id, agent, ended, limit in s.execute(stmt)
+                         if ended is not None and agent is not None
+                         and ensure_utc(ended) + timedelta(seconds=limit) <= now)
+            done: list[AcwEnded] = []
+            for agent, call_id, limit in due:  # seats first, in one order (see _lock_seat)
+                seat = self._lock_seat(s, agent)
+                call = self._locked_call(s, call_id)
+                if call.state != CallState.WRAP_UP or call.agent_id != agent or seat is None \
+                        or seat.state != AgentState.WRAP_UP or seat.current_call_id != call.id:
+                    continue  # saved meanwhile, or the seat is lost: its agent finishes it
+                if ensure_utc(seat.since) + timedelta(seconds=limit) > now:
+                    continue  # the limit counts from the seat entering wrap-up (a sign-in)
+                draft = dict(call.draft or {})
+                record, missing = record_from_draft(draft, call.direction)
+                self._close_with(s, call, record, actor, now,
+                                 detail=ACW_INCOMPLETE if missing else ACW_LIMIT,
+                                 keep_draft=bool(missing))
+                reason = pause_reason(draft)
+                self._set_agent(s, agent, AgentState.PAUSED if reason else AgentState.AVAILABLE,
+                                now, reason=reason)
+                done.append(AcwEnded(call_id=call.id, agent_id=agent, complete=not missing,
+                                     missing=missing, paused_reason=reason))
+            if done:
+                self.signal(s, Topic.FLOOR)
+                self.signal(s, Topic.QUEUE)  # the seats are free for the next caller
+            return done
+
+    def incomplete_records(self, actor: Actor) -> list[CallView]:
+        """The seat's calls closed at the wrap-up limit whose record it has to finish."""
+        with self.db.read() as s:
+            calls = s.scalars(select(Call).where(
+                Call.agent_id == actor.user_id, Call.state == CallState.CLOSED,
+                Call.draft.is_not(None), _closed_incomplete(Call.id)).order_by(Call.id))
+            return [_seen_by(c, actor) for c in calls]
+
     # ---- seats that went silent (kill -9, power cut, network gone) --------------------------
 
     def mark_lost_seats(self, actor: Actor, silent_since: datetime) -> int:
@@ -1247,6 +1331,16 @@ def _storable(record: WrapUp) -> WrapUp:
     return replace(record, notes=notes, question=question, handed_to=handed_to)
 
 
+def _closed_incomplete(call_id: Any) -> Any:
+    """SQL: the call was closed at the wrap-up limit with an incomplete record."""
+    return select(CallEvent.id).where(CallEvent.call_id == call_id, CallEvent.kind == "closed",
+                                      CallEvent.detail == ACW_INCOMPLETE).exists()
+
+
+def _incomplete(s: Session, call: Call) -> bool:
+    return call.draft is not None and bool(s.scalar(select(_closed_incomplete(call.id))))
+
+
 def _same_record(call: Call, record: WrapUp) -> bool:
     """Whether a closed call already holds exactly this record (journal replay)."""
     return (
@@ -1270,4 +1364,4 @@ def _with_candidates(view: CallView, matches: list[Any]) -> CallView:
     return replace(view, candidates=tuple(matches))
 
 
-__all__ = ["CallService", "call_view"]
+__all__ = ["ACW_INCOMPLETE", "ACW_LIMIT", "CallService", "call_view"]

@@ -212,6 +212,8 @@ class CallView:
     recording_ref: str | None
     draft: dict[str, object] | None
     candidates: tuple[CustomerSummary, ...] = field(default=())
+    # The queue it came in on (its after-call-work limit applies); None for outbound.
+    queue_id: int | None = None
 
 
 @dataclass(frozen=True)

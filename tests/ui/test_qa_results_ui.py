@@ -41,7 +41,7 @@ def _scored_floor(sqlite_url, clock):
 
 def _table(app):
     table = app.screen.query_one("#results")
-    return {str(k.value): table.get_row(k) for k in table.rows}
+    return {str(k.value): [str(c) for c in table.get_row(k)] for k in table.rows}
 
 
 async def test_results_on_screen_equal_the_database_and_export(sqlite_url, clock, tmp_path):

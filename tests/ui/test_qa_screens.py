@@ -208,7 +208,8 @@ async def test_calibration_session(sqlite_url, clock):
         await pilot.press("x")
         await _settle(app, pilot)
         spread = app.screen.query_one("#spread")
-        assert spread.get_row("courtesy.emotion")[1:4] == ["50.0", "100.0", "25.0"]
+        assert [str(c) for c in spread.get_row("courtesy.emotion")[1:4]] == [
+            "50.0", "100.0", "25.0"]
         distances = _status(app, "#distances")
         assert "qa1" in distances and "5.0" in distances
     assert backend.qa.my_evaluations(people["agent1"]) == []

@@ -120,7 +120,7 @@ async def test_lead_sees_open_and_overdue_coaching_and_an_agents_trend(sqlite_ur
         await pilot.press("g")
         await _settle(app, pilot)
         table = app.screen.query_one("#mine")
-        assert table.get_row("oagent1") == ["agent1", "Agent1", "1", "1"]
+        assert [str(c) for c in table.get_row("oagent1")] == ["agent1", "Agent1", "1", "1"]
         await pilot.pause(0.2)
         await _settle(app, pilot)
         head = str(app.screen.query_one("#detail-head").render())

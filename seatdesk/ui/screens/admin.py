@@ -29,11 +29,11 @@ from textual.widgets import (
 
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
-from seatdesk.domain.text import neutralise
 from seatdesk.services.dto import QueueView, TeamView, UserView
 from seatdesk.services.permissions import Permission, allowed
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 
 ROLES = ("agent", "team_lead", "qa", "supervisor", "admin")
 
@@ -165,18 +165,18 @@ class AdminScreen(SeatScreen[None]):
                 state = _("in service") if u.active else _("disabled")
                 if u.locked:
                     state = _("locked")
-                table.add_row(u.login, u.agent_no, _(u.role), u.team_code or "-",
-                              ",".join(u.queues) or "-", ",".join(u.languages), state,
-                              neutralise(u.name), key=u.login)
+                table.add_row(*plain_cells(u.login, u.agent_no, _(u.role), u.team_code or "-",
+                                           ",".join(u.queues) or "-", ",".join(u.languages),
+                                           state, u.name), key=u.login)
         table = self.query_one("#queues", DataTable)
         table.clear()
         for q in queues:
-            table.add_row(q.code, neutralise(q.name), neutralise(q.name_zh), str(q.priority),
-                          str(q.sl_seconds), str(q.acw_seconds), key=q.code)
+            table.add_row(*plain_cells(q.code, q.name, q.name_zh, str(q.priority),
+                                       str(q.sl_seconds), str(q.acw_seconds)), key=q.code)
         table = self.query_one("#teams", DataTable)
         table.clear()
         for t in teams:
-            table.add_row(t.code, neutralise(t.name), t.lead_login or "-", str(t.members),
+            table.add_row(*plain_cells(t.code, t.name, t.lead_login or "-", str(t.members)),
                           key=t.code)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -37,6 +37,7 @@ from seatdesk.runtime.journal import (
     is_outage,
     wrap_up_to_json,
 )
+from seatdesk.services.acw import PAUSE_AFTER_KEY
 from seatdesk.ui.dialogs.desk import (
     READY,
     ConfirmDialog,
@@ -57,7 +58,7 @@ from seatdesk.ui.widgets.customer_card import CustomerCardView
 from seatdesk.ui.widgets.key_bar import KeyBar
 from seatdesk.ui.widgets.queue_table import QueueLoaded, QueueRefreshFailed, QueueTable
 from seatdesk.ui.widgets.script_pane import ScriptPane
-from seatdesk.ui.widgets.status_bar import SeatStatus, StatusBar
+from seatdesk.ui.widgets.status_bar import SeatStatus, StatusBar, acw_left
 from seatdesk.ui.widgets.wrap_up_form import WrapUpForm
 
 if TYPE_CHECKING:
@@ -131,6 +132,16 @@ class CallClosed(Message):
     call_id: int
     offline: bool = False
     paused: bool = False  # "not ready after this call" was applied
+
+
+@dataclass
+class WrapUpEnded(Message):
+    """The queue's after-call-work limit ended the seat's wrap-up (services.acw)."""
+
+    call_id: int
+    complete: bool
+    missing: str
+    paused_reason: str
 
 
 @dataclass
@@ -223,6 +234,10 @@ class DeskScreen(SeatScreen[None]):
         self.phone = PhoneBridge(self)  # phone (issue 20): manual unless SEATDESK_PHONE
         # "Not ready after this call": the pause reason applied once the record is saved.
         self.pause_after: str | None = None
+        # After-call-work limit per queue id (0: none), read at start-up with the names.
+        self.acw_limits: dict[int, int] = {}
+        self._acw_ending: int | None = None  # the call whose wrap-up is being ended
+        self.incomplete_records = 0  # records closed at the limit, still to finish
         self._keys_shown: tuple[str, ...] = ()
         self._keys_ready = False
 
@@ -386,11 +401,14 @@ class DeskScreen(SeatScreen[None]):
         try:
             zh = self._lang() == "zh"
             # Set before the first rows arrive (the table reads it when adding rows).
+            queues = self.backend.users.queues()
             self.queue_names = {
-                q.code: (q.name_zh if zh and q.name_zh else q.name)
-                for q in self.backend.users.queues()}
+                q.code: (q.name_zh if zh and q.name_zh else q.name) for q in queues}
+            self.acw_limits = {q.id: q.acw_seconds for q in queues}
             self.post_message(QueueLoaded(self.backend.calls.waiting(self.actor)))
             current = self.backend.calls.current_call(self.actor)
+            # Records the wrap-up limit closed incomplete (earlier, or by the worker).
+            self.incomplete_records = len(self.backend.calls.incomplete_records(self.actor))
             if current is None:
                 self.backend.agents.log_in(self.actor)
             self._post_status()
@@ -628,12 +646,81 @@ class DeskScreen(SeatScreen[None]):
         if table is not None:
             table.tick(self.now())
         self._render_status()
+        self._end_wrap_up_at_limit()
+
+    def _acw_limit(self) -> int:
+        call = self.call
+        if call is None or call.queue_id is None:
+            return 0
+        return self.acw_limits.get(call.queue_id, 0)
+
+    def _wrap_up_since(self) -> datetime | None:
+        """When the seat entered wrap-up, as last read (None: not read in that state)."""
+        return self.status.since if self.status.state == "wrap_up" else None
+
+    def _end_wrap_up_at_limit(self) -> None:
+        """The queue's after-call-work limit has passed: end the wrap-up (auto-ready)."""
+        call = self.call
+        if call is None or self._acw_ending == call.id \
+                or acw_left(call, self._acw_limit(), self.now(), self._wrap_up_since()) != 0:
+            return
+        self._acw_ending = call.id
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+        self._end_wrap_up(call.id, self._draft_values())
+
+    # Its own group: an exclusive "save" would cancel a Ctrl+S pressed in the same second
+    # (the service decides between the two; the one that comes second finds it closed).
+    @work(thread=True, exit_on_error=False, group="acw")
+    def _end_wrap_up(self, call_id: int, values: dict[str, Any]) -> None:
+        """(worker) What is typed is kept first, then the service ends the wrap-up."""
+        journal = self.journal
+        assert journal is not None
+        entry = journal.append(DRAFT, call_id, self.actor.login, self.now(), values)
+        try:
+            self.backend.calls.save_draft(self.actor, call_id, values)
+            journal.acknowledge(entry)
+            ended = [e for e in self.backend.calls.end_overdue_wrap_ups(self.actor)
+                     if e.call_id == call_id]
+        except Exception as exc:  # noqa: BLE001 - the draft waits in the journal
+            if is_outage(exc):
+                self.post_message(JournalState(journal.waiting(), True))
+            else:
+                self._fail(exc)
+            return
+        if ended:
+            e = ended[0]
+            self.post_message(WrapUpEnded(call_id, e.complete, e.missing, e.paused_reason))
+        self._post_status()
+
+    def on_wrap_up_ended(self, message: WrapUpEnded) -> None:
+        if self.call is not None and self.call.id == message.call_id:
+            self._finish_call_ui()
+        self.pause_after = None
+        if message.paused_reason:
+            self.status.state, self.status.reason = "paused", message.paused_reason
+        else:
+            self.status.state, self.status.reason = "available", ""
+        if message.complete:
+            self.notify(_("wrap-up time is up: the record was saved"))
+        else:
+            self.incomplete_records += 1
+            self.notify(_("wrap-up time is up: the record of call #{id} is incomplete "
+                          "({missing}); what you typed is kept as its draft").format(
+                              id=message.call_id, missing=message.missing),
+                        severity="warning", timeout=30)
+        self._render_status()
+        self.refresh_queue()
+        if not message.paused_reason:
+            self._ring_when_free()
 
     def _render_status(self) -> None:
         call = self.call if self.call and self.call.state in LIVE_STATES else None
         self.query_one("#status", StatusBar).render_status(
             self.status, call, self.now(), pause_after=self.pause_after,
-            agent=f"{self.actor.name} {self.actor.agent_no}" if self.actor else "")
+            agent=f"{self.actor.name} {self.actor.agent_no}" if self.actor else "",
+            acw_limit=self._acw_limit(), incomplete=self.incomplete_records,
+            acw_since=self._wrap_up_since())
         if not self._keys_ready:
             return  # the key bar follows the first paint (start-up: the panes come first)
         offered = self.offered_actions()
@@ -690,6 +777,8 @@ class DeskScreen(SeatScreen[None]):
                           "disposition": call.disposition,
                           "outbound_outcome": call.outbound_outcome}
             self.form.load(values)
+            if values.get(PAUSE_AFTER_KEY) in PAUSE_REASONS:  # resumed after a restart
+                self.pause_after = str(values[PAUSE_AFTER_KEY])
         self._show_card(message.card, message.repeat)
         self.script_pane.show(message.script, self._script_values(), self._stage())
         if new_call and message.pop and call.state == "offered":
@@ -869,10 +958,17 @@ class DeskScreen(SeatScreen[None]):
             self._autosave_timer.stop()
         self._autosave_timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
 
+    def _draft_values(self) -> dict[str, Any]:
+        """The form as typed, with "not ready after this call" (the worker honours it)."""
+        values = self.form.values()
+        if self.pause_after:
+            values[PAUSE_AFTER_KEY] = self.pause_after
+        return values
+
     def _autosave(self) -> None:
         if self.call is None:
             return
-        self._save_draft(self.call.id, self.form.values())
+        self._save_draft(self.call.id, self._draft_values())
 
     def flush_draft(self) -> None:
         """Save the draft now (before quitting or in tests), skipping the debounce."""
@@ -1120,6 +1216,7 @@ class DeskScreen(SeatScreen[None]):
                 self.pause_after = None
                 self.notify(_("you stay ready after this call"))
                 self._render_status()
+                self._autosave()
                 return
             self.app.push_screen(PauseReasonDialog(_("Not ready after this call: why?")),
                                  self._pause_after_chosen)
@@ -1136,6 +1233,7 @@ class DeskScreen(SeatScreen[None]):
             self.pause_after = reason
             self.notify(_("not ready after this call ({reason})").format(reason=_(reason)))
             self._render_status()
+            self._autosave()
 
     def _pause_chosen(self, reason: str | None) -> None:
         if reason == READY:

@@ -191,7 +191,7 @@ class FloorScreen(SeatScreen[None]):
         state = _(st.state) + (f" ({_(st.reason)})" if st.reason else "")
         queue = self._queue_names.get(a.call_queue or "", a.call_queue or "")
         call = f"#{st.current_call_id} {queue}" if st.current_call_id else ""
-        return {"no": st.agent_no, "name": neutralise(st.name),
+        return {"no": st.agent_no, "name": Text(neutralise(st.name)),  # never markup
                 "state": Text(state, style=STATE_STYLE.get(st.state, "")),
                 "since": _duration((now - st.since).total_seconds()), "call": call,
                 "handled": str(st.handled_today),
@@ -215,7 +215,7 @@ class FloorScreen(SeatScreen[None]):
 
     def _show_queues(self, queues: tuple[QueueLive, ...]) -> None:
         table = self.query_one("#floor-queues", DataTable)
-        rows = {q.code: [localized_name(q.name or q.code, q.name_zh), str(q.waiting),
+        rows = {q.code: [Text(localized_name(q.name or q.code, q.name_zh)), str(q.waiting),
                          Text(_duration(q.longest_wait_seconds),
                               style="bold red" if q.longest_wait_seconds > 60 else ""),
                          str(q.offered), _pct(q.service_level), _pct(q.abandon_rate),

@@ -24,6 +24,7 @@ from seatdesk.services.handover import AWAITING, EDITABLE, HandoverView
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 
 MARK = {True: Text("✓", style="bold green"), False: Text("✗", style="bold red"),
         None: Text("·", style="dim")}
@@ -71,11 +72,11 @@ class HandoverScreen(SeatScreen[None]):
         yield Header()
         listing: DataTable[str | Text] = DataTable(id="handover-list", cursor_type="row")
         yield listing
-        yield Static("", id="handover-title")
+        yield Static("", id="handover-title", markup=False)  # stored text
         items: DataTable[str | Text] = DataTable(id="handover-items", cursor_type="row",
                                                  zebra_stripes=True)
         yield items
-        yield Static("", id="handover-message")
+        yield Static("", id="handover-message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -110,9 +111,9 @@ class HandoverScreen(SeatScreen[None]):
         listing = self.query_one("#handover-list", DataTable)
         listing.clear()
         for h in self.handovers:
-            listing.add_row(str(h.id), neutralise(h.outgoing_name),
-                            neutralise(h.incoming_name or "–"), pgettext("handover", h.state),
-                            h.created_at.astimezone(tz).strftime("%m-%d %H:%M"), key=str(h.id))
+            listing.add_row(*plain_cells(
+                str(h.id), h.outgoing_name, h.incoming_name or "–", pgettext("handover", h.state),
+                h.created_at.astimezone(tz).strftime("%m-%d %H:%M")), key=str(h.id))
         wanted = message.select or (self.current.id if self.current else None)
         chosen = next((h for h in self.handovers if h.id == wanted), None)
         if chosen is None:
@@ -148,9 +149,10 @@ class HandoverScreen(SeatScreen[None]):
         title.update(neutralise(text))
         for i, item in enumerate(h.items):
             due = item.due_at.astimezone(tz).strftime("%m-%d %H:%M") if item.due_at else ""
-            items.add_row(str(i + 1), MARK[item.ok], _(item.kind),
-                          Text(neutralise(item.text), style="red" if item.overdue else ""),
-                          due, neutralise(item.remark), key=str(i))
+            items.add_row(*plain_cells(
+                str(i + 1), MARK[item.ok], _(item.kind),
+                Text(neutralise(item.text), style="red" if item.overdue else ""),
+                due, item.remark), key=str(i))
         if items.row_count:
             items.move_cursor(row=min(row, items.row_count - 1))
 

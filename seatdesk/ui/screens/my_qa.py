@@ -38,6 +38,7 @@ from seatdesk.services.qa_views import (
 )
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 from seatdesk.ui.widgets.score_form import ItemRow, ScoreForm
 
 
@@ -178,15 +179,15 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
         with Horizontal():
             yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
             with Vertical(id="detail"):
-                yield Static("", id="detail-head")
+                yield Static("", id="detail-head", markup=False)  # stored text
                 yield Vertical(id="detail-form")
                 yield Static(_("Dispute reason for the focused item"), id="reason-label")
                 yield Input(id="reason", max_length=1000, disabled=True,
                             select_on_focus=False,
                             placeholder=_("press D, move to an item, type why"))
-                yield Static("", id="reason-list")
-                yield VerticalScroll(Static("", id="record-text"), id="my-record")
-        yield Static("", id="my-status", classes="field-error")
+                yield Static("", id="reason-list", markup=False)
+                yield VerticalScroll(Static("", id="record-text", markup=False), id="my-record")
+        yield Static("", id="my-status", classes="field-error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -246,8 +247,9 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
         if self.showing_disputes:
             table.add_columns(_("Dispute"), _("Call"), _("Agent"), _("Team"), _("Score"))
             for d in self.disputes:
-                table.add_row(str(d.response_id), str(d.call_id), neutralise(d.agent_name),
-                              d.team_code or "-", _score(d.score), key=f"d{d.response_id}")
+                table.add_row(*plain_cells(str(d.response_id), str(d.call_id), d.agent_name,
+                                           d.team_code or "-", _score(d.score)),
+                              key=f"d{d.response_id}")
         else:
             table.add_columns(_("Call"), _("Rev"), _("Score"), _("Result"), _("Submitted"),
                               _("Status"))
@@ -269,8 +271,8 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
         if self.may_rule:
             table.add_columns(_("Agent"), _("Name"), _("Open"), _("Overdue"))
             for o in self.overview:
-                table.add_row(o.agent_login, neutralise(o.agent_name), str(o.open),
-                              str(o.overdue), key=f"o{o.agent_login}")
+                table.add_row(*plain_cells(o.agent_login, o.agent_name, str(o.open),
+                                           str(o.overdue)), key=f"o{o.agent_login}")
             head = [_("Open and overdue coaching per agent")]
         else:
             from seatdesk.domain.duetime import until_text
@@ -279,10 +281,10 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
             for c in self.coaching:
                 state = _("overdue") if c.overdue else (
                     _("open") if c.state == "open" else _("acknowledged"))
-                table.add_row(str(c.call_id or "-"),
-                              c.due_at.astimezone(tz).strftime("%m-%d %H:%M") + " · "
-                              + until_text(c.due_at, now, tz), state,
-                              neutralise(c.what)[:60], key=f"c{c.id}")
+                table.add_row(*plain_cells(str(c.call_id or "-"),
+                                           c.due_at.astimezone(tz).strftime("%m-%d %H:%M")
+                                           + " · " + until_text(c.due_at, now, tz), state,
+                                           c.what[:60]), key=f"c{c.id}")
             head = [_("Your coaching tasks (K acknowledges)")]
         if not self.may_rule:  # a lead's own QA trend is not what this view is about
             points = [f"{t.period[5:]} {_score(t.average)} ({t.evaluations})"
@@ -583,11 +585,12 @@ class DisputeRulingScreen(_QaWorkMixin, SeatScreen[None]):
 
         yield Header()
         with Horizontal():
-            yield VerticalScroll(Static(_("loading…"), id="record-text"), id="ruling-record")
+            yield VerticalScroll(Static(_("loading…"), id="record-text", markup=False),
+                                 id="ruling-record")
             with Vertical(id="ruling-main"):
-                yield Static("", id="ruling-head")
+                yield Static("", id="ruling-head", markup=False)
                 yield Vertical(id="ruling-form")
-                yield Static("", id="my-status", classes="field-error")
+                yield Static("", id="my-status", classes="field-error", markup=False)
                 yield Input(id="ruling", max_length=4000,
                             placeholder=_("reason for the ruling"))
         yield Footer()

@@ -19,11 +19,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import N_, _
-from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, OFF, MySchedule
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 
 STATE_STYLE = {"pending": "yellow", "approved": "green", "refused": "red"}
 
@@ -120,10 +120,10 @@ class MyScheduleScreen(SeatScreen[None]):
         requests = self.query_one("#schedule-requests", DataTable)
         requests.clear()
         for r in mine.requests:
-            requests.add_row(str(r.id), _("leave") if r.kind == LEAVE else _("swap"),
-                             r.day.isoformat(), neutralise(r.other_name or ""),
-                             Text(state_text(r.state), style=STATE_STYLE.get(r.state, "")),
-                             neutralise(r.decision_note))
+            requests.add_row(*plain_cells(
+                str(r.id), _("leave") if r.kind == LEAVE else _("swap"), r.day.isoformat(),
+                r.other_name or "", Text(state_text(r.state), style=STATE_STYLE.get(r.state, "")),
+                r.decision_note))
 
     def on_schedule_notice(self, message: ScheduleNotice) -> None:
         self.query_one("#schedule-message", Static).update(

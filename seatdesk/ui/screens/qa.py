@@ -24,11 +24,11 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
-from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import WorkFilter, WorkRow
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 
 if TYPE_CHECKING:
     from seatdesk.services.qa_workflow import SamplePlanSpec
@@ -281,13 +281,13 @@ class QaScreen(SeatScreen[None]):
             score = "-" if r.evaluation_state is None else (
                 _("draft") if r.evaluation_state == "draft" else
                 ("—" if r.score is None else f"{r.score:.1f}"))
-            table.add_row(
+            table.add_row(*plain_cells(
                 str(r.call_id), r.at.astimezone(tz).strftime("%m-%d %H:%M") if r.at else "-",
-                neutralise(r.agent_name), r.team_code or "-", r.queue_code or "-",
+                r.agent_name, r.team_code or "-", r.queue_code or "-",
                 _(r.direction), _(r.category) if r.category else "-",
                 _(r.disposition) if r.disposition else "-", str(r.talk_seconds),
                 "✓" if r.complaint else "", r.claimed_by or "", score,
-                self._plan_cell(r), key=str(r.call_id))
+                self._plan_cell(r)), key=str(r.call_id))
         if keep is not None and str(keep) in table.rows:
             table.move_cursor(row=table.get_row_index(str(keep)))
         self._say(work.note)

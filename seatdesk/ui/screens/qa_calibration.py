@@ -12,11 +12,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.i18n import _
-from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import CalibrationReport, CalibrationRow
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 
 
 def _num(v: float | None) -> str:
@@ -47,9 +47,9 @@ class QaCalibrationScreen(SeatScreen[None]):
         yield Header()
         yield Static(_("Calibration sessions"), classes="pane-title")
         yield DataTable(id="sessions", cursor_type="row")
-        yield Static("", id="cal-status", classes="field-error")
+        yield Static("", id="cal-status", classes="field-error", markup=False)
         yield DataTable(id="spread", cursor_type="row")
-        yield Static("", id="distances")
+        yield Static("", id="distances", markup=False)  # names, logins
         yield Footer()
 
     def on_mount(self) -> None:
@@ -76,9 +76,10 @@ class QaCalibrationScreen(SeatScreen[None]):
         self.rows = rows
         tz = seat_app(self).settings.tz
         for r in rows:
-            table.add_row(str(r.id), str(r.call_id), _(r.state), r.created_by,
-                          r.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
-                          str(r.submitted), "✓" if r.scored_by_me else "", key=str(r.id))
+            table.add_row(*plain_cells(str(r.id), str(r.call_id), _(r.state), r.created_by,
+                                       r.created_at.astimezone(tz).strftime("%m-%d %H:%M"),
+                                       str(r.submitted), "✓" if r.scored_by_me else ""),
+                          key=str(r.id))
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         message.stop()  # shown on the screen
@@ -132,8 +133,9 @@ class QaCalibrationScreen(SeatScreen[None]):
         table = self.query_one("#spread", DataTable)
         table.clear()
         for item in report.items:
-            table.add_row(neutralise(item.question)[:50], _num(item.minimum), _num(item.maximum),
-                          _num(item.stdev), " ".join(f"{v:.0f}" for v in item.values),
+            table.add_row(*plain_cells(item.question[:50], _num(item.minimum),
+                                       _num(item.maximum), _num(item.stdev),
+                                       " ".join(f"{v:.0f}" for v in item.values)),
                           key=item.key)
         lines = [_("Distance from {ref}'s score (reference):").format(ref=report.reference)]
         for d in report.inspectors:

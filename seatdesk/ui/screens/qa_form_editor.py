@@ -27,6 +27,7 @@ from seatdesk.services.qa_views import FormVersion
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 
 ITEM_TEXT = ("id", "question", "question_zh", "weight", "max_points", "guidance",
              "guidance_zh")
@@ -151,15 +152,15 @@ class QaFormEditorScreen(SeatScreen[FormVersion | None]):
             if ii is None:
                 title = sec.get("title_zh") if lang == "zh" and sec.get("title_zh") else \
                     sec.get("title", "")
-                table.add_row(f"▸ {neutralise(str(sec.get('id', '')))} "
-                              f"{neutralise(str(title))}", "", "", "", key=f"s{si}")
+                table.add_row(*plain_cells(f"▸ {sec.get('id', '')} {title}", "", "", ""),
+                              key=f"s{si}")
                 continue
             item = sec["items"][ii]
             flags = "".join(mark for key, mark in (("critical", "✱"), ("allow_na", "N"),
                                                    ("comment_on_low", "✎")) if item.get(key))
-            table.add_row(f"   {neutralise(str(item.get('id', '')))}",
-                          _(str(item.get("type", ""))), str(item.get("weight", "")), flags,
-                          key=f"i{si}.{ii}")
+            table.add_row(*plain_cells(f"   {item.get('id', '')}",
+                                       _(str(item.get("type", ""))), str(item.get("weight", "")),
+                                       flags), key=f"i{si}.{ii}")
         rows = self._rows()
         if self.selected in rows:
             table.move_cursor(row=rows.index(self.selected))

@@ -25,6 +25,7 @@ from seatdesk.services.qa_views import ResultRow
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 
 
 def _period_options() -> list[tuple[str, str]]:
@@ -162,7 +163,8 @@ class QaResultsScreen(SeatScreen[None]):
         for key, heading in columns:
             table.add_column(heading, key=key)
         for row in result_dicts(rows):
-            table.add_row(*(_cell(row[k]) for k, _h in columns), key=str(row["key"]))
+            table.add_row(*plain_cells(*(_cell(row[k]) for k, _h in columns)),
+                          key=str(row["key"]))
         if quiet:
             return
         if rows:

@@ -25,6 +25,7 @@ from seatdesk.services.reports import KpiReport
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 from seatdesk.ui.widgets.kpi_chart import KpiChart
 
 REFRESH_SECONDS = 30.0
@@ -149,7 +150,7 @@ class ReportsScreen(SeatScreen[None]):
         for row in [*self.report.rows, self.report.total]:
             label = _("Total") if row is self.report.total else neutralise(row.label)
             cells = [kpi.format_value(kpi.BY_KEY[k], row.values.get(k)) for k in kpi.HEADLINE]
-            table.add_row(label, *cells, key=row.key)
+            table.add_row(*plain_cells(label, *cells), key=row.key)  # labels: names
         self._draw_chart()
         n = len(self.report.rows)
         self._status(ngettext("{n} row", "{n} rows", n).format(n=n))

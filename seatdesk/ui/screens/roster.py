@@ -215,7 +215,7 @@ class RosterScreen(SeatScreen[None]):
     def _row(self, view: RosterWeekView, user_id: int) -> list[str | Text]:
         agent = next(a for a in view.agents if a.user_id == user_id)
         bad_days = {v.day for v in view.violations if v.user_id == user_id}
-        cells: list[str | Text] = [neutralise(f"{agent.agent_no} {agent.name}")]
+        cells: list[str | Text] = [Text(neutralise(f"{agent.agent_no} {agent.name}"))]
         for d in view.days:
             sh = view.shift(user_id, d)
             text = seat_app(self).backend.roster.cell_text(view, user_id, d)

@@ -18,11 +18,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
-from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, RequestView, RuleBroken
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 
 
 @dataclass
@@ -84,9 +84,9 @@ class RosterRequestsScreen(SeatScreen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for r in self.requests:
-            table.add_row(str(r.id), _("leave") if r.kind == LEAVE else _("swap"),
-                          r.day.isoformat(), neutralise(r.user_name),
-                          neutralise(r.other_name or ""), neutralise(r.reason), key=str(r.id))
+            table.add_row(*plain_cells(str(r.id), _("leave") if r.kind == LEAVE else _("swap"),
+                                       r.day.isoformat(), r.user_name, r.other_name or "",
+                                       r.reason), key=str(r.id))
         if not self.requests:
             self._message(_("no requests waiting"))
 

@@ -19,6 +19,7 @@ from seatdesk.domain.text import neutralise
 from seatdesk.services.dto import ScriptView
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.cells import plain_cells
 from seatdesk.ui.widgets.script_pane import STAGE_LABELS
 
 
@@ -70,8 +71,8 @@ class ScriptsScreen(SeatScreen[None]):
         table.clear()
         tz = seat_app(self).settings.tz
         for v in versions:
-            table.add_row(_(v.direction), _(v.category), v.lang, str(v.version),
-                          neutralise(v.title), v.created_at.astimezone(tz).strftime("%Y-%m-%d"),
+            table.add_row(*plain_cells(_(v.direction), _(v.category), v.lang, str(v.version),
+                                       v.title, v.created_at.astimezone(tz).strftime("%Y-%m-%d")),
                           key=str(v.id))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -4,6 +4,10 @@ With the field focused and closed, pressing a choice's code chooses it at once a
 ``CodeSelect.Chosen`` (the call record moves the cursor on); Enter or ↓ still opens the list.
 The codes are digits or letters that the list's own type-ahead would otherwise take, which
 also keeps a typed letter from matching the prompt ("choose…").
+
+Open, the list's type-ahead searches the choices only, never the prompt, and the list opens
+where it fits inside the bordered pane that holds the field (upwards near the pane's foot),
+instead of spilling over the pane's border and the key bar below it.
 """
 
 from __future__ import annotations
@@ -13,11 +17,46 @@ from typing import Any
 
 from textual import events
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Select
+from textual.widgets._select import SelectCurrent, SelectOverlay
+
+
+class ChoicesOverlay(SelectOverlay):
+    """The open list; typing searches the choices, not the prompt of an empty field."""
+
+    def _find_search_match(self, query: str) -> int | None:
+        select = self.parent
+        blank = {i for i, (_prompt, value) in enumerate(getattr(select, "_options", ()))
+                 if value is Select.NULL}
+        query = query.lower()
+        best: tuple[int, int] | None = None  # (where the text matches, option index)
+        for index, option in enumerate(self.options):
+            if index in blank:
+                continue
+            at = str(option.prompt).lower().find(query)
+            if at != -1 and (best is None or at < best[0]):
+                best = (at, index)
+        return None if best is None else best[1]
+
+
+def _bordered_pane(widget: Widget) -> Widget | None:
+    """The nearest ancestor drawn with a border (the pane the field sits in)."""
+    for node in widget.ancestors:
+        if isinstance(node, Widget) and any(
+                edge[0] not in ("", "none", "hidden") for edge in node.styles.border):
+            return node
+    return None
 
 
 class CodeSelect(Select[Any]):
     """A Select with a code per option; ``options`` are (code, label, value)."""
+
+    # Placed by _fit_overlay inside the pane (Textual's own constraint keeps it only inside
+    # the screen, so near the pane's foot it covered the border and the key bar).
+    DEFAULT_CSS = """
+    CodeSelect > ChoicesOverlay { constrain: none none; }
+    """
 
     class Chosen(Message):
         """The seat chose an option by its code."""
@@ -36,6 +75,36 @@ class CodeSelect(Select[Any]):
         self.codes: dict[str, Any] = {code.lower(): value for code, _label, value in options}
         shown = [(f"{code} {label}".strip(), value) for code, label, value in options]
         super().__init__(shown, prompt=prompt, compact=compact, id=id)
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield SelectCurrent(self.prompt)
+        yield ChoicesOverlay(type_to_search=self._type_to_search).data_bind(
+            compact=Select.compact)
+
+    def _watch_expanded(self, expanded: bool) -> None:
+        overlay = self.query(ChoicesOverlay)
+        if expanded and overlay:
+            overlay.first().styles.offset = (0, 0)  # laid out below the field first
+        super()._watch_expanded(expanded)
+        if expanded:
+            self.call_after_refresh(self._fit_overlay)
+
+    def _fit_overlay(self) -> None:
+        """Move the open list inside the pane's border: up if it runs past the foot."""
+        overlays = self.query(ChoicesOverlay)
+        if not self.expanded or not overlays:
+            return
+        pane = _bordered_pane(self)
+        overlay = overlays.first()
+        inside = pane.content_region if pane is not None else self.screen.region
+        region = overlay.region
+        if region.height > inside.height:
+            overlay.styles.max_height = inside.height
+            return self.call_after_refresh(self._fit_overlay)
+        shift = min(0, inside.bottom - region.bottom)  # up by what spills below
+        shift = max(shift, inside.y - region.y)  # never above the pane's top
+        if shift:
+            overlay.styles.offset = (0, shift)
 
     @property
     def code_range(self) -> str:

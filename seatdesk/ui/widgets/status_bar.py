@@ -1,4 +1,8 @@
-"""The seat's status line: state, call timers, today's count, callback alerts."""
+"""The seat's status line: state, call timers, today's count, callback alerts.
+
+In wrap-up with a queue's after-call-work limit the wrap-up timer counts down what is
+left, and turns red in the last ``ACW_WARN_SECONDS`` (the record saves itself then).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,9 @@ from seatdesk.ui.widgets.queue_table import format_wait
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import CallView
+
+# The wrap-up countdown warns this long before the queue's after-call-work limit.
+ACW_WARN_SECONDS = 15
 
 STATE_STYLE = {"available": "bold green", "ringing": "bold yellow", "on_call": "bold cyan",
                "on_hold": "bold magenta", "wrap_up": "bold blue", "paused": "bold red",
@@ -50,6 +57,19 @@ def call_timers(call: CallView | None, now: datetime) -> tuple[int, int, int]:
     return talk, hold, wrap
 
 
+def acw_left(call: CallView | None, limit: int, now: datetime,
+             since: datetime | None = None) -> int | None:
+    """Seconds of after-call work left before the limit (None: not in wrap-up, or no limit).
+
+    The limit counts from the later of the call's end and ``since``, when the seat entered
+    wrap-up (signing back in after a crash starts it again), as the service counts it.
+    """
+    if call is None or call.state != "wrap_up" or call.ended_at is None or limit <= 0:
+        return None
+    start = max(call.ended_at, since) if since is not None else call.ended_at
+    return max(0, limit - max(0, int((now - start).total_seconds())))
+
+
 class StatusBar(Static):
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $boost; padding: 0 1; }
@@ -59,7 +79,9 @@ class StatusBar(Static):
     phone_alert: bool = False
 
     def render_status(self, status: SeatStatus, call: CallView | None, now: datetime, *,
-                      pause_after: str | None = None, agent: str = "") -> None:
+                      pause_after: str | None = None, agent: str = "",
+                      acw_limit: int = 0, incomplete: int = 0,
+                      acw_since: datetime | None = None) -> None:
         out = Text()
         if agent:
             out.append(agent + " ", style="bold")
@@ -87,7 +109,11 @@ class StatusBar(Static):
             out.append("  " + _("talk {t}").format(t=format_wait(talk)))
             if wide or hold or call.held_since is not None:
                 out.append("  " + _("hold {t}").format(t=format_wait(hold)))
-            if call.ended_at is not None:
+            left = acw_left(call, acw_limit, now, acw_since)
+            if left is not None:
+                out.append("  " + _("wrap-up {t} left").format(t=format_wait(left)),
+                           style="bold red" if left <= ACW_WARN_SECONDS else "")
+            elif call.ended_at is not None:
                 out.append("  " + _("wrap-up {t}").format(t=format_wait(wrap)))
         if pause_after:
             out.append("  " + _("then not ready ({reason})").format(reason=_(pause_after)),
@@ -101,6 +127,9 @@ class StatusBar(Static):
                        style="bold red")
         elif status.callbacks_due:
             out.append("  " + _("⏰ {n} callbacks due").format(n=status.callbacks_due),
+                       style="bold yellow")
+        if incomplete:  # records closed at the wrap-up limit, still to finish
+            out.append("  " + _("⚠ {n} records incomplete").format(n=incomplete),
                        style="bold yellow")
         if self.phone_note:  # phone (issue 20)
             out.append("  │ " + self.phone_note, style="bold red" if self.phone_alert else "")
