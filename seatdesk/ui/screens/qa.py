@@ -302,7 +302,7 @@ class QaScreen(Screen[None]):
                 ("—" if r.score is None else f"{r.score:.1f}"))
             table.add_row(
                 str(r.call_id), r.at.astimezone(tz).strftime("%m-%d %H:%M") if r.at else "-",
-                neutralise(r.agent_name), r.team_code or "-", r.queue_code or "-",
+                neutralise(r.agent_name), r.team_code or "-", r.queue_shown,
                 _(r.direction), _(r.category) if r.category else "-",
                 _(r.disposition) if r.disposition else "-", str(r.talk_seconds),
                 "✓" if r.complaint else "", r.claimed_by or "", score,

@@ -99,7 +99,7 @@ def record_text(r: CallRecord, tz: tzinfo) -> str:
     lines = [
         _("Call #{id} · {direction}").format(id=c.id, direction=_(c.direction)),
         _("Agent: {name} ({no})").format(name=neutralise(r.agent_name), no=r.agent_no),
-        _("Queue: {q}").format(q=r.queue_code or "-"),
+        _("Queue: {q}").format(q=r.queue_shown),
         _("Customer: {c}").format(c=neutralise(r.customer) or _("unknown")),
         _("Number: {n}").format(n=c.caller_number or "-"),
         _("Talk {t}s · hold {h}s ({n}×) · wrap-up {w}s").format(
