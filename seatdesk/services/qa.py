@@ -25,7 +25,6 @@ from seatdesk.data.models import (
     CallState,
     Complaint,
     Customer,
-    Notification,
     QaCalibration,
     QaEvaluation,
     QaForm,
@@ -36,12 +35,13 @@ from seatdesk.data.models import (
 from seatdesk.data.models.qa import QaClaim, QaResponse
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from seatdesk.domain.i18n import _, current_language
+from seatdesk.domain.i18n import N_, _, current_language
 from seatdesk.domain.qa.forms import FormDefinition, FormError, form_from_dict
 from seatdesk.domain.qa.scoring import Answer, missing_comments, score, value_range
 from seatdesk.services import audit
 from seatdesk.services.calls import call_view
 from seatdesk.services.dto import Actor, CallEventView
+from seatdesk.services.notifications import add_notification
 from seatdesk.services.permissions import Permission, allowed, require
 from seatdesk.services.qa_results import (
     calibration_report,
@@ -597,14 +597,16 @@ class QaService(QaWorkflow):
     def _notify(self, s: Session, user_id: int, now: datetime, ev: QaEvaluation,
                 what: str) -> None:
         shown = "-" if ev.score is None else f"{ev.score:.1f}"
-        text = {
-            "submitted": f"QA: call #{ev.call_id} was scored {shown}",
-            "revised": f"QA: your dispute on call #{ev.call_id} changed the score to {shown}",
-            "upheld": f"QA: your dispute on call #{ev.call_id} was ruled; the score stands",
-            "disputed": f"QA: a dispute on call #{ev.call_id} waits for your ruling",
+        # Stored as its msgid: the agent or lead reads it in their own language.
+        message = {
+            "submitted": N_("QA: call #{call} was scored {score}"),
+            "revised": N_("QA: your dispute on call #{call} changed the score to {score}"),
+            "upheld": N_("QA: your dispute on call #{call} was ruled; the score stands"),
+            "disputed": N_("QA: a dispute on call #{call} waits for your ruling"),
         }[what]
-        s.add(Notification(user_id=user_id, at=now, kind="qa", text=text,
-                           ref=f"qa_evaluation:{ev.id}"))
+        add_notification(s, user_id, at=now, kind="qa", message=message,
+                         params={"call": ev.call_id, "score": shown},
+                         ref=f"qa_evaluation:{ev.id}")
 
     # ---- reading evaluations ------------------------------------------------------------
 
