@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_views import WorkFilter, WorkRow
 from seatdesk.ui.context import seat_app
@@ -265,11 +265,12 @@ class QaScreen(Screen[None]):
             self.post_message(WorkFailed(user_message(exc), seq))
             return
         tz = app.settings.tz
-        note = _("sampling plan #{id} ({start} – {end}): {k} per agent, {n} calls, {d} "
+        note = _("sampling plan #{id} ({start} – {end}): {k} per agent, {calls}, {d} "
                  "scored · A: all calls").format(
             id=plan.id, start=plan.start.astimezone(tz).strftime("%m-%d"),
             end=(plan.end - timedelta(seconds=1)).astimezone(tz).strftime("%m-%d"),
-            k=plan.per_agent, n=plan.calls, d=plan.scored)
+            k=plan.per_agent, d=plan.scored,
+            calls=ngettext("{n} call", "{n} calls", plan.calls).format(n=plan.calls))
         self.post_message(WorkLoaded(rows, note, plan.id, seq))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-list")
@@ -278,7 +279,7 @@ class QaScreen(Screen[None]):
         actor = seat_app(self).actor
         try:
             rows = qa.work_list(actor, f)
-            note = _("{n} calls").format(n=len(rows))
+            note = ngettext("{n} call", "{n} calls", len(rows)).format(n=len(rows))
         except Exception as exc:  # noqa: BLE001
             from seatdesk.ui.errors import user_message
 

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.qa.periods import period_days
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_results import result_columns, result_dicts
@@ -190,7 +190,8 @@ class QaResultsScreen(Screen[None]):
         if message.quiet:
             return
         if message.rows:
-            self._say(_("{n} rows").format(n=len(message.rows)))
+            self._say(ngettext("{n} row", "{n} rows", len(message.rows)).format(
+                n=len(message.rows)))
         else:
             self._say(_("no submitted evaluations in this period"))
 
@@ -239,7 +240,8 @@ class QaResultsScreen(Screen[None]):
         self.post_message(ResultsExported(count, path))
 
     def on_results_exported(self, message: ResultsExported) -> None:
-        text = _("{n} rows written to {path}").format(n=message.rows, path=message.path)
+        text = ngettext("{n} row written to {path}", "{n} rows written to {path}",
+                        message.rows).format(n=message.rows, path=message.path)
         self._say(text)
         self.app.notify(text)
 

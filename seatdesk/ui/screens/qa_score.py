@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.qa.forms import FormDefinition
 from seatdesk.domain.qa.scoring import Answer, missing_comments
 from seatdesk.domain.text import neutralise
@@ -328,7 +328,9 @@ class QaScoreScreen(Screen[int | None]):
             state += " · " + _("submitted, read-only")
         elif self.read_only:
             state += " · " + _("read-only")
-        total.update(_("Score {s} / pass mark {p:.0f} · {state} · {a}/{n} items").format(
+        total.update(ngettext("Score {s} / pass mark {p:.0f} · {state} · {a}/{n} item",
+                              "Score {s} / pass mark {p:.0f} · {state} · {a}/{n} items",
+                              r.total).format(
             s=shown, p=form.form.pass_mark, state=state, a=r.answered, n=r.total))
         total.set_class(bool(r.critical_failed or r.passed is False), "-fail")
         total.set_class(bool(r.passed), "-pass")
