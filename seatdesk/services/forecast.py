@@ -211,7 +211,7 @@ def accuracy_rows(s: Session, queues: list[Queue], first: date, last: date, *,
             actual = [got.get(i, 0) for i in range(len(f.rows))]
             predicted = [r.calls for r in f.rows]
             out.append(Accuracy(day, q.code, round(sum(predicted), 2), sum(actual),
-                                wape(predicted, actual)))
+                                wape(predicted, actual), q.name, q.name_zh or ""))
         day += timedelta(days=1)
     return out
 
