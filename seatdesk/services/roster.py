@@ -35,8 +35,9 @@ from seatdesk.data.models.roster import (
 )
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
-from seatdesk.domain.i18n import N_, _
+from seatdesk.domain.i18n import N_, _, message_list
 from seatdesk.domain.i18n import code as code_param
+from seatdesk.domain.i18n import message as message_param
 from seatdesk.domain.roster import adherence as adh
 from seatdesk.domain.roster.breaks import BreakRule, ShiftToBreak, place_breaks
 from seatdesk.domain.roster.coverage import (
@@ -699,9 +700,10 @@ class RosterService(Service):
                 elif a.user_id in per_agent:
                     message = N_("The roster for the week of {week} was re-published with "
                                  "changes to your shifts: {changes}")
-                    params["changes"] = "; ".join(
-                        f"{c.day}: {c.before or '—'} → {c.after or '—'}"
-                        for c in per_agent[a.user_id])
+                    params["changes"] = message_list([message_param(
+                        N_("{day}: {before} → {after}"),
+                        {"day": c.day.isoformat(), "before": _choice_param(c.before),
+                         "after": _choice_param(c.after)}) for c in per_agent[a.user_id]])
                 else:
                     continue  # re-published, nothing of theirs changed
                 add_notification(s, a.user_id, at=now, kind="roster", message=message,

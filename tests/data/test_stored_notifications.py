@@ -132,7 +132,7 @@ def test_roster_notifications_read_in_the_readers_language(backend, clock):
     assert zh == [
         "您 2026-11-23 当周的班表已发布",
         "您 2026-11-27 的班次已变更：— → D",
-        "2026-11-23 当周排班已重新发布，您的班次有变动：2026-11-27: — → D",
+        "2026-11-23 当周排班已重新发布，您的班次有变动：2026-11-27：— → D",
         "Agent2 向班长申请与您对调 2026-11-25 的班次",
         "您 2026-11-27 的班次已变更：D → 休假",
         "您 2026-11-27 的休假申请已批准：批准",
@@ -156,3 +156,18 @@ def test_a_notification_stored_as_plain_text_still_reads_as_written(backend, clo
     with backend.db.read() as s:  # the English rendering is kept for tools reading the table
         assert s.scalars(select(Notification.text).order_by(Notification.id)).all()[-1] \
             == "QA: coaching from call #7"
+
+
+def test_a_list_of_stored_messages_reads_in_one_language():
+    from seatdesk.domain.i18n import code, message, message_list, render
+
+    changes = message_list([message("{day}: {before} → {after}",
+                                    {"day": "2026-11-27", "before": "D", "after": code("leave")}),
+                            message("{day}: {before} → {after}",
+                                    {"day": "2026-11-28", "before": code("off"), "after": "L"})])
+    stored = ("The roster for the week of {week} was re-published with changes to your "
+              "shifts: {changes}", {"week": "2026-11-23", "changes": changes})
+    assert render(*stored, lang="en").endswith(
+        "shifts: 2026-11-27: D → leave; 2026-11-28: off → L")
+    assert render(*stored, lang="zh").endswith(
+        "您的班次有变动：2026-11-27：D → 休假；2026-11-28：休息 → L")
