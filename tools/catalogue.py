@@ -16,6 +16,7 @@ Babel is a development tool here: at run time ``seatdesk.domain.i18n`` reads the
 
 from __future__ import annotations
 
+import inspect
 import io
 import sys
 from pathlib import Path
@@ -48,7 +49,43 @@ def extract() -> Catalog:
         if isinstance(message, tuple) and message[0] == "":
             continue
         template.add(message, None, [(path, lineno)], auto_comments=comments, context=context)
+    for path, lineno, message in click_help_messages():
+        if message in template:
+            template[message].locations.append((path, lineno))
+        else:
+            template.add(message, None, [(path, lineno)])
     return template
+
+
+# click's help texts: a command's docstring and ``help=``/``short_help=``/``epilog=`` of
+# its decorators and options, translated when shown (seatdesk.cli.help_text).
+HELP_KEYWORDS = {"help", "short_help", "epilog"}
+CLICK_DECORATORS = {"command", "group"}
+
+
+def click_help_messages(directory: Path = PACKAGE / "cli") -> list[tuple[str, int, str]]:
+    """(path, line, msgid) of every help text of the command line."""
+    import ast
+
+    found: list[tuple[str, int, str]] = []
+    for path in sorted(directory.glob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                found += [(rel, k.value.lineno, inspect.cleandoc(k.value.value))
+                          for k in node.keywords if k.arg in HELP_KEYWORDS
+                          and isinstance(k.value, ast.Constant)
+                          and isinstance(k.value.value, str) and k.value.value.strip()]
+            elif isinstance(node, ast.FunctionDef) and any(
+                    isinstance(d, ast.Call) and (
+                        (isinstance(d.func, ast.Attribute) and d.func.attr in CLICK_DECORATORS)
+                        or (isinstance(d.func, ast.Name) and d.func.id in CLICK_DECORATORS))
+                    and not any(k.arg == "help" for k in d.keywords)  # help= wins
+                    for d in node.decorator_list):
+                doc = ast.get_docstring(node, clean=True)
+                if doc:
+                    found.append((rel, node.body[0].lineno, doc.partition("\f")[0].strip()))
+    return found
 
 
 def read_catalogue(path: Path = PO) -> Catalog:

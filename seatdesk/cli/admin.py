@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from seatdesk.domain.i18n import _, ngettext
+from seatdesk.domain.i18n import N_, _, ngettext
 
 ROLES = ["agent", "team_lead", "qa", "supervisor", "admin"]
 as_option = click.option("--as", "as_login", default=None,
@@ -193,8 +193,9 @@ def _toggle(active: bool) -> click.Command:
         view = cli.backend().admin.set_active(cli.actor(as_login), login, active)
         _say_user(view)
 
-    command.help = (_("Let a disabled user sign in again.") if active else
-                    _("Disable a user: no sign-in, no command, sessions ended."))
+    # Marked here, translated when shown (seatdesk.cli.help_text).
+    command.help = (N_("Let a disabled user sign in again.") if active else
+                    N_("Disable a user: no sign-in, no command, sessions ended."))
     return command
 
 

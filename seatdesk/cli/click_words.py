@@ -23,4 +23,6 @@ CLICK_WORDS = (
     N_("{name} {filename!r} is not readable."), N_("{name} {filename!r} is not writable."),
     N_("Could not open file {filename!r}: {message}"), N_("file"), N_("directory"),
     N_("path"), N_("integer"), N_("float"), N_("Option"), N_("Argument"), N_("Parameter"),
+    # an option's notes in --help: [required], [env var: SEATDESK_DB], [default: (dynamic)]
+    N_("required"), N_("env var: {var}"), N_("(dynamic)"), N_("deprecated"),
 )

@@ -144,7 +144,7 @@ def complaint_calendar(day_start: str, day_end: str, weekdays: str,
 
 def _export(kind: str, from_text: str, to_text: str, fmt: str, out: Path | None,
             login: str | None, force: bool = False) -> None:
-    from seatdesk.exchange.exporter import write_rows
+    from seatdesk.exchange.exporter import code_words, write_rows
 
     cli = _cli()
     actor, start, end = cli.export_window(from_text, to_text, fmt, out, login)
@@ -157,7 +157,8 @@ def _export(kind: str, from_text: str, to_text: str, fmt: str, out: Path | None,
             if isinstance(value, datetime):
                 row[key] = value.astimezone(tz)
     columns = [(key, _(key)) for key in service.EXPORT_COLUMNS]
-    count = write_rows(rows, columns, fmt, out, force=force)
+    count = write_rows(rows, columns, fmt, out, force=force,
+                       shown=code_words(*service.EXPORT_CODES))
     if out is not None:
         click.echo(ngettext("{n} row written to {out}", "{n} rows written to {out}", count)
                    .format(n=count, out=out), err=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 
 
 def _cli() -> Any:
@@ -84,10 +84,16 @@ def seed_command(customers: int, days: int, calls_per_day: int, random_seed: int
                                            timezone=cli.settings.timezone), progress=bar)
     finally:
         bar.close()
-    click.echo(_("{c} customers, {p} phone numbers, {k} contracts, {n} calls in {s:.1f} s "
-                 "({r:,.0f} calls/s)").format(c=report.customers, p=report.phones,
-                                              k=report.contracts, n=report.calls,
-                                              s=report.seconds, r=report.calls_per_second))
+    click.echo(_("{customers}, {phones}, {contracts}, {calls} in {s:.1f} s "
+                 "({r:,.0f} calls/s)").format(
+        customers=ngettext("{n} customer", "{n} customers", report.customers).format(
+            n=report.customers),
+        phones=ngettext("{n} phone number", "{n} phone numbers", report.phones).format(
+            n=report.phones),
+        contracts=ngettext("{n} contract", "{n} contracts", report.contracts).format(
+            n=report.contracts),
+        calls=ngettext("{n} call", "{n} calls", report.calls).format(n=report.calls),
+        s=report.seconds, r=report.calls_per_second))
     click.echo(_("demo users (password demo1234): demo_agent, demo_lead, demo_qa, "
                  "demo_super, demo_admin"))
 
@@ -134,12 +140,15 @@ def import_customers_command(file: Path, maps: tuple[str, ...], dry_run: bool, s
     summary = _("{c} created, {u} updated, {n} unchanged").format(
         c=report.created, u=report.updated, n=report.unchanged)
     if report.problems:
-        summary += _(", {b} bad rows").format(b=len(report.problems))
+        summary += ngettext(", {b} bad row", ", {b} bad rows", len(report.problems)).format(
+            b=len(report.problems))
     if report.dry_run:
         click.echo(_("dry run (nothing written): {summary}").format(summary=summary))
     elif not report.committed:
-        raise click.ClickException(_("{b} bad rows: nothing imported (fix them, or use "
-                                     "--skip-bad)").format(b=len(report.problems)))
+        raise click.ClickException(ngettext(
+            "{b} bad row: nothing imported (fix it, or use --skip-bad)",
+            "{b} bad rows: nothing imported (fix them, or use --skip-bad)",
+            len(report.problems)).format(b=len(report.problems)))
     else:
         click.echo(summary)
     if report.dry_run and report.problems:
@@ -167,11 +176,12 @@ def export_calls_command(from_text: str, to_text: str, fmt: str, out: Path | Non
     progress: Callable[[int], None] | None = None
     if out is not None:
         def progress(n: int) -> None:
-            click.echo(_("{n} rows…").format(n=n), err=True)
+            click.echo(ngettext("{n} row…", "{n} rows…", n).format(n=n), err=True)
     count = export_calls(backend, actor, start, end, fmt, out, tz=cli.settings.tz,
                          progress=progress, force=force)
     if out is not None:
-        click.echo(_("{n} calls written to {out}").format(n=count, out=out), err=True)
+        click.echo(ngettext("{n} call written to {out}", "{n} calls written to {out}",
+                            count).format(n=count, out=out), err=True)
 
 
 COMMANDS: list[click.Command] = [seed_command]

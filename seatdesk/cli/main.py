@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from seatdesk.cli.help_text import TranslatedHelpContext, use_translated_help
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _, detect_language, set_language
 from seatdesk.services.settings import Settings
@@ -114,7 +115,11 @@ class SeatdeskGroup(click.Group):
     """Turns the errors a user can cause into one line and exit code 1.
 
     Loads an area's commands when one of them is asked for (see ``seatdesk.cli.registry``).
+    Its help, and every command's under it, is shown in the reader's language
+    (``seatdesk.cli.help_text``).
     """
+
+    context_class = TranslatedHelpContext
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         from seatdesk.cli.registry import COMMAND_HOMES
@@ -149,10 +154,18 @@ class SeatdeskGroup(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
+def _language_first(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """`--lang zh --help`: the language is set before the (eager) help is shown."""
+    if value is not None:
+        set_language(value)
+    return value
+
+
 @click.group(cls=SeatdeskGroup)
 @click.option("--db", "db_url", envvar="SEATDESK_DB", default=None,
               help="Database URL (default: SEATDESK_DB or the SQLite file in the data dir).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, is_eager=True,
+              callback=_language_first,
               help="Language of the desk and messages (default: from the locale).")
 @click.option("--config", "config", envvar="SEATDESK_CONFIG", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
@@ -343,3 +356,7 @@ def _load_commands(modules: tuple[str, ...] | None = None) -> None:
     for group, extra in subcommands.items():
         for command in extra:
             SHARED_GROUPS[group].add_command(command)
+    use_translated_help(main)
+
+
+use_translated_help(main)

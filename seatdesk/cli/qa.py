@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from seatdesk.cli.table import text_table
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 
 BY_CHOICES = ("agent", "team", "inspector", "item")
 
@@ -67,7 +67,8 @@ def report_qa(cli: Any, from_text: str, to_text: str, by: str, fmt: str, out: st
         raise click.ClickException(_("xlsx needs --out FILE"))
     count = write_rows(rows, columns, fmt, out, force=force)
     if out:
-        click.echo(_("{n} rows written to {path}").format(n=count, path=out), err=True)
+        click.echo(ngettext("{n} row written to {path}", "{n} rows written to {path}",
+                            count).format(n=count, path=out), err=True)
 
 
 @click.group("qa")
@@ -163,7 +164,8 @@ def plan(cli: Any, from_text: str, to_text: str, per_agent: int, complaints: boo
     click.echo(render_table(rows, [("call", _("Call")), ("agent", _("Agent")),
                                    ("talk", _("Talk s")), ("reason", _("Why")),
                                    ("inspector", _("Inspector"))]))
-    click.echo(_("sampling plan #{id}: {n} calls").format(id=made.id, n=made.calls))
+    click.echo(ngettext("sampling plan #{id}: {n} call", "sampling plan #{id}: {n} calls",
+                        made.calls).format(id=made.id, n=made.calls))
 
 
 @qa_group.command("seed-form")

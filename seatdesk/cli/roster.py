@@ -13,7 +13,7 @@ from typing import Any
 import click
 from dateutil import parser as dateparser
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 
 _SET = re.compile(r"^(\d{1,2}:\d{2})=(\d+(?:\.\d+)?|-)$")
 
@@ -138,7 +138,8 @@ def roster_fill(cli: Any, week: str, team: str | None, time_limit: float,
     backend.roster.ensure_default_templates(actor)
     report = backend.roster.fill(actor, team, _day(week, "--week"), time_limit=time_limit)
     r = report.result
-    click.echo(_("added {n} shifts ({status}, {s:.1f} s)").format(
+    click.echo(ngettext("added {n} shift ({status}, {s:.1f} s)",
+                        "added {n} shifts ({status}, {s:.1f} s)", report.created).format(
         n=report.created, status=r.status, s=r.wall_seconds))
     short = [s for s in r.short if s.queue is None]
     if not short and not r.short:
@@ -220,7 +221,8 @@ def roster_lateness(cli: Any, month: str, team: str | None, grace: int, fmt: str
                 for ln in lines]
         n = write_rows(rows, columns, fmt, out)
         if out:
-            click.echo(_("wrote {n} rows to {out}").format(n=n, out=out), err=True)
+            click.echo(ngettext("wrote {n} row to {out}", "wrote {n} rows to {out}", n).format(
+                n=n, out=out), err=True)
         return
     click.echo(f"{_('No.'):<6} {_('Agent'):<16} {_('shifts'):>6} {_('late'):>5} "
                f"{_('minutes'):>7} {_('absent'):>6}  {_('allowance')}")
@@ -354,7 +356,8 @@ def export_roster(cli: Any, week: str, team: str | None, fmt: str, out: str | No
 
     n = write_rows(rows, pairs, fmt, out, force=force)
     if out:
-        click.echo(_("wrote {n} rows to {out}").format(n=n, out=out), err=True)
+        click.echo(ngettext("wrote {n} row to {out}", "wrote {n} rows to {out}", n).format(
+            n=n, out=out), err=True)
 
 
 COMMANDS: list[click.Command] = [forecast_command, roster_group]

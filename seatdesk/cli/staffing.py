@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from seatdesk.cli.table import text_table
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.staffing.erlang import StaffingResult, erlang_a_staffing, erlang_c_staffing
 from seatdesk.domain.staffing.forecast_csv import ForecastError, ForecastRow, read_forecast
 
@@ -89,9 +89,9 @@ def _option(*names: str, **kwargs: Any) -> Any:
     return click.option(*names, cls=_TranslatedOption, **kwargs)
 
 
-# The help strings below are wrapped in _() so the catalogue tooling finds them; they are
-# translated again when displayed (see _TranslatedOption).
-_HELP = _(
+# The help strings below are marked with N_() so the catalogue tooling finds them; they are
+# translated when displayed (see _TranslatedOption).
+_HELP = N_(
     "Agents needed to answer the calls of an interval (or of a whole forecast) within a "
     "service-level goal, with Erlang C, or Erlang A when callers may hang up (--patience)."
     "\n\n"
@@ -111,64 +111,64 @@ _HELP = _(
     "--calls",
     type=_Number(min=0),
     default=None,
-    help=_("Calls offered in the interval (one interval)."),
+    help=N_("Calls offered in the interval (one interval)."),
 )
 @_option(
     "--forecast",
     "forecast_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help=_("CSV file of many intervals (columns interval, calls and optional aht)."),
+    help=N_("CSV file of many intervals (columns interval, calls and optional aht)."),
 )
 @_option(
     "--aht",
     type=_Number(min=0, min_open=True),
     default=None,
-    help=_("Average handling time in seconds (talk + hold + wrap-up)."),
+    help=N_("Average handling time in seconds (talk + hold + wrap-up)."),
 )
 @_option(
     "--interval",
     "interval_minutes",
     type=_Number(min=0, min_open=True),
     required=True,
-    help=_("Interval length in minutes."),
+    help=N_("Interval length in minutes."),
 )
 @_option(
     "--answer-within",
     type=_Number(min=0),
     required=True,
-    help=_("Service-level threshold in seconds: calls answered within this count as on time."),
+    help=N_("Service-level threshold in seconds: calls answered within this count as on time."),
 )
 @_option(
     "--target-sl",
     type=_Number(min=0, max=1, min_open=True, max_open=True),
     required=True,
-    help=_("Share of calls to answer within --answer-within, between 0 and 1 (e.g. 0.8)."),
+    help=N_("Share of calls to answer within --answer-within, between 0 and 1 (e.g. 0.8)."),
 )
 @_option(
     "--patience",
     type=_Number(min=0, min_open=True),
     default=None,
-    help=_("Callers' average patience in seconds; switches to Erlang A (callers may hang up)."),
+    help=N_("Callers' average patience in seconds; switches to Erlang A (callers may hang up)."),
 )
 @_option(
     "--max-abandon",
     type=_Number(min=0, max=1, min_open=True),
     default=None,
-    help=_("Largest acceptable share of abandoned calls (Erlang A only), e.g. 0.05."),
+    help=N_("Largest acceptable share of abandoned calls (Erlang A only), e.g. 0.05."),
 )
 @_option(
     "--shrinkage",
     type=_Number(min=0, max=1, max_open=True),
     default=0.0,
     show_default=True,
-    help=_("Share of paid time agents are off the phones (breaks, training), from 0 to <1."),
+    help=N_("Share of paid time agents are off the phones (breaks, training), from 0 to <1."),
 )
 @_option(
     "--max-occupancy",
     type=_Number(min=0, max=1, min_open=True),
     default=None,
-    help=_("Largest acceptable share of time agents spend on calls, e.g. 0.85."),
+    help=N_("Largest acceptable share of time agents spend on calls, e.g. 0.85."),
 )
 @_option(
     "--format",
@@ -176,7 +176,7 @@ _HELP = _(
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
-    help=_("Output as a table for people or JSON for programs."),
+    help=N_("Output as a table for people or JSON for programs."),
 )
 def staffing(
     calls: float | None,

@@ -27,7 +27,7 @@ import gettext as _gettext
 import locale
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -180,17 +180,44 @@ def code(value: str) -> dict[str, str]:
     return {"code": value}
 
 
+def message(msgid: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A parameter of a stored message that is itself a message (rendered in turn)."""
+    return {"msgid": msgid, "params": dict(params or {})}
+
+
+def message_list(items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """A parameter that is a list of ``message()`` items, shown joined by the reader's
+    list separator (English "; ", Chinese "；")."""
+    return {"messages": list(items)}
+
+
+LIST_SEPARATOR = N_("; ")
+
+
+def _param(value: Any, lang: str) -> Any:
+    if not isinstance(value, Mapping):
+        return value
+    if "code" in value:
+        return translate(value["code"], lang)
+    if "msgid" in value:
+        return render(value["msgid"], value.get("params"), lang)
+    if "messages" in value:
+        return translate(LIST_SEPARATOR, lang).join(
+            str(_param(item, lang)) for item in value["messages"])
+    return value
+
+
 def render(msgid: str, params: Mapping[str, Any] | None = None, lang: str | None = None,
            context: str | None = None) -> str:
     """A message stored as id + parameters, in the reader's language.
 
-    A parameter stored as ``code(value)`` is shown as that code's word. A parameter
+    A parameter stored as ``code(value)`` is shown as that code's word, one stored as
+    ``message()`` or ``message_list()`` is rendered in the same language. A parameter
     missing from the stored set leaves the template as is rather than failing the screen.
     """
     lang = lang or _current
     template = translate(msgid, lang, context)
-    shown = {k: translate(v["code"], lang) if isinstance(v, Mapping) and "code" in v else v
-             for k, v in (params or {}).items()}
+    shown = {k: _param(v, lang) for k, v in (params or {}).items()}
     try:
         return template.format(**shown)
     except (KeyError, IndexError, ValueError):

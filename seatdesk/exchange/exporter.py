@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased
 from seatdesk.data.models import Call, Customer, Queue, User
 from seatdesk.domain import phone
 from seatdesk.domain.errors import InvalidInput
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, localized_name
 from seatdesk.domain.text import neutralise
 from seatdesk.services import audit
 from seatdesk.services.container import Backend
@@ -226,17 +226,43 @@ def _binary_target(out: BinaryIO | str | Path | None, force: bool = False
         yield out
 
 
+# How a column's value reads to a person: a stored code as its word, a queue by its name.
+Shown = Mapping[str, Callable[[Any], Any]]
+
+
+def code_word(value: Any) -> Any:
+    """A stored code (``wrap_up``, ``handed_over``) as its word in the reader's language."""
+    return _(value) if isinstance(value, str) and value else value
+
+
+def code_words(*keys: str) -> dict[str, Callable[[Any], Any]]:
+    """``shown`` for columns that hold codes."""
+    return dict.fromkeys(keys, code_word)
+
+
+def _for_people(rows: Iterable[Mapping[str, object]], shown: Shown
+                ) -> Iterator[Mapping[str, object]]:
+    for row in rows:
+        yield {**row, **{k: f(row.get(k)) for k, f in shown.items() if k in row}}
+
+
 def write_rows(rows: Iterable[Mapping[str, object]], columns: Sequence[tuple[str, str]],
-               fmt: str, out: BinaryIO | str | Path | None, *, force: bool = False) -> int:
+               fmt: str, out: BinaryIO | str | Path | None, *, force: bool = False,
+               shown: Shown | None = None) -> int:
     """Write ``rows`` (keys are the first item of each column) as csv, json or xlsx.
 
     ``columns`` is [(key, heading)]; headings are shown to people (already translated),
     keys are used as JSON names. ``out`` is a binary stream, a path, or None for stdout.
+    ``shown`` maps a column to how its values read to a person (``code_words``): CSV and
+    XLSX are opened by people and show words in their language; JSON is read by programs
+    and keeps the stored codes, the same in every language (the machine-readable export).
     Returns the number of rows written.
     """
     if fmt not in FORMATS:
         raise InvalidInput(_("unknown format {fmt!r}; use csv, json or xlsx").format(fmt=fmt),
                            "format")
+    if shown and fmt != "json":
+        rows = _for_people(rows, shown)
     keys = [k for k, _h in columns]
     count = 0
     with _binary_target(out, force) as target:
@@ -303,6 +329,19 @@ def call_columns() -> list[tuple[str, str]]:
     ]
 
 
+CALL_CODES = ("direction", "state", "category", "disposition", "outbound_purpose",
+              "outbound_outcome")
+
+
+def call_words(backend: Backend) -> dict[str, Callable[[Any], Any]]:
+    """How a call record's codes read to a person: words, and the queue by its name."""
+    with backend.db.read() as s:
+        names = {code: localized_name(name or code, name_zh or "")
+                 for code, name, name_zh in s.execute(
+                     select(Queue.code, Queue.name, Queue.name_zh))}
+    return {**code_words(*CALL_CODES), "queue": lambda code: names.get(code, code)}
+
+
 def _call_rows(backend: Backend, start: datetime, end: datetime, tz: tzinfo, masked: bool,
                progress: Progress | None, team_id: int | None = None
                ) -> Iterator[dict[str, object]]:
@@ -363,7 +402,7 @@ def export_calls(backend: Backend, actor: Actor, start: datetime, end: datetime,
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     masked = not allowed(actor, Permission.SEE_UNMASKED)
     count = write_rows(_call_rows(backend, start, end, zone, masked, progress, scope),
-                       call_columns(), fmt, out, force=force)
+                       call_columns(), fmt, out, force=force, shown=call_words(backend))
     # Recorded after the file is written, with the true row count (customer data left us).
     with backend.db.write() as s:
         audit.record(s, actor, "calls.export", at=backend.clock(), entity="calls",

@@ -461,6 +461,8 @@ class CallbackService(Service):
     EXPORT_COLUMNS = ("id", "created_at", "customer", "number", "purpose", "source", "reason",
                       "due_at", "owner", "state", "attempts", "max_attempts", "outcome",
                       "completed_at", "complaint_id")
+    # Columns of stored codes: words in a CSV or XLSX, codes in JSON (exporter.write_rows).
+    EXPORT_CODES = ("purpose", "source", "state", "outcome")
 
     def export_rows(self, actor: Actor, start: datetime, end: datetime,
                     fmt: str = "") -> list[dict[str, Any]]:

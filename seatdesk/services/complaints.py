@@ -627,6 +627,8 @@ class ComplaintService(Service):
                       "level", "owner", "department", "deadline_at", "closed_at",
                       "company_fault", "summary", "customer_wants", "outcome",
                       "closing_summary", "lesson")
+    # Columns of stored codes: words in a CSV or XLSX, codes in JSON (exporter.write_rows).
+    EXPORT_CODES = ("category", "severity", "state")
 
     def export_rows(self, actor: Actor, start: datetime, end: datetime,
                     fmt: str = "") -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from seatdesk.data.models.complaints import CalendarDay
 from seatdesk.data.models.roster import ForecastOverride
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput, NotFound
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.roster.forecast import (
     DEFAULT_AHT_SECONDS,
     HOLIDAY,
@@ -164,7 +164,8 @@ def forecast_queue(s: Session, queue: Queue, day: date, *, interval_minutes: int
     tz = tz or center_tz()
     check_interval(interval_minutes)
     if not 1 <= weeks <= MAX_WEEKS:
-        raise InvalidInput(_("look back 1 to {n} weeks").format(n=MAX_WEEKS), "weeks")
+        raise InvalidInput(ngettext("look back 1 to {n} week", "look back 1 to {n} weeks",
+                                    MAX_WEEKS).format(n=MAX_WEEKS), "weeks")
     if aht is not None and aht <= 0:
         raise InvalidInput(_("the handling time must be more than 0 seconds"), "aht")
     if not 0 < target_sl < 1:
@@ -210,7 +211,7 @@ def accuracy_rows(s: Session, queues: list[Queue], first: date, last: date, *,
             actual = [got.get(i, 0) for i in range(len(f.rows))]
             predicted = [r.calls for r in f.rows]
             out.append(Accuracy(day, q.code, round(sum(predicted), 2), sum(actual),
-                                wape(predicted, actual)))
+                                wape(predicted, actual), q.name, q.name_zh or ""))
         day += timedelta(days=1)
     return out
 

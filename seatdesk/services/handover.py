@@ -21,19 +21,19 @@ from seatdesk.data.models import (
     Complaint,
     Customer,
     Handover,
-    Notification,
     Role,
     Team,
     User,
 )
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import clean_line
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
 from seatdesk.services.forecast import center_tz
+from seatdesk.services.notifications import add_notification
 from seatdesk.services.permissions import Permission, require
 
 DRAFT, AWAITING, SIGNED, REFUSED = "draft", "awaiting", "signed", "refused"
@@ -262,9 +262,9 @@ class HandoverService(Service):
                                    "incoming")
             h.incoming_id, h.state, h.signed_out_at = incoming.id, AWAITING, now
             h.refusal_reason = ""
-            s.add(Notification(user_id=incoming.id, at=now, kind="handover",
-                               text=_("{name} handed the shift over to you").format(
-                                   name=actor.name), ref=f"handover:{h.id}"))
+            add_notification(s, incoming.id, at=now, kind="handover",
+                             message=N_("{name} handed the shift over to you"),
+                             params={"name": actor.name}, ref=f"handover:{h.id}")
             self.signal(s, Topic.HANDOVER)
             return self._view(s, h)
 
@@ -300,14 +300,14 @@ class HandoverService(Service):
         with self.db.write() as s:
             h = self._awaiting_me(s, actor, handover_id)
             h.state, h.refusal_reason = REFUSED, reason
-            text = _("handover #{id} from {name} refused by {by}: {reason}")
             out = s.get(User, h.outgoing_id)
             for sup in s.scalars(select(User).where(User.role == Role.SUPERVISOR,
                                                     User.active.is_(True))):
-                s.add(Notification(user_id=sup.id, at=now, kind="handover_refused",
-                                   text=text.format(id=h.id, name=out.name if out else "?",
-                                                    by=actor.name, reason=reason),
-                                   ref=f"handover:{h.id}"))
+                add_notification(
+                    s, sup.id, at=now, kind="handover_refused",
+                    message=N_("handover #{id} from {name} refused by {by}: {reason}"),
+                    params={"id": h.id, "name": out.name if out else "?", "by": actor.name,
+                            "reason": reason}, ref=f"handover:{h.id}")
             audit.record(s, actor, "handover.refuse", at=now, entity="handover", entity_id=h.id,
                          detail={"reason": reason})
             self.signal(s, Topic.HANDOVER)

@@ -25,7 +25,6 @@ from seatdesk.data.models import (
     CallState,
     Complaint,
     Customer,
-    Notification,
     QaCalibration,
     QaEvaluation,
     QaForm,
@@ -36,12 +35,13 @@ from seatdesk.data.models import (
 from seatdesk.data.models.qa import QaClaim, QaResponse
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from seatdesk.domain.i18n import _, current_language
+from seatdesk.domain.i18n import N_, _, current_language
 from seatdesk.domain.qa.forms import FormDefinition, FormError, form_from_dict
 from seatdesk.domain.qa.scoring import Answer, missing_comments, score, value_range
 from seatdesk.services import audit
 from seatdesk.services.calls import call_view
 from seatdesk.services.dto import Actor, CallEventView
+from seatdesk.services.notifications import add_notification
 from seatdesk.services.permissions import Permission, allowed, require
 from seatdesk.services.qa_results import (
     calibration_report,
@@ -252,7 +252,8 @@ class QaService(QaWorkflow):
         stmt = (
             select(Call.id, at, User.id, User.login, User.name, Team.code, Queue.code,
                    Call.direction, Call.category, Call.disposition, Call.talk_seconds,
-                   complaint, inspector.login, first_eval.state, first_eval.score)
+                   complaint, inspector.login, first_eval.state, first_eval.score,
+                   Queue.name, Queue.name_zh)
             .join(User, User.id == Call.agent_id)
             .outerjoin(Team, Team.id == User.team_id)
             .outerjoin(Queue, Queue.id == Call.queue_id)
@@ -305,12 +306,13 @@ class QaService(QaWorkflow):
 
     @staticmethod
     def _work_row(r: Any) -> WorkRow:
-        extra = {"assigned_to": r[15], "sample_reason": r[16]} if len(r) > 15 else {}
+        extra = {"assigned_to": r[17], "sample_reason": r[18]} if len(r) > 17 else {}
         return WorkRow(call_id=r[0], at=r[1], agent_id=r[2], agent_login=r[3], agent_name=r[4],
                        team_code=r[5], queue_code=r[6], direction=str(r[7].value),
                        category=r[8], disposition=r[9], talk_seconds=r[10],
                        complaint=bool(r[11]), claimed_by=r[12], evaluation_state=r[13],
-                       score=r[14], **extra)
+                       score=r[14], queue_name=r[15] or "", queue_name_zh=r[16] or "",
+                       **extra)
 
     def work_list(self, actor: Actor, f: WorkFilter | None = None) -> list[WorkRow]:
         """Closed calls matching the filter, newest first, with claim and score state."""
@@ -485,7 +487,8 @@ class QaService(QaWorkflow):
             return CallRecord(
                 call=call_view(call, masked=not unmasked), agent_name=agent.name if agent else "",
                 agent_no=agent.agent_no if agent else "", queue_code=queue.code if queue else None,
-                customer=who, events=events)
+                customer=who, events=events, queue_name=queue.name if queue else "",
+                queue_name_zh=queue.name_zh if queue else "")
 
     # ---- scoring ------------------------------------------------------------------------
 
@@ -594,14 +597,16 @@ class QaService(QaWorkflow):
     def _notify(self, s: Session, user_id: int, now: datetime, ev: QaEvaluation,
                 what: str) -> None:
         shown = "-" if ev.score is None else f"{ev.score:.1f}"
-        text = {
-            "submitted": f"QA: call #{ev.call_id} was scored {shown}",
-            "revised": f"QA: your dispute on call #{ev.call_id} changed the score to {shown}",
-            "upheld": f"QA: your dispute on call #{ev.call_id} was ruled; the score stands",
-            "disputed": f"QA: a dispute on call #{ev.call_id} waits for your ruling",
+        # Stored as its msgid: the agent or lead reads it in their own language.
+        message = {
+            "submitted": N_("QA: call #{call} was scored {score}"),
+            "revised": N_("QA: your dispute on call #{call} changed the score to {score}"),
+            "upheld": N_("QA: your dispute on call #{call} was ruled; the score stands"),
+            "disputed": N_("QA: a dispute on call #{call} waits for your ruling"),
         }[what]
-        s.add(Notification(user_id=user_id, at=now, kind="qa", text=text,
-                           ref=f"qa_evaluation:{ev.id}"))
+        add_notification(s, user_id, at=now, kind="qa", message=message,
+                         params={"call": ev.call_id, "score": shown},
+                         ref=f"qa_evaluation:{ev.id}")
 
     # ---- reading evaluations ------------------------------------------------------------
 

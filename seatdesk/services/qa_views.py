@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from seatdesk.domain.i18n import localized_name
 from seatdesk.domain.qa.forms import FormDefinition
 from seatdesk.domain.qa.scoring import Answer
 from seatdesk.services.dto import CallEventView, CallView
@@ -59,6 +60,13 @@ class WorkRow:
     score: float | None
     assigned_to: str | None = None  # a sampling plan's inspector for this call
     sample_reason: str | None = None  # quota | complaint | short
+    # The queue as a person reads it (localized_name), beside its code for filters.
+    queue_name: str = ""
+    queue_name_zh: str = ""
+
+    @property
+    def queue_shown(self) -> str:
+        return localized_name(self.queue_name or self.queue_code or "-", self.queue_name_zh)
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,12 @@ class CallRecord:
     queue_code: str | None
     customer: str  # masked name, company and grade
     events: tuple[CallEventView, ...]
+    queue_name: str = ""
+    queue_name_zh: str = ""
+
+    @property
+    def queue_shown(self) -> str:
+        return localized_name(self.queue_name or self.queue_code or "-", self.queue_name_zh)
 
 
 @dataclass(frozen=True)

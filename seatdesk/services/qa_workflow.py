@@ -21,7 +21,7 @@ from seatdesk.data.models.qa import QaCoaching, QaSampleItem, QaSamplePlan
 from seatdesk.data.topics import Topic
 from seatdesk.domain.enums import Role
 from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.services import audit
 from seatdesk.services.base import Service
 from seatdesk.services.dto import Actor
@@ -242,11 +242,11 @@ class QaWorkflow(Service):
                              due_at=due_at, state="open", created_at=now)
             s.add(row)
             s.flush()
-            from seatdesk.data.models import Notification
+            from seatdesk.services.notifications import add_notification
 
-            s.add(Notification(user_id=ev.agent_id, at=now, kind="qa",
-                               text=f"QA: coaching from call #{ev.call_id}",
-                               ref=f"qa_coaching:{row.id}"))
+            add_notification(s, ev.agent_id, at=now, kind="qa",
+                             message=N_("QA: coaching from call #{call}"),
+                             params={"call": ev.call_id}, ref=f"qa_coaching:{row.id}")
             audit.record(s, actor, "qa.coaching.create", at=now, entity="qa_coaching",
                          entity_id=row.id, detail={"evaluation": ev.id})
             self.signal(s, Topic.QA)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from seatdesk.data.models import Queue, Team, User
 from seatdesk.domain import kpi
 from seatdesk.domain.errors import InvalidInput
-from seatdesk.domain.i18n import _, ngettext
+from seatdesk.domain.i18n import _, localized_name, ngettext
 from seatdesk.services import audit
 from seatdesk.services import reports_sql as rs
 from seatdesk.services.base import Service
@@ -283,9 +283,11 @@ class ReportService(Service):
             for tid, name in s.execute(select(Team.id, Team.name).where(Team.id.in_(ids))):
                 labels[str(tid)] = name
         elif by == "queue" and ids:
-            for qid, code, name in s.execute(
-                    select(Queue.id, Queue.code, Queue.name).where(Queue.id.in_(ids))):
-                labels[str(qid)] = f"{name} ({code})"
+            for qid, code, name, name_zh in s.execute(
+                    select(Queue.id, Queue.code, Queue.name, Queue.name_zh)
+                    .where(Queue.id.in_(ids))):
+                # Its Chinese name to a Chinese reader; English shows the code a filter takes.
+                labels[str(qid)] = localized_name(f"{name} ({code})", name_zh or "")
         return labels
 
     @staticmethod

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from seatdesk.data.models import (
     AgentStateEvent,
-    Notification,
     Queue,
     Role,
     Shift,
@@ -36,7 +35,9 @@ from seatdesk.data.models.roster import (
 )
 from seatdesk.data.topics import Topic
 from seatdesk.domain.errors import InvalidInput, NotFound, PermissionDenied
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _, message_list
+from seatdesk.domain.i18n import code as code_param
+from seatdesk.domain.i18n import message as message_param
 from seatdesk.domain.roster import adherence as adh
 from seatdesk.domain.roster.breaks import BreakRule, ShiftToBreak, place_breaks
 from seatdesk.domain.roster.coverage import (
@@ -60,6 +61,7 @@ from seatdesk.services.forecast import (
     check_interval,
     forecast_queue,
 )
+from seatdesk.services.notifications import add_notification
 from seatdesk.services.permissions import Permission, require
 
 if TYPE_CHECKING:
@@ -319,6 +321,14 @@ def _choice_of(row: Shift | None, codes: dict[int, str]) -> str:
     if row.kind != WORK:
         return row.kind
     return codes.get(row.template_id or 0, "?")
+
+
+def _choice_param(choice: str) -> str | dict[str, str]:
+    """A day's choice as a stored message's parameter: leave and off are words the reader
+    reads in their language; a template code is shown as it is."""
+    if choice in (LEAVE, OFF):
+        return code_param(choice)
+    return choice or "—"
 
 
 def parse_hhmm(value: str, field: str) -> int:
@@ -590,10 +600,10 @@ class RosterService(Service):
         audit.record(s, actor, "roster.change", at=now, entity="user", entity_id=user.id,
                      detail={"day": day.isoformat(), "before": before, "after": after,
                              "reason": reason})
-        s.add(Notification(user_id=user.id, at=now, kind="roster",
-                           text=_("Your shift on {day} changed: {before} → {after}").format(
-                               day=day, before=before or "—", after=after or "—"),
-                           ref=f"roster:{day}"))
+        add_notification(s, user.id, at=now, kind="roster",
+                         message=N_("Your shift on {day} changed: {before} → {after}"),
+                         params={"day": day.isoformat(), "before": _choice_param(before),
+                                 "after": _choice_param(after)}, ref=f"roster:{day}")
 
     def assign(self, actor: Actor, user_id: int, day: date, choice: str,
                reason: str = "") -> ShiftView | None:
@@ -684,19 +694,20 @@ class RosterService(Service):
                 c.sent_at = now
                 per_agent[c.user_id].append(c)
             for a in agents:
+                params: dict[str, Any] = {"week": monday.isoformat()}
                 if not republish:
-                    text = _("Your shifts for the week of {week} are published").format(
-                        week=monday)
+                    message = N_("Your shifts for the week of {week} are published")
                 elif a.user_id in per_agent:
-                    text = _("The roster for the week of {week} was re-published with changes "
-                             "to your shifts: {changes}").format(
-                        week=monday, changes="; ".join(
-                            f"{c.day}: {c.before or '—'} → {c.after or '—'}"
-                            for c in per_agent[a.user_id]))
+                    message = N_("The roster for the week of {week} was re-published with "
+                                 "changes to your shifts: {changes}")
+                    params["changes"] = message_list([message_param(
+                        N_("{day}: {before} → {after}"),
+                        {"day": c.day.isoformat(), "before": _choice_param(c.before),
+                         "after": _choice_param(c.after)}) for c in per_agent[a.user_id]])
                 else:
                     continue  # re-published, nothing of theirs changed
-                s.add(Notification(user_id=a.user_id, at=now, kind="roster", text=text,
-                                   ref=f"roster:{monday}"))
+                add_notification(s, a.user_id, at=now, kind="roster", message=message,
+                                 params=params, ref=f"roster:{monday}")
             audit.record(s, actor, "roster.publish", at=now, entity="team", entity_id=team.id,
                          detail={"week": monday.isoformat(), "shifts": len(rows),
                                  "changes_sent": len(pending)})
@@ -763,11 +774,12 @@ class RosterService(Service):
                               tuple(_template_view(tt) for tt in templates),
                               tuple(self._request_view(s, r) for r in requests))
 
-    def _notify_leads(self, s: Session, team_id: int, text: str, ref: str, now: datetime
-                      ) -> None:
+    def _notify_leads(self, s: Session, team_id: int, message: str, params: dict[str, Any],
+                      ref: str, now: datetime) -> None:
         for lead_id in s.scalars(select(User.id).where(
                 User.team_id == team_id, User.role == Role.TEAM_LEAD, User.active.is_(True))):
-            s.add(Notification(user_id=lead_id, at=now, kind="roster", text=text, ref=ref))
+            add_notification(s, lead_id, at=now, kind="roster", message=message,
+                             params=params, ref=ref)
 
     def _new_request(self, s: Session, actor: Actor, user: User, kind: str, day: date,
                      reason: str, other: User | None) -> RosterRequest:
@@ -795,17 +807,17 @@ class RosterService(Service):
                                                "with": other.login if other else None})
         assert user.team_id is not None
         if kind == LEAVE:
-            text = _("{name} asks for leave on {day}: {reason}")
+            message = N_("{name} asks for leave on {day}: {reason}")
         else:
-            text = _("{name} asks to swap {day} with {other}: {reason}")
-        self._notify_leads(s, user.team_id, text.format(
-            name=user.name, day=day, reason=reason or "—",
-            other=other.name if other else ""), f"roster_request:{req.id}", now)
+            message = N_("{name} asks to swap {day} with {other}: {reason}")
+        self._notify_leads(s, user.team_id, message, {
+            "name": user.name, "day": day.isoformat(), "reason": reason or "—",
+            "other": other.name if other else ""}, f"roster_request:{req.id}", now)
         if other is not None:
-            s.add(Notification(user_id=other.id, at=now, kind="roster",
-                               text=_("{name} asks the lead to swap {day} with you").format(
-                                   name=user.name, day=day),
-                               ref=f"roster_request:{req.id}"))
+            add_notification(s, other.id, at=now, kind="roster",
+                             message=N_("{name} asks the lead to swap {day} with you"),
+                             params={"name": user.name, "day": day.isoformat()},
+                             ref=f"roster_request:{req.id}")
         self.signal(s, Topic.ROSTER)
         return req
 
@@ -887,13 +899,18 @@ class RosterService(Service):
             audit.record(s, actor, "roster.request.approve" if approve else "roster.request.refuse",
                          at=now, entity="roster_request", entity_id=req.id,
                          detail={"note": note, "reason": reason})
-            text = (_("Your {kind} request for {day} was approved{note}") if approve
-                    else _("Your {kind} request for {day} was refused{note}"))
-            kind = _("leave") if req.kind == LEAVE else _("swap")
+            # The lead's note, when given, after a colon each language writes its own way.
+            if note:
+                message = (N_("Your {kind} request for {day} was approved: {note}") if approve
+                           else N_("Your {kind} request for {day} was refused: {note}"))
+            else:
+                message = (N_("Your {kind} request for {day} was approved") if approve
+                           else N_("Your {kind} request for {day} was refused"))
+            params = {"kind": code_param(LEAVE if req.kind == LEAVE else SWAP),
+                      "day": req.day.isoformat(), "note": note}
             for uid in [req.user_id] + ([req.other_user_id] if req.other_user_id else []):
-                s.add(Notification(user_id=uid, at=now, kind="roster", text=text.format(
-                    kind=kind, day=req.day, note=f": {note}" if note else ""),
-                    ref=f"roster_request:{req.id}"))
+                add_notification(s, uid, at=now, kind="roster", message=message,
+                                 params=params, ref=f"roster_request:{req.id}")
             s.flush()
             self.signal(s, Topic.ROSTER)
             return self._request_view(s, req)

@@ -22,7 +22,7 @@ from seatdesk.data.models import (
     UserQueue,
 )
 from seatdesk.domain.errors import InvalidInput, LoginFailed, NotFound, PermissionDenied
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.passwords import hash_password, verify_nothing, verify_password
 from seatdesk.domain.text import clean_line
 from seatdesk.services import audit
@@ -210,8 +210,12 @@ class UserService(Service):
 
     @staticmethod
     def failure_message() -> str:
-        return _("wrong login or password (after {n} failures in a row an account is locked "
-                 "for {m} minutes)").format(n=MAX_FAILURES, m=LOCK_MINUTES)
+        minutes = ngettext("{m} minute", "{m} minutes", LOCK_MINUTES).format(m=LOCK_MINUTES)
+        return ngettext("wrong login or password (after {n} failure in a row an account is "
+                        "locked for {minutes})",
+                        "wrong login or password (after {n} failures in a row an account is "
+                        "locked for {minutes})", MAX_FAILURES).format(n=MAX_FAILURES,
+                                                                      minutes=minutes)
 
     def _reserve_attempt(self, login: str, now: datetime) -> tuple[int, str, int] | str:
         """Count an attempt before its password is checked; or say why none is allowed."""

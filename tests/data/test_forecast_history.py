@@ -93,6 +93,15 @@ def test_the_coverage_of_a_past_day_shows_the_forecast_accuracy(backend):
     cover = backend.roster.coverage(lead, None, past, weeks=1)
     got = {a.queue_code: (a.forecast, a.actual, a.wape) for a in cover.accuracy}
     assert got == {"general": (10, 6, pytest.approx(4 / 6)), "vip": (0, 0, None)}
+    # The coverage screen names each queue in the reader's language.
+    from seatdesk.domain.i18n import set_language
+
+    set_language("zh")
+    try:
+        assert [a.queue_shown for a in cover.accuracy] == ["综合", "VIP专线"]
+    finally:
+        set_language("en")
+    assert [a.queue_shown for a in cover.accuracy] == ["General", "VIP line"]
     assert backend.roster.coverage(lead, None, DAY).accuracy == ()  # not over yet
 
 

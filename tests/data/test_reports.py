@@ -299,6 +299,22 @@ def test_by_agent_and_queue(backend, hand_floor):
     assert by_queue[str(hand_floor["gen"])]["offered"] == 5
 
 
+def test_a_queue_row_reads_its_name_in_the_readers_language(backend, hand_floor):
+    from seatdesk.domain.i18n import set_language
+
+    def labels(lang: str) -> dict[str, str]:
+        set_language(lang)
+        try:
+            return {row.key: row.label for row in
+                    backend.reports.kpi(_actor(backend), FRI, FRI, "queue").rows}
+        finally:
+            set_language("en")
+
+    vip, gen = str(hand_floor["vip"]), str(hand_floor["gen"])
+    assert (labels("zh")[vip], labels("zh")[gen]) == ("VIP专线", "综合")
+    assert (labels("en")[vip], labels("en")[gen]) == ("VIP line (vip)", "General (general)")
+
+
 def test_interval_week_and_month_buckets(backend, hand_floor):
     r = backend.reports.kpi(_actor(backend), FRI, FRI, "interval")
     assert len(r.rows) == 48

@@ -269,21 +269,8 @@ COUNTED_PLURAL = re.compile(
 # ("too long ({n} characters, at most {max})" always counts more than one.)
 # Files whose own branch converts their counts (the owner), as strict xfails.
 PENDING_PLURALS = {
-    "seatdesk/ui/screens/roster.py": "staffing (issue 18)",
-    "seatdesk/cli/roster.py": "staffing (issue 18)",
-    "seatdesk/services/forecast.py": "staffing (issue 18)",
     "seatdesk/ui/screens/desk.py": "seat (issue 15)",
-    "seatdesk/ui/widgets/status_bar.py": "seat (issue 15)",
-    "seatdesk/ui/screens/callbacks.py": "seat (issue 15)",
-    "seatdesk/ui/screens/qa_results.py": "qa (issue 17)",
-    "seatdesk/ui/screens/qa_score.py": "qa (issue 17)",
     "seatdesk/ui/screens/qa_calibration.py": "qa (issue 17)",
-    "seatdesk/ui/screens/qa.py": "qa (issue 17)",
-    "seatdesk/ui/widgets/score_form.py": "qa (issue 17)",
-    "seatdesk/services/users.py": "admin (issue 16)",
-    "seatdesk/cli/qa.py": "qa (issue 17)",
-    "seatdesk/domain/roster/rules.py": "staffing (issue 18)",
-    "seatdesk/cli/data_tools.py": "integrity (issue 14)",
 }
 
 

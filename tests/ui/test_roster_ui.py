@@ -65,7 +65,7 @@ async def test_assign_from_keyboard_and_rule_violation_message(sqlite_url, clock
         assert "changed since" not in str(screen.query_one("#roster-title").render())
         await pilot.press("up", "o")  # agent1's Wednesday: leave -> day off, after publishing
         await _settle(app, pilot)
-        assert "changed since (1 changes" in str(screen.query_one("#roster-title").render())
+        assert "changed since (1 change;" in str(screen.query_one("#roster-title").render())
         await pilot.press("p")
         await _settle(app, pilot)
         assert "changed since" not in str(screen.query_one("#roster-title").render())

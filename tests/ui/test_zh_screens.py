@@ -96,9 +96,7 @@ def english_on(lines: list[str], names: set[str]) -> list[str]:
 
 # English still shown on a screen whose strings another branch owns: mode -> tokens allowed
 # there for now. The strict xfail below fails once it is fixed, so the entry goes.
-PENDING = {
-    "qa": {"aftersales", "general", "vip", "complaints"},  # queue codes: qa (issue 17)
-}
+PENDING: dict[str, set[str]] = {}
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +178,6 @@ async def test_every_screen_of_the_role_reads_chinese(seeded: Any, login: str) -
     await _check_screens(seeded, login, strict=False)
 
 
-@pytest.mark.xfail(strict=True, reason="the QA work list shows queue codes: qa (issue 17)")
 async def test_the_qa_work_list_shows_queue_names(seeded: Any) -> None:
     await _check_screens(seeded, "demo_qa", strict=True)
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from seatdesk.domain.i18n import localized_name
 from seatdesk.domain.staffing import erlang_c_staffing
 
 DEFAULT_AHT_SECONDS = 300.0
@@ -131,6 +132,13 @@ class Accuracy:
     forecast: float
     actual: int
     wape: float | None  # None when nothing was offered
+    queue_name: str = ""
+    queue_name_zh: str = ""
+
+    @property
+    def queue_shown(self) -> str:
+        """The queue as a person reads it: its name in their language."""
+        return localized_name(self.queue_name or self.queue_code, self.queue_name_zh)
 
 
 def wape(forecast: Sequence[float], actual: Sequence[float]) -> float | None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 
 REST = "rest"
 WEEK_HOURS = "week_hours"
@@ -113,8 +113,9 @@ def check_consecutive_days(shifts: Sequence[PlannedShift], rules: RosterRules) -
         if run == rules.max_consecutive_days + 1:
             out.append(Violation(
                 CONSECUTIVE, shifts[0].user_id, d,
-                _("{days} working days in a row up to {day} (at most {max})").format(
-                    days=run, day=d, max=rules.max_consecutive_days),
+                ngettext("{days} working day in a row up to {day} (at most {max})",
+                         "{days} working days in a row up to {day} (at most {max})",
+                         run).format(days=run, day=d, max=rules.max_consecutive_days),
                 {"day": d, "days": run, "max": rules.max_consecutive_days}))
         prev = d
     return out

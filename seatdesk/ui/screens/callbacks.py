@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from seatdesk.domain.duetime import local_text, until_text
-from seatdesk.domain.i18n import _, pgettext
+from seatdesk.domain.i18n import _, ngettext, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.callbacks import CallbackRow
 from seatdesk.ui.context import seat_app, signed_in
@@ -137,7 +137,9 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
             if index is not None:
                 table.move_cursor(row=index)
         overdue = sum(1 for r in mine if r.overdue)
-        shown = _("{n} callbacks, {o} of mine overdue").format(n=len(self.rows), o=overdue)
+        shown = ngettext("{n} callback, {o} of mine overdue",
+                         "{n} callbacks, {o} of mine overdue", len(self.rows)).format(
+            n=len(self.rows), o=overdue)
         if self.mine_only:
             shown += " · " + _("mine only (m: all)")
         self.query_one("#callbacks-status", Static).update(Text(shown))

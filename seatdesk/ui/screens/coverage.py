@@ -100,7 +100,7 @@ class CoverageScreen(SeatScreen[None]):
                     view.shares.items()))))
         if view.accuracy:
             lines.append(_("Forecast accuracy (WAPE): {queues}").format(queues=" · ".join(
-                f"{a.queue_code} {a.forecast:g}/{a.actual} "
+                f"{a.queue_shown} {a.forecast:g}/{a.actual} "
                 + ("—" if a.wape is None else f"{a.wape:.0%}") for a in view.accuracy)))
         self.query_one("#coverage-summary", Static).update("\n".join(lines))
 

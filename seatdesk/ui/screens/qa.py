@@ -23,7 +23,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.services.qa_views import WorkFilter, WorkRow
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
@@ -244,11 +244,12 @@ class QaScreen(SeatScreen[None]):
             if plan is None:
                 return None
             rows = qa.plan_calls(actor, plan.id, mine_only=mine_only)
-            note = _("sampling plan #{id} ({start} – {end}): {k} per agent, {n} calls, {d} "
+            note = _("sampling plan #{id} ({start} – {end}): {k} per agent, {calls}, {d} "
                      "scored · A: all calls").format(
                 id=plan.id, start=plan.start.astimezone(tz).strftime("%m-%d"),
                 end=(plan.end - timedelta(seconds=1)).astimezone(tz).strftime("%m-%d"),
-                k=plan.per_agent, n=plan.calls, d=plan.scored)
+                k=plan.per_agent, d=plan.scored,
+                calls=ngettext("{n} call", "{n} calls", plan.calls).format(n=plan.calls))
             return WorkList(rows, note, plan.id)
 
         def show(work: WorkList | None) -> None:
@@ -265,7 +266,7 @@ class QaScreen(SeatScreen[None]):
 
         def fetch() -> WorkList:
             rows = qa.work_list(actor, f)
-            return WorkList(rows, _("{n} calls").format(n=len(rows)))
+            return WorkList(rows, ngettext("{n} call", "{n} calls", len(rows)).format(n=len(rows)))
 
         call_service(self, fetch, self.show_work, group="qa-list", latest_only=True)
 
@@ -283,7 +284,7 @@ class QaScreen(SeatScreen[None]):
                 ("—" if r.score is None else f"{r.score:.1f}"))
             table.add_row(*plain_cells(
                 str(r.call_id), r.at.astimezone(tz).strftime("%m-%d %H:%M") if r.at else "-",
-                r.agent_name, r.team_code or "-", r.queue_code or "-",
+                r.agent_name, r.team_code or "-", r.queue_shown,
                 _(r.direction), _(r.category) if r.category else "-",
                 _(r.disposition) if r.disposition else "-", str(r.talk_seconds),
                 "✓" if r.complaint else "", r.claimed_by or "", score,

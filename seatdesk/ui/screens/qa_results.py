@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.qa.periods import period_days
 from seatdesk.domain.text import neutralise
 from seatdesk.services.qa_results import result_columns, result_dicts
@@ -168,7 +168,7 @@ class QaResultsScreen(SeatScreen[None]):
         if quiet:
             return
         if rows:
-            self._say(_("{n} rows").format(n=len(rows)))
+            self._say(ngettext("{n} row", "{n} rows", len(rows)).format(n=len(rows)))
         else:
             self._say(_("no submitted evaluations in this period"))
 
@@ -214,7 +214,8 @@ class QaResultsScreen(SeatScreen[None]):
                      group="qa-results-export")
 
     def exported(self, rows: int, path: str) -> None:
-        text = _("{n} rows written to {path}").format(n=rows, path=path)
+        text = ngettext("{n} row written to {path}", "{n} rows written to {path}",
+                        rows).format(n=rows, path=path)
         self._say(text)
         self.app.notify(text)
 

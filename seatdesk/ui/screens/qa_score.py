@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, Input, Static
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.qa.forms import FormDefinition
 from seatdesk.domain.qa.scoring import Answer, missing_comments
 from seatdesk.domain.text import neutralise
@@ -99,7 +99,7 @@ def record_text(r: CallRecord, tz: tzinfo) -> str:
     lines = [
         _("Call #{id} · {direction}").format(id=c.id, direction=_(c.direction)),
         _("Agent: {name} ({no})").format(name=neutralise(r.agent_name), no=r.agent_no),
-        _("Queue: {q}").format(q=r.queue_code or "-"),
+        _("Queue: {q}").format(q=r.queue_shown),
         _("Customer: {c}").format(c=neutralise(r.customer) or _("unknown")),
         _("Number: {n}").format(n=c.caller_number or "-"),
         _("Talk {t}s · hold {h}s ({n}×) · wrap-up {w}s").format(
@@ -312,7 +312,9 @@ class QaScoreScreen(SeatScreen[int | None]):
             state += " · " + _("submitted, read-only")
         elif self.read_only:
             state += " · " + _("read-only")
-        total.update(_("Score {s} / pass mark {p:.0f} · {state} · {a}/{n} items").format(
+        total.update(ngettext("Score {s} / pass mark {p:.0f} · {state} · {a}/{n} item",
+                              "Score {s} / pass mark {p:.0f} · {state} · {a}/{n} items",
+                              r.total).format(
             s=shown, p=form.form.pass_mark, state=state, a=r.answered, n=r.total))
         total.set_class(bool(r.critical_failed or r.passed is False), "-fail")
         total.set_class(bool(r.passed), "-pass")

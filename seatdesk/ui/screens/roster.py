@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from seatdesk.domain.errors import SeatdeskError
-from seatdesk.domain.i18n import N_, _
+from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.roster.rules import week_start
 from seatdesk.domain.text import neutralise
 from seatdesk.services.roster import LEAVE, OFF, RosterWeekView, RuleBroken
@@ -172,11 +172,14 @@ class RosterScreen(SeatScreen[None]):
         if view.published_at is None:
             published = _("not published")
         elif view.changes_since_publish:
-            published = _("published {at}, changed since ({n} changes; P re-publishes)").format(
+            published = ngettext("published {at}, changed since ({n} change; P re-publishes)",
+                                 "published {at}, changed since ({n} changes; P re-publishes)",
+                                 view.changes_since_publish).format(
                 at=at, n=view.changes_since_publish)
         else:
             published = _("published {at}").format(at=at)
-        changes = (_(", {n} changes not published").format(n=view.unpublished_changes)
+        changes = (ngettext(", {n} change not published", ", {n} changes not published",
+                            view.unpublished_changes).format(n=view.unpublished_changes)
                    if view.published_at and view.unpublished_changes
                    and not view.changes_since_publish else "")
         self.query_one("#roster-title", Static).update(
@@ -306,7 +309,8 @@ class RosterScreen(SeatScreen[None]):
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return
-        text = _("copied {n} days from last week").format(n=result.copied)
+        text = ngettext("copied {n} day from last week", "copied {n} days from last week",
+                        result.copied).format(n=result.copied)
         if result.refused:
             text += "; " + _("left out: {why}").format(
                 why="; ".join(v.message for v in result.refused[:3]))
@@ -322,12 +326,14 @@ class RosterScreen(SeatScreen[None]):
             self.post_message(RosterNotice(str(exc), error=True))
             return
         short = [s for s in report.result.short if s.queue is None]
-        text = _("added {n} shifts").format(n=report.created)
+        text = ngettext("added {n} shift", "added {n} shifts", report.created).format(
+            n=report.created)
         if short:
             tz = seat_app(self).settings.tz
             named = ", ".join(s.start.astimezone(tz).strftime("%a %H:%M") for s in short[:6])
-            text += "; " + _("{n} intervals stay short: {which}").format(n=len(short),
-                                                                       which=named)
+            text += "; " + ngettext("{n} interval stays short: {which}",
+                                    "{n} intervals stay short: {which}", len(short)).format(
+                n=len(short), which=named)
         self.post_message(RosterNotice(text, error=bool(report.result.short), reload=True))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="roster-bulk")
@@ -338,7 +344,8 @@ class RosterScreen(SeatScreen[None]):
         except SeatdeskError as exc:
             self.post_message(RosterNotice(str(exc), error=True))
             return
-        self.post_message(RosterNotice(_("published {n} shifts").format(n=n), reload=True))
+        self.post_message(RosterNotice(
+            ngettext("published {n} shift", "published {n} shifts", n).format(n=n), reload=True))
 
     def action_week(self, step: int) -> None:
         self.monday += timedelta(days=7 * step)

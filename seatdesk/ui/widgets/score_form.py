@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.domain.qa.forms import FormDefinition, FormItem, FormSection
 from seatdesk.domain.qa.scoring import (
     POINTS,
@@ -41,7 +41,8 @@ def value_text(item: FormItem, answer: Answer | None) -> str:
         return _("yes") if answer.value else _("no")
     if item.type == SCALE:
         return f"{answer.value}/5"
-    return _("{v}/{n} pts").format(v=answer.value, n=item.max_points)
+    return ngettext("{v}/{n} pt", "{v}/{n} pts", item.max_points).format(
+        v=answer.value, n=item.max_points)
 
 
 def keys_hint(item: FormItem) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.ui.widgets.queue_table import format_wait
 
 if TYPE_CHECKING:
@@ -123,10 +123,12 @@ class StatusBar(Static):
         if status.handled_today:
             out.append(" · " + _("AHT {t}").format(t=format_wait(status.average_handle_seconds)))
         if status.callbacks_overdue:
-            out.append("  " + _("⏰ {n} callbacks overdue").format(n=status.callbacks_overdue),
-                       style="bold red")
+            out.append("  " + ngettext("⏰ {n} callback overdue", "⏰ {n} callbacks overdue",
+                                       status.callbacks_overdue).format(
+                n=status.callbacks_overdue), style="bold red")
         elif status.callbacks_due:
-            out.append("  " + _("⏰ {n} callbacks due").format(n=status.callbacks_due),
+            out.append("  " + ngettext("⏰ {n} callback due", "⏰ {n} callbacks due",
+                                       status.callbacks_due).format(n=status.callbacks_due),
                        style="bold yellow")
         if incomplete:  # records closed at the wrap-up limit, still to finish
             out.append("  " + _("⚠ {n} records incomplete").format(n=incomplete),
