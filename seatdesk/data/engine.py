@@ -167,6 +167,11 @@ class Database:
         )
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(read_engine, expire_on_commit=False)
+        if self.dialect == "postgresql":
+            # Each commit that signals a topic sends one batch of what it changed (issue 19).
+            from seatdesk.data.floor_events import install
+
+            install(self._writer)
         self._write_lock = _sqlite_write_lock(self.url) if self.dialect == "sqlite" else None
         if self.dialect == "sqlite" and self.identity != "sqlite::memory:":
             _open_sqlite_files.add(self.identity.removeprefix("sqlite:"))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from seatdesk.data.engine import Database
-from seatdesk.data.topics import CHANGE_CHANNEL, Topic, scoped
+from seatdesk.data.floor_events import note_topic
+from seatdesk.data.topics import Topic, scoped
 from seatdesk.domain.clock import Clock, utc_now
 
 
@@ -20,12 +20,9 @@ class Service:
 
         Delivered when the transaction commits.
 
-        On PostgreSQL this is NOTIFY; on SQLite seats see the commit through
-        PRAGMA data_version, so there is nothing to send.
+        On PostgreSQL the topic joins the transaction's one batch of changes, sent as a
+        NOTIFY at commit (``data.floor_events``: one statement however many topics); on
+        SQLite seats see the commit through PRAGMA data_version, so there is nothing to send.
         """
         if self.db.is_postgres:
-            session.execute(
-                text("SELECT pg_notify(:channel, :topic)"),
-                {"channel": CHANGE_CHANNEL,
-                 "topic": topic.value if key is None else scoped(topic, key)},
-            )
+            note_topic(session, topic.value if key is None else scoped(topic, key))
