@@ -10,6 +10,8 @@ deciding what to re-read exactly as the desk does:
 - ``delta``: the desk's ``seatdesk.ui.queue_view.SeatFloor`` (issue 19, defect 2) once it
   exists: deltas applied to the queue view, status re-read only when the change concerns
   the seat, a full re-read on a sequence gap.
+- ``bus``: as ``delta``, but seats subscribe to Redis (SEATDESK_BENCH_BUS, default
+  127.0.0.1:6379) fed by one ``seatdesk.data.bus.Relay``, the database's only listener.
 
 A driver offers calls at a fixed rate; after ``HOLD`` seconds a seat takes each call,
 ends it and saves the record (four changes per call, as on a floor). Measured per
@@ -57,6 +59,7 @@ STATUS_EVERY = 2.0  # the desk's status line re-read period (desk.STATUS_EVERY)
 STATUS_SAFETY = 30.0  # ... with change batches (desk.STATUS_SAFETY)
 SLOW_POLL = 2.0  # Settings.slow_poll_seconds
 RING_TOPICS = frozenset({"ring", "*", "poll"})
+BUS_URL = os.environ.get("SEATDESK_BENCH_BUS", "redis://127.0.0.1:6379/0")
 
 
 # ---- a throwaway PostgreSQL cluster --------------------------------------------------------------
@@ -178,7 +181,7 @@ class Seat:
         feed = self.feed_factory()
         floor = None
         try:
-            if self.mode == "delta":
+            if self.mode in ("delta", "bus"):
                 from seatdesk.ui.queue_view import seat_floor
 
                 floor = seat_floor(self.services.calls, self.actor)
@@ -333,6 +336,15 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
     # can keep busy; each seat has its own listening connection, as a desk does.
     pools = [Services.open(url) for _ in range(max(1, min(8, seats // 10)))]
     make_feed = feed_factory or (lambda u: PgChangeFeed(u))
+    relay_stop = threading.Event()
+    if mode == "bus":
+        from seatdesk.data.bus import RedisChangeFeed, Relay, wait_connected
+
+        relay = Relay(url, BUS_URL)
+        threading.Thread(target=relay.run, args=(relay_stop,), daemon=True).start()
+        if not wait_connected(relay):
+            raise RuntimeError(f"the relay could not reach {BUS_URL}")
+        make_feed = lambda u: RedisChangeFeed(BUS_URL, u)  # noqa: E731
     floor = [Seat(a, pools[i % len(pools)], mode, lambda: make_feed(url))
              for i, a in enumerate(actors)]
     stop = threading.Event()
@@ -387,6 +399,7 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
     stop.set()
     for t in threads:
         t.join(timeout=SLOW_POLL + 5)
+    relay_stop.set()
     final = {c.id for c in driver.waiting(SYSTEM)}
     seen: list[float] = []
     missed = 0
@@ -413,12 +426,21 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
 
 
 def available_modes() -> list[str]:
+    """rescan always; delta once the desk has it; bus when Redis answers at BUS_URL."""
     modes = ["rescan"]
     try:
         import seatdesk.ui.queue_view  # noqa: F401
     except ModuleNotFoundError:
         return modes
-    return modes + ["delta"]
+    modes.append("delta")
+    try:
+        import redis
+
+        redis.Redis.from_url(BUS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001 - no package or no server: no bus rows
+        print(f"[floor] no bus runs: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return modes
+    return modes + ["bus"]
 
 
 def grid(quick: bool) -> list[tuple[int, float]]:
@@ -481,7 +503,8 @@ def _ratios(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 runs of 6 s per mode")
-    parser.add_argument("--modes", default=None, help="rescan,delta (default: all present)")
+    parser.add_argument("--modes", default=None,
+                        help="rescan,delta,bus (default: all available)")
     parser.add_argument("--seats", default=None, help="only these seat counts, e.g. 10,200")
     args = parser.parse_args(argv)
     modes = args.modes.split(",") if args.modes else None

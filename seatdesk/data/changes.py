@@ -92,7 +92,13 @@ class PgChangeFeed:
         self._conn.close()
 
 
-def open_feed(db: Database, poll_seconds: float = 0.1) -> ChangeFeed:
+def open_feed(db: Database, poll_seconds: float = 0.1, events_url: str = "") -> ChangeFeed:
+    """The seat's feed: the bus when ``events_url`` names one (SEATDESK_EVENTS), else the
+    database's own (LISTEN/NOTIFY, or SQLite's data_version)."""
+    if events_url:
+        from seatdesk.data.bus import RedisChangeFeed
+
+        return RedisChangeFeed(events_url, db.url)
     if db.is_postgres:
         return PgChangeFeed(db.url)
     database = make_url(db.url).database

@@ -208,7 +208,8 @@ class SeatdeskApp(App[None]):
         """(feed thread) The database's change feed, imported off the UI thread's path."""
         from seatdesk.data.changes import open_feed
 
-        return open_feed(self.backend.db, self.settings.sqlite_poll_seconds)
+        return open_feed(self.backend.db, self.settings.sqlite_poll_seconds,
+                         self.settings.events_url)
 
     # ---- start-up and roles ------------------------------------------------------------
 

@@ -13,9 +13,15 @@ import pytest
 
 from seatdesk.services.container import Backend
 from seatdesk.services.dto import SYSTEM
+from tests.bus_support import redis_or_skip
 from tests.ui.desk_support import desk_app, desk_floor, settle, until
 
 pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return redis_or_skip()
 
 
 class Counted:
@@ -88,3 +94,53 @@ def test_collapsed_change_hints_keep_every_topic():
     older, newer = DataChanged(frozenset({"*", "ring"})), DataChanged(frozenset({"queue"}))
     assert newer.can_replace(older)
     assert newer.topics == {"*", "ring", "queue"}
+
+
+async def test_the_desk_hears_of_changes_through_the_bus(pg_url, clock, redis_url):
+    import threading
+
+    from seatdesk.data.bus import RedisChangeFeed, Relay, wait_connected
+    from seatdesk.domain.i18n import set_language
+    from seatdesk.services.settings import Settings
+    from seatdesk.ui.app import SeatdeskApp
+
+    backend = Backend.open(pg_url, clock)
+    writer = Backend.open(pg_url, clock)
+    relay = Relay(pg_url, redis_url)
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        agent1 = desk_floor(backend)["people"]["agent1"]
+        assert wait_connected(relay)
+        set_language("en")
+        app = SeatdeskApp(backend, Settings(db_url=pg_url, lang="en", events_url=redis_url),
+                          actor=agent1, clock=clock)
+        feeds: list[Any] = []
+        opened = app._feed_factory
+
+        def remember() -> Any:
+            feeds.append(opened())
+            return feeds[-1]
+
+        app._feed_factory = remember
+        async with app.run_test() as pilot:
+            desk = app.screen
+            await settle(app, pilot)
+            assert await until(app, pilot, lambda: desk.status.state == "available")
+            assert await until(app, pilot, lambda: bool(feeds))
+            assert isinstance(feeds[0], RedisChangeFeed)
+            # The feed is listening once a first change has reached the desk.
+            warm = writer.calls.offer_inbound(SYSTEM, "13700000001", "general")
+            assert await until(app, pilot, lambda: warm in _shown(desk))
+            await asyncio.sleep(0.3)
+            await settle(app, pilot)
+            waiting = Counted(backend.calls, "waiting")
+            fresh = writer.calls.offer_inbound(SYSTEM, "13700000002", "general")
+            assert await until(app, pilot, lambda: fresh in _shown(desk))
+            assert waiting.count == 0  # a delta from the bus, no re-read
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        writer.close()
+        backend.close()
