@@ -87,7 +87,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             raise DatabaseUrlError(_("use postgresql+psycopg:// (psycopg 3) for PostgreSQL"))
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        # One connection kept open (a seat at rest holds one, issue 19: 500 seats are 500
+        # connections, not 2,000); up to 14 more for bursts, closed when returned.
+        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=1, max_overflow=14)
     raise DatabaseUrlError(_("unsupported database {backend!r}: use sqlite or postgresql")
                            .format(backend=backend))
 
