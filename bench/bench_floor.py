@@ -56,7 +56,7 @@ from bench.common import percentile, write_json  # noqa: E402
 HOLD = 1.0  # seconds a call waits before a seat takes it (every seat should show it)
 QUEUE = "general"
 STATUS_EVERY = 2.0  # the desk's status line re-read period (desk.STATUS_EVERY)
-STATUS_SAFETY = 30.0  # ... with change batches (desk.STATUS_SAFETY)
+STATUS_SAFETY = 60.0  # ... with change batches (desk.STATUS_SAFETY)
 SLOW_POLL = 2.0  # Settings.slow_poll_seconds
 RING_TOPICS = frozenset({"ring", "*", "poll"})
 BUS_URL = os.environ.get("SEATDESK_BENCH_BUS", "redis://127.0.0.1:6379/0")

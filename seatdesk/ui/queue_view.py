@@ -8,7 +8,7 @@ serves) and says, per batch of changes:
 - the queue must be read in full: a sequence number was skipped, the feed reconnected
   ("*"), a batch was too big to list its changes, or SQLite's feed (which says only that
   something changed) is in use; and every ``SAFETY_SECONDS`` on the slow poll, which
-  catches anything the feed could not see;
+  catches what no batch lists (a waiting caller's customer renamed);
 - the seat's status line must be re-read: only when the change concerns this seat (its
   own state or a call at it), never for another seat's ``floor`` change;
 - the seat should check whether it rings (a call offered to it).
@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from seatdesk.services.calls import CallService
     from seatdesk.services.dto import Actor, WaitingCall
 
-# Re-read the queue in full at most this often on the slow poll (a safety net only).
-SAFETY_SECONDS = 30.0
+# Re-read the queue in full this often on the slow poll: a safety net only (a gap or a
+# reconnect already re-reads); its cost at rest is one read per seat per interval.
+SAFETY_SECONDS = 60.0
 QUEUED = "queued"
 _FEED_LOST = "*"
 _POLL = "poll"
@@ -134,9 +135,11 @@ class SeatFloor:
                 self._expected = None  # a new connection: numbering starts afresh
                 plan.merge(Plan(queue_full=True, status=True, ring_check=True))
             if _POLL in topics:
-                plan.ring_check = True  # an idle seat checks its ring now and then
+                # Without numbered batches an idle seat checks its ring on every poll;
+                # with them a ring here arrives as a batch that concerns this seat.
+                plan.ring_check = self._expected is None
                 if self._clock() - self._read_at >= SAFETY_SECONDS:
-                    plan.queue_full = True
+                    plan.queue_full = plan.ring_check = True
             for batch in batches:
                 plan.merge(self._take_one(batch))
         return plan

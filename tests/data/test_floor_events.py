@@ -198,3 +198,18 @@ def test_feed_lost_and_sqlite_hints_read_everything():
     view.take([Batch(100, frozenset({"queue"}))])
     view.take([], frozenset({"*"}))
     assert not view.take([Batch(5, frozenset({"queue"}))]).queue_full
+
+
+def test_the_slow_poll_costs_nothing_once_the_feed_numbers_its_batches():
+    # Every idle seat checked its ring on every slow poll (2 s): on a quiet floor of 5,000
+    # seats that alone was 2,500 reads a second. A numbered feed says when a call rings
+    # here, so the poll needs no read until the safety interval.
+    clock = [0.0]
+    view = SeatFloor(7, clock=lambda: clock[0])
+    assert view.take([], frozenset({"poll"})).ring_check  # no batch yet: check as before
+    view.take([Batch(1, frozenset({"queue"}))])
+    clock[0] += 10
+    plan = view.take([], frozenset({"poll"}))
+    assert not plan.ring_check and not plan.queue_full and not plan.status
+    clock[0] += 60
+    assert view.take([], frozenset({"poll"})).queue_full  # the safety re-read

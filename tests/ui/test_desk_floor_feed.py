@@ -144,3 +144,26 @@ async def test_the_desk_hears_of_changes_through_the_bus(pg_url, clock, redis_ur
         thread.join(timeout=5)
         writer.close()
         backend.close()
+
+
+async def test_a_ring_reaches_the_seat_as_a_batch_without_the_poll(pg_url, clock):
+    # The slow poll no longer checks the ring on a numbered feed (and re-reads only every
+    # 60 s): the ring's own batch, the call offered to this seat, must pop it.
+    backend = Backend.open(pg_url, clock)
+    writer = Backend.open(pg_url, clock)
+    try:
+        agent1 = desk_floor(backend)["people"]["agent1"]
+        app = desk_app(backend, pg_url, clock, agent1)
+        async with app.run_test() as pilot:
+            desk = app.screen
+            await settle(app, pilot)
+            assert await until(app, pilot, lambda: desk.status.state == "available")
+            warm = writer.calls.offer_inbound(SYSTEM, "13700000001", "vip")
+            assert await until(app, pilot, lambda: warm in _shown(desk))
+            rung = writer.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True)
+            assert await until(app, pilot, lambda: desk.call is not None
+                               and desk.call.id == rung)
+            assert desk.call.state == "offered"
+    finally:
+        writer.close()
+        backend.close()

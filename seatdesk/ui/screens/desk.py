@@ -85,7 +85,7 @@ FORM_FALLBACK_SECONDS = 1.0
 # Re-reading the seat's status on every change would be a query per commit on the floor.
 STATUS_EVERY = 2.0
 # With change batches a seat knows when its status changed; this catches the rest.
-STATUS_SAFETY = 30.0
+STATUS_SAFETY = 60.0
 # After a pop is shown, the refreshes it held back wait this long (see _end_take).
 AFTER_POP_SECONDS = 0.05
 # Change-feed topics after which an idle, available seat checks whether it is ringing
