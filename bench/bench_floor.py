@@ -176,6 +176,8 @@ class Seat:
     status_reads: int = 0
     queue_reads: int = 0
     errors: list[str] = field(default_factory=list)
+    feed_lost: int = 0  # "*" received (the relay or the feed reconnected)
+    gaps: int = 0  # sequence gaps the floor view saw
 
     def run(self, stop: threading.Event, ready: threading.Barrier) -> None:
         feed = self.feed_factory()
@@ -189,7 +191,14 @@ class Seat:
             ready.wait()
             status_at = time.monotonic()
             while not stop.is_set():
-                topics = feed.wait(SLOW_POLL) or {"poll"}
+                try:
+                    topics = feed.wait(SLOW_POLL) or {"poll"}
+                except Exception as exc:  # noqa: BLE001 - as the app: reopen, re-read
+                    self.errors.append(f"feed: {exc.__class__.__name__}: {exc}")
+                    feed.close()
+                    feed = self.feed_factory()
+                    topics = {"*"}
+                self.feed_lost += "*" in topics
                 try:
                     if floor is None:
                         status_at = self._rescan(topics, status_at)
@@ -199,6 +208,8 @@ class Seat:
                     self.errors.append(f"{exc.__class__.__name__}: {exc}")
         finally:
             feed.close()
+            if floor is not None:
+                self.gaps = floor.gaps
 
     def _mark(self, ids: list[int]) -> None:
         now = time.perf_counter()
@@ -274,6 +285,8 @@ class Result:
     errors: int
     queue_reads: int
     status_reads: int
+    feed_lost: int = 0
+    gaps: int = 0
 
     def as_row(self) -> dict[str, Any]:
         per_call = self.db_cpu_s / self.calls if self.calls else None
@@ -289,6 +302,7 @@ class Result:
             "seen_p50_ms": self.seen_p50_ms, "seen_p95_ms": self.seen_p95_ms,
             "missed": self.missed, "views_off": self.views_off, "errors": self.errors,
             "queue_reads": self.queue_reads, "status_reads": self.status_reads,
+            "feed_lost": self.feed_lost, "gaps": self.gaps,
         }
 
 
@@ -422,7 +436,8 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
         seen_p95_ms=round(percentile(seen, 95) * 1000, 1) if seen else None,
         missed=missed, views_off=views_off, errors=sum(len(s.errors) for s in floor),
         queue_reads=sum(s.queue_reads for s in floor),
-        status_reads=sum(s.status_reads for s in floor))
+        status_reads=sum(s.status_reads for s in floor),
+        feed_lost=sum(s.feed_lost for s in floor), gaps=sum(s.gaps for s in floor))
 
 
 def available_modes() -> list[str]:
