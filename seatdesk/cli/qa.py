@@ -159,7 +159,8 @@ def plan(cli: Any, from_text: str, to_text: str, per_agent: int, complaints: boo
         all_under_seconds=under, min_talk_seconds=min_talk, queue=queue, category=category,
         team=team, inspectors=inspectors, seed=seed, name=name))
     rows = [{"call": r.call_id, "agent": r.agent_login, "talk": r.talk_seconds,
-             "reason": _(r.sample_reason) if r.sample_reason else "-", "inspector": r.assigned_to or "-"}
+             "reason": _(r.sample_reason) if r.sample_reason else "-",
+             "inspector": r.assigned_to or "-"}
             for r in backend.qa.plan_calls(actor, made.id)]
     click.echo(render_table(rows, [("call", _("Call")), ("agent", _("Agent")),
                                    ("talk", _("Talk s")), ("reason", _("Why")),

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "seatdesk.cli.phone",
     "seatdesk.cli.admin",
     "seatdesk.cli.serve",
+    "seatdesk.cli.events",
 )
 
 
@@ -51,6 +52,7 @@ COMMAND_HOMES = {
     "queue": "seatdesk.cli.admin",
     "team": "seatdesk.cli.admin",
     "serve": "seatdesk.cli.serve",
+    "events": "seatdesk.cli.events",
 }
 
 

@@ -1,10 +1,10 @@
 """Change feed: how a seat learns that the queue or a record changed somewhere else.
 
-PostgreSQL: LISTEN on the channel every service NOTIFYs in its transaction. The
-notification is only a wake-up hint: the seat re-queries, and a slow poll covers a
-lost connection. SQLite: ``PRAGMA data_version`` on a connection of our own changes
-whenever any other connection commits; checking it is a few microseconds, so we poll
-it every 100 ms.
+PostgreSQL: LISTEN on the channel every service NOTIFYs in its transaction. Each commit
+sends one numbered batch of what it changed (``floor_events``), so a seat applies it
+instead of re-querying; a slow poll covers a lost connection. SQLite: ``PRAGMA
+data_version`` on a connection of our own changes whenever any other connection commits;
+checking it is a few microseconds, so we poll it every 100 ms (and the seat re-reads).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from seatdesk.data.engine import Database
+from seatdesk.data.floor_events import Batch, parse_note, plain_hint
 from seatdesk.data.topics import CHANGE_CHANNEL
 
 
@@ -25,6 +26,12 @@ class ChangeFeed(Protocol):
         """Block up to ``timeout`` seconds; return the topics changed ({} if none)."""
 
     def close(self) -> None: ...
+
+
+def drain_batches(feed: object) -> list[Batch]:
+    """What the feed learnt beyond topics (PostgreSQL's batches; nothing on SQLite)."""
+    drain = getattr(feed, "drain_batches", None)
+    return list(drain()) if drain is not None else []
 
 
 class SqliteChangeFeed:
@@ -61,17 +68,37 @@ class PgChangeFeed:
         )
         self._conn.execute(f"LISTEN {CHANGE_CHANNEL}")
 
+        self._batches: list[Batch] = []
+
     def wait(self, timeout: float) -> set[str]:
         # stop_after=1 returns as soon as something arrives, with everything that came in
         # the same packet (one commit's hints travel together). Closing the generator after
         # the first note, as this once did, dropped the rest of the batch.
-        return {note.payload for note in self._conn.notifies(timeout=timeout, stop_after=1)}
+        topics: set[str] = set()
+        for note in self._conn.notifies(timeout=timeout, stop_after=1):
+            batch = parse_note(note.payload)
+            if batch is None:
+                batch = plain_hint(note.payload)  # a bare topic (a writer with no batch)
+            self._batches.append(batch)
+            topics |= batch.topics
+        return topics
+
+    def drain_batches(self) -> list[Batch]:
+        """The change batches received by the last ``wait`` calls, in commit order."""
+        batches, self._batches = self._batches, []
+        return batches
 
     def close(self) -> None:
         self._conn.close()
 
 
-def open_feed(db: Database, poll_seconds: float = 0.1) -> ChangeFeed:
+def open_feed(db: Database, poll_seconds: float = 0.1, events_url: str = "") -> ChangeFeed:
+    """The seat's feed: the bus when ``events_url`` names one (SEATDESK_EVENTS), else the
+    database's own (LISTEN/NOTIFY, or SQLite's data_version)."""
+    if events_url:
+        from seatdesk.data.bus import RedisChangeFeed
+
+        return RedisChangeFeed(events_url, db.url)
     if db.is_postgres:
         return PgChangeFeed(db.url)
     database = make_url(db.url).database

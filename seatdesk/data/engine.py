@@ -105,7 +105,9 @@ IDLE_BEFORE_PING = 30.0
 
 
 def _postgres_engine(url: str, echo: bool) -> Engine:
-    engine = create_engine(url, echo=echo, pool_size=5, max_overflow=10)
+    # One connection kept open (a seat at rest holds one, issue 19: 500 seats are 500
+    # connections, not 2,000); up to 14 more for bursts, closed when returned.
+    engine = create_engine(url, echo=echo, pool_size=1, max_overflow=14)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
@@ -202,6 +204,11 @@ class Database:
         )
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(read_engine, expire_on_commit=False)
+        if self.dialect == "postgresql":
+            # Each commit that signals a topic sends one batch of what it changed (issue 19).
+            from seatdesk.data.floor_events import install
+
+            install(self._writer)
         self._write_lock = _sqlite_write_lock(self.url) if self.dialect == "sqlite" else None
         if self.dialect == "sqlite" and self.identity != "sqlite::memory:":
             _open_sqlite_files.add(self.identity.removeprefix("sqlite:"))
@@ -230,10 +237,11 @@ class Database:
         with driver_errors(), self._write_lock, self._writer.begin() as session:
             yield session
 
-    def flush(self, session: Session) -> None:
-        """Write what ``session`` holds now (on PostgreSQL, with its hints, in one go)."""
+    def flush(self, session: Session, *, last: bool = False) -> None:
+        """Write what ``session`` holds now. On PostgreSQL in one go; with ``last`` (nothing
+        more is written in this transaction) its change batch goes in the same statement."""
         if self.is_postgres:
-            write_pending(session)
+            write_pending(session, final=last)
         else:
             session.flush()
 

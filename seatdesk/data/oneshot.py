@@ -1,4 +1,4 @@
-"""A write transaction's changes and its change-feed hints in one PostgreSQL statement.
+"""A write transaction's changes and its change batch in one PostgreSQL statement.
 
 The ORM flushes a call's state change as four statements (UPDATE calls, UPDATE
 agent_status, INSERT call_events, INSERT agent_state_events) and a service's NOTIFY was a
@@ -7,11 +7,12 @@ PostgreSQL accepts data-modifying statements as parts of one WITH; so when a ses
 pending work is only that (rows changed by primary key, rows added to append-only
 tables), it is sent as
 
-    WITH w0 AS (UPDATE ...), w1 AS (INSERT ...), ... SELECT pg_notify(...), ...
+    WITH w0 AS (UPDATE ...), w1 AS (INSERT ...), ... SELECT pg_notify(channel, batch)
 
-Anything else (deletes, new rows whose ids the code reads back, several changes to one
-row) is flushed by the ORM as before, with every hint in one statement after it. Either
-way the hints are delivered only if the transaction commits, as NOTIFY always was.
+where the batch is the numbered list of what changed (``floor_events``), so seats apply
+it without a query. Anything else (deletes, new rows whose ids the code reads back) is
+flushed by the ORM as before, and ``floor_events`` sends the batch at commit. Either way
+the batch is delivered only if the transaction commits, as NOTIFY always was.
 """
 
 from __future__ import annotations
@@ -22,20 +23,18 @@ from sqlalchemy import ColumnElement, Insert, Update, func, insert, inspect, lit
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state
 
+from seatdesk.data.floor_events import (
+    BATCH_PREFIX,
+    FEED_SEQUENCE,
+    forget,
+    note_objects,
+    ready_body,
+)
 from seatdesk.data.topics import CHANGE_CHANNEL
 
 # Tables whose new rows nobody reads back in the transaction that adds them (history,
 # audit): their ids may stay unknown, so they can be written without RETURNING.
 APPEND_ONLY = frozenset({"call_events", "agent_state_events", "audit_log"})
-_HINTS = "seatdesk_hints"
-
-
-def hint(session: Session, payload: str) -> None:
-    """Queue a change-feed hint for this transaction (sent with its writes, once)."""
-    hints: list[str] = session.info.setdefault(_HINTS, [])
-    if payload not in hints:
-        hints.append(payload)
-
 
 def _through_relationships(obj: Any) -> bool:
     """Whether a change goes through a relationship (its keys are set only by a flush)."""
@@ -131,25 +130,32 @@ def _one_statement(session: Session) -> tuple[list[Update | Insert], list[Any], 
     return parts, dirty, new
 
 
-def _hint_columns(hints: list[str]) -> list[ColumnElement[Any]]:
-    return [func.pg_notify(CHANGE_CHANNEL, payload) for payload in hints]
+def _batch_column(body: str) -> ColumnElement[Any]:
+    """The NOTIFY of a numbered change batch (``floor_events``), as a column of the SELECT."""
+    return func.pg_notify(CHANGE_CHANNEL, func.concat(
+        BATCH_PREFIX, func.nextval(FEED_SEQUENCE), " ", body))
 
 
-def write_pending(session: Session) -> None:
-    """Send the session's pending changes and queued hints (PostgreSQL), fewest statements."""
-    hints: list[str] = session.info.pop(_HINTS, [])
+def write_pending(session: Session, *, final: bool = True) -> None:
+    """Send the session's pending changes (PostgreSQL) in the fewest statements; at the end
+    of the transaction (``final``) its change batch goes in the same statement when it can.
+
+    A batch that needs a query (a call back in the queue carries its queue row) or a flush
+    the ORM must do is sent by ``floor_events`` at commit, as one more statement."""
     planned = _one_statement(session)
     if planned is None:
-        session.flush()
-        if hints:
-            session.connection().execute(select(*_hint_columns(hints)))
+        session.flush()  # the flush notes its calls and seats for the batch itself
         return
     parts, dirty, new = planned
-    if not parts and not hints:
+    note_objects(session, [*dirty, *new])
+    body = ready_body(session) if final else None
+    if not parts and body is None:
         return
-    columns = _hint_columns(hints) or [literal(1)]
+    columns = [_batch_column(body)] if body is not None else [literal(1)]
     stmt = select(*columns).add_cte(*(part.cte(f"w{i}") for i, part in enumerate(parts)))
     session.connection().execute(stmt)  # not session.execute: that would autoflush
+    if body is not None:
+        forget(session)
     for obj in dirty:  # written: the ORM must not write them again at commit
         state = instance_state(obj)
         state._commit_all(state.dict, session.identity_map)

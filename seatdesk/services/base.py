@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from seatdesk.data.engine import Database
-from seatdesk.data.oneshot import hint
+from seatdesk.data.floor_events import note_topic
 from seatdesk.data.topics import Topic, scoped
 from seatdesk.domain.clock import Clock, utc_now
 
@@ -20,9 +20,11 @@ class Service:
 
         Delivered when the transaction commits.
 
-        On PostgreSQL this is NOTIFY; on SQLite seats see the commit through
-        PRAGMA data_version, so there is nothing to send.
+        On PostgreSQL the topic joins the transaction's one batch of changes, sent as a
+        NOTIFY at commit (``data.floor_events``: one statement however many topics); on
+        SQLite seats see the commit through PRAGMA data_version, so there is nothing to send.
         """
         if self.db.is_postgres:
-            # Sent with the transaction's writes, in the same statement where it can be.
-            hint(session, topic.value if key is None else scoped(topic, key))
+            # One numbered batch at commit (data.floor_events), sent with the transaction's
+            # writes in one statement where it can be (data.oneshot).
+            note_topic(session, topic.value if key is None else scoped(topic, key))

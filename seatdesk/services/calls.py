@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -20,6 +19,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from seatdesk.data.floor_events import row_dict, waiting_select
 from seatdesk.data.models import (
     AgentState,
     AgentStateEvent,
@@ -64,6 +64,7 @@ from seatdesk.services.dto import (
     WaitingCall,
     WrapUp,
 )
+from seatdesk.services.floor_view import waiting_call
 from seatdesk.services.permissions import Permission, allowed, require
 from seatdesk.services.scripts import published_in
 
@@ -96,11 +97,6 @@ MAX_DRAFT_BYTES = 64 * 1024
 # A seat holding a call in one of these takes no other; the database agrees (the partial
 # unique index ux_calls_one_live_per_seat).
 BUSY_STATES = (*LIVE_STATES, CallState.WRAP_UP)
-
-
-# The queue pane re-reads thousands of waiting numbers on every change; parsing each with
-# phonenumbers costs ~0.1 ms, so the masked form of a number is remembered.
-_cached_mask = lru_cache(maxsize=65536)(phone.mask)
 
 
 def _seen_by(call: Call, actor: Actor) -> CallView:
@@ -505,9 +501,10 @@ class CallService(Service):
         return row[1]
 
     def _flush_claim(self, s: Session) -> None:
-        """Write the claim now: the database's one-live-call rule has the last word."""
+        """Write the claim now: the database's one-live-call rule has the last word. It is
+        the transaction's last write, so its change batch travels with it."""
         try:
-            self.db.flush(s)
+            self.db.flush(s, last=True)
         except IntegrityError:
             raise InvalidTransition(
                 _("finish your current call before taking another")) from None
@@ -1010,45 +1007,24 @@ class CallService(Service):
     # ---- reading ----------------------------------------------------------------------
 
     def waiting(self, actor: Actor, limit: int = 5000) -> list[WaitingCall]:
-        """The live queue, in the order seats will take the calls."""
+        """The live queue of the queues this seat serves, in the order seats take calls.
+
+        A seat with no queues serves every queue (as ``claim_next`` does).
+        """
         masked = not allowed(actor, Permission.SEE_UNMASKED)
+        mine = select(UserQueue.queue_id).where(UserQueue.user_id == actor.user_id)
         with self.db.read() as s:
             rows = s.execute(
-                select(
-                    Call.id,
-                    Queue.code,
-                    Queue.name,
-                    Queue.name_zh,
-                    Call.caller_number,
-                    Customer.name,
-                    Customer.grade,
-                    Customer.key_account,
-                    Call.queued_at,
-                    Queue.wait_alert_seconds,
-                    Call.target_agent_id,
-                    Call.route_rank,
-                )
-                .join(Queue, Queue.id == Call.queue_id)
-                .outerjoin(Customer, Customer.id == Call.customer_id)
-                .where(Call.state == CallState.QUEUED)
-                .order_by(Call.route_order, Call.route_rank, Call.queued_at, Call.id)
-                .limit(limit)
+                waiting_select().where(Call.queue_id.in_(mine) | ~mine.exists()).limit(limit)
             ).all()
-        return [
-            WaitingCall(
-                id=r[0],
-                queue_code=r[1],
-                queue_name=r[2],
-                caller_number=(_cached_mask(r[4]) if masked and r[4] else r[4]),
-                customer_name=r[5],
-                grade=r[6],
-                key_account=bool(r[7]) or r[11] == 0,
-                queued_at=r[8],  # type: ignore[arg-type]  # a waiting call has one
-                wait_alert_seconds=r[9],
-                target_agent_id=r[10],
-            )
-            for r in rows
-        ]
+        return [waiting_call(row_dict(r), masked=masked) for r in rows]
+
+    def served_queues(self, actor: Actor) -> frozenset[int] | None:
+        """The ids of the queues this seat serves; None when it serves them all."""
+        with self.db.read() as s:
+            ids = frozenset(s.scalars(
+                select(UserQueue.queue_id).where(UserQueue.user_id == actor.user_id)))
+        return ids or None
 
     def get(self, actor: Actor, call_id: int) -> CallView:
         with self.db.read() as s:

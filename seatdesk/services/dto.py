@@ -171,6 +171,15 @@ class WaitingCall:
     queued_at: datetime
     wait_alert_seconds: int
     target_agent_id: int | None
+    # The routing order (so a seat can place a call learnt from the change feed itself)
+    # and the queue's id (so it can tell whether it serves that queue).
+    route_order: int = 0
+    route_rank: int = 5
+    queue_id: int | None = None
+
+    def sort_key(self) -> tuple[int, int, datetime, int]:
+        """Where this call stands in the queue: the order seats take calls in."""
+        return (self.route_order, self.route_rank, self.queued_at, self.id)
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,9 @@ class Settings:
     timezone: str = field(default_factory=lambda: os.environ.get("SEATDESK_TZ", "Asia/Shanghai"))
     # Seats re-query on a change hint; this is the fallback poll when no hint arrives.
     slow_poll_seconds: float = 2.0
+    # Where seats hear of changes (issue 19): "" for the database itself (LISTEN/NOTIFY,
+    # SQLite's polling), or a bus such as redis://host:6379/0 fed by `seatdesk events relay`.
+    events_url: str = field(default_factory=lambda: os.environ.get("SEATDESK_EVENTS", ""))
     sqlite_poll_seconds: float = 0.1
     repeat_contact_days: int = 7
     login_max_failures: int = 5

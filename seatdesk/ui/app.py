@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,8 @@ FREEZE_AFTER_SECONDS = 3.0
 RING_BANNER_SECONDS = 20
 # The first frame is composed, rendered and written in about this long.
 CONNECT_AFTER_SECONDS = 0.04
+# Change batches kept for a desk that has not taken them; past this the desk re-reads.
+MAX_HELD_BATCHES = 5000
 BackendOpener = Callable[[], "Backend"]
 
 
@@ -140,6 +143,11 @@ class SeatdeskApp(App[None]):
         self.desk: DeskScreen | None = None
         # Screens subscribe to this to re-query when any seat changes the database.
         self.data_changed: Signal[frozenset[str]] = Signal(self, "data_changed")
+        # What the feed said beyond topics (PostgreSQL's numbered change batches, issue 19),
+        # kept for the desk's queue view until it takes them (``take_batches``).
+        self._batches: deque[Any] = deque(maxlen=MAX_HELD_BATCHES)
+        self._batches_lock = threading.Lock()
+        self._batches_overflowed = False
         self.keymap_problems: list[str] = []
         self._added_modes: set[str] = set()  # the modes registered with add_mode
         self._apply_keymap()
@@ -198,7 +206,8 @@ class SeatdeskApp(App[None]):
         """(feed thread) The database's change feed, imported off the UI thread's path."""
         from seatdesk.data.changes import open_feed
 
-        return open_feed(self.backend.db, self.settings.sqlite_poll_seconds)
+        return open_feed(self.backend.db, self.settings.sqlite_poll_seconds,
+                         self.settings.events_url)
 
     # ---- start-up and roles ------------------------------------------------------------
 
@@ -340,9 +349,14 @@ class SeatdeskApp(App[None]):
         feed: ChangeFeed | None = None
         while not self._feed_stop.is_set():
             try:
+                connected = feed is None
                 if feed is None:
                     feed = self._feed_factory()
                 topics = feed.wait(slow_poll)
+                self._hold_batches(feed)
+                if connected:
+                    # Changes made before the LISTEN began are in no batch: re-read once.
+                    topics = set(topics) | {"*"}
             except Exception as exc:  # noqa: BLE001 - boundary (change-feed thread): any feed failure degrades to polling
                 if feed is not None:
                     try:
@@ -357,6 +371,26 @@ class SeatdeskApp(App[None]):
             self.post_message(DataChanged(frozenset(topics or {"poll"})))
         if feed is not None:
             feed.close()
+
+    def _hold_batches(self, feed: ChangeFeed) -> None:
+        """(feed thread) Keep the feed's change batches for the desk."""
+        from seatdesk.data.changes import drain_batches
+
+        batches = drain_batches(feed)
+        if not batches:
+            return
+        with self._batches_lock:
+            if len(self._batches) + len(batches) > MAX_HELD_BATCHES:
+                self._batches_overflowed = True  # the oldest fall out: the desk re-reads
+            self._batches.extend(batches)
+
+    def take_batches(self) -> tuple[list[Any], bool]:
+        """The change batches received since the last call, and whether some were dropped."""
+        with self._batches_lock:
+            batches, lost = list(self._batches), self._batches_overflowed
+            self._batches.clear()
+            self._batches_overflowed = False
+        return batches, lost
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.data_changed.publish(message.topics)

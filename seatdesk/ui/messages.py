@@ -14,8 +14,12 @@ class DataChanged(Message):
     topics: frozenset[str]
 
     def can_replace(self, message: Message) -> bool:
-        # A flood of change hints collapses into one re-query.
-        return isinstance(message, DataChanged)
+        # A flood of change hints collapses into one re-query, keeping every topic: a
+        # "*" or "ring" replaced by a later "queue" hint would be lost (issue 19).
+        if not isinstance(message, DataChanged):
+            return False
+        self.topics = self.topics | message.topics
+        return True
 
 
 @dataclass

@@ -52,6 +52,7 @@ from seatdesk.ui.phone_bridge import (  # phone (issue 20)
     PhoneBridge,
     PhoneCallChanged,
 )
+from seatdesk.ui.queue_view import Plan, SeatFloor, seat_floor
 from seatdesk.ui.take_hold import Coalescing, TakeHold
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.customer_card import CustomerCardView
@@ -85,6 +86,8 @@ RETRY_SECONDS = 2.0
 FORM_FALLBACK_SECONDS = 1.0
 # Re-reading the seat's status on every change would be a query per commit on the floor.
 STATUS_EVERY = 2.0
+# With change batches a seat knows when its status changed; this catches the rest.
+STATUS_SAFETY = 60.0
 # After a pop is shown, the refreshes it held back wait this long (see _end_take).
 AFTER_POP_SECONDS = 0.05
 # Change-feed topics after which an idle, available seat checks whether it is ringing
@@ -231,6 +234,11 @@ class DeskScreen(SeatScreen[None]):
         self.queue_names: dict[str, str] = {}
         self._pending_queue: list[WaitingCall] | None = None
         self._queue_table: QueueTable | None = None
+        # The seat's queue view, kept by the change feed's deltas (issue 19); set once the
+        # seat is known. Until then, and on SQLite, every change re-reads the queue.
+        self.floor: SeatFloor | None = None
+        self._floor_dirty = False  # deltas applied while a take held the repaint back
+        self._batched = False  # the feed sends change batches (PostgreSQL)
         self.phone = PhoneBridge(self)  # phone (issue 20): manual unless SEATDESK_PHONE
         # "Not ready after this call": the pause reason applied once the record is saved.
         self.pause_after: str | None = None
@@ -305,7 +313,7 @@ class DeskScreen(SeatScreen[None]):
         if not self._still_shown():
             return
         app = self.seat_app  # read in the worker: the sign-in may finish after this mount
-        table = QueueTable(lambda: app.backend.calls.waiting(app.session_actor()), id="queue")
+        table = QueueTable(lambda: self._read_queue(app), id="queue")
         try:
             await self.query_one("#queue-pane").mount(table)
         except MountError:
@@ -405,7 +413,8 @@ class DeskScreen(SeatScreen[None]):
             self.queue_names = {
                 q.code: (q.name_zh if zh and q.name_zh else q.name) for q in queues}
             self.acw_limits = {q.id: q.acw_seconds for q in queues}
-            self.post_message(QueueLoaded(self.backend.calls.waiting(self.actor)))
+            self.floor = seat_floor(self.backend.calls, self.actor)
+            self.post_message(QueueLoaded(self._read_queue(self.seat_app)))
             current = self.backend.calls.current_call(self.actor)
             # Records the wrap-up limit closed incomplete (earlier, or by the worker).
             self.incomplete_records = len(self.backend.calls.incomplete_records(self.actor))
@@ -483,27 +492,69 @@ class DeskScreen(SeatScreen[None]):
     def _on_data_changed(self, topics: frozenset[str]) -> None:
         if self.seat_app.actor is None:
             return  # the start-up worker loads everything once signed in
+        plan = self._plan(topics)
         if self.take.active:
-            self.take.hold(queue=True, status=True)  # refreshed once the pop is shown
+            # Refreshed once the pop is shown; deltas are already in the view.
+            self.take.hold(queue=plan.queue_full, status=plan.status)
+            self._floor_dirty |= plan.queue_changed
             return
         # Not the status line's word for it: that may be a refresh behind the database.
         idle = self.call is None
         ringing = self.call is not None and self.call.state == "offered"
-        if (idle or ringing) and topics & RING_TOPICS:
+        if (idle or ringing) and plan.ring_check:
             # The pop first, alone: the queue and status refreshes wait for it (as for F2),
             # so three workers do not share the GIL while the seat's phone rings.
             self.take.begin()
-            self.take.hold(queue=True, status=self._status_due(topics))
+            self.take.hold(queue=plan.queue_full, status=plan.status)
+            self._floor_dirty |= plan.queue_changed
             self._check_ringing()
             return
-        self.refresh_queue()
-        if self._status_due(topics):
+        if plan.queue_full:
+            self.refresh_queue()
+        elif plan.queue_changed:
+            self._show_floor()
+        if plan.status:
             self._status_at = self.now().timestamp()
             self._refresh_status()
 
+    def _plan(self, topics: frozenset[str]) -> Plan:
+        """What to re-read after a change: the floor view's deltas, or all (no view yet)."""
+        if self.floor is None:
+            return Plan(queue_full=True, status=self._status_due(topics),
+                        ring_check=bool(topics & RING_TOPICS))
+        batches, lost = self.seat_app.take_batches()
+        self._batched |= bool(batches)
+        plan = self.floor.take(batches, topics | {"*"} if lost else topics)
+        if "*" in topics and not batches:
+            # SQLite says only "something changed": the status line as before, throttled.
+            plan.status = self._status_due(topics)
+        elif not plan.status:
+            plan.status = self._status_due(frozenset())  # today's figures, callbacks due
+        return plan
+
     def _status_due(self, topics: frozenset[str]) -> bool:
-        """The status line is re-read at most every STATUS_EVERY seconds, or on floor news."""
-        return self.now().timestamp() - self._status_at >= STATUS_EVERY or "floor" in topics
+        """The status line is re-read at most every STATUS_EVERY seconds, or on floor news
+        (with change batches: when the change concerns this seat, and every STATUS_SAFETY
+        seconds for what no change announces, such as a callback falling due)."""
+        every = STATUS_SAFETY if self._batched else STATUS_EVERY
+        return self.now().timestamp() - self._status_at >= every or "floor" in topics
+
+    def _read_queue(self, app: SeatdeskApp) -> list[WaitingCall]:
+        """(worker) The queue in full, reconciled with the deltas that arrived meanwhile."""
+        def fetch() -> list[WaitingCall]:
+            return app.backend.calls.waiting(app.session_actor())
+
+        floor = self.floor
+        return fetch() if floor is None else floor.read(fetch)
+
+    def _show_floor(self) -> None:
+        """Repaint the queue from the floor view (deltas applied, nothing re-read)."""
+        self._floor_dirty = False
+        table = self._queue_table
+        if table is None or self.floor is None:
+            return
+        table.queue_names = self.queue_names
+        table.apply(self.floor.calls(), self.now())
 
     def _ring_when_free(self) -> None:
         """A free seat takes the longest-waiting call, ringing (Settings.ring_when_free)."""
@@ -610,6 +661,8 @@ class DeskScreen(SeatScreen[None]):
 
     def _after_take(self) -> None:
         held = self.take.release()
+        if self._floor_dirty and not held.queue:
+            self._show_floor()
         if held.queue:
             self.refresh_queue()
         if held.status:
@@ -621,11 +674,13 @@ class DeskScreen(SeatScreen[None]):
 
         started = _time.perf_counter()
         table = self._queue_table
+        # The floor view is never behind the read it was reset from (deltas may be ahead).
+        calls = self.floor.calls() if self.floor is not None else message.calls
         if table is None:
-            self._pending_queue = message.calls  # shown once the table is mounted
+            self._pending_queue = calls  # shown once the table is mounted
         else:
             table.queue_names = self.queue_names
-            table.apply(message.calls, self.now())
+            table.apply(calls, self.now())
         self._last_queue_ms = (_time.perf_counter() - started) * 1000
         if message.refresh and table is not None:
             table.refresh_finished()  # asked for again while this one ran: once more

@@ -1,0 +1,542 @@
+"""Benchmark: a floor of many seats against one PostgreSQL (issue 19).
+
+Every seat is a thread that listens on the desk's own change feed
+(``seatdesk.data.changes``, LISTEN/NOTIFY) and refreshes through the desk's own services,
+deciding what to re-read exactly as the desk does:
+
+- ``rescan``: the desk as it was before issue 19 (every change re-reads the queue; the
+  status line on every ``floor`` change, anyone's; ``waiting()`` of every queue). Kept as
+  the baseline measured in the same run.
+- ``delta``: the desk's ``seatdesk.ui.queue_view.SeatFloor`` (issue 19, defect 2) once it
+  exists: deltas applied to the queue view, status re-read only when the change concerns
+  the seat, a full re-read on a sequence gap.
+- ``bus``: as ``delta``, but seats subscribe to Redis (SEATDESK_BENCH_BUS, default
+  127.0.0.1:6379) fed by one ``seatdesk.data.bus.Relay``, the database's only listener.
+
+A driver offers calls at a fixed rate; after ``HOLD`` seconds a seat takes each call,
+ends it and saves the record (four changes per call, as on a floor). Measured per
+(seats, calls/s): database CPU (every backend of a throwaway cluster, from /proc) per
+second and per call, statements per second and per call (pg_stat_statements; a
+round trip each), offer → seen on every seat p50/p95, and missed updates (a seat that
+never showed a call while it waited, plus seats whose final view differs from the
+database's).
+
+The cluster is started here (initdb in a temporary directory, pg_stat_statements
+preloaded, enough connections for 200 listening seats) so nobody else's load is in the
+figures, and removed afterwards. ``python bench/bench_floor.py [--quick] [--modes ...]``;
+``run(quick)`` for ``python -m bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # runnable as a plain script from a checkout
+    sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("SEATDESK_HOME", tempfile.mkdtemp(prefix="seatdesk-bench-floor-"))
+
+from bench.common import percentile, write_json  # noqa: E402
+
+HOLD = 1.0  # seconds a call waits before a seat takes it (every seat should show it)
+QUEUE = "general"
+STATUS_EVERY = 2.0  # the desk's status line re-read period (desk.STATUS_EVERY)
+STATUS_SAFETY = 60.0  # ... with change batches (desk.STATUS_SAFETY)
+SLOW_POLL = 2.0  # Settings.slow_poll_seconds
+RING_TOPICS = frozenset({"ring", "*", "poll"})
+QUICK_RESCAN_SEATS = 50  # --quick measures the old desk at 10 and 50 seats only
+BUS_URL = os.environ.get("SEATDESK_BENCH_BUS", "redis://127.0.0.1:6379/0")
+
+
+# ---- a throwaway PostgreSQL cluster --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    """initdb and postgres refuse to run as root: run them as the postgres user."""
+    if os.geteuid() != 0:
+        return cmd
+    return ["runuser", "-u", "postgres", "--", *cmd]
+
+
+@dataclass
+class Cluster:
+    url: str
+    datadir: Path
+
+    def postmaster_pid(self) -> int:
+        return int((self.datadir / "postmaster.pid").read_text().split()[0])
+
+
+@contextmanager
+def throwaway_cluster(max_connections: int = 700) -> Iterator[Cluster]:
+    """A PostgreSQL of our own for the measurement, stopped and deleted afterwards."""
+    base = Path(tempfile.mkdtemp(prefix="seatdesk-floor-pg-"))
+    datadir = base / "data"
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres")
+    port = _free_port()
+    subprocess.run(_as_postgres(["initdb", "-D", str(datadir), "-U", "postgres",
+                                 "--auth=trust", "-E", "UTF8", "--no-sync"]),
+                   check=True, capture_output=True)
+    options = (f"-c port={port} -c listen_addresses=127.0.0.1 "
+               f"-c unix_socket_directories={base} -c max_connections={max_connections} "
+               "-c shared_preload_libraries=pg_stat_statements -c fsync=off "
+               "-c synchronous_commit=off -c pg_stat_statements.track_utility=on")
+    subprocess.run(_as_postgres(["pg_ctl", "-D", str(datadir), "-o", options, "-w",
+                                 "-l", str(base / "log"), "start"]),
+                   check=True, capture_output=True)
+    try:
+        yield Cluster(f"postgresql://postgres@127.0.0.1:{port}/postgres", datadir)
+    finally:
+        subprocess.run(_as_postgres(["pg_ctl", "-D", str(datadir), "-m", "immediate", "stop"]),
+                       capture_output=True, check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cluster_cpu_seconds(postmaster: int) -> float:
+    """CPU used by the postmaster, its live children and the children it has reaped."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        if pid == postmaster:
+            # utime, stime, cutime, cstime (fields 14-17 of stat; 12-15 after the name)
+            total += sum(int(x) for x in fields[11:15]) / _TICK
+        elif ppid == postmaster:
+            total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
+def statements(conn: Any) -> int:
+    row = conn.execute("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements").fetchone()
+    return int(row[0])
+
+
+# ---- the seats ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Services:
+    """What a seat process builds: its database and the services the desk calls."""
+
+    db: Any
+    calls: Any
+    agents: Any
+    callbacks: Any
+
+    @classmethod
+    def open(cls, url: str) -> Services:
+        from seatdesk.data.engine import Database
+        from seatdesk.services.agents import AgentService
+        from seatdesk.services.callbacks import CallbackService
+        from seatdesk.services.calls import CallService
+
+        db = Database(url)
+        return cls(db, CallService(db), AgentService(db), CallbackService(db))
+
+
+@dataclass
+class Seat:
+    """One simulated seat: the desk's feed, the desk's refresh decisions, its queue view."""
+
+    actor: Any
+    services: Services
+    mode: str
+    feed_factory: Callable[[], Any]
+    shown: dict[int, float] = field(default_factory=dict)  # call id -> first shown at
+    view_ids: list[int] = field(default_factory=list)
+    status_reads: int = 0
+    queue_reads: int = 0
+    errors: list[str] = field(default_factory=list)
+    feed_lost: int = 0  # "*" received (the relay or the feed reconnected)
+    gaps: int = 0  # sequence gaps the floor view saw
+
+    def run(self, stop: threading.Event, ready: threading.Barrier) -> None:
+        feed = self.feed_factory()
+        floor = None
+        try:
+            if self.mode in ("delta", "bus"):
+                from seatdesk.ui.queue_view import seat_floor
+
+                floor = seat_floor(self.services.calls, self.actor)
+            self._full_read(floor)
+            ready.wait()
+            status_at = time.monotonic()
+            while not stop.is_set():
+                try:
+                    topics = feed.wait(SLOW_POLL) or {"poll"}
+                except Exception as exc:  # noqa: BLE001 - as the app: reopen, re-read
+                    self.errors.append(f"feed: {exc.__class__.__name__}: {exc}")
+                    feed.close()
+                    feed = self.feed_factory()
+                    topics = {"*"}
+                self.feed_lost += "*" in topics
+                try:
+                    if floor is None:
+                        status_at = self._rescan(topics, status_at)
+                    else:
+                        status_at = self._delta(floor, feed, topics, status_at)
+                except Exception as exc:  # noqa: BLE001 - counted, the seat goes on
+                    self.errors.append(f"{exc.__class__.__name__}: {exc}")
+        finally:
+            feed.close()
+            if floor is not None:
+                self.gaps = floor.gaps
+
+    def _mark(self, ids: list[int]) -> None:
+        now = time.perf_counter()
+        for call_id in ids:
+            self.shown.setdefault(call_id, now)
+        self.view_ids = ids
+
+    def _full_read(self, floor: Any) -> None:
+        calls = self.services.calls.waiting(self.actor)
+        self.queue_reads += 1
+        if floor is not None:
+            floor.reset(calls)
+        self._mark([c.id for c in calls])
+        # The feed is listening now; a change before this read is in it (as the desk's "*").
+        self._status()
+
+    def _status(self) -> None:
+        from seatdesk.services.seat_figures import today_figures
+
+        s = self.services
+        s.agents.status(self.actor)
+        today_figures(s.db, self.actor, s.calls.clock() - timedelta(hours=8))
+        s.callbacks.alerts(self.actor)
+        self.status_reads += 1
+
+    def _rescan(self, topics: set[str], status_at: float) -> float:
+        """The desk before issue 19 (desk._on_data_changed as it was at c7cec85)."""
+        if topics & RING_TOPICS:
+            self.services.calls.current_call(self.actor)  # the ring check of an idle seat
+        self._mark([c.id for c in self.services.calls.waiting(self.actor)])
+        self.queue_reads += 1
+        now = time.monotonic()
+        if now - status_at >= STATUS_EVERY or "floor" in topics:
+            self._status()
+            return now
+        return status_at
+
+    def _delta(self, floor: Any, feed: Any, topics: set[str], status_at: float) -> float:
+        """The desk after issue 19 (desk._plan with seatdesk.ui.queue_view.SeatFloor)."""
+        from seatdesk.data.changes import drain_batches
+
+        plan = floor.take(drain_batches(feed), frozenset(topics))
+        if plan.ring_check:
+            self.services.calls.current_call(self.actor)  # an idle seat's ring check
+        if plan.queue_full:
+            floor.read(lambda: self.services.calls.waiting(self.actor))
+            self.queue_reads += 1
+        self._mark(floor.ids())
+        now = time.monotonic()
+        if plan.status or now - status_at >= STATUS_SAFETY:
+            self._status()
+            return now
+        return status_at
+
+
+# ---- one measurement ----------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    mode: str
+    seats: int
+    rate: float
+    calls: int
+    seconds: float
+    db_cpu_s: float
+    idle_cpu_per_s: float
+    statements: int
+    seen_p50_ms: float | None
+    seen_p95_ms: float | None
+    missed: int
+    views_off: int
+    errors: int
+    queue_reads: int
+    status_reads: int
+    feed_lost: int = 0
+    gaps: int = 0
+
+    def as_row(self) -> dict[str, Any]:
+        per_call = self.db_cpu_s / self.calls if self.calls else None
+        return {
+            "name": f"{self.mode} {self.seats} seats {self.rate:g} calls/s",
+            "mode": self.mode, "seats": self.seats, "calls_per_s": self.rate,
+            "calls": self.calls, "seconds": round(self.seconds, 2),
+            "db_cpu_per_s": round(self.db_cpu_s / self.seconds, 4),
+            "db_idle_cpu_per_s": round(self.idle_cpu_per_s, 4),
+            "db_cpu_ms_per_call": round(per_call * 1000, 3) if per_call else None,
+            "statements_per_s": round(self.statements / self.seconds, 1),
+            "statements_per_call": round(self.statements / self.calls, 1) if self.calls else None,
+            "seen_p50_ms": self.seen_p50_ms, "seen_p95_ms": self.seen_p95_ms,
+            "missed": self.missed, "views_off": self.views_off, "errors": self.errors,
+            "queue_reads": self.queue_reads, "status_reads": self.status_reads,
+            "feed_lost": self.feed_lost, "gaps": self.gaps,
+        }
+
+
+def _setup_floor(url: str, seats: int) -> tuple[list[Any], Any]:
+    from seatdesk.data.engine import Database
+    from seatdesk.domain import passwords
+    from seatdesk.services.agents import AgentService
+    from seatdesk.services.users import UserService
+
+    # These seats never sign in: a light scrypt cost keeps 200 of them quick to create (the
+    # stored hash carries its parameters, as in the tests).
+    passwords._N = 2**8
+    db = Database(url)
+    users = UserService(db)
+    users.ensure_queue(QUEUE, "General")
+    users.ensure_queue("other", "Other")  # a queue these seats do not serve
+    actors = []
+    for n in range(seats):
+        login = f"seat{n:04d}"
+        users.add_user(login, name=login, role="agent", password="secret123",
+                       agent_no=f"{n:04d}", queues=(QUEUE,))
+        actor = users.actor(login)
+        AgentService(db).log_in(actor)
+        actors.append(actor)
+    return actors, db
+
+
+def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float,
+            feed_factory: Callable[[str], Any] | None = None) -> Result:
+    """One run: a fresh database, ``seats`` listening seats, calls offered at ``rate``/s."""
+    import psycopg
+
+    from seatdesk.data.changes import PgChangeFeed
+    from seatdesk.data.engine import Database
+    from seatdesk.data.migrate import upgrade
+    from seatdesk.services.calls import CallService
+    from seatdesk.services.dto import SYSTEM, WrapUp
+
+    name = f"floor_{mode}_{seats}_{int(rate * 10)}"
+    admin = cluster.url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    url = admin.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(Database(url))
+    actors, setup_db = _setup_floor(url, seats)
+    setup_db.dispose()
+    # All seats' queries share a few pools (threads of one process), as many as 2 cores
+    # can keep busy; each seat has its own listening connection, as a desk does.
+    pools = [Services.open(url) for _ in range(max(1, min(8, seats // 10)))]
+    make_feed = feed_factory or (lambda u: PgChangeFeed(u))
+    relay_stop = threading.Event()
+    if mode == "bus":
+        from seatdesk.data.bus import RedisChangeFeed, Relay, wait_connected
+
+        relay = Relay(url, BUS_URL)
+        threading.Thread(target=relay.run, args=(relay_stop,), daemon=True).start()
+        if not wait_connected(relay):
+            raise RuntimeError(f"the relay could not reach {BUS_URL}")
+        make_feed = lambda u: RedisChangeFeed(BUS_URL, u)  # noqa: E731
+    floor = [Seat(a, pools[i % len(pools)], mode, lambda: make_feed(url))
+             for i, a in enumerate(actors)]
+    stop = threading.Event()
+    ready = threading.Barrier(seats + 1)
+    threads = [threading.Thread(target=s.run, args=(stop, ready), daemon=True) for s in floor]
+    for t in threads:
+        t.start()
+    ready.wait(timeout=120)
+    driver = CallService(Database(url))
+    workers = CallService(Database(url))
+    record = WrapUp(category="query", disposition="resolved", resolved=True, notes="bench")
+    offered: dict[int, float] = {}
+    handled: list[threading.Thread] = []
+
+    def handle(call_id: int, actor: Any) -> None:
+        time.sleep(HOLD)
+        try:
+            workers.claim(actor, call_id, answer=True)
+            workers.end(actor, call_id)
+            workers.save_wrap_up(actor, call_id, record)
+        except Exception as exc:  # noqa: BLE001 - the call stays queued: counted below
+            floor[0].errors.append(f"handle: {exc.__class__.__name__}: {exc}")
+
+    with psycopg.connect(url, autocommit=True) as stats:
+        stats.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        time.sleep(0.5)  # let the start-up reads settle
+        # The cluster at rest with the seats listening (background workers, slow polls).
+        idle0 = cluster_cpu_seconds(cluster.postmaster_pid())
+        time.sleep(1.0)
+        idle = cluster_cpu_seconds(cluster.postmaster_pid()) - idle0
+        stats.execute("SELECT pg_stat_statements_reset()")
+        cpu0, t0 = cluster_cpu_seconds(cluster.postmaster_pid()), time.perf_counter()
+        n = 0
+        while time.perf_counter() - t0 < seconds:
+            due = t0 + n / rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            call_id = driver.offer_inbound(SYSTEM, f"+86138{n:08d}", QUEUE)
+            offered[call_id] = time.perf_counter()
+            # A seat other than the last offered one takes it (seats serve the queue).
+            worker = threading.Thread(target=handle, args=(call_id, actors[n % seats]))
+            worker.start()
+            handled.append(worker)
+            n += 1
+        for worker in handled:
+            worker.join()
+        time.sleep(0.5)  # the last changes reach every seat
+        elapsed = time.perf_counter() - t0
+        cpu = cluster_cpu_seconds(cluster.postmaster_pid()) - cpu0
+        count = statements(stats)
+    stop.set()
+    for t in threads:
+        t.join(timeout=SLOW_POLL + 5)
+    relay_stop.set()
+    final = {c.id for c in driver.waiting(SYSTEM)}
+    seen: list[float] = []
+    missed = 0
+    for call_id, at in offered.items():
+        times = [s.shown.get(call_id) for s in floor]
+        missed += sum(1 for x in times if x is None)
+        shown = [x for x in times if x is not None]
+        if len(shown) == len(times):
+            seen.append(max(shown) - at)
+    views_off = sum(1 for s in floor if set(s.view_ids) != final)
+    for pool in pools:
+        pool.db.dispose()
+    driver.db.dispose()
+    workers.db.dispose()
+    return Result(
+        mode=mode, seats=seats, rate=rate, calls=len(offered), seconds=elapsed, db_cpu_s=cpu,
+        idle_cpu_per_s=idle,
+        statements=count,
+        seen_p50_ms=round(percentile(seen, 50) * 1000, 1) if seen else None,
+        seen_p95_ms=round(percentile(seen, 95) * 1000, 1) if seen else None,
+        missed=missed, views_off=views_off, errors=sum(len(s.errors) for s in floor),
+        queue_reads=sum(s.queue_reads for s in floor),
+        status_reads=sum(s.status_reads for s in floor),
+        feed_lost=sum(s.feed_lost for s in floor), gaps=sum(s.gaps for s in floor))
+
+
+def available_modes() -> list[str]:
+    """rescan always; delta once the desk has it; bus when Redis answers at BUS_URL."""
+    modes = ["rescan"]
+    try:
+        import seatdesk.ui.queue_view  # noqa: F401
+    except ModuleNotFoundError:
+        return modes
+    modes.append("delta")
+    try:
+        import redis
+
+        redis.Redis.from_url(BUS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001 - no package or no server: no bus rows
+        print(f"[floor] no bus runs: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return modes
+    return modes + ["bus"]
+
+
+def grid(quick: bool) -> list[tuple[int, float]]:
+    if quick:
+        return [(10, 2.0), (50, 2.0), (200, 2.0)]
+    return [(10, 1.0), (10, 4.0), (50, 1.0), (50, 4.0), (200, 1.0), (200, 4.0)]
+
+
+def run(quick: bool, modes: list[str] | None = None,
+        seats: list[int] | None = None) -> dict[str, Any]:
+    """Every (mode, seats, rate) of the grid; rows for ``python -m bench``."""
+    chosen = modes or available_modes()
+    seconds = 4.0 if quick else 20.0
+    results: list[dict[str, Any]] = []
+    load = [round(x, 2) for x in os.getloadavg()]
+    with throwaway_cluster() as cluster:
+        for mode in chosen:
+            for count, rate in grid(quick):
+                if seats and count not in seats:
+                    continue
+                if quick and mode == "rescan" and count > QUICK_RESCAN_SEATS and not seats:
+                    continue  # the old desk at 200 seats takes minutes of 2 cores
+                print(f"[floor] {mode}: {count} seats at {rate:g} calls/s", file=sys.stderr,
+                      flush=True)
+                results.append(measure(cluster, mode, count, rate, seconds).as_row())
+    rows = [_table_row(r) for r in results]
+    rows.extend(_ratios(results))
+    report = {"rows": rows, "raw": results, "load_average_before": load,
+              "load_average_after": [round(x, 2) for x in os.getloadavg()],
+              "hold_s": HOLD, "seconds_per_run": seconds}
+    write_json(report, "floor")
+    return report
+
+
+def _table_row(r: dict[str, Any]) -> dict[str, Any]:
+    note = (f"{r['db_cpu_per_s']:.3f} cpu-s/s, {r['statements_per_s']:.0f} stmt/s "
+            f"({r['statements_per_call']} /call), seen p50 {r['seen_p50_ms']} "
+            f"p95 {r['seen_p95_ms']} ms, missed {r['missed']}, views off {r['views_off']}, "
+            f"errors {r['errors']}")
+    return {"area": "floor", "measurement": r["name"], "engine": "postgresql",
+            "value": r["db_cpu_ms_per_call"], "unit": "ms/call", "note": note}
+
+
+def _ratios(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per mode and rate: DB CPU per call at the most seats over the fewest (goal ≤ 1.5)."""
+    out = []
+    for mode in sorted({r["mode"] for r in results}):
+        for rate in sorted({r["calls_per_s"] for r in results}):
+            same = sorted((r for r in results if r["mode"] == mode and r["calls_per_s"] == rate
+                           and r["db_cpu_ms_per_call"]), key=lambda r: r["seats"])
+            if len(same) < 2:
+                continue
+            small, big = same[0], same[-1]
+            out.append({"area": "floor",
+                        "measurement": f"{mode} cpu/call {big['seats']}/{small['seats']} seats",
+                        "engine": "postgresql", "value": big["db_cpu_ms_per_call"],
+                        "baseline": small["db_cpu_ms_per_call"], "unit": "ms/call",
+                        "note": f"at {rate:g} calls/s; goal ratio ≤ 1.5"})
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="10/50/200 seats at 2 calls/s, 4 s each (rescan: 10/50)")
+    parser.add_argument("--modes", default=None,
+                        help="rescan,delta,bus (default: all available)")
+    parser.add_argument("--seats", default=None, help="only these seat counts, e.g. 10,200")
+    args = parser.parse_args(argv)
+    modes = args.modes.split(",") if args.modes else None
+    seats = [int(x) for x in args.seats.split(",")] if args.seats else None
+    report = run(args.quick, modes, seats)
+    from bench.common import format_table, rows_from_module
+
+    print(format_table(rows_from_module("floor", report)))
+
+
+if __name__ == "__main__":
+    main()
