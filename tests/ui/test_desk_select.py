@@ -4,7 +4,7 @@ and typing in an open list never picks the prompt ("choose…")."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets._select import SelectOverlay
+from textual.widgets import OptionList
 
 from seatdesk.services.container import Backend
 from seatdesk.services.dto import SYSTEM
@@ -34,7 +34,7 @@ async def test_an_open_list_stays_inside_the_call_records_border(floor_backend, 
         await pilot.press("enter")
         await settle(app, pilot)
         assert select.expanded
-        overlay = select.query_one(SelectOverlay).region
+        overlay = select.query_one(OptionList).region
         inside = desk.query_one("#record-pane").content_region  # within its border
         assert overlay.y >= inside.y and overlay.bottom <= inside.bottom, (overlay, inside)
         assert overlay.x >= inside.x and overlay.right <= inside.right, (overlay, inside)

@@ -86,3 +86,12 @@ async def test_a_dialog_keeps_its_translucent_background_and_translated_keys() -
             assert _labels(dialog)["p"] == "发布"
     finally:
         set_language(before)
+
+
+def test_no_module_imports_textuals_private_modules() -> None:
+    """Textual's underscore modules (``textual.widgets._select`` …) change without notice."""
+    private = re.compile(r"^\s*(from|import)\s+textual(\.\w+)*\._\w+")
+    found = [f"{p.relative_to(UI)}:{n}" for p in UI.rglob("*.py")
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if private.search(line)]
+    assert found == []

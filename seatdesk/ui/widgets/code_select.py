@@ -12,32 +12,17 @@ instead of spilling over the pane's border and the key bar below it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from textual import events
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Select
-from textual.widgets._select import SelectCurrent, SelectOverlay
+from textual.widgets import OptionList, Select
 
-
-class ChoicesOverlay(SelectOverlay):
-    """The open list; typing searches the choices, not the prompt of an empty field."""
-
-    def _find_search_match(self, query: str) -> int | None:
-        select = self.parent
-        blank = {i for i, (_prompt, value) in enumerate(getattr(select, "_options", ()))
-                 if value is Select.NULL}
-        query = query.lower()
-        best: tuple[int, int] | None = None  # (where the text matches, option index)
-        for index, option in enumerate(self.options):
-            if index in blank:
-                continue
-            at = str(option.prompt).lower().find(query)
-            if at != -1 and (best is None or at < best[0]):
-                best = (at, index)
-        return None if best is None else best[1]
+# Letters typed within this long of each other make one search ("co" for consultation).
+SEARCH_PAUSE_SECONDS = 1.0
 
 
 def _bordered_pane(widget: Widget) -> Widget | None:
@@ -55,7 +40,7 @@ class CodeSelect(Select[Any]):
     # Placed by _fit_overlay inside the pane (Textual's own constraint keeps it only inside
     # the screen, so near the pane's foot it covered the border and the key bar).
     DEFAULT_CSS = """
-    CodeSelect > ChoicesOverlay { constrain: none none; }
+    CodeSelect > SelectOverlay { constrain: none none; }
     """
 
     class Chosen(Message):
@@ -74,28 +59,48 @@ class CodeSelect(Select[Any]):
                  id: str | None = None, compact: bool = True) -> None:  # noqa: A002
         self.codes: dict[str, Any] = {code.lower(): value for code, _label, value in options}
         shown = [(f"{code} {label}".strip(), value) for code, label, value in options]
-        super().__init__(shown, prompt=prompt, compact=compact, id=id)
+        # The list's own type-ahead also searches the prompt ("choose…"): ours searches the
+        # choices only (on_key).
+        super().__init__(shown, prompt=prompt, compact=compact, id=id, type_to_search=False)
+        self._search = ""
+        self._search_at = 0.0
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield SelectCurrent(self.prompt)
-        yield ChoicesOverlay(type_to_search=self._type_to_search).data_bind(
-            compact=Select.compact)
+    def _overlay(self) -> OptionList | None:
+        """The open list (Textual's overlay is an OptionList)."""
+        found = self.query(OptionList)
+        return found.first() if found else None
 
-    def _watch_expanded(self, expanded: bool) -> None:
-        overlay = self.query(ChoicesOverlay)
-        if expanded and overlay:
-            overlay.first().styles.offset = (0, 0)  # laid out below the field first
-        super()._watch_expanded(expanded)
-        if expanded:
+    def watch_expanded(self, expanded: bool) -> None:
+        overlay = self._overlay()
+        if expanded and overlay is not None:
+            overlay.styles.offset = (0, 0)  # laid out below the field first, then fitted
+            self._search = ""
             self.call_after_refresh(self._fit_overlay)
+
+    def _search_choices(self, overlay: OptionList, typed: str) -> None:
+        """Highlight the choice whose text has ``typed`` earliest in it (never the prompt)."""
+        now = time.monotonic()
+        if now - self._search_at > SEARCH_PAUSE_SECONDS:
+            self._search = ""
+        self._search_at = now
+        self._search += typed.lower()
+        best: tuple[int, int] | None = None  # (where the text matches, option index)
+        for index in range(overlay.option_count):
+            shown = str(overlay.get_option_at_index(index).prompt)
+            if shown == str(self.prompt):
+                continue  # the empty field's prompt is not a choice
+            at = shown.lower().find(self._search)
+            if at != -1 and (best is None or at < best[0]):
+                best = (at, index)
+        if best is not None:
+            overlay.highlighted = best[1]
 
     def _fit_overlay(self) -> None:
         """Move the open list inside the pane's border: up if it runs past the foot."""
-        overlays = self.query(ChoicesOverlay)
-        if not self.expanded or not overlays:
+        overlay = self._overlay()
+        if not self.expanded or overlay is None:
             return
         pane = _bordered_pane(self)
-        overlay = overlays.first()
         inside = pane.content_region if pane is not None else self.screen.region
         region = overlay.region
         if region.height > inside.height:
@@ -125,7 +130,14 @@ class CodeSelect(Select[Any]):
         return True
 
     def on_key(self, event: events.Key) -> None:
-        if self.expanded or event.character is None or not event.is_printable:
+        if event.character is None or not event.is_printable:
+            return
+        if self.expanded:
+            overlay = self._overlay()
+            if overlay is not None:
+                self._search_choices(overlay, event.character)
+                event.stop()
+                event.prevent_default()
             return
         if self.choose_code(event.character):
             event.stop()
