@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Static
 from seatdesk.domain.call_record import validate_wrap_up
 from seatdesk.domain.enums import MISSED_CALL, PAUSE_REASONS, Direction
 from seatdesk.domain.errors import InvalidInput, SeatdeskError
-from seatdesk.domain.i18n import N_, _, current_language, pgettext
+from seatdesk.domain.i18n import N_, _, current_language, ngettext, pgettext
 from seatdesk.domain.scripts import auto_stage, step_stage
 from seatdesk.domain.text import neutralise
 from seatdesk.runtime.journal import (
@@ -1134,9 +1134,11 @@ class DeskScreen(SeatScreen[None]):
         self._offline = message.offline or message.waiting > 0
         banner = self.query_one("#offline", Static)
         if self._offline:
-            text = _("offline, {n} records waiting").format(n=message.waiting) \
-                if message.offline else _("{n} records waiting to be written").format(
-                    n=message.waiting)
+            n = message.waiting
+            text = ngettext("offline, {n} record waiting", "offline, {n} records waiting",
+                            n).format(n=n) if message.offline else ngettext(
+                "{n} record waiting to be written", "{n} records waiting to be written",
+                n).format(n=n)
             banner.update(text)
         banner.set_class(self._offline, "-shown")
         for note in message.notes:

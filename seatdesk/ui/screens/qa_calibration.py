@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.services.qa_views import CalibrationReport, CalibrationRow
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
@@ -144,8 +144,8 @@ class QaCalibrationScreen(SeatScreen[None]):
                                  i=_num(d.item_distance)))
         self.query_one("#distances", Static).update("\n".join(lines))
         self.query_one("#cal-status", Static).update(
-            _("session #{id} closed: {n} scores").format(id=report.id,
-                                                        n=len(report.inspectors)))
+            ngettext("session #{id} closed: {n} score", "session #{id} closed: {n} scores",
+                     len(report.inspectors)).format(id=report.id, n=len(report.inspectors)))
         self.action_refresh()
 
     def action_back(self) -> None:
