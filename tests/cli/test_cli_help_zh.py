@@ -60,6 +60,7 @@ LATIN = re.compile(
     r"\b(?:agent|team_lead|qa|supervisor|admin|table|day|week|month|interval|team|queue)\b|"
     r"\b(?:leave|swap|low|medium|high|answered|hung_up|toml|Usage|Options|Commands|s)\b|"
     r"'[^']*'|\b(?:interval|calls|aht)\b|"  # a value as typed; the forecast CSV's columns
+    r"\bCtrl\+\w+|"  # a key, as printed on it
     r"\b\d+\w*\b")
 
 
