@@ -115,7 +115,7 @@ class Relay:
                     for note in conn.notifies(timeout=0.5):
                         client.publish(self.channel, note.payload)
                         self.published += 1
-            except Exception:  # noqa: BLE001 - database or Redis gone: retry, seats re-read
+            except Exception:  # noqa: BLE001 - boundary (relay thread): database or Redis gone, retry; seats re-read
                 self.connected.clear()
                 client = None
                 stop.wait(RETRY_SECONDS)
@@ -123,7 +123,7 @@ class Relay:
                 if conn is not None:
                     try:
                         conn.close()
-                    except Exception:  # noqa: BLE001, S110 - closing a broken connection
+                    except Exception:  # noqa: BLE001, S110 - boundary (relay thread): closing a broken connection
                         pass
         self.connected.clear()
 

@@ -64,3 +64,8 @@ def validate_wrap_up(record: WrapUpFields, direction: Direction) -> None:
         raise InvalidInput(_("'handed to' is too long (at most 100 characters)"), "handed_to")
     if record.satisfaction is not None and not 1 <= record.satisfaction <= 5:
         raise InvalidInput(_("satisfaction is a score from 1 to 5"), "satisfaction")
+
+
+# The draft's key for "not ready after this call" (the desk autosaves it with the form),
+# so a wrap-up ended by the worker pauses the seat as the agent asked.
+PAUSE_AFTER_KEY = "pause_after"

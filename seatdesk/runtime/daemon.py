@@ -110,7 +110,7 @@ def run_once(backend: Backend, *, release_after: timedelta | None = None) -> Wor
     try:
         # After the lost seats: a dead desk's wrap-up waits for its agent, not auto-ready.
         wrapped = len(backend.calls.end_overdue_wrap_ups(SYSTEM))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - boundary (daemon pass)
         errors.append(f"after-call work: {exc}")
     return WorkerReport(escalated=tuple(escalated), released=released, rule_callbacks=created,
                         drafts_cleared=cleared, rang_out=rang_out, seats_lost=lost,

@@ -18,15 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from seatdesk.domain import text
-from seatdesk.domain.call_record import DISPOSITIONS, NOTE_MAX, validate_wrap_up
+from seatdesk.domain.call_record import (
+    DISPOSITIONS,
+    NOTE_MAX,
+    PAUSE_AFTER_KEY,
+    validate_wrap_up,
+)
 from seatdesk.domain.enums import PAUSE_REASONS, Category, Direction, OutboundOutcome
 from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
 from seatdesk.services.dto import WrapUp
-
-# The draft's key for "not ready after this call" (the desk autosaves it with the form),
-# so a wrap-up ended by the worker pauses the seat as the agent asked.
-PAUSE_AFTER_KEY = "pause_after"
 
 
 @dataclass(frozen=True)

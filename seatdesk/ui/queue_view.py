@@ -114,7 +114,7 @@ class SeatFloor:
         token = self.begin_read()
         try:
             calls = list(fetch())
-        except BaseException:
+        except BaseException:  # boundary (worker top): the read is undone, the error goes on
             with self._lock:
                 self._reads = max(0, self._reads - 1)
             raise

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widget import MountError
 from textual.widgets import DataTable, Static
 
-from seatdesk.domain.call_record import validate_wrap_up
+from seatdesk.domain.call_record import PAUSE_AFTER_KEY, validate_wrap_up
 from seatdesk.domain.enums import MISSED_CALL, PAUSE_REASONS, Direction
 from seatdesk.domain.errors import InvalidInput, SeatdeskError
 from seatdesk.domain.i18n import N_, _, current_language, ngettext, pgettext
@@ -37,7 +37,6 @@ from seatdesk.runtime.journal import (
     is_outage,
     wrap_up_to_json,
 )
-from seatdesk.services.acw import PAUSE_AFTER_KEY
 from seatdesk.ui.dialogs.desk import (
     READY,
     ConfirmDialog,
@@ -737,7 +736,7 @@ class DeskScreen(SeatScreen[None]):
             journal.acknowledge(entry)
             ended = [e for e in self.backend.calls.end_overdue_wrap_ups(self.actor)
                      if e.call_id == call_id]
-        except Exception as exc:  # noqa: BLE001 - the draft waits in the journal
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the draft waits in the journal
             if is_outage(exc):
                 self.post_message(JournalState(journal.waiting(), True))
             else:

@@ -174,7 +174,7 @@ class FloorScreen(SeatScreen[None]):
 
         self.app.push_screen(ConfirmDialog(
             _("Close call #{id}, left in wrap-up by a lost seat? It is recorded as closed by "
-              "you (disposition \"other\").").format(id=call_id)), answered)
+              "you (disposition 'other').").format(id=call_id)), answered)
 
     def _close_lost_call(self, call_id: int) -> None:
         app = seat_app(self)
