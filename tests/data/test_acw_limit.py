@@ -175,6 +175,9 @@ def test_the_draft_of_an_incomplete_record_keeps_what_is_typed_later(backend, cl
     assert row(backend, AgentStatus, agent.user_id).state == seat_before  # seat untouched
     with pytest.raises(InvalidTransition):
         backend.calls.save_draft(other, call_id, {**typed, "notes": "not mine"})
+    with pytest.raises(InvalidTransition):  # nor another agent's record to finish
+        backend.calls.save_wrap_up(other, call_id, WrapUp(
+            category="query", disposition="other", resolved=True))
     assert row(backend, Call, call_id).draft == more
     backend.calls.save_wrap_up(agent, call_id, WrapUp(
         category="query", disposition="follow_up", resolved=True, notes=more["notes"]))
