@@ -83,7 +83,7 @@ async def test_ctrl_o_loads_the_oldest_and_ctrl_s_finishes_it_the_seat_stays_pau
         await settle(app, pilot)
         await pilot.press("ctrl+s")
         assert await until(app, pilot, lambda: desk.finishing is None
-                           and "1 records incomplete" in _status_line(app))
+                           and "1 record incomplete" in _status_line(app))
         assert f"#{first}" in _said(app)
         assert desk.form.values()["notes"] == ""  # the form is free again
         # The seat was not put back into wrap-up nor made ready: still on its break.

@@ -131,8 +131,8 @@ class StatusBar(Static):
                                        status.callbacks_due).format(n=status.callbacks_due),
                        style="bold yellow")
         if incomplete:  # records closed at the wrap-up limit, still to finish
-            out.append("  " + _("⚠ {n} records incomplete").format(n=incomplete),
-                       style="bold yellow")
+            out.append("  " + ngettext("⚠ {n} record incomplete", "⚠ {n} records incomplete",
+                                       incomplete).format(n=incomplete), style="bold yellow")
         if self.phone_note:  # phone (issue 20)
             out.append("  │ " + self.phone_note, style="bold red" if self.phone_alert else "")
         self.update(out, layout=False)  # one fixed line: no desk re-layout each second
