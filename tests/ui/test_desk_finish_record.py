@@ -79,6 +79,11 @@ async def test_ctrl_o_loads_the_oldest_and_ctrl_s_finishes_it_the_seat_stays_pau
         assert desk.card is not None and desk.card.name == "王芳"  # its caller's card
         assert desk.form.values()["notes"] == "first call [/]"  # the kept draft, as typed
         assert "save_record" in desk.offered_actions()
+        await pilot.press("ctrl+s")  # still without a disposition: said on the form
+        await settle(app, pilot)
+        assert "disposition" in desk.form.error_text.lower()
+        assert desk.finishing.id == first and desk.form.values()["notes"] == "first call [/]"
+        assert row(backend, Call, first).disposition is None
         await pilot.press("3")  # the missing disposition (the cursor is on it): follow-up
         await settle(app, pilot)
         await pilot.press("ctrl+s")
@@ -147,6 +152,31 @@ async def test_a_call_ringing_while_a_record_is_open_keeps_what_was_typed(
         await settle(app, pilot)
     assert row(backend, Call, first).draft["notes"] == "first call [/] and more"
     assert row(backend, Call, call_id).state == CallState.ACTIVE
+
+
+async def test_the_ring_banner_and_f2_work_from_another_screen_with_a_record_open(
+        two_incomplete, sqlite_url, clock):
+    backend, agent, first, _second = two_incomplete
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(140, 45), notifications=True) as pilot:
+        await settle(app, pilot)
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.status.state == "available")
+        await pilot.press("ctrl+o")
+        assert await until(app, pilot, lambda: desk.finishing is not None)
+        app.open_screen("my_qa")  # the agent looks at another screen meanwhile
+        await settle(app, pilot)
+        assert app.screen is not desk
+        call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True)
+        assert await until(app, pilot, lambda: "F2 answers" in _said(app))
+        assert "王芳" in _said(app)
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: app.screen is desk and desk.call is not None
+                           and desk.call.state == "active")
+        assert desk.call.id == call_id and desk.finishing is None
+        await settle(app, pilot)
+    assert row(backend, Call, first).draft["notes"] == "first call [/]"
+    assert [c.id for c in backend.calls.incomplete_records(agent)][0] == first
 
 
 def _finished():
