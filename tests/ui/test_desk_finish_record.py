@@ -179,6 +179,54 @@ async def test_the_ring_banner_and_f2_work_from_another_screen_with_a_record_ope
     assert [c.id for c in backend.calls.incomplete_records(agent)][0] == first
 
 
+@pytest.mark.postgres
+async def test_a_record_finished_while_the_database_is_down_waits_in_the_journal(pg_url,
+                                                                                clock):
+    from sqlalchemy.engine import make_url
+    from textual.widgets import Select
+
+    from tests.ui.test_desk_resilience import CuttableProxy
+
+    direct = Backend.open(pg_url, clock)
+    data = desk_floor(direct)
+    direct.admin.update_queue(data["people"]["super1"], "general", QueueInput(
+        "general", "General", "综合", acw_seconds=30))
+    agent = data["people"]["agent1"]
+    direct.agents.log_in(agent)
+    first = _closed_incomplete(direct, clock, agent, "13800138000", "断网前记录")
+    u = make_url(pg_url)
+    proxy = CuttableProxy((u.host or "127.0.0.1", u.port or 5432))
+    via_proxy = u.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    backend = Backend.open(via_proxy, clock)
+    app = desk_app(backend, via_proxy, clock, agent)
+    try:
+        async with app.run_test(size=(140, 45)) as pilot:
+            await settle(app, pilot)
+            desk = app.screen
+            assert await until(app, pilot, lambda: desk.status.state == "available")
+            await pilot.press("ctrl+o")
+            assert await until(app, pilot, lambda: desk.finishing is not None)
+            proxy.cut()
+            desk.form.query_one("#disposition", Select).value = "follow_up"
+            await settle(app, pilot)
+            await pilot.press("ctrl+s")
+            banner = desk.query_one("#offline")
+            assert await until(app, pilot, lambda: desk.finishing is None
+                               and banner.has_class("-shown"), 15)
+            assert desk.incomplete_records == 0 and desk.journal.waiting() >= 1
+            assert row(direct, Call, first).disposition is None  # only in the journal
+            proxy.restore()
+            assert await until(app, pilot, lambda: not banner.has_class("-shown"), 20)
+            assert desk.journal.waiting() == 0
+    finally:
+        proxy.close()
+        backend.close()
+    call = row(direct, Call, first)
+    assert (call.disposition, call.notes, call.draft) == ("follow_up", "断网前记录", None)
+    assert direct.calls.incomplete_records(agent) == []
+    direct.close()
+
+
 def _finished():
     from seatdesk.services.dto import WrapUp
 
