@@ -835,8 +835,10 @@ class CallService(Service):
                                  "(at most {n} KB)").format(n=MAX_DRAFT_BYTES // 1024), "notes")
         with self.db.write() as s:
             call = self._own_call(s, actor, call_id)
-            if call.state in (CallState.CLOSED, CallState.ABANDONED):
-                return
+            if call.state in (CallState.CLOSED, CallState.ABANDONED) \
+                    and not _incomplete(s, call):
+                return  # a late autosave after the save: the record is what counts
+            # Live, or closed at the wrap-up limit and being finished on the desk.
             call.draft = draft
 
     def save_wrap_up(self, actor: Actor, call_id: int, record: WrapUp, *,

@@ -155,3 +155,32 @@ def test_an_agent_back_after_a_crash_gets_the_whole_limit_again(backend, clock):
     assert backend.calls.end_overdue_wrap_ups(agent) == []  # 29 s since the sign-in
     clock.advance(seconds=2)
     assert [e.call_id for e in backend.calls.end_overdue_wrap_ups(agent)] == [call_id]
+
+
+def test_the_draft_of_an_incomplete_record_keeps_what_is_typed_later(backend, clock):
+    """The agent reopens an incomplete record on the desk and types more: the draft keeps
+    it (a call ringing meanwhile must not lose it); a finished record's draft is not
+    brought back, and another agent's is not theirs to write."""
+    people = floor(backend)
+    _limit(backend, people, 30)
+    agent, other = people["agent1"], people["agent2"]
+    typed = {**COMPLETE, "disposition": None, "notes": "客户还在考虑"}
+    call_id = _wrapping(backend, clock, agent, typed)
+    clock.advance(seconds=31)
+    backend.calls.end_overdue_wrap_ups(SYSTEM)
+    seat_before = row(backend, AgentStatus, agent.user_id).state
+    more = {**typed, "notes": "客户还在考虑，明天回电"}
+    backend.calls.save_draft(agent, call_id, more)
+    assert row(backend, Call, call_id).draft == more
+    assert row(backend, AgentStatus, agent.user_id).state == seat_before  # seat untouched
+    with pytest.raises(InvalidTransition):
+        backend.calls.save_draft(other, call_id, {**typed, "notes": "not mine"})
+    with pytest.raises(InvalidTransition):  # nor another agent's record to finish
+        backend.calls.save_wrap_up(other, call_id, WrapUp(
+            category="query", disposition="other", resolved=True))
+    assert row(backend, Call, call_id).draft == more
+    backend.calls.save_wrap_up(agent, call_id, WrapUp(
+        category="query", disposition="follow_up", resolved=True, notes=more["notes"]))
+    backend.calls.save_draft(agent, call_id, more)  # a late autosave: ignored
+    assert row(backend, Call, call_id).draft is None
+    assert backend.calls.incomplete_records(agent) == []

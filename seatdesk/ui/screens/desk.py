@@ -147,6 +147,23 @@ class WrapUpEnded(Message):
 
 
 @dataclass
+class RecordToFinish(Message):
+    """The oldest record the wrap-up limit closed incomplete, to finish in the form."""
+
+    call: CallView
+    card: CustomerCard | None
+    draft: dict[str, Any]
+
+
+@dataclass
+class RecordFinished(Message):
+    """An incomplete record was saved (``left``: how many are still to finish)."""
+
+    call_id: int
+    left: int
+
+
+@dataclass
 class JournalState(Message):
     waiting: int
     offline: bool
@@ -204,6 +221,10 @@ class DeskScreen(SeatScreen[None]):
                 priority=True),
         Binding("f8", "complaint", N_("Complaint"), id="desk.complaint", priority=True),
         Binding("f9", "pause", N_("Pause/resume"), id="desk.pause", priority=True),
+        # Not F10/F11/F12: agents remap keys to those (the keymap's examples), and many
+        # terminals keep F10/F11 for their menu and full screen.
+        Binding("ctrl+o", "finish_record", N_("Finish record"), id="desk.finish_record",
+                priority=True),
         Binding("ctrl+s", "save_record", N_("Save record"), id="desk.save", priority=True),
         Binding("ctrl+r", "reveal", N_("Reveal number"), id="desk.reveal", show=False,
                 priority=True),
@@ -245,6 +266,8 @@ class DeskScreen(SeatScreen[None]):
         self.acw_limits: dict[int, int] = {}
         self._acw_ending: int | None = None  # the call whose wrap-up is being ended
         self.incomplete_records = 0  # records closed at the limit, still to finish
+        # The incomplete record open in the form (Ctrl+O), while the seat has no live call.
+        self.finishing: CallView | None = None
         self._keys_shown: tuple[str, ...] = ()
         self._keys_ready = False
 
@@ -790,6 +813,10 @@ class DeskScreen(SeatScreen[None]):
             keys = ["take_next", "outbound", "pause"]
             if identified:
                 keys += ["schedule_callback", "complaint"]
+            if self.incomplete_records and self.finishing is None:
+                keys.append("finish_record")
+            if self.finishing is not None:
+                keys.append("save_record")
         elif call.state == "offered":
             keys = ["take_next", "pause"]
         elif call.state == "wrap_up":
@@ -814,6 +841,7 @@ class DeskScreen(SeatScreen[None]):
         if call is None or call.state not in LIVE_STATES:
             self._finish_call_ui()
             return
+        self._set_aside_record()  # a call came: the open record waits as its draft
         new_call = self.call is None or self.call.id != call.id
         answered = call.state == "active" and (new_call or self.call is None
                                                or self.call.state == "offered")
@@ -914,6 +942,7 @@ class DeskScreen(SeatScreen[None]):
             self._fail(exc)
 
     def _finish_call_ui(self) -> None:
+        self._set_aside_record()
         self.call = None
         self.card = None
         self.manual_stage = None
@@ -1006,8 +1035,13 @@ class DeskScreen(SeatScreen[None]):
     @on(WrapUpForm.Edited)
     def _edited(self) -> None:
         if self.call is None:
+            if self.finishing is not None:
+                self._autosave_later()
             return
         self.script_pane.set_stage(self._stage())
+        self._autosave_later()
+
+    def _autosave_later(self) -> None:
         if self._autosave_timer is not None:
             self._autosave_timer.stop()
         self._autosave_timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
@@ -1021,6 +1055,8 @@ class DeskScreen(SeatScreen[None]):
 
     def _autosave(self) -> None:
         if self.call is None:
+            if self.finishing is not None:  # an incomplete record: its own draft, no pause
+                self._save_draft(self.finishing.id, self.form.values())
             return
         self._save_draft(self.call.id, self._draft_values())
 
@@ -1052,7 +1088,7 @@ class DeskScreen(SeatScreen[None]):
     # ---- saving the record ----------------------------------------------------------------
 
     def action_save_record(self) -> None:
-        call = self.call
+        call = self.call or self.finishing
         if call is None:
             self.notify(_("there is no call record to save"), severity="warning")
             return
@@ -1066,6 +1102,9 @@ class DeskScreen(SeatScreen[None]):
             return
         if self._autosave_timer is not None:
             self._autosave_timer.stop()
+        if self.call is None:
+            self._save_finished_record(call, record)
+            return
         self._save_record(call, record, self.pause_after)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
@@ -1117,10 +1156,114 @@ class DeskScreen(SeatScreen[None]):
         if not message.paused:
             self._ring_when_free()
 
+    # ---- finishing a record the wrap-up limit closed incomplete (Ctrl+O) ----------------
+
+    def action_finish_record(self) -> None:
+        """Ctrl+O: load the oldest incomplete record into the form (only with no live call)."""
+        if self.call is not None:
+            self.notify(_("an incomplete record can be finished after this call"),
+                        severity="warning")
+            return
+        if self.finishing is not None:
+            self.notify(_("the record of call #{id} is open: complete it and save it "
+                          "(Ctrl+S)").format(id=self.finishing.id))
+            return
+        self._open_incomplete()
+
+    # Not the "call" group: an F2 pressed at the same moment must not be cancelled by it.
+    @work(thread=True, exclusive=True, exit_on_error=False, group="finish")
+    def _open_incomplete(self) -> None:
+        try:
+            waiting = self.backend.calls.incomplete_records(self.actor)
+            if not waiting:
+                self.post_message(RecordFinished(0, 0))  # the count was behind: now none
+                self.post_message(ServiceFailed(_("no incomplete records to finish")))
+                return
+            call = waiting[0]  # the oldest first, as the agent was told of them
+            card = None
+            if call.customer_id is not None:
+                card = self.backend.customers.card(self.actor, call.customer_id)
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
+            self._fail(exc)
+            return
+        draft = (self.journal.latest_draft(call.id) if self.journal else None) or call.draft
+        self.post_message(RecordToFinish(call, card, dict(draft or {})))
+        self.post_message(RecordFinished(0, len(waiting)))  # the count, as it is now
+
+    def on_record_to_finish(self, message: RecordToFinish) -> None:
+        if self.call is not None or self.finishing is not None:
+            return  # a call was taken meanwhile: the record waits for the next Ctrl+O
+        call = message.call
+        self.finishing = call
+        self.card = message.card
+        self.form.set_direction(call.direction)
+        self.form.load(message.draft)
+        self._show_card(message.card)
+        if message.card is None:
+            self.card_view.show_message(_("Caller {number} is not a known customer.").format(
+                number=call.caller_number or _("(number withheld)")))
+        self.query_one("#record-pane").border_title = _(
+            "Call record #{id}: incomplete, to finish").format(id=call.id)
+        self.notify(_("call #{id}: complete the missing fields and save the record").format(
+            id=call.id))
+        self.form.focus_start()
+        self._render_status()
+
+    def _set_aside_record(self) -> None:
+        """The open incomplete record gives way (a call came): what is typed is its draft."""
+        record = self.finishing
+        if record is None:
+            return
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+        self._save_draft(record.id, self.form.values())
+        self.finishing = None
+        self.query_one("#record-pane").border_title = _("Call record")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _save_finished_record(self, call: CallView, record: WrapUp) -> None:
+        """(worker) The record through the journal and the service; the seat is left as it
+        is (the service finishes a closed call without touching its seat)."""
+        journal = self.journal
+        assert journal is not None
+        entry = journal.append(WRAP_UP, call.id, self.actor.login, self.now(),
+                               wrap_up_to_json(record), callback_id=call.callback_id)
+        try:
+            warning = apply_entry(self.backend, self.actor, entry)
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
+            if is_outage(exc):  # it waits in the journal, written when the database is back
+                self.post_message(JournalState(journal.waiting(), True))
+                self.post_message(RecordFinished(call.id, max(self.incomplete_records - 1, 0)))
+                return
+            journal.discard(entry)
+            self._fail(exc)
+            return
+        journal.acknowledge(entry)
+        if warning:
+            self.post_message(ServiceFailed(warning))
+        try:
+            left = len(self.backend.calls.incomplete_records(self.actor))
+        except SeatdeskError:
+            left = max(self.incomplete_records - 1, 0)
+        self.post_message(RecordFinished(call.id, left))
+
+    def on_record_finished(self, message: RecordFinished) -> None:
+        self.incomplete_records = message.left
+        if message.call_id and self.finishing is not None \
+                and self.finishing.id == message.call_id:
+            self.finishing = None
+            self.query_one("#record-pane").border_title = _("Call record")
+            self.card = None
+            self.form.load({})
+            self.form.set_direction("inbound")
+            self._show_idle()
+            self.notify(_("the record of call #{id} is complete").format(id=message.call_id))
+        self._render_status()
+
     def on_service_failed(self, message: ServiceFailed) -> None:
         message.stop()  # the desk shows its own: on the form's field, or a toast
         self._end_take(drawn=False)
-        if message.field and self.call is not None and message.field in (
+        if message.field and (self.call or self.finishing) is not None and message.field in (
                 "category", "disposition", "outbound_outcome", "question", "notes",
                 "resolved", "handed_to", "satisfaction", "follow_up"):
             self.form.show_error(message.field, message.text)
