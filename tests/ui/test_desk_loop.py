@@ -419,6 +419,28 @@ async def test_a_ring_shows_on_other_screens_and_f2_answers_from_there(floor_bac
     assert row(backend, Call, call_id).state == CallState.ACTIVE
 
 
+async def test_f2_answers_a_ring_from_the_help_over_the_desk(floor_backend, sqlite_url, clock):
+    """F1's help is a dialog over the desk: F2 there closes it and answers, as anywhere."""
+    backend, data = floor_backend
+    agent = data["people"]["agent1"]
+    app = desk_app(backend, sqlite_url, clock, agent)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        desk = app.screen
+        assert await until(app, pilot, lambda: desk.status.state == "available")
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert app.screen is not desk
+        call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general", ring=True)
+        assert await until(app, pilot, lambda: desk.call is not None)
+        await settle(app, pilot)
+        await pilot.press("f2")
+        assert await until(app, pilot, lambda: desk.call.state == "active")
+        await settle(app, pilot)
+        assert app.screen is desk
+    assert row(backend, Call, call_id).state == CallState.ACTIVE
+
+
 # ---- 6: what is typed in a dialog survives a crash -------------------------------------------
 
 

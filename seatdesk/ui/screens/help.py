@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import N_, _
 from seatdesk.ui.textual_words import SeatModalScreen
 
 
@@ -19,7 +19,11 @@ class HelpScreen(SeatModalScreen[None]):
                             background: $panel; padding: 1 2; height: auto; }
     HelpScreen DataTable { height: auto; max-height: 30; }
     """
-    BINDINGS = [Binding("escape,f1,q", "dismiss", _("Close"), id="help.close")]
+    # A dialog hides the app's own keys (Textual stops at a modal screen), so F2, which
+    # answers a ringing call from any screen, is bound here too.
+    BINDINGS = [Binding("escape,f1,q", "dismiss", N_("Close"), id="help.close"),
+                Binding("f2", "app.answer_ring", N_("Answer"), id="help.answer_ring",
+                        show=False)]
 
     def compose(self) -> ComposeResult:
         with Vertical():
