@@ -199,7 +199,20 @@ class Probe:
                 probe.applied.setdefault(shown.id, time.perf_counter())
             probe.poke()
 
+        show_floor = DeskScreen._show_floor
+
+        def on_floor_shown(desk: DeskScreen) -> None:
+            # With numbered change batches (PostgreSQL) a new caller arrives as a delta
+            # painted from the seat's floor view, with no QueueLoaded (issue 19).
+            show_floor(desk)
+            if desk.floor is not None:
+                now = time.perf_counter()
+                for call in desk.floor.calls():
+                    probe.queue_ids.setdefault(call.id, now)
+                probe.poke()
+
         DeskScreen.on_queue_loaded = on_queue_loaded  # type: ignore[method-assign]
+        DeskScreen._show_floor = on_floor_shown  # type: ignore[method-assign]
         DeskScreen.on_call_loaded = on_call_loaded  # type: ignore[method-assign]
 
 
