@@ -225,56 +225,56 @@ class ScriptService(Service):
 
 # ---- starter scripts (a supervisor replaces them with the center's own) ------------------
 
-_OPEN = {"zh": "您好,{company},工号{agent_no}为您服务。请问怎么称呼您?",
+_OPEN = {"zh": "您好，{company}，工号{agent_no}为您服务。请问怎么称呼您？",
          "en": "Hello, {company}, agent {agent_no} speaking. May I have your name, please?"}
-_PROBLEM = {"zh": "{customer},请问有什么可以帮您?(请让客户讲完,不打断)",
+_PROBLEM = {"zh": "{customer}，请问有什么可以帮您？（请让客户讲完，不打断）",
             "en": "{customer}, how can I help you today? (Let the caller finish; never interrupt.)"}
-_ARRANGE = {"zh": "需要安排服务时:"
-                  "说明谁来处理、何时回复;不能当场解决的,登记并转交责任人(首问负责制)。",
+_ARRANGE = {"zh": "需要安排服务时："
+                  "说明谁来处理、何时回复；不能当场解决的，登记并转交责任人（首问负责制）。",
             "en": "If service is needed: say who will handle it and when you will call back; "
                   "what cannot be solved now is registered and handed to its owner."}
-_CONFIRM = {"zh": "请问还有其他可以帮您的吗?感谢您的来电,再见。(请客户先挂机)",
+_CONFIRM = {"zh": "请问还有其他可以帮您的吗？感谢您的来电，再见。（请客户先挂机）",
             "en": "Is there anything else I can help with? Thank you for calling, goodbye. "
                   "(Let the customer hang up first.)"}
 _SOLVE = {
-    "general": ("先确认来电目的,再选择通话类别。",
+    "general": ("先确认来电目的，再选择通话类别。",
                 "Find out why they call, then choose the category."),
-    "consultation": ("准确回答咨询;不确定时说明核实后回电,不猜测、不夸大承诺。",
+    "consultation": ("准确回答咨询；不确定时说明核实后回电，不猜测、不夸大承诺。",
                      "Answer precisely; if unsure, say you will check and call back. "
                      "No guessing, no exaggerated promises."),
-    "complaint": ("对不起,给您带来不便。请客户完整陈述,不争辩;登记投诉,告知24小时内答复。",
+    "complaint": ("对不起，给您带来不便。请客户完整陈述，不争辩；登记投诉，告知24小时内答复。",
                   "I am sorry for the trouble. Let them tell the whole story, never argue; "
                   "register the complaint and promise a reply within 24 hours."),
-    "order": ("核对产品、数量、地址和联系方式,复述订单内容请客户确认。",
+    "order": ("核对产品、数量、地址和联系方式，复述订单内容请客户确认。",
               "Check product, quantity, address and contact; read the order back to confirm."),
-    "repair": ("询问产品型号、购买日期和故障现象;查看保修期,预约上门时间。",
+    "repair": ("询问产品型号、购买日期和故障现象；查看保修期，预约上门时间。",
                "Ask model, purchase date and symptoms; check the warranty and book a visit."),
-    "query": ("核实身份后查询,告知结果;无法立即查到时约定回电时间。",
+    "query": ("核实身份后查询，告知结果；无法立即查到时约定回电时间。",
               "Verify identity, look it up and tell the result; if it takes longer, agree "
               "a callback time."),
-    "suggestion": ("感谢您的宝贵建议,我们会转达相关部门。记录建议内容。",
+    "suggestion": ("感谢您的宝贵建议，我们会转达相关部门。记录建议内容。",
                    "Thank you for the suggestion; we will pass it on. Record what was suggested."),
-    "other": ("了解需求,能处理的当场处理,不能处理的登记转交。",
+    "other": ("了解需求，能处理的当场处理，不能处理的登记转交。",
               "Understand the need; solve what you can now, register and hand over the rest."),
 }
-_OUT_OPEN = {"zh": "您好,请问是{customer}吗?我是{company}工号{agent_no}。",
+_OUT_OPEN = {"zh": "您好，请问是{customer}吗？我是{company}工号{agent_no}。",
              "en": "Hello, am I speaking with {customer}? This is agent {agent_no} "
                    "from {company}."}
 _OUT_SOLVE = {
-    "general": ("说明来电目的,询问是否方便通话。",
+    "general": ("说明来电目的，询问是否方便通话。",
                 "Say why you are calling; ask if now is a good time."),
-    "callback": ("回访上次服务:问题是否已解决?对服务是否满意(1-5分)?",
+    "callback": ("回访上次服务：问题是否已解决？对服务是否满意（1-5分）？",
                  "Follow up on the last service: is the problem solved? How satisfied "
                  "are you (1-5)?"),
-    "survey": ("满意度调查:请您为本次服务打分(1-5分),并提出改进意见。",
+    "survey": ("满意度调查：请您为本次服务打分（1-5分），并提出改进意见。",
                "Satisfaction survey: please score our service from 1 to 5 and tell us what "
                "to improve."),
-    "complaint_follow_up": ("投诉回访:告知处理结果,确认客户是否认可。",
+    "complaint_follow_up": ("投诉回访：告知处理结果，确认客户是否认可。",
                             "Complaint follow-up: tell the outcome and ask whether they "
                             "accept it."),
-    "notification": ("通知事项:清楚说明内容和时间,请客户复述确认。",
+    "notification": ("通知事项：清楚说明内容和时间，请客户复述确认。",
                      "Notification: state what and when clearly; ask them to confirm."),
-    "sales": ("介绍产品要点,不施压、不夸大;客户拒绝时礼貌结束。",
+    "sales": ("介绍产品要点，不施压、不夸大；客户拒绝时礼貌结束。",
               "Present the offer without pressure or exaggeration; end politely if they "
               "decline."),
 }

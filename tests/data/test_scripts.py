@@ -90,3 +90,13 @@ def test_render_and_stage_logic():
     assert auto_stage(state="active", **{**kw, "resolved": False}) == 3
     assert auto_stage(state="wrap_up", **kw) == 4
     assert step_stage(4, 1) == 4 and step_stage(0, -1) == 0
+
+
+def test_the_chinese_starter_scripts_use_chinese_punctuation():
+    """A Chinese script reads 您好，XX公司，…？ not 您好,XX公司,…? (issue 13)."""
+    from seatdesk.services.scripts import default_scripts
+
+    ascii_marks = set(",?:;()!")
+    wrong = [(s.category, step["stage"], step["text"]) for s in default_scripts()
+             if s.lang == "zh" for step in s.steps if ascii_marks & set(step["text"])]
+    assert wrong == []

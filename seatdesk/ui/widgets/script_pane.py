@@ -69,7 +69,9 @@ class ScriptPane(Static):
             here = step.stage == current
             label = _(STAGE_LABELS.get(step.stage, step.stage))
             out.append("▶ " if here else "  ", style="bold green")
-            out.append(f"{label}: ", style="bold green" if here else "bold dim")
+            # TRANSLATORS: a script step's stage before its text; Chinese uses "：".
+            out.append(_("{stage}: ").format(stage=label),
+                       style="bold green" if here else "bold dim")
             out.append(neutralise(step.text) + "\n", style="" if here else "dim")
         return out
 
