@@ -751,17 +751,15 @@ class DeskScreen(SeatScreen[None]):
     @work(thread=True, exit_on_error=False, group="acw")
     def _end_wrap_up(self, call_id: int, values: dict[str, Any]) -> None:
         """(worker) What is typed is kept first, then the service ends the wrap-up."""
-        journal = self.journal
-        assert journal is not None
-        entry = journal.append(DRAFT, call_id, self.actor.login, self.now(), values)
+        if not self._write_draft(call_id, values):
+            return
         try:
-            self.backend.calls.save_draft(self.actor, call_id, values)
-            journal.acknowledge(entry)
             ended = [e for e in self.backend.calls.end_overdue_wrap_ups(self.actor)
                      if e.call_id == call_id]
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the draft waits in the journal
+        except Exception as exc:  # noqa: BLE001 - boundary (worker top): retried at the next tick
             if is_outage(exc):
-                self.post_message(JournalState(journal.waiting(), True))
+                self.post_message(JournalState(self.journal.waiting() if self.journal else 0,
+                                               True))
             else:
                 self._fail(exc)
             return
@@ -1068,6 +1066,11 @@ class DeskScreen(SeatScreen[None]):
 
     @work(thread=True, exit_on_error=False, group="draft")
     def _save_draft(self, call_id: int, values: dict[str, Any]) -> None:
+        self._write_draft(call_id, values)
+
+    def _write_draft(self, call_id: int, values: dict[str, Any]) -> bool:
+        """(worker) Keep a draft: the journal first, then the database. False when it did
+        not reach the database (an outage keeps it in the journal; a refusal is said)."""
         journal = self.journal
         assert journal is not None
         # The journal first (fsynced): a crash after this line loses nothing typed.
@@ -1077,13 +1080,14 @@ class DeskScreen(SeatScreen[None]):
         except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             if is_outage(exc):
                 self.post_message(JournalState(journal.waiting(), True))
-                return
+                return False
             journal.discard(entry)
             self._fail(exc)
-            return
+            return False
         journal.acknowledge(entry)
         if self._offline:
             self.post_message(JournalState(journal.waiting(), False))
+        return True
 
     # ---- saving the record ----------------------------------------------------------------
 
