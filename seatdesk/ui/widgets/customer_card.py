@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, pgettext
 from seatdesk.domain.text import neutralise
 
 if TYPE_CHECKING:
@@ -44,7 +44,8 @@ def render_card(card: CustomerCard, tz: ZoneInfo, today: date,
     credit = neutralise(card.credit_rating) or "-"
     out.append(_("Grade {g} · credit {c} · region {r}").format(
         g=card.grade, c=credit, r=neutralise(card.region) or "-") + "\n")
-    phones = ", ".join(p.number for p in card.phones) or "-"
+    # TRANSLATORS: between items of a list (phone numbers); Chinese uses 、.
+    phones = pgettext("list", ", ").join(p.number for p in card.phones) or "-"
     out.append(_("Phone: {p}").format(p=phones))
     if card.masked:
         out.append("  " + _("(masked; Ctrl+R reveals)"), style="dim")
