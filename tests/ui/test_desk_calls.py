@@ -13,7 +13,7 @@ from seatdesk.services.container import Backend
 from seatdesk.services.dto import SYSTEM
 from seatdesk.ui.dialogs.desk import NewCustomerDialog, PickCustomerDialog, TransferDialog
 from seatdesk.ui.screens.desk import DeskScreen
-from tests.ui.desk_support import desk_app, desk_floor, settle, take_call, until
+from tests.ui.desk_support import desk_app, settle, take_call, until
 
 
 def _events(backend: Backend, call_id: int) -> list[str]:
@@ -41,14 +41,6 @@ def _fill(desk: DeskScreen, **values: object) -> None:
         else:
             assert isinstance(widget, Input)
             widget.value = str(value)
-
-
-@pytest.fixture
-def floor_backend(sqlite_url, clock):
-    backend = Backend.open(sqlite_url, clock)
-    data = desk_floor(backend)
-    yield backend, data
-    backend.close()
 
 
 async def test_inbound_call_answered_held_resumed_wrapped_up(floor_backend, sqlite_url, clock):

@@ -22,14 +22,6 @@ def _back_to_english():
     set_language("en")
 
 
-@pytest.fixture
-def floor_backend(sqlite_url, clock):
-    backend = Backend.open(sqlite_url, clock)
-    data = desk_floor(backend)
-    yield backend, data
-    backend.close()
-
-
 @pytest.mark.parametrize("lang, unparseable, too_long", [
     # One parser for typed times (the F7 dialog's): its message, after the field's name.
     ("en", "follow-up time: could not read", "is too long (4002 characters"),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from seatdesk.services.container import Backend
 from seatdesk.services.dto import SYSTEM
 from seatdesk.ui.keymap import check_keymap, read_keymap_file
-from tests.ui.desk_support import desk_app, desk_floor, settle, until
+from tests.ui.desk_support import desk_app, settle, until
 
 
 def test_unknown_actions_and_clashes_are_refused_one_line_each(tmp_path):
@@ -30,14 +28,6 @@ def test_unknown_actions_and_clashes_are_refused_one_line_each(tmp_path):
     broken.write_text("desk.take_next = = f12", encoding="utf-8")
     assert "not valid TOML" in read_keymap_file(broken)[1][0]
     assert read_keymap_file(tmp_path / "missing.toml") == ({}, [])
-
-
-@pytest.fixture
-def floor_backend(sqlite_url, clock):
-    backend = Backend.open(sqlite_url, clock)
-    data = desk_floor(backend)
-    yield backend, data
-    backend.close()
 
 
 async def test_a_remapped_key_takes_the_call_and_f1_shows_it(floor_backend, sqlite_url, clock,

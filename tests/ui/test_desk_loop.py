@@ -15,15 +15,7 @@ from seatdesk.services.dto import SYSTEM
 from seatdesk.ui.dialogs.desk import ConfirmDialog, NewCustomerDialog, PauseReasonDialog
 from seatdesk.ui.screens.desk import DeskScreen
 from tests.factories import row
-from tests.ui.desk_support import desk_app, desk_floor, settle, take_call, until
-
-
-@pytest.fixture
-def floor_backend(sqlite_url, clock):
-    backend = Backend.open(sqlite_url, clock)
-    data = desk_floor(backend)
-    yield backend, data
-    backend.close()
+from tests.ui.desk_support import desk_app, settle, take_call, until
 
 
 def _fill(desk: DeskScreen, **values: object) -> None:

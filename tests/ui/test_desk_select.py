@@ -6,17 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import OptionList
 
-from seatdesk.services.container import Backend
 from seatdesk.services.dto import SYSTEM
-from tests.ui.desk_support import desk_app, desk_floor, settle, take_call
-
-
-@pytest.fixture
-def floor_backend(sqlite_url, clock):
-    backend = Backend.open(sqlite_url, clock)
-    data = desk_floor(backend)
-    yield backend, data
-    backend.close()
+from tests.ui.desk_support import desk_app, settle, take_call
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (140, 45)])
