@@ -161,7 +161,8 @@ class FloorScreen(SeatScreen[None]):
 
     def _found_lost_call(self, call_id: int | None) -> None:
         if call_id is None:
-            self.query_one("#floor-error", Static).update(_("this seat left no call to close"))
+            # A toast, not the error line: the floor's next refresh clears that line.
+            self.notify(_("this seat left no call to close"), severity="warning")
             return
         self._confirm_close(call_id)
 
