@@ -173,9 +173,6 @@ INTERNAL_VALUE_MESSAGES = {
     "grid, required and scheduled must have one value per interval",
     "start must be an aware datetime",
 }
-# Files of areas whose own branch fixes their strings (issue 17: the QA service and screens).
-# Each is a strict xfail: once fixed it XPASSes and fails, so the entry is removed.
-PENDING: dict[str, str] = {}
 
 
 def _callee(node: ast.Call) -> str:
@@ -232,11 +229,7 @@ SOURCES = sorted(p for p in PACKAGE.rglob("*.py")
                  if "migrations" not in p.parts and "locale" not in p.parts)
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(
-        strict=True, reason=f"strings owned by {PENDING[p.relative_to(ROOT).as_posix()]}"))
-    if p.relative_to(ROOT).as_posix() in PENDING else p
-    for p in SOURCES], ids=lambda p: p.relative_to(ROOT).as_posix())
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_no_fstring_reaches_the_user_without_gettext(path):
     found = untranslated_fstrings(path)
     assert not found, "\n".join(found)
@@ -267,8 +260,6 @@ COUNTED_PLURAL = re.compile(
     r"\{(?:n|m|k|b|c|u|count|days|length|notes)(?::[^}]*)?\}\s(?:[a-z-]+\s)?"
     r"(?!(?:is|was|has|does|min|ms|s|h|characters)\b)[a-z]+s\b")
 # ("too long ({n} characters, at most {max})" always counts more than one.)
-# Files whose own branch converts their counts (the owner), as strict xfails.
-PENDING_PLURALS: dict[str, str] = {}
 
 
 def counted_plurals(path: Path) -> list[str]:
@@ -284,11 +275,7 @@ def counted_plurals(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(
-        strict=True, reason=f"counts owned by {PENDING_PLURALS[p.relative_to(ROOT).as_posix()]}"))
-    if p.relative_to(ROOT).as_posix() in PENDING_PLURALS else p
-    for p in SOURCES], ids=lambda p: p.relative_to(ROOT).as_posix())
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_counts_use_ngettext(path):
     found = counted_plurals(path)
     assert not found, "\n".join(found)

@@ -94,9 +94,6 @@ def english_on(lines: list[str], names: set[str]) -> list[str]:
     return found
 
 
-# English still shown on a screen whose strings another branch owns: mode -> tokens allowed
-# there for now. The strict xfail below fails once it is fixed, so the entry goes.
-PENDING: dict[str, set[str]] = {}
 
 
 @pytest.fixture(scope="module")
@@ -175,14 +172,11 @@ def _queue_fields(backend: Backend) -> set[str]:
 @pytest.mark.parametrize("login", [u[0] for u in DEMO_USERS if u[0] != "demo_agent2"
                                    and u[0] != "demo_agent3"])
 async def test_every_screen_of_the_role_reads_chinese(seeded: Any, login: str) -> None:
-    await _check_screens(seeded, login, strict=False)
+    # demo_qa's case also proves the QA work list shows queue names, not codes (issue 13).
+    await _check_screens(seeded, login)
 
 
-async def test_the_qa_work_list_shows_queue_names(seeded: Any) -> None:
-    await _check_screens(seeded, "demo_qa", strict=True)
-
-
-async def _check_screens(seeded: Any, login: str, strict: bool) -> None:
+async def _check_screens(seeded: Any, login: str) -> None:
     backend, url, clock = seeded
     names = _names(backend)
     set_language("zh")
@@ -196,7 +190,7 @@ async def _check_screens(seeded: Any, login: str, strict: bool) -> None:
             for entry in app.available_screens():
                 app.open_screen(entry.mode)
                 await settle(app, pilot)
-                here = names | (set() if strict else PENDING.get(entry.mode, set()))
+                here = set(names)
                 if entry.mode == "admin":
                     here = here | _queue_fields(backend)
                 english += [f"[{entry.mode}] {e}" for e in english_on(screen_lines(app), here)]
