@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,6 +25,9 @@ from seatdesk.domain.i18n import _
 from seatdesk.services.callbacks import CallbackInput
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.dialogs.form import FormDialog
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 
 @dataclass
@@ -84,7 +88,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
         self.restore_draft()
         self.query_one("#due", Input).focus()
 
-    def _tz(self) -> object:
+    def _tz(self) -> ZoneInfo:
         return seat_app(self).settings.tz
 
     def _now(self) -> datetime:
@@ -98,12 +102,12 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
             preview.remove_class("bad")
             return
         try:
-            due = parse_due(event.value, self._now(), self._tz())  # type: ignore[arg-type]
+            due = parse_due(event.value, self._now(), self._tz())
         except DueTimeError as exc:
             preview.update(str(exc))
             preview.add_class("bad")
         else:
-            preview.update(describe_due(due, self._now(), self._tz()))  # type: ignore[arg-type]
+            preview.update(describe_due(due, self._now(), self._tz()))
             preview.remove_class("bad")
 
     @on(Input.Submitted)
@@ -113,7 +117,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
     def action_save(self) -> None:
         due_text = self.query_one("#due", Input).value
         try:
-            due = parse_due(due_text, self._now(), self._tz())  # type: ignore[arg-type]
+            due = parse_due(due_text, self._now(), self._tz())
         except DueTimeError as exc:
             self._error(str(exc), "due_at")
             return

@@ -117,9 +117,9 @@ class ComplaintStepDialog(SeatModalScreen[bool]):
     @on(Input.Submitted)
     def action_save(self) -> None:
         values: dict[str, Any] = {}
-        for field, _label, _kind in STEP_FIELDS[self.step]:
-            widget = self.query_one(f"#{field}")
-            values[field] = widget.value  # type: ignore[attr-defined]
+        for field, _label, kind in STEP_FIELDS[self.step]:
+            values[field] = (self.query_one(f"#{field}", Checkbox).value if kind == "check"
+                             else self.query_one(f"#{field}", Input).value)
         self.query_one("#step-error", Static).update(_("saving…"))
         self._run(values)
 

@@ -21,7 +21,7 @@ from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.handover import AWAITING, EDITABLE, HandoverView
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
@@ -99,7 +99,7 @@ class HandoverScreen(SeatScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="handover-load")
     def load(self, select: int | None = None) -> None:
         try:
-            found = seat_app(self).backend.handover.recent(seat_app(self).actor)
+            found = seat_app(self).backend.handover.recent(signed_in(self))
         except SeatdeskError as exc:
             self.post_message(HandoverNotice(str(exc), error=True))
             return
@@ -118,7 +118,7 @@ class HandoverScreen(SeatScreen[None]):
         chosen = next((h for h in self.handovers if h.id == wanted), None)
         if chosen is None:
             # Default: what waits for me, else my own handover being written.
-            me = seat_app(self).actor.user_id
+            me = signed_in(self).user_id
             chosen = next((h for h in self.handovers
                            if h.state == AWAITING and h.incoming_id == me), None) or next(
                 (h for h in self.handovers if h.outgoing_id == me and h.state in EDITABLE), None)
@@ -178,7 +178,7 @@ class HandoverScreen(SeatScreen[None]):
         self.post_message(HandoverNotice(done, reload=h.id))
 
     def action_start(self) -> None:
-        self._run(lambda: seat_app(self).backend.handover.start(seat_app(self).actor),
+        self._run(lambda: seat_app(self).backend.handover.start(signed_in(self)),
                   _("your handover is open"))
 
     def _item_index(self) -> int | None:
@@ -194,7 +194,7 @@ class HandoverScreen(SeatScreen[None]):
             return
         hid = self.current.id
         self._run(lambda: seat_app(self).backend.handover.check(
-                seat_app(self).actor, hid, index, ok),
+                signed_in(self), hid, index, ok),
                   _("item {n} checked").format(n=index + 1))
         items = self.query_one("#handover-items", DataTable)
         if index + 1 < items.row_count:
@@ -210,7 +210,7 @@ class HandoverScreen(SeatScreen[None]):
         def done(text: str | None) -> None:
             if text is not None:
                 self._run(lambda: seat_app(self).backend.handover.check(
-                seat_app(self).actor, h.id, index, item.ok, text), _("remark saved"))
+                signed_in(self), h.id, index, item.ok, text), _("remark saved"))
 
         self.app.push_screen(TextPrompt(_("Remark on item {n}").format(n=index + 1),
                                         value=item.remark, required=False), done)
@@ -223,7 +223,7 @@ class HandoverScreen(SeatScreen[None]):
 
         def done(text: str | None) -> None:
             if text:
-                handover, actor = seat_app(self).backend.handover, seat_app(self).actor
+                handover, actor = seat_app(self).backend.handover, signed_in(self)
                 self._run(lambda: handover.add_note(actor, hid, text),
                           _("note added"))
 
@@ -236,7 +236,7 @@ class HandoverScreen(SeatScreen[None]):
 
         def done(login: str | None) -> None:
             if login:
-                handover, actor = seat_app(self).backend.handover, seat_app(self).actor
+                handover, actor = seat_app(self).backend.handover, signed_in(self)
                 self._run(lambda: handover.sign_out(actor, hid, login),
                           _("signed and handed over"))
 
@@ -247,13 +247,13 @@ class HandoverScreen(SeatScreen[None]):
             return
         hid = self.current.id
         self._run(lambda: seat_app(self).backend.handover.mark_unchanged_seen(
-            seat_app(self).actor, hid), _("every unchecked item marked as seen"))
+            signed_in(self), hid), _("every unchecked item marked as seen"))
 
     def action_countersign(self) -> None:
         if self.current is None:
             return
         hid = self.current.id
-        self._run(lambda: seat_app(self).backend.handover.countersign(seat_app(self).actor, hid),
+        self._run(lambda: seat_app(self).backend.handover.countersign(signed_in(self), hid),
                   _("countersigned"))
 
     def action_refuse(self) -> None:
@@ -263,7 +263,7 @@ class HandoverScreen(SeatScreen[None]):
 
         def done(reason: str | None) -> None:
             if reason:
-                handover, actor = seat_app(self).backend.handover, seat_app(self).actor
+                handover, actor = seat_app(self).backend.handover, signed_in(self)
                 self._run(lambda: handover.refuse(actor, hid, reason),
                           _("refused; the supervisors are told"))
 
