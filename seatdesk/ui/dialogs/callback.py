@@ -8,37 +8,24 @@ Dismisses with the new callback id, or None when cancelled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from seatdesk.domain.duetime import DueTimeError, describe_due, parse_due
-from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
-from seatdesk.services.callbacks import CallbackInput
+from seatdesk.services.callbacks import CallbackInput, CallbackRow
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.dialogs.form import FormDialog
+from seatdesk.ui.errors import call_service
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
-
-
-@dataclass
-class CallbackSaved(Message):
-    callback_id: int
-
-
-@dataclass
-class CallbackRefused(Message):
-    text: str
-    field: str | None
 
 
 class ScheduleCallbackDialog(FormDialog[int | None]):
@@ -129,24 +116,12 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
         self.query_one("#callback-error", Static).update(_("saving…"))
         self._save(data)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="callback-dialog")
     def _save(self, data: CallbackInput) -> None:
-        backend = seat_app(self).backend
-        try:
-            row = backend.callbacks.schedule(seat_app(self).session_actor(), data)
-        except InvalidInput as exc:
-            self.post_message(CallbackRefused(str(exc), exc.field))
-            return
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the agent is looking
-            from seatdesk.ui.errors import user_message
+        app = seat_app(self)
+        # session_actor (off the app's thread) waits for a demo's background sign-in.
+        call_service(self, lambda: app.backend.callbacks.schedule(app.session_actor(), data),
+                     self._saved, group="callback-dialog")
 
-            self.post_message(CallbackRefused(user_message(exc), None))
-            return
-        self.post_message(CallbackSaved(row.id))
-
-    def on_callback_saved(self, message: CallbackSaved) -> None:
-        self.app.notify(_("callback #{id} scheduled").format(id=message.callback_id))
-        self.dismiss(message.callback_id)
-
-    def on_callback_refused(self, message: CallbackRefused) -> None:
-        self._error(message.text, message.field)
+    def _saved(self, row: CallbackRow) -> None:
+        self.app.notify(_("callback #{id} scheduled").format(id=row.id))
+        self.dismiss(row.id)
