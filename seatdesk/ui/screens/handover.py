@@ -8,39 +8,24 @@ you: C countersign, R refuse with a reason. Tab moves between the list and the i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.handover import AWAITING, EDITABLE, HandoverView
 from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 
 MARK = {True: Text("✓", style="bold green"), False: Text("✗", style="bold red"),
         None: Text("·", style="dim")}
-
-
-@dataclass
-class HandoversLoaded(Message):
-    handovers: list[HandoverView]
-    select: int | None
-
-
-@dataclass
-class HandoverNotice(Message):
-    text: str
-    error: bool = False
-    reload: int | None = None  # the handover to show after reloading
 
 
 class HandoverScreen(SeatScreen[None]):
@@ -96,17 +81,15 @@ class HandoverScreen(SeatScreen[None]):
 
     # ---- loading -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="handover-load")
     def load(self, select: int | None = None) -> None:
-        try:
-            found = seat_app(self).backend.handover.recent(signed_in(self))
-        except SeatdeskError as exc:
-            self.post_message(HandoverNotice(str(exc), error=True))
-            return
-        self.post_message(HandoversLoaded(found, select))
+        """Re-read the recent handovers, then show ``select`` (else the one shown, else mine)."""
+        handover, actor = seat_app(self).backend.handover, signed_in(self)
+        call_service(self, lambda: handover.recent(actor),
+                     lambda found: self._show_handovers(found, select),
+                     group="handover-load", latest_only=True)
 
-    def on_handovers_loaded(self, message: HandoversLoaded) -> None:
-        self.handovers = message.handovers
+    def _show_handovers(self, found: list[HandoverView], select: int | None) -> None:
+        self.handovers = found
         tz = seat_app(self).settings.tz
         listing = self.query_one("#handover-list", DataTable)
         listing.clear()
@@ -114,7 +97,7 @@ class HandoverScreen(SeatScreen[None]):
             listing.add_row(*plain_cells(
                 str(h.id), h.outgoing_name, h.incoming_name or "–", pgettext("handover", h.state),
                 h.created_at.astimezone(tz).strftime("%m-%d %H:%M")), key=str(h.id))
-        wanted = message.select or (self.current.id if self.current else None)
+        wanted = select or (self.current.id if self.current else None)
         chosen = next((h for h in self.handovers if h.id == wanted), None)
         if chosen is None:
             # Default: what waits for me, else my own handover being written.
@@ -161,21 +144,19 @@ class HandoverScreen(SeatScreen[None]):
         bar.update(neutralise(text))
         bar.set_class(error, "error")
 
-    def on_handover_notice(self, message: HandoverNotice) -> None:
-        self._message(message.text, error=message.error)
-        if message.reload is not None:
-            self.load(message.reload)
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # said in the screen's message line
+        self._message(message.text, error=True)
 
     # ---- actions -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="handover-write")
     def _run(self, act: Callable[[], HandoverView], done: str) -> None:
-        try:
-            h = act()
-        except SeatdeskError as exc:
-            self.post_message(HandoverNotice(str(exc), error=True))
-            return
-        self.post_message(HandoverNotice(done, reload=h.id))
+        """Run one change off the app's thread; say ``done`` and show the handover it made."""
+        call_service(self, act, lambda h: self._changed(done, h), group="handover-write")
+
+    def _changed(self, done: str, h: HandoverView) -> None:
+        self._message(done)
+        self.load(h.id)
 
     def action_start(self) -> None:
         self._run(lambda: seat_app(self).backend.handover.start(signed_in(self)),
