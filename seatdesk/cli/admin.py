@@ -9,7 +9,8 @@ seatdesk.cli.main imports this module while it is being built, so cli is importe
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -244,8 +245,13 @@ def user_end_sessions(login: str, as_login: str | None) -> None:
 # ---- queues and teams ----------------------------------------------------------------
 
 
-def _queue_options(required: bool) -> Any:
-    def wrap(fn: Any) -> Any:
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _queue_options(required: bool) -> Callable[[_Command], _Command]:
+    """The queue's fields as options, shared by ``queue add`` and ``queue edit``."""
+
+    def wrap(fn: _Command) -> _Command:
         for option in reversed([
             click.option("--name", required=required, default=None, help="English name."),
             click.option("--name-zh", default=None, help="Chinese name."),

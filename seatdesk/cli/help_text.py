@@ -40,11 +40,11 @@ def _short(text: str) -> str:
 
 
 def _translated_param(param: click.Parameter) -> click.Parameter:
-    help_text = getattr(param, "help", None)
-    if not help_text:
+    # Only options carry help in click; arguments are described by their command's text.
+    if not isinstance(param, click.Option) or not param.help:
         return param
     shown = copy.copy(param)
-    shown.help = translated_help(help_text)  # type: ignore[attr-defined]
+    shown.help = translated_help(param.help)
     return shown
 
 
@@ -63,8 +63,11 @@ def translated_command(command: click.Command, ctx: click.Context) -> click.Comm
     shown.params = [_translated_param(p) for p in command.params]
     helper = getattr(command, "_help_option", None)  # --help, made before --lang was read
     if isinstance(helper, click.Parameter):
+        # click declares its cached --help as None and fills it with an Option under the
+        # same ignore (Command.get_help_option).
         shown._help_option = _translated_param(helper)  # type: ignore[assignment]
-    if isinstance(command, click.Group):
+    # shown is a copy of command, so a group's copy is a group (the second test says so).
+    if isinstance(command, click.Group) and isinstance(shown, click.Group):
         names = command.list_commands(ctx)  # loads a lazy group's commands first
         subcommands = {}
         for name in names:
@@ -72,7 +75,7 @@ def translated_command(command: click.Command, ctx: click.Context) -> click.Comm
             if sub is not None:
                 subcommands[name] = translated_command(sub, ctx) if sub.help or \
                     sub.short_help else sub
-        shown.commands = subcommands  # type: ignore[attr-defined]
+        shown.commands = subcommands
     return shown
 
 

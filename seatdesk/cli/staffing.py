@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import click
 
@@ -85,7 +85,10 @@ class _Number(click.FloatRange):
         return number
 
 
-def _option(*names: str, **kwargs: Any) -> Any:
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _option(*names: str, **kwargs: Any) -> Callable[[_Command], _Command]:
     return click.option(*names, cls=_TranslatedOption, **kwargs)
 
 

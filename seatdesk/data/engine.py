@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -69,6 +69,17 @@ def _is_outage(exc: DBAPIError) -> bool:
     if isinstance(exc.orig, sqlite3.Error):
         return any(word in str(exc.orig).lower() for word in _SQLITE_OUTAGES)
     return True  # psycopg's OperationalError is about the connection
+
+
+def rows_changed(result: object) -> int:
+    """How many rows the UPDATE or DELETE whose ``result`` this is changed.
+
+    ``Session.execute`` is typed as giving a plain ``Result``; for a DML statement it gives a
+    ``CursorResult``, the only kind that counts rows. Anything else is a caller's mistake.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} counts no rows: not a DML statement's result")
+    return int(result.rowcount)
 
 
 def normalise_url(url: str) -> str:

@@ -214,12 +214,12 @@ def column_mapping(header: Sequence[str], overrides: Mapping[str, str]) -> dict[
     mapping: dict[int, str] = {}
     for index, heading in enumerate(header):
         key = heading.strip().lower()
-        target = wanted.get(key, DEFAULT_COLUMNS.get(key))
-        if target and target != IGNORE:
-            if target != "phones" and target in mapping.values():
+        field = wanted.get(key, DEFAULT_COLUMNS.get(key))
+        if field and field != IGNORE:
+            if field != "phones" and field in mapping.values():
                 raise InvalidInput(_("two columns map to {field}; use --map to choose").format(
-                    field=target), "map")
-            mapping[index] = target
+                    field=field), "map")
+            mapping[index] = field
     if "name" not in mapping.values():
         raise InvalidInput(_("no name column (姓名/name); use --map COLUMN=name"), "map")
     return mapping

@@ -24,11 +24,11 @@ from __future__ import annotations
 import random
 import time
 from bisect import bisect
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -128,10 +128,10 @@ def ensure_reference_data(backend: Backend, *, demo_users: bool = True) -> None:
                                team=team,
                                agent_no=None if agent_no in taken_numbers else agent_no)
     with backend.db.write() as s:
-        team = s.scalar(select(Team).where(Team.code == "t1"))
+        first_team = s.scalar(select(Team).where(Team.code == "t1"))
         lead = s.scalar(select(User.id).where(User.login == "demo_lead"))
-        if team is not None and team.lead_id is None and lead is not None:
-            team.lead_id = lead
+        if first_team is not None and first_team.lead_id is None and lead is not None:
+            first_team.lead_id = lead
         have = {tuple(r) for r in s.execute(select(ScriptVersion.category, ScriptVersion.lang,
                                     ScriptVersion.direction)).all()}
         for script in default_scripts():
@@ -208,16 +208,19 @@ class _Stamp:
         return f"{prefix}{second:02d}{self.suffix}"
 
 
-class _Picker:
+Choice = TypeVar("Choice")
+
+
+class _Picker(Generic[Choice]):
     """A fast weighted choice (random.choices rebuilds its tables on every call)."""
 
-    def __init__(self, rng: random.Random, weights: dict[Any, float]) -> None:
+    def __init__(self, rng: random.Random, weights: Mapping[Choice, float]) -> None:
         self.random = rng.random
         self.items = list(weights)
         self.cum = list(accumulate(weights.values()))
         self.total = self.cum[-1]
 
-    def __call__(self) -> Any:
+    def __call__(self) -> Choice:
         return self.items[bisect(self.cum, self.random() * self.total)]
 
 
@@ -230,7 +233,10 @@ class _BulkLoader:
     def __init__(self, backend: Backend) -> None:
         self.postgres = backend.db.is_postgres
         self._fairy = backend.db.engine.raw_connection()
-        self.conn: Any = self._fairy.driver_connection
+        driver = self._fairy.driver_connection
+        if driver is None:  # the pool hands out live connections; None would be a pool bug
+            raise RuntimeError("the bulk load got a connection with no driver behind it")
+        self.conn: Any = driver  # psycopg or sqlite3: both are driven through their own API
         if not self.postgres:
             # The load is re-runnable, so durability of each batch is not worth an fsync.
             self.conn.execute("PRAGMA synchronous=OFF")

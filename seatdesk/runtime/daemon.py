@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from seatdesk.data.engine import rows_changed
 from seatdesk.data.models import Call, CallEvent, CallState
 from seatdesk.domain.i18n import _
 from seatdesk.services.container import Backend
@@ -75,7 +76,7 @@ def clear_drafts(backend: Backend) -> int:
             .where(Call.state.in_([CallState.CLOSED, CallState.ABANDONED]),
                    Call.draft.is_not(None), ~incomplete)
             .values(draft=None))
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return rows_changed(result)
 
 
 def run_once(backend: Backend, *, release_after: timedelta | None = None) -> WorkerReport:

@@ -23,6 +23,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from seatdesk.data.engine import rows_changed
 from seatdesk.data.models import (
     Call,
     Callback,
@@ -382,7 +383,7 @@ class CallbackService(Service):
                 .where(Callback.state == "open", Callback.owner_id.is_not(None),
                        Callback.due_at < limit)
                 .values(owner_id=None))
-            count = int(result.rowcount)  # type: ignore[attr-defined]
+            count = rows_changed(result)
             if count:
                 self.signal(s, Topic.CALLBACKS)
             return count

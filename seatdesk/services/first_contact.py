@@ -23,7 +23,7 @@ from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from seatdesk.data.backfills import PRIOR_LOOKBACK_DAYS, backfill_prior_contacts_sql
-from seatdesk.data.engine import Database
+from seatdesk.data.engine import Database, rows_changed
 from seatdesk.data.models import Call, CallState, Direction, User
 from seatdesk.domain.clock import Clock, utc_now
 from seatdesk.services.base import Service
@@ -68,7 +68,7 @@ def mark_prior_contact(s: Session, call: Call) -> None:
 def backfill_prior_contacts(s: Session) -> int:
     """Run the backfill in session ``s``; returns the number of calls given a prior contact."""
     result = s.execute(text(backfill_prior_contacts_sql(s.get_bind().dialect.name)))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rows_changed(result)
 
 
 @dataclass(frozen=True)

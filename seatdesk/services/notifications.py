@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from seatdesk.data.engine import rows_changed
 from seatdesk.data.models import Notification
 from seatdesk.data.topics import Topic
 from seatdesk.domain.i18n import render
@@ -83,7 +84,7 @@ class NotificationService(Service):
             stmt = stmt.where(Notification.id.in_(wanted))
         with self.db.write() as s:
             result = s.execute(stmt.values(read_at=self.clock()))
-            count = int(result.rowcount)  # type: ignore[attr-defined]
+            count = rows_changed(result)
             if count:
                 self.signal(s, Topic.NOTIFICATIONS, actor.user_id)
             return count

@@ -540,7 +540,7 @@ class QaService(QaWorkflow):
         """Keep a half-scored form (checked for range, not completeness)."""
         with self.db.write() as s:
             ev = self._editable(s, actor, evaluation_id)
-            form = form_of(s.get(QaForm, ev.form_id))  # type: ignore[arg-type]
+            form = form_of(s.get_one(QaForm, ev.form_id))
             check_answers(form, answers)
             if len(comment) > COMMENT_MAX:
                 raise InvalidInput(_("the overall comment is too long (at most {n})").format(
@@ -561,7 +561,7 @@ class QaService(QaWorkflow):
         now = self.clock()
         with self.db.write() as s:
             ev = self._editable(s, actor, evaluation_id)
-            form = form_of(s.get(QaForm, ev.form_id))  # type: ignore[arg-type]
+            form = form_of(s.get_one(QaForm, ev.form_id))
             result = self._validated(form, answers, comment)
             ev.answers = answers_to_json(answers)
             ev.comment = comment
@@ -743,7 +743,7 @@ class QaService(QaWorkflow):
                 if now > deadline:
                     raise InvalidTransition(_("the window to respond closed at {t} UTC").format(
                         t=f"{deadline:%Y-%m-%d %H:%M}"))
-                form = form_of(s.get(QaForm, ev.form_id))  # type: ignore[arg-type]
+                form = form_of(s.get_one(QaForm, ev.form_id))
                 if kind == "disputed":
                     if not self._rounds_left(ev):
                         raise InvalidTransition(_(
@@ -830,7 +830,7 @@ class QaService(QaWorkflow):
             standing = ev
             answers = answers_from_json(ev.answers)
             if changes and any(answers.get(k) != a for k, a in changes.items()):
-                form = form_of(s.get(QaForm, ev.form_id))  # type: ignore[arg-type]
+                form = form_of(s.get_one(QaForm, ev.form_id))
                 merged = {**answers, **changes}
                 result = self._validated(form, merged, ev.comment)
                 # The inspector's work stays theirs; the ruling lead is recorded apart.

@@ -16,11 +16,11 @@ import gc
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
@@ -115,7 +115,9 @@ class SeatdeskApp(App[None]):
         # mounted with the app, it paints without a mode switch's full CSS refresh.
         first = _first_home(actor, sign_in_as)
         if first is not None:
-            self.DEFAULT_MODE = first
+            # Textual types DEFAULT_MODE as a ClassVar yet reads it from the instance in
+            # App.__init__; the first mode depends on who signs in, so it is set per app.
+            self.DEFAULT_MODE = first  # type: ignore[misc]
         super().__init__()
         self.settings = settings or Settings()
         self._backend: Backend | None = None
@@ -317,9 +319,7 @@ class SeatdeskApp(App[None]):
             self._added_modes.add(mode)
         self.switch_mode(mode)
 
-    def get_system_commands(self, screen: Screen[Any]):  # type: ignore[no-untyped-def]
-        from textual.app import SystemCommand
-
+    def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
         from seatdesk.ui.textual_words import translated_commands
 
         yield from translated_commands(super().get_system_commands(screen))

@@ -72,6 +72,41 @@ async def test_register_complaint_dialog_reaches_the_database(sqlite_url, clock)
     backend.close()
 
 
+async def test_a_refused_save_is_said_on_the_dialog_at_the_refused_field(sqlite_url, clock):
+    """The service refuses (an empty summary, a past due time): the dialog says so, the cursor
+    goes to that field, what was typed stays, and the app adds no second toast for it."""
+    app, backend, people, cid = _app(sqlite_url, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        app.push_screen(RegisterComplaintDialog(customer_id=cid))
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#category", Select).value = "product"
+        dialog.query_one("#wants", Input).value = "上门维修"
+        await pilot.press("ctrl+s")  # no summary: the service's refusal
+        await _settle(app, pilot)
+        assert app.screen is dialog
+        assert "summary" in str(dialog.query_one("#complaint-error", Static).render())
+        assert app.focused is dialog.query_one("#summary", TextArea)
+        assert dialog.query_one("#wants", Input).value == "上门维修"
+        assert not list(app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = ScheduleCallbackDialog(customer_id=cid)
+        app.push_screen(dialog)
+        await pilot.pause()
+        # Past the box's own limit (set, not typed): the service's check answers.
+        dialog.query_one("#reason", Input).value = "x" * 2001
+        dialog.query_one("#due", Input).value = "明天 10:00"
+        await pilot.pause()
+        dialog.action_save()
+        await _settle(app, pilot)
+        assert app.screen is dialog
+        assert "too long" in str(dialog.query_one("#callback-error", Static).render())
+        assert not list(app._notifications)
+    backend.close()
+
+
 async def test_callback_dialog_bad_date_keeps_the_text_then_saves(sqlite_url, clock):
     app, backend, people, cid = _app(sqlite_url, clock)
     results = []

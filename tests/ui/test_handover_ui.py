@@ -49,6 +49,8 @@ async def test_write_sign_and_countersign_a_handover(sqlite_url, clock):
         await pilot.press("s", *"lead1b", "enter")  # not checked yet: refused, message shown
         await _settle(app, pilot)
         assert "check every item" in str(screen.query_one("#handover-message").render())
+        assert screen.query_one("#handover-message").has_class("error")
+        assert not [n for n in app._notifications if "check every item" in str(n.message)]
         await pilot.press("A")  # mark all unchanged as seen
         await _settle(app, pilot)
         assert _handover(backend).items[0]["ok"] is True

@@ -252,7 +252,7 @@ async def test_item10_agents_see_no_ruling_key_and_read_only_forms_no_scoring_ke
     async with app.run_test(size=(140, 40)) as pilot:
         app.open_screen("my_qa")
         await _settle(app, pilot)
-        assert "toggle" not in _active(app)
+        assert "toggle_disputes" not in _active(app)
     from seatdesk.ui.screens.qa_score import QaScoreScreen
 
     app = _app(backend, sqlite_url, people["qa1"], clock)

@@ -137,7 +137,8 @@ def violations_touching(violations: Iterable[Violation], day: date) -> list[Viol
             if v.day == week_start(day):
                 out.append(v)
         elif v.rule == CONSECUTIVE:
-            run = int(v.values.get("days", 0))  # type: ignore[call-overload]
+            days = v.values.get("days")  # check_consecutive_days puts the run's length here
+            run = days if isinstance(days, int) else 0
             assert v.day is not None
             if v.day - timedelta(days=run - 1) <= day:
                 out.append(v)

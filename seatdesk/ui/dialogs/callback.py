@@ -8,33 +8,24 @@ Dismisses with the new callback id, or None when cancelled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from seatdesk.domain.duetime import DueTimeError, describe_due, parse_due
-from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
-from seatdesk.services.callbacks import CallbackInput
+from seatdesk.services.callbacks import CallbackInput, CallbackRow
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.dialogs.form import FormDialog
+from seatdesk.ui.errors import call_service
 
-
-@dataclass
-class CallbackSaved(Message):
-    callback_id: int
-
-
-@dataclass
-class CallbackRefused(Message):
-    text: str
-    field: str | None
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 
 class ScheduleCallbackDialog(FormDialog[int | None]):
@@ -84,7 +75,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
         self.restore_draft()
         self.query_one("#due", Input).focus()
 
-    def _tz(self) -> object:
+    def _tz(self) -> ZoneInfo:
         return seat_app(self).settings.tz
 
     def _now(self) -> datetime:
@@ -98,12 +89,12 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
             preview.remove_class("bad")
             return
         try:
-            due = parse_due(event.value, self._now(), self._tz())  # type: ignore[arg-type]
+            due = parse_due(event.value, self._now(), self._tz())
         except DueTimeError as exc:
             preview.update(str(exc))
             preview.add_class("bad")
         else:
-            preview.update(describe_due(due, self._now(), self._tz()))  # type: ignore[arg-type]
+            preview.update(describe_due(due, self._now(), self._tz()))
             preview.remove_class("bad")
 
     @on(Input.Submitted)
@@ -113,7 +104,7 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
     def action_save(self) -> None:
         due_text = self.query_one("#due", Input).value
         try:
-            due = parse_due(due_text, self._now(), self._tz())  # type: ignore[arg-type]
+            due = parse_due(due_text, self._now(), self._tz())
         except DueTimeError as exc:
             self._error(str(exc), "due_at")
             return
@@ -125,24 +116,12 @@ class ScheduleCallbackDialog(FormDialog[int | None]):
         self.query_one("#callback-error", Static).update(_("saving…"))
         self._save(data)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="callback-dialog")
     def _save(self, data: CallbackInput) -> None:
-        backend = seat_app(self).backend
-        try:
-            row = backend.callbacks.schedule(seat_app(self).session_actor(), data)
-        except InvalidInput as exc:
-            self.post_message(CallbackRefused(str(exc), exc.field))
-            return
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the agent is looking
-            from seatdesk.ui.errors import user_message
+        app = seat_app(self)
+        # session_actor (off the app's thread) waits for a demo's background sign-in.
+        call_service(self, lambda: app.backend.callbacks.schedule(app.session_actor(), data),
+                     self._saved, group="callback-dialog")
 
-            self.post_message(CallbackRefused(user_message(exc), None))
-            return
-        self.post_message(CallbackSaved(row.id))
-
-    def on_callback_saved(self, message: CallbackSaved) -> None:
-        self.app.notify(_("callback #{id} scheduled").format(id=message.callback_id))
-        self.dismiss(message.callback_id)
-
-    def on_callback_refused(self, message: CallbackRefused) -> None:
-        self._error(message.text, message.field)
+    def _saved(self, row: CallbackRow) -> None:
+        self.app.notify(_("callback #{id} scheduled").format(id=row.id))
+        self.dismiss(row.id)

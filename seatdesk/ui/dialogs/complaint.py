@@ -7,33 +7,17 @@ call is scheduled with it. Dismisses with the new complaint id, or None when can
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from seatdesk.domain.duetime import local_text
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
-from seatdesk.services.complaints import CATEGORIES, SEVERITIES, ComplaintInput
+from seatdesk.services.complaints import CATEGORIES, SEVERITIES, ComplaintInput, ComplaintRow
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.dialogs.form import FormDialog
-
-
-@dataclass
-class ComplaintSaved(Message):
-    complaint_id: int
-    deadline_text: str
-
-
-@dataclass
-class ComplaintRefused(Message):
-    text: str
-    field: str | None
+from seatdesk.ui.errors import call_service
 
 
 class RegisterComplaintDialog(FormDialog[int | None]):
@@ -114,26 +98,13 @@ class RegisterComplaintDialog(FormDialog[int | None]):
         self.query_one("#complaint-error", Static).update(_("saving…"))
         self._save(data)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="complaint-dialog")
     def _save(self, data: ComplaintInput) -> None:
-        app = seat_app(self)
-        try:
-            row = app.backend.complaints.register(signed_in(self), data)
-        except SeatdeskError as exc:
-            self.post_message(ComplaintRefused(str(exc), getattr(exc, "field", None)))
-            return
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the agent is looking
-            from seatdesk.ui.errors import user_message
+        complaints, actor = seat_app(self).backend.complaints, signed_in(self)
+        call_service(self, lambda: complaints.register(actor, data), self._saved,
+                     group="complaint-dialog")
 
-            self.post_message(ComplaintRefused(user_message(exc), None))
-            return
-        self.post_message(ComplaintSaved(row.id, local_text(
-            row.deadline_at, app.settings.tz)))
-
-    def on_complaint_saved(self, message: ComplaintSaved) -> None:
+    def _saved(self, row: ComplaintRow) -> None:
+        when = local_text(row.deadline_at, seat_app(self).settings.tz)
         self.app.notify(_("complaint #{id} registered; answer due {when}").format(
-            id=message.complaint_id, when=message.deadline_text))
-        self.dismiss(message.complaint_id)
-
-    def on_complaint_refused(self, message: ComplaintRefused) -> None:
-        self._error(message.text, message.field)
+            id=row.id, when=when))
+        self.dismiss(row.id)

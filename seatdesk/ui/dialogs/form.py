@@ -9,6 +9,7 @@ from textual import on
 from textual.widgets import Button, Static
 
 from seatdesk.ui.dialogs.drafts import DraftKeepingModal
+from seatdesk.ui.errors import ServiceFailed
 
 T = TypeVar("T")
 
@@ -27,6 +28,11 @@ class FormDialog(DraftKeepingModal[T]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        """A refused save (``call_service``): said here, at the field; the app adds nothing."""
+        message.stop()
+        self._error(message.text, message.field)
 
     def _error(self, text: str, field: str | None = None) -> None:
         self.query_one(f"#{self.ERROR_ID}", Static).update(text)

@@ -12,19 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Static
 
 from seatdesk.domain.duetime import local_text, until_text
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.complaints import Breakdown, ComplaintDetail, ComplaintRow
 from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatModalScreen, SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 
@@ -44,32 +43,11 @@ STEP_TITLES = {"assign": N_("Assign complaint"), "investigate": N_("Record inves
                "answer": N_("Answer complaint"), "close": N_("Close complaint")}
 
 
-@dataclass
-class ComplaintsLoaded(Message):
+@dataclass(frozen=True)
+class ComplaintsListing:
     rows: list[ComplaintRow]
     by_owner: list[Breakdown]
     by_category: list[Breakdown]
-
-
-@dataclass
-class DetailLoaded(Message):
-    detail: ComplaintDetail
-
-
-@dataclass
-class StepDone(Message):
-    text: str
-
-
-@dataclass
-class StepRefused(Message):
-    text: str
-    field: str | None
-
-
-@dataclass
-class ScreenProblem(Message):
-    text: str
 
 
 class ComplaintStepDialog(SeatModalScreen[bool]):
@@ -117,44 +95,36 @@ class ComplaintStepDialog(SeatModalScreen[bool]):
     @on(Input.Submitted)
     def action_save(self) -> None:
         values: dict[str, Any] = {}
-        for field, _label, _kind in STEP_FIELDS[self.step]:
-            widget = self.query_one(f"#{field}")
-            values[field] = widget.value  # type: ignore[attr-defined]
+        for field, _label, kind in STEP_FIELDS[self.step]:
+            values[field] = (self.query_one(f"#{field}", Checkbox).value if kind == "check"
+                             else self.query_one(f"#{field}", Input).value)
         self.query_one("#step-error", Static).update(_("saving…"))
         self._run(values)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="complaint-step")
     def _run(self, values: dict[str, Any]) -> None:
-        app = seat_app(self)
-        service = app.backend.complaints
-        actor = signed_in(self)
-        cid = self.complaint_id
-        try:
-            if self.step == "assign":
-                service.assign(actor, cid, owner_login=values["owner_login"],
-                               department=values["department"] or None, note=values["note"])
-            elif self.step == "investigate":
-                service.investigate(actor, cid, values["note"])
-            elif self.step == "answer":
-                service.answer(actor, cid, values["outcome"], values["company_fault"])
-            else:
-                service.close(actor, cid, closing_summary=values["closing_summary"],
-                              lesson=values["lesson"])
-        except SeatdeskError as exc:
-            self.post_message(StepRefused(str(exc), getattr(exc, "field", None)))
-            return
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the lead is looking
-            from seatdesk.ui.errors import user_message
+        service, actor = seat_app(self).backend.complaints, signed_in(self)
+        step, cid = self.step, self.complaint_id
 
-            self.post_message(StepRefused(user_message(exc), None))
-            return
-        self.post_message(StepDone(_("complaint #{id} saved").format(id=cid)))
+        def save() -> object:
+            if step == "assign":
+                return service.assign(actor, cid, owner_login=values["owner_login"],
+                                      department=values["department"] or None,
+                                      note=values["note"])
+            if step == "investigate":
+                return service.investigate(actor, cid, values["note"])
+            if step == "answer":
+                return service.answer(actor, cid, values["outcome"], values["company_fault"])
+            return service.close(actor, cid, closing_summary=values["closing_summary"],
+                                 lesson=values["lesson"])
 
-    def on_step_done(self, message: StepDone) -> None:
-        self.app.notify(message.text)
+        call_service(self, save, lambda _saved: self._saved(cid), group="complaint-step")
+
+    def _saved(self, cid: int) -> None:
+        self.app.notify(_("complaint #{id} saved").format(id=cid))
         self.dismiss(True)
 
-    def on_step_refused(self, message: StepRefused) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # said in the dialog, over the list
         self.query_one("#step-error", Static).update(message.text)
 
 
@@ -210,26 +180,17 @@ class ComplaintsScreen(SeatScreen[None]):
 
     # ---- loading -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="complaints-load")
     def load(self) -> None:
-        app = seat_app(self)
-        service = app.backend.complaints
-        actor = signed_in(self)
-        try:
-            rows = service.listing(actor, self.view)
-            by_owner = service.breakdown(actor, "owner")
-            by_category = service.breakdown(actor, "category")
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
-            from seatdesk.ui.errors import user_message
+        service, actor, view = seat_app(self).backend.complaints, signed_in(self), self.view
+        call_service(self, lambda: ComplaintsListing(
+            service.listing(actor, view), service.breakdown(actor, "owner"),
+            service.breakdown(actor, "category")), self._show_listing,
+            group="complaints-load", latest_only=True)
 
-            self.post_message(ScreenProblem(user_message(exc)))
-            return
-        self.post_message(ComplaintsLoaded(rows, by_owner, by_category))
-
-    def on_complaints_loaded(self, message: ComplaintsLoaded) -> None:
+    def _show_listing(self, listing: ComplaintsListing) -> None:
         table = self.query_one("#complaints", DataTable)
         selected = self._selected()
-        rows = list(message.rows)
+        rows = list(listing.rows)
         if self.sort == "owner":
             rows.sort(key=lambda r: (r.owner_login or r.owner_department, r.deadline_at))
         elif self.sort == "category":
@@ -250,9 +211,9 @@ class ComplaintsScreen(SeatScreen[None]):
             if index is not None:
                 table.move_cursor(row=index)
         self.query_one("#by-owner", Static).update(
-            self._breakdown_text(_("By owner"), message.by_owner))
+            self._breakdown_text(_("By owner"), listing.by_owner))
         self.query_one("#by-category", Static).update(
-            self._breakdown_text(_("By category"), message.by_category, translate=True))
+            self._breakdown_text(_("By category"), listing.by_category, translate=True))
         overdue = sum(1 for r in rows if r.overdue)
         self.query_one("#complaints-status", Static).update(
             ngettext("{view}: {n} complaint, {o} overdue · sorted by {sort}",
@@ -268,7 +229,8 @@ class ComplaintsScreen(SeatScreen[None]):
             lines.append(f"{key[:18]:<18} {b.open:>4}/{b.overdue:<4}")
         return "\n".join(lines)
 
-    def on_screen_problem(self, message: ScreenProblem) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # a load that failed: said in the status line
         self.query_one("#complaints-status", Static).update(message.text)
 
     def _selected(self) -> ComplaintRow | None:
@@ -288,20 +250,12 @@ class ComplaintsScreen(SeatScreen[None]):
             return
         self._fetch_detail(row.id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="complaints-detail")
     def _fetch_detail(self, complaint_id: int) -> None:
-        app = seat_app(self)
-        try:
-            detail = app.backend.complaints.detail(signed_in(self), complaint_id)
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
-            from seatdesk.ui.errors import user_message
+        complaints, actor = seat_app(self).backend.complaints, signed_in(self)
+        call_service(self, lambda: complaints.detail(actor, complaint_id), self._show_detail,
+                     group="complaints-detail", latest_only=True)
 
-            self.post_message(ScreenProblem(user_message(exc)))
-            return
-        self.post_message(DetailLoaded(detail))
-
-    def on_detail_loaded(self, message: DetailLoaded) -> None:
-        d = message.detail
+    def _show_detail(self, d: ComplaintDetail) -> None:
         tz = seat_app(self).settings.tz
         fault = {None: "?", True: _("yes"), False: _("no")}[d.company_fault]
         lines = [

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from seatdesk.domain.i18n import N_, _, localized_name
 from seatdesk.domain.text import neutralise
-from seatdesk.services.floor import FloorSnapshot, QueueLive
+from seatdesk.services.floor import FloorAgent, FloorSnapshot, QueueLive
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
@@ -187,7 +187,7 @@ class FloorScreen(SeatScreen[None]):
         self.notify(_("Call #{id} closed.").format(id=call_id))
         self.action_refresh_floor()
 
-    def _agent_row(self, a, now: datetime) -> dict[str, str | Text]:  # type: ignore[no-untyped-def]
+    def _agent_row(self, a: FloorAgent, now: datetime) -> dict[str, str | Text]:
         st = a.status
         state = _(st.state) + (f" ({_(st.reason)})" if st.reason else "")
         queue = self._queue_names.get(a.call_queue or "", a.call_queue or "")

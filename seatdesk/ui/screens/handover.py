@@ -8,39 +8,24 @@ you: C countersign, R refuse with a reason. Tab moves between the list and the i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.handover import AWAITING, EDITABLE, HandoverView
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 
 MARK = {True: Text("✓", style="bold green"), False: Text("✗", style="bold red"),
         None: Text("·", style="dim")}
-
-
-@dataclass
-class HandoversLoaded(Message):
-    handovers: list[HandoverView]
-    select: int | None
-
-
-@dataclass
-class HandoverNotice(Message):
-    text: str
-    error: bool = False
-    reload: int | None = None  # the handover to show after reloading
 
 
 class HandoverScreen(SeatScreen[None]):
@@ -96,17 +81,15 @@ class HandoverScreen(SeatScreen[None]):
 
     # ---- loading -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="handover-load")
     def load(self, select: int | None = None) -> None:
-        try:
-            found = seat_app(self).backend.handover.recent(seat_app(self).actor)
-        except SeatdeskError as exc:
-            self.post_message(HandoverNotice(str(exc), error=True))
-            return
-        self.post_message(HandoversLoaded(found, select))
+        """Re-read the recent handovers, then show ``select`` (else the one shown, else mine)."""
+        handover, actor = seat_app(self).backend.handover, signed_in(self)
+        call_service(self, lambda: handover.recent(actor),
+                     lambda found: self._show_handovers(found, select),
+                     group="handover-load", latest_only=True)
 
-    def on_handovers_loaded(self, message: HandoversLoaded) -> None:
-        self.handovers = message.handovers
+    def _show_handovers(self, found: list[HandoverView], select: int | None) -> None:
+        self.handovers = found
         tz = seat_app(self).settings.tz
         listing = self.query_one("#handover-list", DataTable)
         listing.clear()
@@ -114,11 +97,11 @@ class HandoverScreen(SeatScreen[None]):
             listing.add_row(*plain_cells(
                 str(h.id), h.outgoing_name, h.incoming_name or "–", pgettext("handover", h.state),
                 h.created_at.astimezone(tz).strftime("%m-%d %H:%M")), key=str(h.id))
-        wanted = message.select or (self.current.id if self.current else None)
+        wanted = select or (self.current.id if self.current else None)
         chosen = next((h for h in self.handovers if h.id == wanted), None)
         if chosen is None:
             # Default: what waits for me, else my own handover being written.
-            me = seat_app(self).actor.user_id
+            me = signed_in(self).user_id
             chosen = next((h for h in self.handovers
                            if h.state == AWAITING and h.incoming_id == me), None) or next(
                 (h for h in self.handovers if h.outgoing_id == me and h.state in EDITABLE), None)
@@ -161,24 +144,22 @@ class HandoverScreen(SeatScreen[None]):
         bar.update(neutralise(text))
         bar.set_class(error, "error")
 
-    def on_handover_notice(self, message: HandoverNotice) -> None:
-        self._message(message.text, error=message.error)
-        if message.reload is not None:
-            self.load(message.reload)
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # said in the screen's message line
+        self._message(message.text, error=True)
 
     # ---- actions -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="handover-write")
     def _run(self, act: Callable[[], HandoverView], done: str) -> None:
-        try:
-            h = act()
-        except SeatdeskError as exc:
-            self.post_message(HandoverNotice(str(exc), error=True))
-            return
-        self.post_message(HandoverNotice(done, reload=h.id))
+        """Run one change off the app's thread; say ``done`` and show the handover it made."""
+        call_service(self, act, lambda h: self._changed(done, h), group="handover-write")
+
+    def _changed(self, done: str, h: HandoverView) -> None:
+        self._message(done)
+        self.load(h.id)
 
     def action_start(self) -> None:
-        self._run(lambda: seat_app(self).backend.handover.start(seat_app(self).actor),
+        self._run(lambda: seat_app(self).backend.handover.start(signed_in(self)),
                   _("your handover is open"))
 
     def _item_index(self) -> int | None:
@@ -194,7 +175,7 @@ class HandoverScreen(SeatScreen[None]):
             return
         hid = self.current.id
         self._run(lambda: seat_app(self).backend.handover.check(
-                seat_app(self).actor, hid, index, ok),
+                signed_in(self), hid, index, ok),
                   _("item {n} checked").format(n=index + 1))
         items = self.query_one("#handover-items", DataTable)
         if index + 1 < items.row_count:
@@ -210,7 +191,7 @@ class HandoverScreen(SeatScreen[None]):
         def done(text: str | None) -> None:
             if text is not None:
                 self._run(lambda: seat_app(self).backend.handover.check(
-                seat_app(self).actor, h.id, index, item.ok, text), _("remark saved"))
+                signed_in(self), h.id, index, item.ok, text), _("remark saved"))
 
         self.app.push_screen(TextPrompt(_("Remark on item {n}").format(n=index + 1),
                                         value=item.remark, required=False), done)
@@ -223,7 +204,7 @@ class HandoverScreen(SeatScreen[None]):
 
         def done(text: str | None) -> None:
             if text:
-                handover, actor = seat_app(self).backend.handover, seat_app(self).actor
+                handover, actor = seat_app(self).backend.handover, signed_in(self)
                 self._run(lambda: handover.add_note(actor, hid, text),
                           _("note added"))
 
@@ -236,7 +217,7 @@ class HandoverScreen(SeatScreen[None]):
 
         def done(login: str | None) -> None:
             if login:
-                handover, actor = seat_app(self).backend.handover, seat_app(self).actor
+                handover, actor = seat_app(self).backend.handover, signed_in(self)
                 self._run(lambda: handover.sign_out(actor, hid, login),
                           _("signed and handed over"))
 
@@ -247,13 +228,13 @@ class HandoverScreen(SeatScreen[None]):
             return
         hid = self.current.id
         self._run(lambda: seat_app(self).backend.handover.mark_unchanged_seen(
-            seat_app(self).actor, hid), _("every unchecked item marked as seen"))
+            signed_in(self), hid), _("every unchecked item marked as seen"))
 
     def action_countersign(self) -> None:
         if self.current is None:
             return
         hid = self.current.id
-        self._run(lambda: seat_app(self).backend.handover.countersign(seat_app(self).actor, hid),
+        self._run(lambda: seat_app(self).backend.handover.countersign(signed_in(self), hid),
                   _("countersigned"))
 
     def action_refuse(self) -> None:
@@ -263,7 +244,7 @@ class HandoverScreen(SeatScreen[None]):
 
         def done(reason: str | None) -> None:
             if reason:
-                handover, actor = seat_app(self).backend.handover, seat_app(self).actor
+                handover, actor = seat_app(self).backend.handover, signed_in(self)
                 self._run(lambda: handover.refuse(actor, hid, reason),
                           _("refused; the supervisors are told"))
 

@@ -13,13 +13,15 @@ G the open and overdue coaching per agent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -36,7 +38,7 @@ from seatdesk.services.qa_views import (
     EvaluationView,
     TrendRow,
 )
-from seatdesk.ui.context import seat_app
+from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 from seatdesk.ui.widgets.score_form import ItemRow, ScoreForm
@@ -118,22 +120,22 @@ def _status(ev: EvaluationView) -> str:
             "changed": _("dispute: score changed")}.get(ev.response.state, ev.response.state)
 
 
-class _QaWorkMixin:
+class _QaWorkScreen(SeatScreen[None]):
     """Runs a backend call in a thread worker and reports one line on the screen."""
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa")
-    def run_call(self, fn: Any, done: str) -> None:
+    def run_call(self, fn: Callable[[], object], done: str) -> None:
         try:
             fn()
         except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the user looks
             from seatdesk.ui.errors import user_message
 
-            self.post_message(QaNote(user_message(exc)))  # type: ignore[attr-defined]
+            self.post_message(QaNote(user_message(exc)))
             return
-        self.post_message(QaNote(done, reload=True))  # type: ignore[attr-defined]
+        self.post_message(QaNote(done, reload=True))
 
 
-class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
+class MyEvaluationsScreen(_QaWorkScreen):
     DEFAULT_CSS = """
     MyEvaluationsScreen #mine { width: 62; height: 1fr; }
     MyEvaluationsScreen #detail { width: 1fr; }
@@ -146,7 +148,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
         Binding("a", "acknowledge", _("Acknowledge"), id="my_qa.acknowledge"),
         Binding("d", "dispute", _("Dispute"), id="my_qa.dispute"),
         Binding("ctrl+s", "send_dispute", _("Send dispute"), id="my_qa.send"),
-        Binding("t", "toggle", _("Disputes to rule"), id="my_qa.toggle"),
+        Binding("t", "toggle_disputes", _("Disputes to rule"), id="my_qa.toggle"),
         Binding("g", "coaching", _("Coaching"), id="my_qa.coaching"),
         Binding("p", "play", _("Play recording"), id="my_qa.play"),
         Binding("k", "acknowledge_coaching", _("Acknowledge coaching"),
@@ -201,10 +203,10 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
 
     @property
     def may_rule(self) -> bool:
-        return allowed(seat_app(self).actor, Permission.RULE_DISPUTES)
+        return allowed(signed_in(self), Permission.RULE_DISPUTES)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle":
+        if action == "toggle_disputes":
             return self.may_rule  # agents rule nothing: no key for it
         if action in ("acknowledge", "dispute", "send_dispute", "play"):
             return self.view == "mine"
@@ -215,7 +217,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa-load")
     def reload(self) -> None:
         app = seat_app(self)
-        qa, actor = app.backend.qa, app.actor
+        qa, actor = app.backend.qa, signed_in(self)
         try:
             mine = qa.my_evaluations(actor)
             disputes = qa.open_disputes(actor) if self.may_rule else []
@@ -264,7 +266,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
                 _("no disputes wait for you") if self.showing_disputes
                 else _("no evaluations yet"))
 
-    def _fill_coaching(self, table: DataTable[str]) -> None:
+    def _fill_coaching(self, table: DataTable[str | Text]) -> None:
         app = seat_app(self)
         tz = app.settings.tz
         now = app.clock()
@@ -303,8 +305,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa-trend")
     def load_trend(self, login: str) -> None:
         app = seat_app(self)
-        actor = app.actor
-        assert actor is not None
+        actor = signed_in(self)
         try:
             trend = app.backend.qa.trend(actor, login, weeks=8, timezone=app.settings.timezone)
         except Exception as exc:  # noqa: BLE001 - boundary (worker top)
@@ -362,8 +363,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa-record")
     def load_record(self, call_id: int) -> None:
         app = seat_app(self)
-        actor = app.actor
-        assert actor is not None
+        actor = signed_in(self)
         try:
             record = app.backend.qa.call_record(actor, call_id)
         except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown in the record's place
@@ -396,7 +396,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
                         "afterwards"))
             return
         self._confirm_ack = None
-        qa, actor, ev_id = seat_app(self).backend.qa, seat_app(self).actor, self.current.id
+        qa, actor, ev_id = seat_app(self).backend.qa, signed_in(self), self.current.id
         self.run_call(lambda: qa.acknowledge(actor, ev_id), _("acknowledged"))
 
     def action_dispute(self) -> None:
@@ -484,7 +484,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
         if not reasons and not codes:
             self._say(_("give a reason for at least one item you dispute"))
             return
-        qa, actor, ev_id = seat_app(self).backend.qa, seat_app(self).actor, self.current.id
+        qa, actor, ev_id = seat_app(self).backend.qa, signed_in(self), self.current.id
         self.run_call(lambda: qa.dispute(actor, ev_id, reasons, "", codes),
                       _("dispute sent to your team lead"))
 
@@ -500,7 +500,7 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
 
     # ---- ruling (team leads, supervisors) -----------------------------------------------
 
-    def action_toggle(self) -> None:
+    def action_toggle_disputes(self) -> None:
         if not self.may_rule:
             self._say(_("only team leads and supervisors rule on disputes"))
             return
@@ -522,10 +522,10 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
         table = self.query_one("#mine", DataTable)
         if self.view != "coaching" or not table.row_count:
             return
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value or ""
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value or ""
         if not key.startswith("c"):
             return
-        qa, actor = seat_app(self).backend.qa, seat_app(self).actor
+        qa, actor = seat_app(self).backend.qa, signed_in(self)
         self.run_call(lambda: qa.acknowledge_coaching(actor, int(key[1:])),
                       _("coaching acknowledged"))
 
@@ -533,7 +533,10 @@ class MyEvaluationsScreen(_QaWorkMixin, SeatScreen[None]):
         key = event.row_key.value or ""
         if key.startswith("d"):
             dispute = next(d for d in self.disputes if d.response_id == int(key[1:]))
-            self.app.push_screen(DisputeRulingScreen(dispute), lambda _r: self.reload())
+            self.app.push_screen(DisputeRulingScreen(dispute), self._ruled)
+
+    def _ruled(self, _result: None) -> None:
+        self.reload()
 
     def action_to_list(self) -> None:
         if self.disputing:
@@ -549,7 +552,7 @@ class RulingLoaded(Message):
     record: CallRecord | None
 
 
-class DisputeRulingScreen(_QaWorkMixin, SeatScreen[None]):
+class DisputeRulingScreen(_QaWorkScreen):
     """Uphold a disputed score, or change items: a new revision; the reason is required.
 
     The call record sits beside the form, and each item shows the inspector's comment,
@@ -602,8 +605,9 @@ class DisputeRulingScreen(_QaWorkMixin, SeatScreen[None]):
     def load(self) -> None:
         app = seat_app(self)
         try:
-            ev = app.backend.qa.evaluation(app.actor, self.dispute.evaluation_id)
-            record = app.backend.qa.call_record(app.actor, ev.call_id)
+            actor = signed_in(self)
+            ev = app.backend.qa.evaluation(actor, self.dispute.evaluation_id)
+            record = app.backend.qa.call_record(actor, ev.call_id)
         except Exception as exc:  # noqa: BLE001 - boundary (worker top)
             from seatdesk.ui.errors import user_message
 
@@ -669,7 +673,7 @@ class DisputeRulingScreen(_QaWorkMixin, SeatScreen[None]):
         reason = self._reason()
         if reason is not None:
             app = seat_app(self)
-            qa, actor, rid = app.backend.qa, app.actor, self.dispute.response_id
+            qa, actor, rid = app.backend.qa, signed_in(self), self.dispute.response_id
             self.run_call(lambda: qa.rule(actor, rid, reason, None), _("dispute upheld"))
 
     def action_change(self) -> None:
@@ -683,7 +687,7 @@ class DisputeRulingScreen(_QaWorkMixin, SeatScreen[None]):
             self.query_one("#my-status", Static).update(
                 _("nothing changed: change an item's score, or uphold with Ctrl+U"))
             return
-        qa, actor, rid = seat_app(self).backend.qa, seat_app(self).actor, self.dispute.response_id
+        qa, actor, rid = seat_app(self).backend.qa, signed_in(self), self.dispute.response_id
         self.run_call(lambda: qa.rule(actor, rid, reason, changes),
                       _("score changed: a new revision was made"))
 

@@ -7,20 +7,17 @@ answers are listed below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import N_, _
-from seatdesk.services.roster import LEAVE, OFF, MySchedule
+from seatdesk.services.roster import LEAVE, OFF, MySchedule, RequestView
 from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
@@ -32,18 +29,6 @@ def state_text(state: str) -> str:
     """A request's state as the agent reads it."""
     return {"pending": _("waiting for the lead"), "approved": _("approved"),
             "refused": _("refused by the lead")}.get(state, state)
-
-
-@dataclass
-class ScheduleLoaded(Message):
-    schedule: MySchedule
-
-
-@dataclass
-class ScheduleNotice(Message):
-    text: str
-    error: bool = False
-    reload: bool = False
 
 
 # Weekday names in the reader's language (strftime's %a follows the C locale: English).
@@ -87,16 +72,13 @@ class MyScheduleScreen(SeatScreen[None]):
             requests.add_column(label, key=key)
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="schedule")
     def load(self) -> None:
-        app = seat_app(self)
-        try:
-            self.post_message(ScheduleLoaded(app.backend.roster.my_schedule(signed_in(self))))
-        except SeatdeskError as exc:
-            self.post_message(ScheduleNotice(str(exc), error=True))
+        roster, actor = seat_app(self).backend.roster, signed_in(self)
+        call_service(self, lambda: roster.my_schedule(actor), self._show_schedule,
+                     group="schedule", latest_only=True)
 
-    def on_schedule_loaded(self, message: ScheduleLoaded) -> None:
-        mine = self.schedule = message.schedule
+    def _show_schedule(self, mine: MySchedule) -> None:
+        self.schedule = mine
         self.query_one("#schedule-title", Static).update(
             _("My schedule · {first} to {last}").format(first=mine.first, last=mine.last))
         hours = {t.code: t.hours for t in mine.templates}
@@ -125,11 +107,13 @@ class MyScheduleScreen(SeatScreen[None]):
                 r.other_name or "", Text(state_text(r.state), style=STATE_STYLE.get(r.state, "")),
                 r.decision_note))
 
-    def on_schedule_notice(self, message: ScheduleNotice) -> None:
+    def _say(self, text: str, *, error: bool = False) -> None:
         self.query_one("#schedule-message", Static).update(
-            Text(message.text, style="red" if message.error else "green"))
-        if message.reload:
-            self.load()
+            Text(text, style="red" if error else "green"))
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # said in the screen's message line
+        self._say(message.text, error=True)
 
     def _chosen_day(self) -> date | None:
         days = self.query_one("#schedule-days", DataTable)
@@ -137,19 +121,19 @@ class MyScheduleScreen(SeatScreen[None]):
             return None
         return self.schedule.first + timedelta(days=days.cursor_row)
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="schedule-write")
     def _send(self, day: date, reason: str, colleague: str | None) -> None:
-        app = seat_app(self)
-        try:
+        roster, actor = seat_app(self).backend.roster, signed_in(self)
+
+        def send() -> RequestView:
             if colleague is None:
-                r = app.backend.roster.request_leave(signed_in(self), day, reason)
-            else:
-                r = app.backend.roster.request_swap(signed_in(self), day, colleague, reason)
-        except SeatdeskError as exc:
-            self.post_message(ScheduleNotice(str(exc), error=True))
-            return
-        self.post_message(ScheduleNotice(
-            _("request #{id} sent to your team lead").format(id=r.id), reload=True))
+                return roster.request_leave(actor, day, reason)
+            return roster.request_swap(actor, day, colleague, reason)
+
+        call_service(self, send, self._sent, group="schedule-write")
+
+    def _sent(self, request: RequestView) -> None:
+        self._say(_("request #{id} sent to your team lead").format(id=request.id))
+        self.load()
 
     def action_leave(self) -> None:
         day = self._chosen_day()

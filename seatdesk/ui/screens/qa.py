@@ -13,7 +13,7 @@ V the results, R refreshes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from seatdesk.services.qa_workflow import SamplePlanSpec
 
 
-def week_bounds(now: datetime, tz: object) -> tuple[str, str]:
+def week_bounds(now: datetime, tz: tzinfo) -> tuple[str, str]:
     """Monday and Sunday of ``now``'s week in the center's zone, as typed dates."""
-    local = now.astimezone(tz)  # type: ignore[arg-type]
+    local = now.astimezone(tz)
     monday = local.date() - timedelta(days=local.weekday())
     return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
 

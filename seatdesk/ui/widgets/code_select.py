@@ -105,7 +105,8 @@ class CodeSelect(Select[Any]):
         region = overlay.region
         if region.height > inside.height:
             overlay.styles.max_height = inside.height
-            return self.call_after_refresh(self._fit_overlay)
+            self.call_after_refresh(self._fit_overlay)
+            return
         shift = min(0, inside.bottom - region.bottom)  # up by what spills below
         shift = max(shift, inside.y - region.y)  # never above the pane's top
         if shift:

@@ -83,8 +83,9 @@ class CustomerCardView(Static):
     CustomerCardView { height: 1fr; padding: 0 1; overflow: hidden; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(_("No call."), **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(_("No call."), name=name, id=id, classes=classes)
         self.card: CustomerCard | None = None
 
     def show_card(self, card: CustomerCard, tz: ZoneInfo, today: date,

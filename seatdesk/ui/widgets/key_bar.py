@@ -20,8 +20,9 @@ class KeyBar(Static):
     KeyBar { height: 1; background: $panel; padding: 0 1; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__("", name=name, id=id, classes=classes)
         self._offered: tuple[str, ...] = ()
         self.plain = ""
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -120,8 +121,9 @@ class ScoreForm(VerticalScroll):
         Binding("down,j", "move(1)", _("Next item"), id="qa.score.next", show=False),
         Binding("up,k", "move(-1)", _("Previous item"), id="qa.score.previous", show=False),
         Binding("backspace,delete", "clear", _("Clear"), id="qa.score.clear", show=False),
-    ] + [Binding(str(d), f"set_value({d})", str(d), id=f"qa.score.key{d}", show=False)
-         for d in range(10)]
+        *(Binding(str(d), f"set_value({d})", str(d), id=f"qa.score.key{d}", show=False)
+          for d in range(10)),
+    ]
 
     class Changed(Message):
         def __init__(self, form: ScoreForm) -> None:
@@ -150,7 +152,7 @@ class ScoreForm(VerticalScroll):
         self.answers: dict[str, Answer] = dict(answers or {})
         self.rules: dict[str, ItemRule] = {r.id: r for r in form.rules()}
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         for section in self.form.sections:
             yield Static(neutralise(section.text(self.lang)), classes="section-title")
             for item in section.items:

@@ -25,8 +25,10 @@ class ScriptPane(Static):
     ScriptPane { height: 1fr; padding: 0 1; overflow: hidden; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(_("The script appears when a call starts."), **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(_("The script appears when a call starts."), name=name, id=id,
+                         classes=classes)
         self.script: ScriptView | None = None
         self.stage = 0
         self.values: dict[str, str] = {}
