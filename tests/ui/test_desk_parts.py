@@ -228,3 +228,32 @@ async def test_a_failed_queue_refresh_is_one_service_failed_and_the_table_rearms
                 break
         assert [(f.outage, f.field) for f in failures] == [(True, None)]
         assert not table.refresher.running  # the next change asks again
+
+
+async def test_a_worker_in_steps_shows_each_answer_in_order_and_fails_once():
+    from textual.app import App
+
+    from seatdesk.domain.errors import NotFound
+    from seatdesk.ui.errors import ServiceFailed, call_service_steps
+
+    seen: list[object] = []
+    failed: list[ServiceFailed] = []
+
+    def steps(show) -> str:
+        show(lambda: seen.append("queue"))
+        show(lambda: seen.append("status"))
+        return "done"
+
+    def broken(show) -> str:
+        show(lambda: seen.append("first"))
+        raise NotFound("no such call")
+
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        await call_service_steps(app.screen, steps, seen.append, group="t").wait()
+        await call_service_steps(app.screen, broken, seen.append, group="t",
+                                 on_failed=failed.append).wait()
+        for _ in range(20):
+            await pilot.pause(0.02)
+        assert seen == ["queue", "status", "done", "first"]
+        assert [(f.text, f.outage) for f in failed] == [("no such call", False)]

@@ -99,6 +99,10 @@ class QueueTable(DataTable[object]):
 
     # ---- refreshing: one at a time, re-armed once after the last one finished ----------
 
+    def read_with(self, fetch: Callable[[], list[WaitingCall]]) -> None:
+        """The next refreshes read through ``fetch`` (the owner's view of the queue changed)."""
+        self._fetch = fetch
+
     def request_refresh(self) -> None:
         """Re-read the queue; asked for while a refresh runs, it runs once more after it."""
         if self._fetch is not None and self.refresher.request():

@@ -8,7 +8,8 @@ owns the queue pane and carries the plan out, holding it back while a take is in
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.widget import MountError
@@ -99,10 +100,7 @@ class FloorFeed(Part):
         desk = self.desk
         if not desk.still_shown():
             return
-        seat, planner = self.seat, self.planner
-        # The floor view is read when the refresh runs: it is set once the seat is known.
-        table = QueueTable(lambda: read_queue(seat, planner.floor),
-                           on_failed=desk.offline.failed_quietly, id="queue")
+        table = QueueTable(self._fetch(), on_failed=desk.offline.failed_quietly, id="queue")
         try:
             await desk.query_one("#queue-pane").mount(table)
         except MountError:
@@ -116,11 +114,18 @@ class FloorFeed(Part):
             table.queue_names = self.queue_names
             table.apply(calls, self.now())
 
+    def _fetch(self) -> Callable[[], list[WaitingCall]]:
+        """How the table's refresh worker reads the queue: through the floor view, once
+        the seat is known (the worker is given it; it reads nothing of the desk)."""
+        return partial(read_queue, self.seat, self.planner.floor)
+
     def started(self, queue_names: dict[str, str], floor: SeatFloor,
                 calls: list[WaitingCall]) -> None:
         """The start-up read: the names, the seat's floor view and its first rows."""
         self.queue_names = queue_names
         self.planner.floor = floor
+        if self.table is not None:
+            self.table.read_with(self._fetch())
         self.show_queue(calls, refresh=False)
 
     def show_queue(self, calls: list[WaitingCall], *, refresh: bool) -> None:

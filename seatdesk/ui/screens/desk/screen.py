@@ -1,8 +1,8 @@
 """The seat desk: live queue, screen pop, script and call record on one screen.
 
 The screen composes the panes, owns the keys, and hands every key, message and timer to
-the part that owns it (this package's other modules: presence, ring, pop, actions, card,
-record, finish, offline, feed). Every service call runs in a worker through
+the part that owns it (this package's other modules: start, presence, ring, pop, actions,
+card, record, finish, offline, feed, search). Every service call runs in a worker through
 ``ui.errors.call_service`` and its answer comes back on the app's thread. The call record
 is autosaved as a draft to the local journal first and then to the database, so a crash or
 a closed terminal loses nothing; when the database is down the records wait in the journal
@@ -11,39 +11,37 @@ and are written when it is back.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from seatdesk.domain.i18n import N_, _, pgettext
-from seatdesk.runtime.journal import drain
 from seatdesk.ui.context import seat_app
 from seatdesk.ui.dialogs.desk import ConfirmDialog
-from seatdesk.ui.errors import ServiceFailed, Show, call_service, call_service_steps
+from seatdesk.ui.errors import ServiceFailed
 from seatdesk.ui.phone_bridge import (  # phone (issue 20)
     NeighbourPickup,
     PhoneBridge,
     PhoneCallChanged,
 )
-from seatdesk.ui.queue_view import seat_floor
 from seatdesk.ui.screens.desk.actions import CallActions
 from seatdesk.ui.screens.desk.card import CardAndScript, repeat_warning
 from seatdesk.ui.screens.desk.feed import FloorFeed
 from seatdesk.ui.screens.desk.finish import FinishRecord
 from seatdesk.ui.screens.desk.offline import RETRY_SECONDS, OfflineJournal
-from seatdesk.ui.screens.desk.pop import CallLoaded, CallOnDesk, deliver
-from seatdesk.ui.screens.desk.presence import Presence, read_status
+from seatdesk.ui.screens.desk.pop import CallLoaded, CallOnDesk
+from seatdesk.ui.screens.desk.presence import Presence
 from seatdesk.ui.screens.desk.record import CallRecord
 from seatdesk.ui.screens.desk.ring import Ringing
+from seatdesk.ui.screens.desk.search import CustomerSearch
 from seatdesk.ui.screens.desk.seat import Seat
+from seatdesk.ui.screens.desk.start import StartUp
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.customer_card import CustomerCardView
 from seatdesk.ui.widgets.key_bar import KeyBar
@@ -55,9 +53,8 @@ from seatdesk.ui.widgets.wrap_up_form import WrapUpForm
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from seatdesk.runtime.heartbeat import Heartbeat
     from seatdesk.runtime.journal import Journal
-    from seatdesk.services.dto import Actor, CallView, CustomerCard, CustomerSummary, PoppedCall
+    from seatdesk.services.dto import Actor, CallView, CustomerCard, PoppedCall
     from seatdesk.ui.app import SeatdeskApp
     from seatdesk.ui.queue_view import SeatFloor
 
@@ -66,41 +63,6 @@ FORM_FALLBACK_SECONDS = 1.0
 # The record's fields a refusal may name (shown there; anything else is a toast).
 FORM_FIELDS = frozenset({"category", "disposition", "outbound_outcome", "question", "notes",
                          "resolved", "handed_to", "satisfaction", "follow_up"})
-
-
-# ---- the command palette: search customers -----------------------------------------------
-
-
-class CustomerSearch(Provider):
-    """Ctrl+P: find a customer by phone, name or company; show the card or dial them."""
-
-    async def search(self, query: str) -> Hits:
-        screen = self.screen
-        if not isinstance(screen, DeskScreen) or len(query.strip()) < 2:
-            return
-        seat = Seat(seat_app(screen))
-        found: list[CustomerSummary] = []
-        answered = asyncio.Event()
-
-        def got(customers: list[CustomerSummary]) -> None:
-            found.extend(customers)
-            answered.set()
-
-        def refused(failed: ServiceFailed) -> None:
-            answered.set()
-            screen.post_message(failed)  # said like any refused action
-
-        call_service(screen, lambda: seat.backend.customers.search(seat.actor, query), got,
-                     group="search", on_failed=refused)
-        await answered.wait()
-        matcher = self.matcher(query)
-        for c in found:
-            label = f"{c.name} {c.company}".strip()
-            score = max(matcher.match(label), 0.5)
-            yield Hit(score, _("Customer card: {name}").format(name=label),
-                      partial(screen.show_customer, c.id))
-            yield Hit(score * 0.9, _("Dial: {name}").format(name=label),
-                      partial(screen.start_outbound, customer_id=c.id))
 
 
 # ---- the screen --------------------------------------------------------------------------
@@ -157,8 +119,8 @@ class DeskScreen(SeatScreen[None]):
         self.finish = FinishRecord(self)
         self.offline = OfflineJournal(self)
         self.feed = FloorFeed(self)
+        self.startup = StartUp(self)
         self.phone = PhoneBridge(self)  # phone (issue 20): manual unless SEATDESK_PHONE
-        self._heartbeat: Heartbeat | None = None
 
     # ---- what the parts share, and what tests, the bench and the phone bridge read ------
 
@@ -263,15 +225,13 @@ class DeskScreen(SeatScreen[None]):
         self.presence.render()
         self.call_after_refresh(self.presence.show_keys_first)
         self.call_after_refresh(self.feed.mount_queue)
-        self._start()
+        self.startup.run()
         self.phone.start()  # phone (issue 20)
         # In case the start-up data never arrives (database down), build it anyway.
         self.set_timer(FORM_FALLBACK_SECONDS, self._build_form)
 
     def on_unmount(self) -> None:
-        # [integrity] the desk is closed on purpose: stop beating (see _start).
-        if self._heartbeat is not None:
-            self._heartbeat.stop()
+        self.startup.stop()  # [integrity] the desk is closed on purpose: stop beating
 
     def still_shown(self) -> bool:
         """False while the desk is being taken down (the app quit during start-up)."""
@@ -282,56 +242,6 @@ class DeskScreen(SeatScreen[None]):
         """Build the call record's fields after the next paint (once; later calls no-op)."""
         if not self.form.is_ready:
             self.call_after_refresh(self.form.build_fields)
-
-    def _start(self) -> None:
-        """Write what the journal holds, resume an unfinished call, or log in available.
-
-        The desk is already painted; the worker waits for the database and the sign-in
-        (both may still be opening in the background) and then fills it, step by step.
-        """
-        seat, journal = Seat(seat_app(self)), self.journal
-        assert journal is not None
-        zh = seat.lang == "zh"
-
-        def start(show: Show) -> None:
-            from seatdesk.runtime.heartbeat import Heartbeat
-
-            actor = seat.actor  # first: the sign-in opens the backend after the first paint
-            backend = seat.backend
-            # [integrity] the seat's heartbeat: a desk killed stops it, and the daemon
-            # repairs the seat's calls (seatdesk.runtime.heartbeat).
-            show(partial(self._beating, Heartbeat(backend, actor).start()))
-            report = drain(journal, backend, backend.users.actor)
-            show(partial(self.offline.show, report.left, report.offline, report.messages))
-            queues = backend.users.queues()
-            names = {q.code: (q.name_zh if zh and q.name_zh else q.name) for q in queues}
-            limits = {q.id: q.acw_seconds for q in queues}
-            floor = seat_floor(backend.calls, actor)
-            calls = floor.read(lambda: backend.calls.waiting(actor))
-            show(partial(self._started, names, limits, floor, calls))
-            current = backend.calls.current_call(actor)
-            # Records the wrap-up limit closed incomplete (earlier, or by the worker).
-            incomplete = len(backend.calls.incomplete_records(actor))
-            if current is None:
-                backend.agents.log_in(actor)
-            status = read_status(seat)
-            show(partial(self._start_status, incomplete, status))
-            if current is not None:
-                deliver(seat, journal, current, show, self.show_call)
-
-        call_service_steps(self, start, lambda _none: None, group="start")
-
-    def _beating(self, beat: Heartbeat) -> None:
-        self._heartbeat = beat
-
-    def _started(self, names: dict[str, str], limits: dict[int, int], floor: SeatFloor,
-                 calls: list[Any]) -> None:
-        self.presence.acw_limits = limits
-        self.feed.started(names, floor, calls)
-
-    def _start_status(self, incomplete: int, status: SeatStatus) -> None:
-        self.finish.incomplete = incomplete
-        self.presence.loaded(status)
 
     # ---- routing: messages, timers and keys to the part that owns them --------------------
 
