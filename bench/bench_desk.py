@@ -61,6 +61,7 @@ from seatdesk.services.dto import SYSTEM  # noqa: E402
 from seatdesk.services.settings import Settings  # noqa: E402
 from seatdesk.ui.app import SeatdeskApp  # noqa: E402
 from seatdesk.ui.screens.desk import DeskScreen  # noqa: E402
+from seatdesk.ui.screens.desk.feed import FloorFeed  # noqa: E402
 
 PG_ADMIN = os.environ.get("SEATDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -183,7 +184,7 @@ class Probe:
         app._display = painted
         probe = self
         queue_loaded = DeskScreen.on_queue_loaded
-        call_loaded = DeskScreen.on_call_loaded
+        call_loaded = DeskScreen.show_call  # every call shown, by message or by a worker
 
         def on_queue_loaded(desk: DeskScreen, message: Any) -> None:
             queue_loaded(desk, message)
@@ -199,21 +200,22 @@ class Probe:
                 probe.applied.setdefault(shown.id, time.perf_counter())
             probe.poke()
 
-        show_floor = DeskScreen._show_floor
+        show_floor = FloorFeed.show_floor
 
-        def on_floor_shown(desk: DeskScreen) -> None:
+        def on_floor_shown(feed: FloorFeed) -> None:
             # With numbered change batches (PostgreSQL) a new caller arrives as a delta
             # painted from the seat's floor view, with no QueueLoaded (issue 19).
-            show_floor(desk)
-            if desk.floor is not None:
+            show_floor(feed)
+            floor = feed.planner.floor
+            if floor is not None:
                 now = time.perf_counter()
-                for call in desk.floor.calls():
+                for call in floor.calls():
                     probe.queue_ids.setdefault(call.id, now)
                 probe.poke()
 
         DeskScreen.on_queue_loaded = on_queue_loaded  # type: ignore[method-assign]
-        DeskScreen._show_floor = on_floor_shown  # type: ignore[method-assign]
-        DeskScreen.on_call_loaded = on_call_loaded  # type: ignore[method-assign]
+        FloorFeed.show_floor = on_floor_shown  # type: ignore[method-assign]
+        DeskScreen.show_call = on_call_loaded  # type: ignore[method-assign]
 
 
 async def screen_pop(url: str, samples: int, numbers: list[str]) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from seatdesk.domain.errors import Conflict, DatabaseUnavailable, InvalidInput, 
 from seatdesk.domain.i18n import _
 
 Result = TypeVar("Result")
+# Hands a step's answer to the app's thread (see ``call_service_steps``).
+Show = Callable[[Callable[[], object]], None]
 
 
 def user_message(error: BaseException) -> str:
@@ -44,17 +46,21 @@ def start_up_message(error: BaseException) -> str:
 class ServiceFailed(Message):
     """A service call failed: the text to show and, for refused input, the field.
 
-    ``conflict`` says someone else changed the record first (the screen may turn read-only).
+    ``conflict`` says someone else changed the record first (the screen may turn read-only);
+    ``outage`` that the database cannot be reached (the work is kept: a screen may show
+    itself offline rather than say it in a toast).
     """
 
     text: str
     field: str | None = None
     conflict: bool = False
+    outage: bool = False
 
     @classmethod
     def of(cls, error: BaseException) -> ServiceFailed:
         field = error.field if isinstance(error, InvalidInput) else None
-        return cls(user_message(error), field, conflict=isinstance(error, Conflict))
+        return cls(user_message(error), field, conflict=isinstance(error, Conflict),
+                   outage=isinstance(error, DatabaseUnavailable))
 
 
 # The newest call per node and group: ``latest_only`` delivers only that one's answer.
@@ -68,6 +74,7 @@ def call_service(
     *,
     group: str,
     latest_only: bool = False,
+    on_failed: Callable[[ServiceFailed], object] | None = None,
 ) -> Worker[None]:
     """Run ``call`` in a thread worker; hand its result to ``on_done`` or post one ServiceFailed.
 
@@ -80,6 +87,10 @@ def call_service(
 
     Workers are not exclusive: cancelling a thread cannot stop it, and a worker cancelled
     after it delivered (its ``on_done`` starting the next call) would only look failed.
+
+    ``on_failed``: the ServiceFailed goes to it (on the app's thread) instead of being
+    posted, for a background read whose failure the screen shows its own way (the desk's
+    offline banner) or must follow up (a ring check re-arming).
     """
     newest = _newest.setdefault(node, {})
     ticket = newest[group] = newest.get(group, 0) + 1
@@ -92,8 +103,12 @@ def call_service(
             on_done(result)
 
     def refuse(failed: ServiceFailed) -> None:
-        if current():
+        if not current():
+            return
+        if on_failed is None:
             node.post_message(failed)
+        else:
+            on_failed(failed)
 
     def run() -> None:
         try:
@@ -112,3 +127,24 @@ def call_service(
     worker: Worker[None] = node.run_worker(run, name=group, group=group, thread=True,
                                            exit_on_error=False)
     return worker
+
+
+def call_service_steps(
+    node: DOMNode,
+    call: Callable[[Show], Result],
+    on_done: Callable[[Result], object],
+    *,
+    group: str,
+    on_failed: Callable[[ServiceFailed], object] | None = None,
+) -> Worker[None]:
+    """``call_service`` for a worker that makes several service calls in a row.
+
+    ``call`` gets ``show``: ``show(step)`` runs ``step`` on the app's thread, in order, so
+    each answer is on screen as soon as it is read (the desk's start-up shows the queue
+    before it reads the seat's call). The first failure ends the whole call with the one
+    ServiceFailed; steps already shown stay shown.
+    """
+    def show(step: Callable[[], object]) -> None:
+        node.call_later(step)
+
+    return call_service(node, lambda: call(show), on_done, group=group, on_failed=on_failed)

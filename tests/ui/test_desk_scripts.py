@@ -15,7 +15,10 @@ from seatdesk.ui.screens.scripts import ScriptsScreen
 from tests.ui.desk_support import desk_floor, settle
 
 ROOT = Path(__file__).resolve().parents[2]
-DESK_FILES = ["seatdesk/ui/screens/desk.py", "seatdesk/ui/dialogs/desk.py",
+# The desk is a package of parts (seatdesk/ui/screens/desk/): every module of it.
+DESK_PARTS = sorted(f"seatdesk/ui/screens/desk/{p.name}"
+                    for p in (ROOT / "seatdesk/ui/screens/desk").glob("*.py"))
+DESK_FILES = [*DESK_PARTS, "seatdesk/ui/dialogs/desk.py",
               "seatdesk/ui/screens/scripts.py", "seatdesk/cli/desk.py",
               "seatdesk/ui/widgets/queue_table.py", "seatdesk/ui/widgets/customer_card.py",
               "seatdesk/ui/widgets/script_pane.py", "seatdesk/ui/widgets/wrap_up_form.py",

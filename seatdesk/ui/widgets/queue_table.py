@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
@@ -20,7 +19,7 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from seatdesk.domain.i18n import N_, _, pgettext
 from seatdesk.domain.text import neutralise
-from seatdesk.runtime.journal import is_outage
+from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.take_hold import Coalescing
 
 if TYPE_CHECKING:
@@ -42,13 +41,6 @@ class QueueLoaded(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, QueueLoaded)
-
-
-@dataclass
-class QueueRefreshFailed(Message):
-    """The queue could not be read; it keeps its last rows (``outage``: database down)."""
-
-    outage: bool
 
 
 class WaitCell(Text):
@@ -80,11 +72,15 @@ class QueueTable(DataTable[object]):
     BINDINGS = [Binding("enter", "select_cursor", N_("Take this call"), id="desk.take_row",
                         show=False)]
 
-    def __init__(self, fetch: Callable[[], list[WaitingCall]] | None = None,
-                 **kwargs: object) -> None:
-        """``fetch`` (run in a worker thread) reads the waiting calls for a refresh."""
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, fetch: Callable[[], list[WaitingCall]] | None = None, *,
+                 on_failed: Callable[[ServiceFailed], object] | None = None,
+                 id: str | None = None) -> None:
+        """``fetch`` (run in a worker thread) reads the waiting calls for a refresh;
+        ``on_failed`` gets a refresh's ServiceFailed (None: it bubbles to the screen). The
+        table keeps its last rows either way."""
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self._fetch = fetch
+        self._on_failed = on_failed
         self.refresher = Coalescing()
         self._calls: dict[int, WaitingCall] = {}
         self._order: list[int] = []
@@ -103,6 +99,10 @@ class QueueTable(DataTable[object]):
 
     # ---- refreshing: one at a time, re-armed once after the last one finished ----------
 
+    def read_with(self, fetch: Callable[[], list[WaitingCall]]) -> None:
+        """The next refreshes read through ``fetch`` (the owner's view of the queue changed)."""
+        self._fetch = fetch
+
     def request_refresh(self) -> None:
         """Re-read the queue; asked for while a refresh runs, it runs once more after it."""
         if self._fetch is not None and self.refresher.request():
@@ -113,17 +113,19 @@ class QueueTable(DataTable[object]):
         if self.refresher.finished() and self._fetch is not None:
             self._load(self._fetch)
 
-    @work(thread=True, exit_on_error=False, group="queue")
     def _load(self, fetch: Callable[[], list[WaitingCall]]) -> None:
-        try:
-            calls = fetch()
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): the queue keeps its rows
-            self.post_message(QueueRefreshFailed(is_outage(exc)))
-            return
+        call_service(self, fetch, self._loaded, group="queue", on_failed=self._failed)
+
+    def _loaded(self, calls: list[WaitingCall]) -> None:
+        # A message, not a call: the desk shows it (and re-arms through refresh_finished).
         self.post_message(QueueLoaded(calls, refresh=True))
 
-    def on_queue_refresh_failed(self, message: QueueRefreshFailed) -> None:
+    def _failed(self, failed: ServiceFailed) -> None:
         self.refresher.finished()  # the next change asks again (no retry loop while down)
+        if self._on_failed is None:
+            self.post_message(failed)
+        else:
+            self._on_failed(failed)
 
     # ---- content --------------------------------------------------------------------
 
