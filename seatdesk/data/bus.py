@@ -107,10 +107,25 @@ class RedisChangeFeed:
             self._next_n: int | None = int(fields[b"n"]) + 1
         else:
             self._last_id, self._next_n = "0-0", None
+        # The feed's own connection, held while it lives: it is always blocked in XREAD,
+        # and a wake-up through it costs a fraction of the client's per-command path (200
+        # seats in one process, 4 entries/s: fan-out p50 53 ms through the client, 33 here).
+        self._conn = self._client.connection_pool.get_connection()
+
+    def client_id(self) -> int:
+        """The id Redis knows this seat's connection by (``CLIENT KILL ID``)."""
+        self._conn.send_command("CLIENT", "ID")
+        return int(self._conn.read_response())
+
+    def _read(self, block_ms: int) -> Any:
+        """One XREAD from the last entry read (the connection reconnects if it was lost)."""
+        self._conn.send_command("XREAD", "COUNT", _READ_COUNT, "BLOCK", block_ms,
+                                "STREAMS", self._key, self._last_id)
+        return self._conn.read_response()
 
     def _connected(self) -> None:
-        # redis-py reconnects by itself when it finds the connection dropped; a seat that
-        # had one before then reads on from its last entry (counted as a replay).
+        # The feed's connection reconnects on the next XREAD after it was dropped; a seat
+        # that had one before then reads on from its last entry (counted as a replay).
         self._connects += 1
         self._reconnected = self._connects > 1
 
@@ -123,15 +138,17 @@ class RedisChangeFeed:
         """Block up to ``timeout`` s for entries; return the topics of all that are there."""
         block = max(1, int(timeout * 1000))
         try:
-            reply = self._client.xread({self._key: self._last_id}, count=_READ_COUNT,
-                                       block=block)
+            try:
+                reply = self._read(block)
+            except _connection_errors():
+                reply = self._read(block)  # a dropped connection: reconnect once at once
         except _connection_errors():
             now = time.monotonic()
             if self._broken_since is None:
                 self._broken_since = now
             elif now - self._broken_since > OUTAGE_SECONDS:
                 raise
-            time.sleep(min(timeout, RETRY_SECONDS))
+            time.sleep(min(timeout, RETRY_SECONDS))  # Redis is down: not in a tight loop
             return set()
         topics: set[str] = set()
         self._broken_since = None
@@ -139,8 +156,10 @@ class RedisChangeFeed:
             self._reconnected = False
             if reply:
                 self.replays += 1
-        for _key, entries in reply or ():
-            for entry_id, fields in entries:
+        streams = reply.items() if isinstance(reply, dict) else reply or ()  # RESP3 or 2
+        for _key, entries in streams:
+            for entry_id, flat in entries:
+                fields = dict(zip(flat[::2], flat[1::2], strict=True))
                 self._last_id = _text(entry_id)
                 self._take(int(fields[b"n"]), _text(fields[b"p"]), topics)
         return topics
@@ -173,7 +192,10 @@ class RedisChangeFeed:
         return batches
 
     def close(self) -> None:
-        self._client.close()
+        try:
+            self._client.connection_pool.release(self._conn)
+        finally:
+            self._client.close()
 
 
 class Relay:

@@ -143,7 +143,7 @@ def _kill_connection(redis_url: str, feed: RedisChangeFeed) -> None:
     """Redis drops the seat's connection (as a restart or a network cut would)."""
     import redis
 
-    own = feed._client.client_id()
+    own = feed.client_id()
     assert redis.Redis.from_url(redis_url).client_kill_filter(_id=own) == 1
 
 
