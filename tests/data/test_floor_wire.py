@@ -104,3 +104,18 @@ def test_a_supervisor_still_sees_the_full_number_by_one_point_read(pg_url, clock
     finally:
         feed.close()
         backend.close()
+
+
+def test_an_agent_may_not_read_unmasked_numbers(pg_url, clock):
+    from seatdesk.domain.errors import PermissionDenied
+    from seatdesk.services.floor_view import caller_numbers
+
+    backend = Backend.open(pg_url, clock)
+    try:
+        people = floor(backend)
+        call = backend.calls.offer_inbound(SYSTEM, NUMBER, "general")
+        with pytest.raises(PermissionDenied):
+            caller_numbers(backend.calls, people["agent1"], [call])
+        assert MIDDLE in caller_numbers(backend.calls, people["super1"], [call])[call]
+    finally:
+        backend.close()
