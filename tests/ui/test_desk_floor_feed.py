@@ -144,6 +144,11 @@ async def test_the_desk_hears_of_changes_through_the_bus(pg_url, clock, redis_ur
         thread.join(timeout=5)
         writer.close()
         backend.close()
+        import redis
+
+        from seatdesk.data.bus import channel_for
+
+        redis.Redis.from_url(redis_url).delete(channel_for(pg_url))  # this test's stream
 
 
 async def test_a_ring_reaches_the_seat_as_a_batch_without_the_poll(pg_url, clock):
