@@ -10,7 +10,7 @@ deciding what to re-read exactly as the desk does:
 - ``delta``: the desk's ``seatdesk.ui.queue_view.SeatFloor`` (issue 19, defect 2) once it
   exists: deltas applied to the queue view, status re-read only when the change concerns
   the seat, a full re-read on a sequence gap.
-- ``bus``: as ``delta``, but seats subscribe to Redis (SEATDESK_BENCH_BUS, default
+- ``bus``: as ``delta``, but seats read a Redis stream (SEATDESK_BENCH_BUS, default
   127.0.0.1:6379) fed by one ``seatdesk.data.bus.Relay``, the database's only listener.
 
 A driver offers calls at a fixed rate; after ``HOLD`` seconds a seat takes each call,
@@ -19,7 +19,10 @@ ends it and saves the record (four changes per call, as on a floor). Measured pe
 second and per call, statements per second and per call (pg_stat_statements; a
 round trip each), offer → seen on every seat p50/p95, and missed updates (a seat that
 never showed a call while it waited, plus seats whose final view differs from the
-database's).
+database's); and how seats kept up: sequence gaps (each a full re-read), batches that
+arrived after a later-numbered one (no re-read), full re-reads beyond the start-up one,
+and on the bus replays (a reconnect read on from the last entry), trimmed positions and
+holes in the numbers the stream vouched for.
 
 The cluster is started here (initdb in a temporary directory, pg_stat_statements
 preloaded, enough connections for 200 listening seats) so nobody else's load is in the
@@ -179,9 +182,17 @@ class Seat:
     errors: list[str] = field(default_factory=list)
     feed_lost: int = 0  # "*" received (the relay or the feed reconnected)
     gaps: int = 0  # sequence gaps the floor view saw
+    late: int = 0  # batches after a later-numbered one (no re-read)
+    rereads: int = 0  # full queue reads after the start-up one
+    replays: int = 0  # the bus: reconnects that read on from the last entry
+    trimmed: int = 0  # the bus: positions trimmed away (a full re-read)
+    holes: int = 0  # the bus: holes in the numbers the stream proved no loss
+    redis_id: int | None = None
 
     def run(self, stop: threading.Event, ready: threading.Barrier) -> None:
         feed = self.feed_factory()
+        if hasattr(feed, "replays"):  # the bus: its connection's id, for --cut
+            self.redis_id = feed.client_id()
         floor = None
         try:
             if self.mode in ("delta", "bus"):
@@ -210,7 +221,12 @@ class Seat:
         finally:
             feed.close()
             if floor is not None:
-                self.gaps = floor.gaps
+                self.gaps, self.late = floor.gaps, floor.late
+                self.rereads = floor.full_reads - 1
+            else:
+                self.rereads = self.queue_reads - 1
+            for name in ("replays", "trimmed", "holes"):
+                setattr(self, name, getattr(feed, name, 0))
 
     def _mark(self, ids: list[int]) -> None:
         now = time.perf_counter()
@@ -288,6 +304,11 @@ class Result:
     status_reads: int
     feed_lost: int = 0
     gaps: int = 0
+    late: int = 0
+    rereads: int = 0
+    replays: int = 0
+    trimmed: int = 0
+    holes: int = 0
 
     def as_row(self) -> dict[str, Any]:
         per_call = self.db_cpu_s / self.calls if self.calls else None
@@ -303,7 +324,9 @@ class Result:
             "seen_p50_ms": self.seen_p50_ms, "seen_p95_ms": self.seen_p95_ms,
             "missed": self.missed, "views_off": self.views_off, "errors": self.errors,
             "queue_reads": self.queue_reads, "status_reads": self.status_reads,
-            "feed_lost": self.feed_lost, "gaps": self.gaps,
+            "feed_lost": self.feed_lost, "gaps": self.gaps, "late": self.late,
+            "full_rereads": self.rereads, "replays": self.replays, "trimmed": self.trimmed,
+            "holes": self.holes,
         }
 
 
@@ -332,8 +355,11 @@ def _setup_floor(url: str, seats: int) -> tuple[list[Any], Any]:
 
 
 def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float,
-            feed_factory: Callable[[str], Any] | None = None) -> Result:
-    """One run: a fresh database, ``seats`` listening seats, calls offered at ``rate``/s."""
+            feed_factory: Callable[[str], Any] | None = None, cut: bool = False) -> Result:
+    """One run: a fresh database, ``seats`` listening seats, calls offered at ``rate``/s.
+
+    ``cut`` (the bus): halfway through, Redis drops every seat's connection, as a Redis
+    restart or a network cut would; the seats reconnect and replay from their last entry."""
     import psycopg
 
     from seatdesk.data.changes import PgChangeFeed
@@ -355,14 +381,11 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
     # can keep busy; each seat has its own listening connection, as a desk does.
     pools = [Services.open(url) for _ in range(max(1, min(8, seats // 10)))]
     make_feed = feed_factory or (lambda u: PgChangeFeed(u))
-    relay_stop = threading.Event()
+    relay = None
     if mode == "bus":
-        from seatdesk.data.bus import RedisChangeFeed, Relay, wait_connected
+        from seatdesk.data.bus import RedisChangeFeed
 
-        relay = Relay(url, BUS_URL)
-        threading.Thread(target=relay.run, args=(relay_stop,), daemon=True).start()
-        if not wait_connected(relay):
-            raise RuntimeError(f"the relay could not reach {BUS_URL}")
+        relay = _start_relay(url)
         make_feed = lambda u: RedisChangeFeed(BUS_URL, u)  # noqa: E731
     floor = [Seat(a, pools[i % len(pools)], mode, lambda: make_feed(url))
              for i, a in enumerate(actors)]
@@ -409,6 +432,8 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
             worker.start()
             handled.append(worker)
             n += 1
+            if cut and mode == "bus" and n == int(seconds * rate / 2):
+                _cut_seats(floor)
         for worker in handled:
             worker.join()
         time.sleep(0.5)  # the last changes reach every seat
@@ -418,7 +443,14 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
     stop.set()
     for t in threads:
         t.join(timeout=SLOW_POLL + 5)
-    relay_stop.set()
+    if relay is not None:
+        relay.terminate()
+        relay.wait(timeout=10)
+        import redis
+
+        from seatdesk.data.bus import channel_for
+
+        redis.Redis.from_url(BUS_URL).delete(channel_for(url))  # this run's stream
     final = {c.id for c in driver.waiting(SYSTEM)}
     seen: list[float] = []
     missed = 0
@@ -442,7 +474,42 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
         missed=missed, views_off=views_off, errors=sum(len(s.errors) for s in floor),
         queue_reads=sum(s.queue_reads for s in floor),
         status_reads=sum(s.status_reads for s in floor),
-        feed_lost=sum(s.feed_lost for s in floor), gaps=sum(s.gaps for s in floor))
+        feed_lost=sum(s.feed_lost for s in floor), gaps=sum(s.gaps for s in floor),
+        late=sum(s.late for s in floor), rereads=sum(s.rereads for s in floor),
+        replays=sum(s.replays for s in floor), trimmed=sum(s.trimmed for s in floor),
+        holes=sum(s.holes for s in floor))
+
+
+def _start_relay(url: str) -> subprocess.Popen[bytes]:
+    """The site's relay as on a floor: ``seatdesk events relay``, a process of its own
+    (not a thread sharing one GIL with the 200 simulated seats)."""
+    import redis
+
+    from seatdesk.data.bus import channel_for
+
+    env = {**os.environ, "SEATDESK_DB": url, "PYTHONPATH": str(ROOT)}
+    relay = subprocess.Popen([sys.executable, "-m", "seatdesk", "events", "relay",
+                              "--bus", BUS_URL], env=env, stderr=subprocess.DEVNULL)
+    client, key = redis.Redis.from_url(BUS_URL), channel_for(url)
+    deadline = time.monotonic() + 60
+    while not client.xlen(key):  # its "*": listening and appending
+        if relay.poll() is not None or time.monotonic() > deadline:
+            relay.kill()
+            raise RuntimeError(f"the relay did not start (exit {relay.returncode})")
+        time.sleep(0.1)
+    client.close()
+    return relay
+
+
+def _cut_seats(floor: list[Seat]) -> None:
+    """Redis drops each seat's connection (by id: nobody else's on a shared Redis)."""
+    import redis
+
+    admin = redis.Redis.from_url(BUS_URL)
+    for seat in floor:
+        if seat.redis_id is not None:
+            admin.client_kill_filter(_id=seat.redis_id)
+    admin.close()
 
 
 def available_modes() -> list[str]:
@@ -470,7 +537,7 @@ def grid(quick: bool) -> list[tuple[int, float]]:
 
 
 def run(quick: bool, modes: list[str] | None = None,
-        seats: list[int] | None = None) -> dict[str, Any]:
+        seats: list[int] | None = None, cut: bool = False) -> dict[str, Any]:
     """Every (mode, seats, rate) of the grid; rows for ``python -m bench``."""
     chosen = modes or available_modes()
     seconds = 4.0 if quick else 20.0
@@ -485,7 +552,8 @@ def run(quick: bool, modes: list[str] | None = None,
                     continue  # the old desk at 200 seats takes minutes of 2 cores
                 print(f"[floor] {mode}: {count} seats at {rate:g} calls/s", file=sys.stderr,
                       flush=True)
-                results.append(measure(cluster, mode, count, rate, seconds).as_row())
+                results.append(measure(cluster, mode, count, rate, seconds,
+                                       cut=cut).as_row())
     rows = [_table_row(r) for r in results]
     rows.extend(_ratios(results))
     report = {"rows": rows, "raw": results, "load_average_before": load,
@@ -499,7 +567,9 @@ def _table_row(r: dict[str, Any]) -> dict[str, Any]:
     note = (f"{r['db_cpu_per_s']:.3f} cpu-s/s, {r['statements_per_s']:.0f} stmt/s "
             f"({r['statements_per_call']} /call), seen p50 {r['seen_p50_ms']} "
             f"p95 {r['seen_p95_ms']} ms, missed {r['missed']}, views off {r['views_off']}, "
-            f"errors {r['errors']}")
+            f"errors {r['errors']}, gaps {r['gaps']}, late {r['late']}, "
+            f"full re-reads {r['full_rereads']}, replays {r['replays']}, "
+            f"trimmed {r['trimmed']}, holes {r['holes']}")
     return {"area": "floor", "measurement": r["name"], "engine": "postgresql",
             "value": r["db_cpu_ms_per_call"], "unit": "ms/call", "note": note}
 
@@ -529,10 +599,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--modes", default=None,
                         help="rescan,delta,bus (default: all available)")
     parser.add_argument("--seats", default=None, help="only these seat counts, e.g. 10,200")
+    parser.add_argument("--cut", action="store_true",
+                        help="bus: drop every seat's Redis connection halfway (replays)")
     args = parser.parse_args(argv)
     modes = args.modes.split(",") if args.modes else None
     seats = [int(x) for x in args.seats.split(",")] if args.seats else None
-    report = run(args.quick, modes, seats)
+    report = run(args.quick, modes, seats, args.cut)
     from bench.common import format_table, rows_from_module
 
     print(format_table(rows_from_module("floor", report)))

@@ -15,6 +15,11 @@ On PostgreSQL the batch is one ``pg_notify`` whose sequence number is ``nextval`
 ``seatdesk_feed_seq`` (migration f1); a seat that sees a number jump re-reads in full.
 A transaction that rolls back after taking a number leaves a harmless gap (one
 unnecessary re-read). SQLite has no NOTIFY: its feed still says only "*".
+
+Every seat receives every batch, whatever its role, so a batch carries only what the
+queue pane of the least privileged role shows: the caller's number masked
+(``domain.phone.mask``). A seat that sees numbers unmasked reads them itself
+(``ui.queue_view``: one point read per batch that adds waiting calls).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, session
 
 from seatdesk.data.models import AgentStatus, Call, Customer, Queue
 from seatdesk.data.topics import CHANGE_CHANNEL
+from seatdesk.domain import phone
 from seatdesk.domain.enums import CallState
 
 FEED_SEQUENCE = "seatdesk_feed_seq"
@@ -71,6 +77,9 @@ class Batch:
     calls: tuple[CallChange, ...] = ()
     seats: tuple[SeatChange, ...] = ()
     full: bool = False  # the changes are not all listed: re-read
+    # The feed proves no batch before this one was lost (the bus's stream): a jump in
+    # ``seq`` is then a rolled-back or later-committing number, not a missed batch.
+    unbroken: bool = False
 
     def concerns(self, user_id: int | None) -> bool:
         """Whether this batch changed something of seat ``user_id``'s own."""
@@ -109,6 +118,12 @@ ROW_KEYS = ("id", "queue_code", "queue_name", "queue_name_zh", "caller_number",
 
 def row_dict(row: Iterable[Any]) -> dict[str, Any]:
     return dict(zip(ROW_KEYS, row, strict=True))
+
+
+def wire_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A waiting call's row as it may travel to every seat: its number masked."""
+    number = row["caller_number"]
+    return {**row, "caller_number": phone.mask(number) if number else number}
 
 
 # ---- collecting what a transaction changed -------------------------------------------------
@@ -165,7 +180,7 @@ def collect(session: Session) -> tuple[list[CallChange], list[SeatChange], bool]
     rows: dict[int, dict[str, Any]] = {}
     if queued:
         for r in session.execute(waiting_select().where(Call.id.in_(queued))):
-            rows[r[0]] = row_dict(r)
+            rows[r[0]] = wire_row(row_dict(r))
     calls = [CallChange(c.id, c.queue_id, _state_value(c.state), c.agent_id, rows.get(c.id))
              for c in pending.calls.values()]
     seats = [SeatChange(s.user_id, _state_value(s.state)) for s in pending.seats.values()]
@@ -196,7 +211,8 @@ def forget(session: Session) -> None:
 def encode(topics: Iterable[str], calls: Iterable[CallChange], seats: Iterable[SeatChange],
            full: bool) -> str:
     """The batch body (without its sequence number): compact JSON."""
-    body: dict[str, Any] = {"t": list(topics)}
+    # "m": the rows' numbers are masked (a seat masks a row of an older writer itself).
+    body: dict[str, Any] = {"t": list(topics), "m": 1}
     if full:
         body["f"] = 1
     body["c"] = [[c.call_id, c.queue_id, c.state, c.agent_id,
@@ -220,6 +236,8 @@ def decode(seq: int, body: str) -> Batch:
     for call_id, queue_id, state, agent_id, row in data.get("c", []):
         if row is not None and isinstance(row.get("queued_at"), str):
             row = {**row, "queued_at": datetime.fromisoformat(row["queued_at"])}
+        if row is not None and not data.get("m"):
+            row = wire_row(row)  # from a writer older than masking on the wire
         calls.append(CallChange(call_id, queue_id, state, agent_id, row))
     seats = tuple(SeatChange(u, s) for u, s in data.get("s", []))
     return Batch(seq, frozenset(data.get("t", [])), tuple(calls), seats, bool(data.get("f")))

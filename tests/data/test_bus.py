@@ -1,4 +1,4 @@
-"""Floor events through Redis (issue 19): the relay republishes, seats subscribe.
+"""Floor events through a Redis stream (issue 19): the relay appends, seats read on.
 
 Against the real Redis server (SEATDESK_TEST_REDIS, default 127.0.0.1:6379) and the real
 PostgreSQL. Skipped when Redis is not reachable, unless SEATDESK_REQUIRE_BUS=1 (CI), where
@@ -8,11 +8,13 @@ that is a failure.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
-from seatdesk.data.bus import RedisChangeFeed, Relay, wait_connected
+from seatdesk.data.bus import RedisChangeFeed, Relay, channel_for, wait_connected
 from seatdesk.data.changes import drain_batches, open_feed
 from seatdesk.data.floor_events import Batch
 from seatdesk.services.container import Backend
@@ -25,8 +27,26 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def redis_url() -> str:
-    return redis_or_skip()
+def redis_url(pg_url: str) -> Iterator[str]:
+    url = redis_or_skip()
+    yield url
+    import redis
+
+    redis.Redis.from_url(url).delete(channel_for(pg_url))  # each test database's stream
+
+
+@contextmanager
+def relaying(pg_url: str, redis_url: str, **options: Any) -> Iterator[Relay]:
+    relay = Relay(pg_url, redis_url, **options)
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        assert wait_connected(relay)
+        yield relay
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def _quiet(feed: Any) -> tuple[list[Batch], set[str]]:
@@ -109,3 +129,146 @@ def test_the_relay_command_says_what_it_needs(sqlite_url, monkeypatch):
     assert "Traceback" not in result.output
     result = CliRunner().invoke(main, ["events", "relay", "--bus", "redis://127.0.0.1:1/0"])
     assert result.exit_code == 1 and "needs PostgreSQL" in result.output
+
+
+def _seat(backend: Backend, redis_url: str, pg_url: str) -> tuple[Any, Any, Any]:
+    """agent1's feed on the bus and floor view, read in full once the relay is heard."""
+    agent = floor(backend)["agent1"]
+    feed = RedisChangeFeed(redis_url, pg_url)
+    view = seat_floor(backend.calls, agent)
+    return agent, feed, view
+
+
+def _kill_connection(redis_url: str, feed: RedisChangeFeed) -> None:
+    """Redis drops the seat's connection (as a restart or a network cut would)."""
+    import redis
+
+    own = feed.client_id()
+    assert redis.Redis.from_url(redis_url).client_kill_filter(_id=own) == 1
+
+
+def test_a_seat_that_was_disconnected_catches_up_by_replay(pg_url, redis_url, clock):
+    backend = Backend.open(pg_url, clock)
+    try:
+        agent, feed, view = _seat(backend, redis_url, pg_url)
+        with relaying(pg_url, redis_url):
+            _quiet(feed)  # the relay's "*"
+            view.reset(backend.calls.waiting(agent))
+            _kill_connection(redis_url, feed)
+            offered = [backend.calls.offer_inbound(SYSTEM, f"1370000000{n}", "general")
+                       for n in range(3)]
+            backend.calls.mark_abandoned(SYSTEM, offered[1])
+            batches, topics = _quiet(feed)
+        assert "*" not in topics
+        plan = view.take(batches)
+        assert not plan.queue_full and view.gaps == 0
+        assert view.ids() == [offered[0], offered[2]]
+        assert view.calls() == backend.calls.waiting(agent)
+        assert feed.replays == 1  # it reconnected and read on from its last entry
+    finally:
+        feed.close()
+        backend.close()
+
+
+def test_a_seat_whose_entries_were_trimmed_away_rereads_in_full(pg_url, redis_url, clock):
+    import redis
+
+    backend = Backend.open(pg_url, clock)
+    try:
+        agent, feed, view = _seat(backend, redis_url, pg_url)
+        with relaying(pg_url, redis_url):
+            _quiet(feed)
+            view.reset(backend.calls.waiting(agent))
+            for n in range(3):  # the seat reads nothing meanwhile
+                backend.calls.offer_inbound(SYSTEM, f"1370000000{n}", "general")
+            _wait_for_entries(redis_url, pg_url, 4)
+            # The relay's MAXLEN trims the oldest entries; here, all but the newest.
+            redis.Redis.from_url(redis_url).xtrim(channel_for(pg_url), maxlen=1,
+                                                  approximate=False)
+            batches, topics = _quiet(feed)
+        assert "*" in topics and feed.trimmed == 1
+        plan = view.take(batches, frozenset(topics))
+        assert plan.queue_full
+        shown = view.read(lambda: backend.calls.waiting(agent))
+        assert len(shown) == 3 and shown == backend.calls.waiting(agent)
+    finally:
+        feed.close()
+        backend.close()
+
+
+def _wait_for_entries(redis_url: str, pg_url: str, count: int) -> None:
+    import time
+
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 5
+    while client.xlen(channel_for(pg_url)) < count:
+        assert time.monotonic() < deadline, "the relay did not append the batches"
+        time.sleep(0.05)
+
+
+def test_a_relay_restart_makes_seats_reread(pg_url, redis_url, clock):
+    backend = Backend.open(pg_url, clock)
+    try:
+        agent, feed, view = _seat(backend, redis_url, pg_url)
+        with relaying(pg_url, redis_url):
+            _quiet(feed)
+            view.reset(backend.calls.waiting(agent))
+        # Committed while no relay listens: in no entry.
+        unheard = backend.calls.offer_inbound(SYSTEM, "13700000001", "general")
+        with relaying(pg_url, redis_url):
+            batches, topics = _quiet(feed)
+        assert "*" in topics
+        plan = view.take(batches, frozenset(topics))
+        assert plan.queue_full
+        assert [c.id for c in view.read(lambda: backend.calls.waiting(agent))] == [unheard]
+    finally:
+        feed.close()
+        backend.close()
+
+
+def test_a_rolled_back_number_costs_no_reread_on_the_stream(pg_url, redis_url, clock):
+    import psycopg
+
+    from seatdesk.data.floor_events import FEED_SEQUENCE
+
+    backend = Backend.open(pg_url, clock)
+    try:
+        agent, feed, view = _seat(backend, redis_url, pg_url)
+        with relaying(pg_url, redis_url):
+            _quiet(feed)
+            view.reset(backend.calls.waiting(agent))
+            first = backend.calls.offer_inbound(SYSTEM, "13700000001", "general")
+            # A writer that took a number and rolled back (a claim that found nothing).
+            with psycopg.connect(pg_url.replace("+psycopg", "")) as conn:
+                conn.execute(f"SELECT nextval('{FEED_SEQUENCE}')")
+                conn.rollback()
+            second = backend.calls.offer_inbound(SYSTEM, "13700000002", "general")
+            batches, topics = _quiet(feed)
+        assert [b.seq for b in batches][1] == batches[0].seq + 2  # a hole in our numbers
+        plan = view.take(batches, frozenset(topics))
+        assert not plan.queue_full and view.gaps == 0 and feed.holes == 1
+        assert view.ids() == [first, second]
+    finally:
+        feed.close()
+        backend.close()
+
+
+def test_the_bus_carries_no_full_number(pg_url, redis_url, clock):
+    import redis
+
+    from tests.factories import customer
+
+    backend = Backend.open(pg_url, clock)
+    try:
+        people = floor(backend)
+        customer(backend, people["agent1"], "王芳", "13800138000")
+        with relaying(pg_url, redis_url):
+            backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
+            _wait_for_entries(redis_url, pg_url, 2)
+        entries = redis.Redis.from_url(redis_url).xrange(channel_for(pg_url))
+        wire = b" ".join(v for _id, fields in entries for v in fields.values()).decode()
+        assert "王芳" in wire and "3800138" not in wire, wire
+    finally:
+        backend.close()

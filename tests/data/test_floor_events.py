@@ -16,7 +16,7 @@ from seatdesk.data.changes import PgChangeFeed, drain_batches
 from seatdesk.data.floor_events import Batch, decode, install
 from seatdesk.services.container import Backend
 from seatdesk.services.dto import SYSTEM, WrapUp
-from seatdesk.ui.queue_view import SeatFloor, seat_floor
+from seatdesk.ui.queue_view import REORDER_SECONDS, SeatFloor, seat_floor
 from tests.factories import FLOOR_PASSWORD, customer, floor
 
 RECORD = WrapUp(category="query", disposition="resolved", resolved=True, notes="t")
@@ -134,10 +134,11 @@ def drain_until_quiet(feed: PgChangeFeed) -> list[Batch]:
 def test_a_gap_in_the_numbers_reads_the_queue_in_full_and_loses_nothing(pg_url, clock):
     backend = Backend.open(pg_url, clock)
     feed = PgChangeFeed(backend.db.url)
+    now = [0.0]
     try:
         people = floor(backend)
         agent1 = people["agent1"]
-        view = seat_floor(backend.calls, agent1)
+        view = seat_floor(backend.calls, agent1, clock=lambda: now[0])
         view.reset(backend.calls.waiting(agent1))
         drain_until_quiet(feed)
         kept = backend.calls.offer_inbound(SYSTEM, "13700000001", "general")
@@ -145,8 +146,12 @@ def test_a_gap_in_the_numbers_reads_the_queue_in_full_and_loses_nothing(pg_url, 
         after = backend.calls.offer_inbound(SYSTEM, "13700000003", "general")
         batches = drain_until_quiet(feed)
         assert len(batches) == 3
-        # The second commit's batch never reaches this seat.
+        # The second commit's batch never reaches this seat: it might still be committing
+        # (numbers are taken before commit), so the seat waits a moment...
         plan = view.take([batches[0], batches[2]])
+        assert not plan.queue_full and view.gaps == 0
+        now[0] += REORDER_SECONDS
+        plan = view.take([], frozenset({"poll"}))  # ...then takes it for lost
         assert plan.queue_full and view.gaps == 1
         assert lost not in view.ids()  # the delta alone would lose it...
         shown = view.read(lambda: backend.calls.waiting(agent1))
@@ -213,3 +218,33 @@ def test_the_slow_poll_costs_nothing_once_the_feed_numbers_its_batches():
     assert not plan.ring_check and not plan.queue_full and not plan.status
     clock[0] += 60
     assert view.take([], frozenset({"poll"})).queue_full  # the safety re-read
+
+
+def test_a_batch_that_commits_after_a_later_numbered_one_is_no_gap():
+    # Measured on the bus at 200 seats and 4 calls/s: 13 such batches in 20 s, each read as
+    # a gap by all 200 seats (2,600 full re-reads), though no batch was lost.
+    now = [0.0]
+    view = SeatFloor(7, clock=lambda: now[0])
+    view.take([Batch(1, frozenset({"queue"}))])
+    assert not view.take([Batch(3, frozenset({"queue"}))]).queue_full
+    now[0] += 0.2
+    assert not view.take([Batch(2, frozenset({"queue"}))]).queue_full  # late, not lost
+    now[0] += 10
+    assert not view.take([], frozenset({"poll"})).queue_full
+    assert view.gaps == 0 and view.late == 1
+
+
+def test_a_hole_the_feed_vouches_for_is_no_gap():
+    # A transaction that rolled back after taking its number leaves a hole for good; the
+    # bus's stream proves nothing was lost, so the seat does not re-read for it.
+    now = [0.0]
+    view = SeatFloor(7, clock=lambda: now[0])
+    view.take([Batch(1, frozenset({"queue"}), unbroken=True)])
+    assert not view.take([Batch(3, frozenset({"queue"}), unbroken=True)]).queue_full
+    now[0] += 10
+    assert not view.take([], frozenset({"poll"})).queue_full and view.gaps == 0
+    # The same hole from a feed that cannot vouch: one re-read once it is overdue.
+    plain = SeatFloor(7, clock=lambda: now[0])
+    plain.take([Batch(1, frozenset({"queue"})), Batch(3, frozenset({"queue"}))])
+    now[0] += REORDER_SECONDS
+    assert plain.take([], frozenset({"poll"})).queue_full and plain.gaps == 1

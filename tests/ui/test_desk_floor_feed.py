@@ -144,6 +144,11 @@ async def test_the_desk_hears_of_changes_through_the_bus(pg_url, clock, redis_ur
         thread.join(timeout=5)
         writer.close()
         backend.close()
+        import redis
+
+        from seatdesk.data.bus import channel_for
+
+        redis.Redis.from_url(redis_url).delete(channel_for(pg_url))  # this test's stream
 
 
 async def test_a_ring_reaches_the_seat_as_a_batch_without_the_poll(pg_url, clock):
@@ -164,6 +169,37 @@ async def test_a_ring_reaches_the_seat_as_a_batch_without_the_poll(pg_url, clock
             assert await until(app, pilot, lambda: desk.call is not None
                                and desk.call.id == rung)
             assert desk.call.state == "offered"
+    finally:
+        writer.close()
+        backend.close()
+
+
+async def test_a_supervisors_desk_shows_a_new_callers_full_number(pg_url, clock):
+    # The batch carries the number masked (every seat receives it); a supervisor's desk
+    # reads the new call's number itself: one point read, not the queue in full.
+    backend = Backend.open(pg_url, clock)
+    writer = Backend.open(pg_url, clock)
+    try:
+        boss = desk_floor(backend)["people"]["super1"]
+        app = desk_app(backend, pg_url, clock, boss)
+        async with app.run_test() as pilot:
+            await settle(app, pilot)
+            app.open_screen("desk")  # a supervisor's home is the reports
+            await settle(app, pilot)
+            desk = app.screen
+            assert await until(app, pilot, lambda: desk.status.state == "available")
+            warm = writer.calls.offer_inbound(SYSTEM, "13700000001", "general")
+            assert await until(app, pilot, lambda: warm in _shown(desk))
+            await asyncio.sleep(0.3)
+            await settle(app, pilot)
+            waiting = Counted(backend.calls, "waiting")
+            fresh = writer.calls.offer_inbound(SYSTEM, "13800138000", "general")
+            assert await until(app, pilot, lambda: fresh in _shown(desk))
+            await settle(app, pilot)
+            shown = {c.id: c for c in desk._queue_table.calls}
+            assert "3800138" in shown[fresh].caller_number, shown[fresh].caller_number
+            assert waiting.count == 0, "the queue was read in full for one number"
+            assert desk.floor.number_reads >= 1
     finally:
         writer.close()
         backend.close()
