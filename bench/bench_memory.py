@@ -174,8 +174,12 @@ class Drainer:
             time.sleep(0.05)
         missing = [t for t in terms if mark not in t.seen]
         tail = missing[0].tail.decode("utf-8", "replace")[-300:] if missing else ""
+        status = ""
+        if missing:
+            pid, code = os.waitpid(missing[0].pid, os.WNOHANG)
+            status = f" (exited, status {code})" if pid else " (still running)"
         raise RuntimeError(f"{len(missing)} of {len(terms)} never showed {mark!r}; "
-                           f"one ended with {tail!r}")
+                           f"one{status} ended with {tail!r}")
 
     def close(self) -> None:
         self._stop.set()
