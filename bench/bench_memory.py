@@ -181,6 +181,16 @@ class Drainer:
         raise RuntimeError(f"{len(missing)} of {len(terms)} never showed {mark!r}; "
                            f"one{status} ended with {tail!r}")
 
+    def stop(self, terms: list[Terminal]) -> None:
+        """Kill these programs; they leave the drainer first (a closed descriptor in its
+        select would stop it reading every other terminal)."""
+        leaving = {id(t) for t in terms}
+        with self._lock:
+            self._terminals = [t for t in self._terminals if id(t) not in leaving]
+        for term in terms:
+            term.closed = True
+            term.stop()
+
     def close(self) -> None:
         self._stop.set()
         with self._lock:
@@ -363,11 +373,6 @@ def measure(terms: list[Terminal], kind: str, rest: float) -> Group:
     return Group(kind, tuple(read_memory(t.pid) for t in terms))
 
 
-def stop_all(terms: list[Terminal]) -> None:
-    for term in terms:
-        term.stop()
-
-
 # ---- the run -------------------------------------------------------------------------------------
 
 
@@ -406,7 +411,7 @@ def run_scenario(scenario: Scenario, drainer: Drainer, seats: int, env: dict[str
                         group = Group(group.kind, group.memories,
                                       seat_connections(before, after, n))
                 finally:
-                    stop_all(terms)
+                    drainer.stop(terms)
                 groups.append(group)
                 time.sleep(1.0)  # the server notices the closed connections
         return groups[0], groups[1]
@@ -476,7 +481,7 @@ def run(quick: bool = False, seats: int | None = None, pg_url: str | None = None
             try:
                 bare.append(measure(terms, "bare", rest))
             finally:
-                stop_all(terms)
+                drainer.stop(terms)
         bare1, bareN = bare
         groups["bare"] = [_group_json(g) for g in bare]
         for scenario in scenarios:

@@ -23,6 +23,7 @@ def test_a_sqlite_seat_loads_no_postgresql_driver():
     loaded = loaded_after_importing(SQLITE_SEAT_MODULES)
     assert "sqlalchemy.orm" in loaded  # the probe sees the data layer
     assert "psycopg" not in loaded  # about 6 MiB a SQLite seat never uses
+    assert "dateutil.parser" not in loaded  # only a written due date needs it
 
 
 def _run(code: str) -> str:
