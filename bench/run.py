@@ -31,7 +31,7 @@ from bench.common import Row, format_table, machine, rows_from_module, write_jso
 ENGINES = ("sqlite", "postgresql")
 PEER_MODULES = (("desk", "bench.bench_desk"), ("startup", "bench.bench_startup"),
                 ("staffing", "bench.bench_staffing"), ("reports", "bench.bench_reports"),
-                ("floor", "bench.bench_floor"))
+                ("floor", "bench.bench_floor"), ("memory", "bench.bench_memory"))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -141,9 +141,13 @@ def _collect_after_start_up() -> None:
 
     Start-up builds some hundred thousand objects that live as long as the desk (Textual,
     the screens, then the data layer): collecting while they are made finds nothing to
-    free and delays the first paint by about a tenth.
+    free and delays the first paint by about a tenth. Malloc is held to a few arenas
+    before the desk starts its threads (seatdesk.runtime.heap: memory per seat).
     """
+    from seatdesk.runtime.heap import cap_arenas
+
     gc.disable()
+    cap_arenas()
 
 
 def _refuse_a_real_floor(backend: Any) -> None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
-import psycopg
 from sqlalchemy.engine import make_url
 
 from seatdesk.data.engine import Database
@@ -60,13 +59,20 @@ class SqliteChangeFeed:
 
 
 class PgChangeFeed:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, application_name: str | None = None) -> None:
+        # Imported here: a SQLite seat never needs the driver (about 6 MiB per seat,
+        # bench/bench_memory.py).
+        import psycopg
+
         u = make_url(url)
+        named: dict[str, Any] = ({} if application_name is None
+                                 else {"application_name": application_name})
         self._conn = psycopg.connect(
             host=u.host or "localhost", port=u.port or 5432, user=u.username,
-            password=u.password, dbname=u.database, autocommit=True,
+            password=u.password, dbname=u.database, autocommit=True, **named,
         )
         self._conn.execute(f"LISTEN {CHANGE_CHANNEL}")
+        self.application_name = application_name
 
         self._batches: list[Batch] = []
 
@@ -88,6 +94,12 @@ class PgChangeFeed:
         batches, self._batches = self._batches, []
         return batches
 
+    def rename(self, application_name: str) -> None:
+        """(feed thread) Say in pg_stat_activity who listens, once the seat signed in."""
+        self._conn.execute("SELECT set_config('application_name', %s, false)",
+                           (application_name,))
+        self.application_name = application_name
+
     def close(self) -> None:
         self._conn.close()
 
@@ -100,7 +112,7 @@ def open_feed(db: Database, poll_seconds: float = 0.1, events_url: str = "") -> 
 
         return RedisChangeFeed(events_url, db.url)
     if db.is_postgres:
-        return PgChangeFeed(db.url)
+        return PgChangeFeed(db.url, db.connection_name)
     database = make_url(db.url).database
     if not database or database == ":memory:":
         raise ValueError("an in-memory SQLite database has no change feed")

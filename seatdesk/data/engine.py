@@ -13,6 +13,7 @@ change-feed hints in as few statements as possible (``seatdesk.data.oneshot``).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -90,7 +91,7 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, name: ConnectionName | None = None) -> Engine:
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -102,7 +103,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             raise DatabaseUrlError(_("use postgresql+psycopg:// (psycopg 3) for PostgreSQL"))
-        return _postgres_engine(url, echo)
+        return _postgres_engine(url, echo, name or ConnectionName(url))
     raise DatabaseUrlError(_("unsupported database {backend!r}: use sqlite or postgresql")
                            .format(backend=backend))
 
@@ -115,10 +116,57 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 IDLE_BEFORE_PING = 30.0
 
 
-def _postgres_engine(url: str, echo: bool) -> Engine:
+# What a DBA sees in pg_stat_activity.application_name for a seatdesk connection until the
+# process says who it is (``Database.name_connections``, e.g. "seatdesk seat alice").
+DEFAULT_CONNECTION_NAME = "seatdesk"
+# PostgreSQL keeps the first 63 bytes (NAMEDATALEN - 1) of an application_name.
+_NAME_LIMIT = 63
+
+
+class ConnectionName:
+    """The application_name of an engine's connections; None when the URL or PGAPPNAME
+    already chose one (the operator's name wins and is never changed)."""
+
+    def __init__(self, url: str) -> None:
+        chosen = "application_name" in make_url(url).query or "PGAPPNAME" in os.environ
+        self.value: str | None = None if chosen else DEFAULT_CONNECTION_NAME
+
+    def set(self, name: str) -> None:
+        if self.value is not None:
+            self.value = name.encode("utf-8")[:_NAME_LIMIT].decode("utf-8", "ignore")
+
+
+def _prepare_threshold(url: str) -> tuple[str, dict[str, Any]]:
+    """``?prepare_threshold=none`` (psycopg's own name) taken off the URL into the driver's
+    arguments: behind PgBouncer in transaction mode (before 1.21, or without
+    max_prepared_statements) a server-side prepared statement made in one transaction is
+    gone, or someone else's, in the next; ``none`` turns psycopg's automatic preparing off."""
+    parsed = make_url(url)
+    if "prepare_threshold" not in parsed.query:
+        return url, {}
+    raw = parsed.query["prepare_threshold"]
+    value = raw if isinstance(raw, str) else raw[-1]
+    try:
+        threshold = None if value.lower() in ("none", "") else int(value)
+    except ValueError:
+        raise DatabaseUrlError(_("prepare_threshold takes a number or none, not {value!r}")
+                               .format(value=value)) from None
+    stripped = parsed.difference_update_query(["prepare_threshold"])
+    return stripped.render_as_string(hide_password=False), {"prepare_threshold": threshold}
+
+
+def _postgres_engine(url: str, echo: bool, name: ConnectionName) -> Engine:
+    url, connect_args = _prepare_threshold(url)
     # One connection kept open (a seat at rest holds one, issue 19: 500 seats are 500
     # connections, not 2,000); up to 14 more for bursts, closed when returned.
-    engine = create_engine(url, echo=echo, pool_size=1, max_overflow=14)
+    engine = create_engine(url, echo=echo, pool_size=1, max_overflow=14,
+                           connect_args=connect_args)
+
+    @event.listens_for(engine, "do_connect")
+    def _on_connect(_dialect: Any, record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        if name.value is not None:
+            cparams["application_name"] = name.value
+            record.info["application_name"] = name.value
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
@@ -126,6 +174,13 @@ def _postgres_engine(url: str, echo: bool) -> Engine:
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if name.value is not None and record.info.get("application_name") != name.value:
+            # Opened before the seat signed in: say who holds it now. application_name is
+            # a parameter PgBouncer tracks per client, so this survives transaction pooling.
+            dbapi_conn.execute("SELECT set_config('application_name', %s, false)",
+                               (name.value,))
+            dbapi_conn.commit()
+            record.info["application_name"] = name.value
         idle_since = record.info.get("idle_since")
         if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING:
             return
@@ -206,7 +261,8 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url, echo=echo)
+        self._name = ConnectionName(self.url)
+        self.engine = make_engine(self.url, echo=echo, name=self._name)
         self.dialect = self.engine.dialect.name
         read_engine = (
             self.engine.execution_options(sqlite_begin="DEFERRED")
@@ -232,6 +288,17 @@ class Database:
         the database it was typed against.
         """
         return database_identity(self.url)
+
+    @property
+    def connection_name(self) -> str | None:
+        """The application_name this database's connections give PostgreSQL (None: the
+        URL or PGAPPNAME chose it)."""
+        return self._name.value
+
+    def name_connections(self, name: str) -> None:
+        """Name this process's connections, e.g. "seatdesk seat alice", so a DBA sees in
+        pg_stat_activity who holds which; open ones take the name at their next use."""
+        self._name.set(name)
 
     @property
     def is_postgres(self) -> bool:

@@ -21,8 +21,6 @@ import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil import parser as date_parser
-
 from seatdesk.domain.i18n import N_, _, ngettext
 
 DEFAULT_TIME = time(9, 0)
@@ -148,6 +146,10 @@ def _parse_local(value: str, local_now: datetime, tz: ZoneInfo) -> datetime:
     dated = re.sub(r"[年月]", "-", value)
     dated = re.sub(r"[日号號]", " ", dated).strip()
     default = datetime.combine(local_now.date(), DEFAULT_TIME)
+    # Imported here: only a written date needs it, and every seat imports this module for
+    # the record form (dateutil's parser is about 0.6 MiB a seat, bench/bench_memory.py).
+    from dateutil import parser as date_parser
+
     try:
         parsed: datetime = date_parser.parse(dated, default=default, yearfirst=True,
                                              dayfirst=False)

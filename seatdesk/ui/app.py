@@ -12,7 +12,6 @@ screen is already on the terminal (a seat sees its desk at once, then its queue 
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections import deque
@@ -29,6 +28,7 @@ from seatdesk.domain.clock import Clock, utc_now
 from seatdesk.domain.errors import LoginFailed
 from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
+from seatdesk.runtime.heap import settle_after_start_up
 from seatdesk.services.permissions import allowed
 from seatdesk.services.settings import Settings
 from seatdesk.ui.errors import ServiceFailed, start_up_message, user_message
@@ -251,10 +251,10 @@ class SeatdeskApp(App[None]):
         Modules, the ORM's metadata and the screens live as long as the desk; left in the
         collected heap, every full collection walks them, a 60-90 ms stall measured in the
         middle of a screen pop (bench/bench_desk.py). Collection, paused while the desk
-        started (seatdesk.cli.desk), resumes now.
+        started (seatdesk.cli.desk), resumes now; start-up's garbage is collected first and
+        the freed heap given back (bench/bench_memory.py: memory per seat).
         """
-        gc.freeze()
-        gc.enable()
+        settle_after_start_up()
 
     @work(thread=True, exit_on_error=False, group="sign-in")
     def _sign_in(self, login: str) -> None:
@@ -267,6 +267,7 @@ class SeatdeskApp(App[None]):
             self.call_from_thread(self._sign_in_failed, start_up_message(exc))
             return
         self.actor = actor
+        self._name_connections(actor)
         self._actor_ready.set()
         expected = self.sign_in_as[1] if self.sign_in_as else None
         # The guess was wrong (the user's role changed): go to the right home.
@@ -282,8 +283,14 @@ class SeatdeskApp(App[None]):
             self.exit()
             return
         self.actor = actor
+        self._name_connections(actor)
         self._actor_ready.set()
         self.open_home()
+
+    def _name_connections(self, actor: Actor) -> None:
+        """Let a DBA see in pg_stat_activity which seat holds which connection."""
+        if self._backend is not None:
+            self._backend.db.name_connections(f"seatdesk seat {actor.login}")
 
     def _show_user(self) -> None:
         assert self.actor is not None
@@ -301,6 +308,8 @@ class SeatdeskApp(App[None]):
             self.notify(_("no screen is available for your role"), severity="error")
             return
         self.open_screen(mode)
+        # Signing in imported the data layer and loaded the desk: settle that heap too.
+        self.set_timer(FREEZE_AFTER_SECONDS, settle_after_start_up)
 
     def open_screen(self, mode: str) -> None:
         """Switch to a role's screen; refused (with a message) if the role may not."""
@@ -352,6 +361,7 @@ class SeatdeskApp(App[None]):
                 connected = feed is None
                 if feed is None:
                     feed = self._feed_factory()
+                _rename_feed(feed, self.backend.db.connection_name)
                 topics = feed.wait(slow_poll)
                 self._hold_batches(feed)
                 if connected:
@@ -485,3 +495,10 @@ class SeatdeskApp(App[None]):
 
     def on_unmount(self) -> None:
         self._feed_stop.set()
+
+
+def _rename_feed(feed: ChangeFeed, name: str | None) -> None:
+    """(feed thread) A listener opened before sign-in takes the seat's name afterwards."""
+    rename = getattr(feed, "rename", None)
+    if name is not None and rename is not None and getattr(feed, "application_name", None) != name:
+        rename(name)
