@@ -23,11 +23,17 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import CursorResult, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from seatdesk.data.oneshot import write_pending
-from seatdesk.domain.errors import DatabaseRefused, DatabaseUnavailable
+from seatdesk.domain.errors import DatabaseRefused, DatabaseUnavailable, DuplicateRecord
 from seatdesk.domain.i18n import _
 
 
@@ -55,6 +61,20 @@ def driver_errors() -> Iterator[None]:
         if _is_outage(exc):
             raise DatabaseUnavailable(_first_line(exc)) from exc
         raise DatabaseRefused(_first_line(exc)) from exc
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A nested transaction for rows whose unique key a racing worker may take first.
+
+    The unique violation becomes ``DuplicateRecord`` here, so the service that expects it
+    catches the project's error, not the driver's; the outer transaction goes on.
+    """
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError as exc:
+        raise DuplicateRecord(_first_line(exc)) from exc
 
 
 # sqlite3 raises OperationalError for a missing table or bad SQL too; only these mean the

@@ -31,6 +31,20 @@ class Conflict(SeatdeskError):
     """Someone else changed the record first (another seat claimed the call...)."""
 
 
+class DuplicateRecord(Conflict):
+    """A row's unique key was taken first (a racing worker recorded the same thing).
+
+    Raised by the data layer's ``savepoint`` in place of the driver's unique violation;
+    a service that expects the race catches it and skips the row.
+    """
+
+    def __init__(self, detail: str) -> None:
+        from seatdesk.domain.i18n import _
+
+        super().__init__(_("someone else recorded this first"))
+        self.detail = detail
+
+
 class LoginFailed(SeatdeskError):
     pass
 

@@ -112,6 +112,16 @@ def localized_name(name: str, name_zh: str = "") -> str:
     return name_zh if _current == "zh" and name_zh else name
 
 
+def queue_label(code: str | None, name: str | None, name_zh: str | None = None, *,
+                missing: str = "") -> str:
+    """A queue as a person reads it: its name in their language, else its code.
+
+    A queue imported without a name still shows as something (its code); ``missing`` is
+    what a row without any queue shows.
+    """
+    return localized_name(name or code or missing, name_zh or "")
+
+
 def N_(text: str) -> str:  # noqa: N802 - the gettext convention's name
     """Mark ``text`` for extraction without translating it (translated when shown)."""
     return text

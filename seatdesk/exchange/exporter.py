@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased
 from seatdesk.data.models import Call, Customer, Queue, User
 from seatdesk.domain import phone
 from seatdesk.domain.errors import InvalidInput
-from seatdesk.domain.i18n import _, localized_name
+from seatdesk.domain.i18n import _, queue_label
 from seatdesk.domain.text import neutralise
 from seatdesk.services import audit
 from seatdesk.services.container import Backend
@@ -336,7 +336,7 @@ CALL_CODES = ("direction", "state", "category", "disposition", "outbound_purpose
 def call_words(backend: Backend) -> dict[str, Callable[[Any], Any]]:
     """How a call record's codes read to a person: words, and the queue by its name."""
     with backend.db.read() as s:
-        names = {code: localized_name(name or code, name_zh or "")
+        names = {code: queue_label(code, name, name_zh)
                  for code, name, name_zh in s.execute(
                      select(Queue.code, Queue.name, Queue.name_zh))}
     return {**code_words(*CALL_CODES), "queue": lambda code: names.get(code, code)}

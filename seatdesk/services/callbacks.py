@@ -20,10 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from seatdesk.data.engine import rows_changed
+from seatdesk.data.engine import rows_changed, savepoint
 from seatdesk.data.models import (
     Call,
     Callback,
@@ -47,7 +46,13 @@ from seatdesk.domain.callback_rules import (
     contract_callbacks,
     key_account_callbacks,
 )
-from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from seatdesk.domain.errors import (
+    Conflict,
+    DuplicateRecord,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+)
 from seatdesk.domain.i18n import N_, _, code, ngettext
 from seatdesk.services import audit
 from seatdesk.services.base import Service
@@ -442,14 +447,14 @@ class CallbackService(Service):
                 try:
                     # A racing worker may insert the same key first: the savepoint keeps
                     # this transaction (and the other callbacks) alive.
-                    with s.begin_nested():
+                    with savepoint(s):
                         s.add(Callback(customer_id=rule.customer_id, number=number,
                                        purpose=OutboundPurpose.CALLBACK.value,
                                        source=f"rule:{rule.rule}",
                                        **stored_reason(rule.reason, rule.params),
                                        due_at=rule.due_at, owner_id=owner_id,
                                        rule_key=rule.rule_key, created_at=now))
-                except IntegrityError:
+                except DuplicateRecord:
                     continue
                 existing.add(rule.rule_key)
                 created += 1

@@ -24,9 +24,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from seatdesk.data.engine import savepoint
 from seatdesk.data.models import (
     Call,
     Callback,
@@ -45,7 +45,13 @@ from seatdesk.data.models import (
 from seatdesk.data.models.complaints import CalendarDay, ComplaintDeadlineRule, WorkCalendarRow
 from seatdesk.data.topics import Topic
 from seatdesk.domain import phone
-from seatdesk.domain.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from seatdesk.domain.errors import (
+    DuplicateRecord,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
 from seatdesk.domain.i18n import N_, _, code, render
 from seatdesk.domain.text import clean_line
 from seatdesk.domain.workcalendar import WorkCalendar, add_deadline, parse_clock
@@ -460,12 +466,12 @@ class ComplaintService(Service):
             for c in s.scalars(stmt).all():
                 level = c.level + 1
                 try:
-                    with s.begin_nested():
+                    with savepoint(s):
                         self._event(s, c, "escalated", None, now,
                                     dedupe_key=f"escalate:{c.id}:{level}",
                                     message=N_("level {n}: {who}"),
                                     params={"n": level, "who": code(LEVELS[level])})
-                except IntegrityError:
+                except DuplicateRecord:
                     continue  # another worker escalated this one to this level already
                 old_owner = s.get(User, c.owner_id) if c.owner_id else None
                 new_owner = self.escalation_owner(s, c, level)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from seatdesk.domain.i18n import localized_name
+from seatdesk.domain.i18n import queue_label
 from seatdesk.domain.qa.forms import FormDefinition
 from seatdesk.domain.qa.scoring import Answer
 from seatdesk.services.dto import CallEventView, CallView
@@ -60,13 +60,13 @@ class WorkRow:
     score: float | None
     assigned_to: str | None = None  # a sampling plan's inspector for this call
     sample_reason: str | None = None  # quota | complaint | short
-    # The queue as a person reads it (localized_name), beside its code for filters.
+    # The queue as a person reads it (queue_label), beside its code for filters.
     queue_name: str = ""
     queue_name_zh: str = ""
 
     @property
     def queue_shown(self) -> str:
-        return localized_name(self.queue_name or self.queue_code or "-", self.queue_name_zh)
+        return queue_label(self.queue_code, self.queue_name, self.queue_name_zh, missing="-")
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ class CallRecord:
 
     @property
     def queue_shown(self) -> str:
-        return localized_name(self.queue_name or self.queue_code or "-", self.queue_name_zh)
+        return queue_label(self.queue_code, self.queue_name, self.queue_name_zh, missing="-")
 
 
 @dataclass(frozen=True)

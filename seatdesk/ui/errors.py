@@ -48,19 +48,29 @@ class ServiceFailed(Message):
 
     ``conflict`` says someone else changed the record first (the screen may turn read-only);
     ``outage`` that the database cannot be reached (the work is kept: a screen may show
-    itself offline rather than say it in a toast).
+    itself offline rather than say it in a toast). ``refusal`` is the service's own error,
+    for a screen that says more about one kind (a broken roster rule can be overridden);
+    None for a bug.
     """
 
     text: str
     field: str | None = None
     conflict: bool = False
     outage: bool = False
+    refusal: SeatdeskError | None = None
 
     @classmethod
     def of(cls, error: BaseException) -> ServiceFailed:
         field = error.field if isinstance(error, InvalidInput) else None
         return cls(user_message(error), field, conflict=isinstance(error, Conflict),
-                   outage=isinstance(error, DatabaseUnavailable))
+                   outage=isinstance(error, DatabaseUnavailable),
+                   refusal=error if isinstance(error, SeatdeskError) else None)
+
+    @property
+    def refusal_text(self) -> str:
+        """The service's own words, an outage's detail too: for a screen whose work is not
+        kept and retried (a roster, the admin forms), where ``text`` would promise that."""
+        return str(self.refusal) if self.refusal is not None else self.text
 
 
 # The newest call per node and group: ``latest_only`` delivers only that one's answer.

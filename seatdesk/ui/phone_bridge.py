@@ -1,10 +1,13 @@
 """The desk's phone: the F-keys drive the seat's SIP phone, and what the phone reports
 reaches the desk. Manual mode (no phone) unless SEATDESK_PHONE names a baresip config.
 
-The desk calls in at a few marked places (``# phone (issue 20)`` in screens/desk.py):
-its action workers call :meth:`PhoneBridge.answer`, :meth:`call_action`, :meth:`dial` and
-:meth:`transfer` before or after the record's own service call, and it hands the phone's
-messages to :meth:`PhoneBridge.show`. Everything else about the phone lives here.
+The desk calls in at a few marked places (``# phone (issue 20)`` in the package
+screens/desk/): its action workers call :meth:`PhoneBridge.answer`, :meth:`call_action`,
+:meth:`dial` and :meth:`transfer` before or after the record's own service call, and it
+hands the phone's messages to :meth:`PhoneBridge.show`. The bridge uses only the desk's
+public methods (``ring_now``, ``reload_call``, ``render_status``, ``gather_popped``,
+``show_call``); its service calls run through ``ui.errors.call_service`` like the desk's.
+Everything else about the phone lives here.
 """
 
 from __future__ import annotations
@@ -13,13 +16,16 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.command import Hit, Hits, Provider
 from textual.message import Message
 
+from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _, current_language
 from seatdesk.telephony.adapter import ManualPhone, Phone, PhoneError, PhoneEventKind
+from seatdesk.ui.context import signed_in
+from seatdesk.ui.errors import call_service
 
 if TYPE_CHECKING:
     # The desk imports this module before its first paint: the telephony services and
@@ -27,6 +33,8 @@ if TYPE_CHECKING:
     from seatdesk.services.dto import CallView
     from seatdesk.services.telephony import TelephonyService
     from seatdesk.telephony.line import LineChange, SeatLine
+    from seatdesk.ui.screens.desk.pop import CallLoaded
+    from seatdesk.ui.screens.desk.screen import DeskScreen
 
 PHONE_ENV = "SEATDESK_PHONE"            # the seat's baresip config directory
 DIAL_DOMAIN_ENV = "SEATDESK_DIAL_DOMAIN"  # where numbers are dialled: sip:NUMBER@DOMAIN
@@ -50,7 +58,7 @@ class PhoneBridge:
     # A lost or unreachable phone is tried again this often (the desk is manual meanwhile).
     RECONNECT_SECONDS = 5.0
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: DeskScreen) -> None:
         self.desk = desk
         self.phone: Phone = ManualPhone()
         self.line: SeatLine | None = None
@@ -81,15 +89,15 @@ class PhoneBridge:
             self._note(_("phone unreachable, manual mode: {reason}").format(reason=exc), True)
             self.desk.app.call_from_thread(self._retry_later)
             return
-        except Exception:  # noqa: BLE001 - boundary (phone bridge): not signed in: the desk says so itself
-            return
+        except SeatdeskError:
+            return  # not signed in (or the database is down): the app says so itself
         service = TelephonyService(app.backend.db, app.backend.clock)
         line = SeatLine(service, actor, phone, recordings=RecordingStore())
         line.subscribe(self._from_line)
         try:
             if phone.sip_uri:
                 service.register_phone(actor, phone.sip_uri)
-        except Exception as exc:  # noqa: BLE001 - boundary (phone bridge): the phone works; the PBX may not find it
+        except SeatdeskError as exc:  # the phone works; the PBX may not find it
             self._note(_("phone connected, not registered: {reason}").format(reason=exc), True)
         self.phone, self.line, self.service = phone, line, service
         self._note(_("phone {uri}").format(uri=phone.sip_uri or phone.name), False)
@@ -117,17 +125,14 @@ class PhoneBridge:
         if self.desk.call is not None:
             self.desk.notify(_("finish the current call first"), severity="warning")
             return
-        self.desk.run_worker(lambda: self._pick_up(call_id), thread=True, group="call",
-                             exclusive=True, exit_on_error=False)
+        desk, lang = self.desk, current_language()
+        actor = signed_in(desk)
 
-    def _pick_up(self, call_id: int) -> None:
-        desk = self.desk
-        try:
-            popped = self.telephony().pick_up(desk.actor, call_id, lang=current_language())
-        except Exception as exc:  # noqa: BLE001 - boundary (phone bridge): shown on the desk like any refused action
-            desk._fail(exc)
-            return
-        desk._post_popped(popped)
+        def pick_up() -> CallLoaded:
+            return desk.gather_popped(self.telephony().pick_up(actor, call_id, lang=lang))
+
+        # Refused (someone else answered first): said on the desk like any refused action.
+        call_service(desk, pick_up, desk.show_call, group="call")
 
     def _from_line(self, change: LineChange) -> None:
         """(the phone's thread) Pass the line's news to the desk.
@@ -182,7 +187,7 @@ class PhoneBridge:
         line, service = self.line, self.service
         if line is None or service is None or not self.live:
             return
-        number = service.number_to_dial(self.desk.actor, view.id)
+        number = service.number_to_dial(self.desk.seat_app.session_actor(), view.id)
         line.dialling(view.id)
         self._command(lambda: self.phone.dial(number))
 
@@ -211,7 +216,7 @@ class PhoneBridge:
             desk.notify(change.error, severity="warning")
             return
         if change.kind == PhoneEventKind.INCOMING:
-            desk._on_data_changed(frozenset({"ring"}))  # pop at once, not on the next hint
+            desk.ring_now()  # pop at once, not on the next hint
             return
         shown = desk.call
         if change.call_id is None or shown is None or shown.id != change.call_id:
@@ -225,14 +230,14 @@ class PhoneBridge:
         elif change.kind == PhoneEventKind.HUNG_UP and change.call is not None:
             desk.notify(_("the caller hung up"))
         if change.call is not None:
-            desk._reload_call(change.call_id)
+            desk.reload_call(change.call_id)
 
     def _show_note(self, text: str, alert: bool) -> None:
         from seatdesk.ui.widgets.status_bar import StatusBar
 
         bar = self.desk.query_one("#status", StatusBar)
         bar.phone_note, bar.phone_alert = text, alert
-        self.desk._render_status()
+        self.desk.render_status()
 
 
 class NeighbourPickup(Provider):
@@ -244,7 +249,8 @@ class NeighbourPickup(Provider):
             return
         app = self.screen.app
         worker = app.run_worker(
-            lambda: bridge.telephony().ringing_in_team(bridge.desk.actor), thread=True,
+            lambda: bridge.telephony().ringing_in_team(bridge.desk.seat_app.session_actor()),
+            thread=True,
             exit_on_error=False, group="pickup")
         await worker.wait()
         matcher = self.matcher(query)

@@ -141,3 +141,13 @@ def test_every_command_is_found_where_the_lazy_loader_looks():
     assert found == COMMAND_HOMES
     result = CliRunner().invoke(main, ["--help"])
     assert all(name in result.output for name in COMMAND_HOMES)
+
+
+def test_the_worker_daemon_is_a_module_of_its_own():
+    """`seatdesk worker` runs every area's timed rules, not only the complaints': its own module."""
+    from seatdesk.cli.registry import COMMAND_HOMES
+
+    assert COMMAND_HOMES["worker"] == "seatdesk.cli.daemon"
+    result = CliRunner().invoke(main, ["worker", "--help"])
+    assert result.exit_code == 0
+    assert "Run the timed rules" in result.output

@@ -222,3 +222,29 @@ def test_export_rows_masked_and_audited(backend, clock):
     with backend.db.read() as s:
         assert s.scalar(select(func.count(AuditEntry.id)).where(
             AuditEntry.action == "complaints.export")) == 2
+
+
+def test_a_taken_dedupe_key_is_the_projects_duplicate_error(backend, clock):
+    """The unique violation is translated where it happens (the data layer's savepoint):
+    the service sees DuplicateRecord, a Conflict, never SQLAlchemy's IntegrityError, and the
+    transaction it happened in goes on."""
+    from seatdesk.data.engine import savepoint
+    from seatdesk.domain.errors import Conflict, DuplicateRecord
+
+    people = floor(backend)
+    cid = customer(backend, people["agent1"], "孙八", "13900000005")
+    row = _complaint(backend, people, cid)
+    key = f"escalate:{row.id}:1"
+    with backend.db.write() as s:
+        s.add(ComplaintEvent(complaint_id=row.id, at=clock(), kind="escalated", dedupe_key=key))
+    with backend.db.write() as s:
+        with pytest.raises(DuplicateRecord) as caught:
+            with savepoint(s):
+                s.add(ComplaintEvent(complaint_id=row.id, at=clock(), kind="escalated",
+                                     dedupe_key=key))
+        assert isinstance(caught.value, Conflict)
+        s.add(ComplaintEvent(complaint_id=row.id, at=clock(), kind="note", dedupe_key=None))
+    with backend.db.read() as s:
+        kinds = list(s.scalars(select(ComplaintEvent.kind).where(
+            ComplaintEvent.complaint_id == row.id)))
+    assert kinds.count("escalated") == 1 and "note" in kinds

@@ -52,6 +52,22 @@ def test_service_failed_carries_the_refused_field():
     assert ServiceFailed.of(KeyError("x")).text == "unexpected error: KeyError"
 
 
+def test_service_failed_keeps_the_refusal_for_a_screen_that_says_more():
+    """The roster screens add their own words for a broken rule, and say an outage with its
+    detail (nothing there is kept and retried, as the desk's message would promise)."""
+    from seatdesk.domain.roster.rules import Violation
+    from seatdesk.services.roster import RuleBroken
+
+    broken = RuleBroken([Violation("rest", None, None, "only 9 h rest")])
+    failed = ServiceFailed.of(broken)
+    assert failed.refusal is broken and failed.refusal_text == failed.text == "only 9 h rest"
+    outage = ServiceFailed.of(DatabaseUnavailable("connection refused"))
+    assert outage.outage and outage.refusal_text == (
+        "cannot reach the database (connection refused)")
+    bug = ServiceFailed.of(KeyError("x"))
+    assert bug.refusal is None and bug.refusal_text == "unexpected error: KeyError"
+
+
 def _terminate_pooled_connections(db: Database) -> None:
     """What a server restart does to a pooled connection: its backend goes away."""
     with db.read() as s:  # the pooled connection's own backend, about to be killed

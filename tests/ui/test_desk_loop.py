@@ -271,7 +271,7 @@ async def test_no_repeat_contact_warning_after_a_transfer(floor_backend, sqlite_
         _fill(desk, category="repair")
         await settle(app, pilot)
         backend.calls.transfer(agent, call_id, queue_code="vip")
-        desk._reload_call(call_id)
+        desk.reload_call(call_id)
         await settle(app, pilot)
         assert "Repeat contact" not in str(desk.card_view.render())
         assert desk._repeat_warning(desk.call, "repair") is None

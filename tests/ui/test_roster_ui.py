@@ -143,3 +143,28 @@ async def test_coverage_names_the_skill_groups_and_the_team_share(sqlite_url, cl
         summary = str(app.screen.query_one("#coverage-summary").render())
         assert "Skill groups (this team's share): general+vip 100%" in summary
     backend.close()
+
+
+async def test_a_swap_that_breaks_a_rule_says_r_approves_anyway(sqlite_url, clock):
+    """The requests screen adds its own words to a broken rule (ServiceFailed.refusal)."""
+    backend = Backend.open(sqlite_url, clock)
+    people = floor(backend)
+    lead, a1, a2 = people["lead1"], people["agent1"], people["agent2"]
+    backend.roster.ensure_default_templates(lead)
+    wed, thu = date(2026, 11, 25), date(2026, 11, 26)
+    backend.roster.assign(lead, a1.user_id, wed, "L")  # late Wednesday
+    backend.roster.assign(lead, a2.user_id, thu, "E")  # early Thursday
+    backend.roster.request_swap(a1, thu, a2.login, "家里有事")
+    app = SeatdeskApp(backend, Settings(db_url=sqlite_url), actor=lead, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_screen("roster")
+        await _settle(app, pilot)
+        await pilot.press("q")
+        await _settle(app, pilot)
+        screen = app.screen
+        await pilot.press("a")
+        await _settle(app, pilot)
+        message = str(screen.query_one("#requests-message").render())
+        assert "rest" in message and message.endswith("— R approves anyway with a reason")
+        assert screen.query_one("#requests-table").row_count == 1  # still waiting
+    backend.close()

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from seatdesk.domain.i18n import localized_name
+from seatdesk.domain.i18n import queue_label
 from seatdesk.domain.staffing import erlang_c_staffing
 
 DEFAULT_AHT_SECONDS = 300.0
@@ -138,7 +138,7 @@ class Accuracy:
     @property
     def queue_shown(self) -> str:
         """The queue as a person reads it: its name in their language."""
-        return localized_name(self.queue_name or self.queue_code, self.queue_name_zh)
+        return queue_label(self.queue_code, self.queue_name, self.queue_name_zh)
 
 
 def wape(forecast: Sequence[float], actual: Sequence[float]) -> float | None:

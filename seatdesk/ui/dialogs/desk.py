@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,10 +15,10 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from seatdesk.domain.enums import PAUSE_REASONS
-from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import N_, _
 from seatdesk.domain.text import neutralise
 from seatdesk.ui.dialogs.drafts import DraftKeepingModal
+from seatdesk.ui.errors import call_service
 
 if TYPE_CHECKING:
     from seatdesk.services.dto import CustomerInput, CustomerSummary, QueueView
@@ -36,12 +35,6 @@ DIALOG_CSS = """
 {name} .buttons {{ height: auto; margin-top: 1; }}
 {name} OptionList {{ height: auto; max-height: 12; }}
 """
-
-
-def _user_message(exc: BaseException) -> str:
-    from seatdesk.ui.errors import user_message
-
-    return user_message(exc)
 
 
 class ConfirmDialog(DraftKeepingModal[bool]):
@@ -190,20 +183,17 @@ class NewCustomerDialog(DraftKeepingModal["CustomerSummary | None"]):
                              region=v["region"], grade=v["grade"] or "C")
         self._create(data)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="new-customer")
     def _create(self, data: CustomerInput) -> None:
-        try:
-            if self.call_id is not None:
-                summary = self.backend.calls.register_caller(self.actor, self.call_id, data)
-            else:
-                summary = self.backend.customers.create(self.actor, data)
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._show_error, exc.field, str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the form, typed text kept
-            self.app.call_from_thread(self._show_error, None, _user_message(exc))
-            return
-        self.app.call_from_thread(self.dismiss, summary)
+        backend, actor, call_id = self.backend, self.actor, self.call_id
+
+        def create() -> CustomerSummary:
+            if call_id is not None:
+                return backend.calls.register_caller(actor, call_id, data)  # type: ignore[no-any-return]
+            return backend.customers.create(actor, data)  # type: ignore[no-any-return]
+
+        # Refused or failed: said at the refused field (else under the name), typed text kept.
+        call_service(self, create, self.dismiss, group="new-customer",
+                     on_failed=lambda failed: self._show_error(failed.field, failed.text))
 
     def _show_error(self, field: str | None, message: str) -> None:
         name = field if field in self.FIELDS else "name"
@@ -265,15 +255,13 @@ class TransferDialog(DraftKeepingModal[int | None]):
             return
         self._transfer(queue_code, agent or None)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="transfer")
     def _transfer(self, queue_code: str | None, agent: str | None) -> None:
-        try:
-            leg = self.backend.calls.transfer(self.actor, self.call_id, queue_code=queue_code,
-                                              agent_login=agent)
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown in the dialog, choice kept
-            self.app.call_from_thread(self._show_error, _user_message(exc))
-            return
-        self.app.call_from_thread(self.dismiss, leg)
+        calls, actor, call_id = self.backend.calls, self.actor, self.call_id
+        # Refused or failed: said in the dialog, the choice kept.
+        call_service(self, lambda: calls.transfer(actor, call_id, queue_code=queue_code,
+                                                  agent_login=agent),
+                     self.dismiss, group="transfer",
+                     on_failed=lambda failed: self._show_error(failed.text))
 
     def _show_error(self, message: str) -> None:
         self.query_one("#tr-error", Static).update(message)

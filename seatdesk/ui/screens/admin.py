@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import (
@@ -32,6 +31,7 @@ from seatdesk.domain.i18n import _
 from seatdesk.services.dto import QueueView, TeamView, UserView
 from seatdesk.services.permissions import Permission, allowed
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.errors import call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 
@@ -146,14 +146,19 @@ class AdminScreen(SeatScreen[None]):
 
     # ---- loading -------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="admin-load")
     def load(self) -> None:
         app = seat_app(self)
-        actor = app.session_actor()
         admin = app.backend.admin
-        users = admin.users(actor) if allowed(actor, Permission.MANAGE_USERS) else []
-        queues, teams = admin.queues(actor), admin.teams(actor)
-        app.call_from_thread(self._show, users, queues, teams)
+
+        def read() -> tuple[list[UserView], list[QueueView], list[TeamView]]:
+            # session_actor (off the app's thread) waits for a demo's background sign-in.
+            actor = app.session_actor()
+            users = admin.users(actor) if allowed(actor, Permission.MANAGE_USERS) else []
+            return users, admin.queues(actor), admin.teams(actor)
+
+        # A failed read is said where every unshown failure is (the app's toast).
+        call_service(self, read, lambda lists: self._show(*lists), group="admin-load",
+                     latest_only=True)
 
     def _show(self, users: list[UserView], queues: list[QueueView],
               teams: list[TeamView]) -> None:
@@ -283,15 +288,13 @@ class AdminScreen(SeatScreen[None]):
                                                        lead=lead or None),
                 _("saved team {code}").format(code=code))
 
-    @work(thread=True, exit_on_error=False, group="admin-act")
     def apply_change(self, area: str, action: Callable[[Any, Any], object], done: str) -> None:
         app = seat_app(self)
-        try:
-            action(app.backend.admin, app.session_actor())
-        except SeatdeskError as exc:  # refused: said under the form, what was typed stays
-            app.call_from_thread(self._say, area, str(exc), True)
-            return
-        app.call_from_thread(self._done, area, done)
+        admin = app.backend.admin
+        # Refused: said under the form, what was typed stays.
+        call_service(self, lambda: action(admin, app.session_actor()),
+                     lambda _changed: self._done(area, done), group="admin-act",
+                     on_failed=lambda failed: self._say(area, failed.refusal_text, True))
 
     def _done(self, area: str, message: str) -> None:
         if area == "u":

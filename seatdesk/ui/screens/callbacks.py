@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from seatdesk.domain.duetime import local_text, until_text
@@ -22,6 +20,7 @@ from seatdesk.domain.i18n import _, ngettext, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.services.callbacks import CallbackRow
 from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 
 
@@ -34,21 +33,6 @@ class StartOutbound:
     purpose: str
     callback_id: int | None = None
     complaint_id: int | None = None
-
-
-@dataclass
-class CallbacksLoaded(Message):
-    rows: list[CallbackRow]
-
-
-@dataclass
-class CallbackTaken(Message):
-    row: CallbackRow
-
-
-@dataclass
-class CallbacksProblem(Message):
-    text: str
 
 
 class CallbacksScreen(SeatScreen[StartOutbound | None]):
@@ -94,20 +78,13 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
         if topics & {"callbacks", "*", "poll"}:
             self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-load")
     def load(self) -> None:
-        app = seat_app(self)
-        try:
-            rows = app.backend.callbacks.open_for(signed_in(self))
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
-            from seatdesk.ui.errors import user_message
+        callbacks, actor = seat_app(self).backend.callbacks, signed_in(self)
+        call_service(self, lambda: callbacks.open_for(actor), self._show_loaded,
+                     group="callbacks-load", latest_only=True)
 
-            self.post_message(CallbacksProblem(user_message(exc)))
-            return
-        self.post_message(CallbacksLoaded(rows))
-
-    def on_callbacks_loaded(self, message: CallbacksLoaded) -> None:
-        self._loaded = message.rows
+    def _show_loaded(self, rows: list[CallbackRow]) -> None:
+        self._loaded = rows
         self._show_rows()
 
     def _show_rows(self) -> None:
@@ -154,7 +131,8 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
     def action_last(self) -> None:
         self.query_one(DataTable).move_cursor(row=max(0, len(self.rows) - 1))
 
-    def on_callbacks_problem(self, message: CallbacksProblem) -> None:
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()  # said in the screen's status line
         self.query_one("#callbacks-status", Static).update(Text(message.text))
 
     def _selected(self) -> CallbackRow | None:
@@ -190,33 +168,25 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
         if row is not None:
             self._release(row.id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-take")
     def _take(self, callback_id: int) -> None:
-        app = seat_app(self)
-        try:
-            row = app.backend.callbacks.take(signed_in(self), callback_id)
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
-            from seatdesk.ui.errors import user_message
+        callbacks, actor = seat_app(self).backend.callbacks, signed_in(self)
+        call_service(self, lambda: callbacks.take(actor, callback_id), self._taken,
+                     group="callbacks-take", on_failed=self._refused)
 
-            self.post_message(CallbacksProblem(user_message(exc)))
-            self.load()
-            return
-        self.post_message(CallbackTaken(row))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-take")
     def _release(self, callback_id: int) -> None:
-        app = seat_app(self)
-        try:
-            app.backend.callbacks.release(signed_in(self), callback_id)
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
-            from seatdesk.ui.errors import user_message
+        callbacks, actor = seat_app(self).backend.callbacks, signed_in(self)
+        call_service(self, lambda: callbacks.release(actor, callback_id),
+                     lambda _released: self.load(), group="callbacks-take",
+                     on_failed=self._refused)
 
-            self.post_message(CallbacksProblem(user_message(exc)))
+    def _refused(self, failed: ServiceFailed) -> None:
+        """A take or release refused (someone else was first): say why, show the list as it is."""
+        self.query_one("#callbacks-status", Static).update(Text(failed.text))
         self.load()
 
-    def on_callback_taken(self, message: CallbackTaken) -> None:
+    def _taken(self, row: CallbackRow) -> None:
         if self._start_after_take:
-            self._dismiss_with(message.row)
+            self._dismiss_with(row)
         else:
             self.load()
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from seatdesk.domain.i18n import N_, _, localized_name
+from seatdesk.domain.i18n import N_, _, queue_label
 from seatdesk.domain.text import neutralise
 from seatdesk.services.floor import FloorAgent, FloorSnapshot, QueueLive
 from seatdesk.ui.context import seat_app, signed_in
@@ -128,7 +128,7 @@ class FloorScreen(SeatScreen[None]):
     def show_floor(self, snap: FloorSnapshot) -> None:
         self.query_one("#floor-error", Static).update("")
         # A live call's queue by its name in the reader's language (i18n), not its code.
-        self._queue_names = {q.code: localized_name(q.name or q.code, q.name_zh)
+        self._queue_names = {q.code: queue_label(q.code, q.name, q.name_zh)
                              for q in snap.queues}
         self._show_agents(snap)
         self._show_queues(snap.queues)
@@ -216,7 +216,7 @@ class FloorScreen(SeatScreen[None]):
 
     def _show_queues(self, queues: tuple[QueueLive, ...]) -> None:
         table = self.query_one("#floor-queues", DataTable)
-        rows = {q.code: [Text(localized_name(q.name or q.code, q.name_zh)), str(q.waiting),
+        rows = {q.code: [Text(queue_label(q.code, q.name, q.name_zh)), str(q.waiting),
                          Text(_duration(q.longest_wait_seconds),
                               style="bold red" if q.longest_wait_seconds > 60 else ""),
                          str(q.offered), _pct(q.service_level), _pct(q.abandon_rate),

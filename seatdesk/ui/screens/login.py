@@ -16,10 +16,11 @@ from textual.widgets import Button, Input, Label, Static
 
 from seatdesk.domain.i18n import _
 from seatdesk.ui.context import seat_app
+from seatdesk.ui.errors import call_service
 from seatdesk.ui.textual_words import SeatScreen
 
 if TYPE_CHECKING:
-    from seatdesk.services.dto import Actor  # noqa: F401 - named in Screen["Actor | None"]
+    from seatdesk.services.dto import Actor
 
 
 class LoginScreen(SeatScreen["Actor | None"]):
@@ -91,19 +92,18 @@ class LoginScreen(SeatScreen["Actor | None"]):
             return
         self.authenticate(login, password)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def authenticate(self, login: str, password: str) -> None:
-        from seatdesk.ui.errors import user_message
+        # Every failure (a wrong password, a locked account, the database down, a bug: the
+        # worker top in call_service) is said on the form; signing in never crashes the desk.
+        users = seat_app(self).backend.users
+        call_service(self, lambda: users.authenticate(login, password), self._signed_in,
+                     group="login", on_failed=lambda failed: self._show_error(failed.text))
 
-        try:
-            actor = seat_app(self).backend.users.authenticate(login, password)
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): every failure is shown on the form
-            self.app.call_from_thread(self._show_error, user_message(exc))
-            return
+    def _signed_in(self, actor: Actor) -> None:
         if actor.must_change_password:
-            self.app.call_from_thread(self._ask_new_password)
+            self._ask_new_password()
             return
-        self.app.call_from_thread(self.dismiss, actor)
+        self.dismiss(actor)
 
     def _ask_new_password(self) -> None:
         self.add_class("-changing")
@@ -113,16 +113,11 @@ class LoginScreen(SeatScreen["Actor | None"]):
             _("Your password was set by an administrator: choose your own to go on."))
         self.query_one("#new-password", Input).focus()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def change_password(self, login: str, old: str, new: str) -> None:
-        from seatdesk.ui.errors import user_message
-
-        try:
-            actor = seat_app(self).backend.users.change_password(login, old, new)
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): every failure is shown on the form
-            self.app.call_from_thread(self._show_error, user_message(exc), True)
-            return
-        self.app.call_from_thread(self.dismiss, actor)
+        users = seat_app(self).backend.users
+        call_service(self, lambda: users.change_password(login, old, new), self.dismiss,
+                     group="login",
+                     on_failed=lambda failed: self._show_error(failed.text, True))
 
     def _show_error(self, message: str, keep_password: bool = False) -> None:
         self.query_one("#login-error", Static).update(message)

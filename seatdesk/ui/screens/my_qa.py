@@ -17,13 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from seatdesk.domain.i18n import _
@@ -39,13 +38,16 @@ from seatdesk.services.qa_views import (
     TrendRow,
 )
 from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 from seatdesk.ui.widgets.score_form import ItemRow, ScoreForm
 
 
-@dataclass
-class MineLoaded(Message):
+@dataclass(frozen=True)
+class MyQaLists:
+    """What the screen's one read brings: the agent's own QA and, for a lead, the team's."""
+
     evaluations: list[EvaluationView]
     disputes: list[DisputeRow]
     coaching: list[CoachingRow]
@@ -63,24 +65,6 @@ def reason_codes() -> tuple[str, ...]:
     from seatdesk.services.qa import DISPUTE_REASON_CODES
 
     return DISPUTE_REASON_CODES
-
-
-@dataclass
-class QaNote(Message):
-    text: str
-    reload: bool = False
-
-
-@dataclass
-class TrendLoaded(Message):
-    login: str
-    trend: list[TrendRow]
-
-
-@dataclass
-class RecordLoaded(Message):
-    record: CallRecord | None
-    text: str
 
 
 def play_text(record: CallRecord | None) -> str:
@@ -121,18 +105,18 @@ def _status(ev: EvaluationView) -> str:
 
 
 class _QaWorkScreen(SeatScreen[None]):
-    """Runs a backend call in a thread worker and reports one line on the screen."""
+    """Runs a backend call (``call_service``) and reports one line on the screen."""
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa")
     def run_call(self, fn: Callable[[], object], done: str) -> None:
-        try:
-            fn()
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown where the user looks
-            from seatdesk.ui.errors import user_message
+        call_service(self, fn, lambda _result: self.noted(done, reload=True), group="my-qa",
+                     on_failed=self.refused)
 
-            self.post_message(QaNote(user_message(exc)))
-            return
-        self.post_message(QaNote(done, reload=True))
+    def refused(self, failed: ServiceFailed) -> None:
+        """A refused or failed call: said on the screen's status line, nothing reloads."""
+        self.noted(failed.text)
+
+    def noted(self, text: str, reload: bool = False) -> None:
+        raise NotImplementedError
 
 
 class MyEvaluationsScreen(_QaWorkScreen):
@@ -214,27 +198,24 @@ class MyEvaluationsScreen(_QaWorkScreen):
             return self.view == "coaching" and not self.may_rule
         return True
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa-load")
     def reload(self) -> None:
         app = seat_app(self)
-        qa, actor = app.backend.qa, signed_in(self)
-        try:
-            mine = qa.my_evaluations(actor)
-            disputes = qa.open_disputes(actor) if self.may_rule else []
-            coaching = qa.my_coaching(actor)
-            overview = qa.coaching_overview(actor) if self.may_rule else []
-            trend = qa.trend(actor, weeks=8, timezone=app.settings.timezone)
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
-            from seatdesk.ui.errors import user_message
+        qa, actor, timezone = app.backend.qa, signed_in(self), app.settings.timezone
+        rules = self.may_rule
 
-            self.post_message(QaNote(user_message(exc)))
-            return
-        self.post_message(MineLoaded(mine, disputes, coaching, overview, trend))
+        def read() -> MyQaLists:
+            return MyQaLists(qa.my_evaluations(actor),
+                             qa.open_disputes(actor) if rules else [],
+                             qa.my_coaching(actor),
+                             qa.coaching_overview(actor) if rules else [],
+                             qa.trend(actor, weeks=8, timezone=timezone))
 
-    def on_mine_loaded(self, message: MineLoaded) -> None:
-        self.evaluations, self.disputes = message.evaluations, message.disputes
-        self.coaching, self.overview, self.trend = (message.coaching, message.overview,
-                                                    message.trend)
+        call_service(self, read, self._loaded, group="my-qa-load", latest_only=True,
+                     on_failed=self.refused)
+
+    def _loaded(self, lists: MyQaLists) -> None:
+        self.evaluations, self.disputes = lists.evaluations, lists.disputes
+        self.coaching, self.overview, self.trend = lists.coaching, lists.overview, lists.trend
         if self.disputing:
             return  # the reasons being typed stay where they are
         self._fill()
@@ -302,27 +283,21 @@ class MyEvaluationsScreen(_QaWorkScreen):
             return
         self._show(event.cursor_row)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa-trend")
     def load_trend(self, login: str) -> None:
         app = seat_app(self)
-        actor = signed_in(self)
-        try:
-            trend = app.backend.qa.trend(actor, login, weeks=8, timezone=app.settings.timezone)
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
-            from seatdesk.ui.errors import user_message
+        qa, actor, timezone = app.backend.qa, signed_in(self), app.settings.timezone
+        call_service(self, lambda: qa.trend(actor, login, weeks=8, timezone=timezone),
+                     lambda trend: self._show_trend(login, trend), group="my-qa-trend",
+                     latest_only=True, on_failed=self.refused)
 
-            self.post_message(QaNote(user_message(exc)))
-            return
-        self.post_message(TrendLoaded(login, trend))
-
-    def on_trend_loaded(self, message: TrendLoaded) -> None:
+    def _show_trend(self, login: str, trend: list[TrendRow]) -> None:
         if self.view != "coaching":
             return
-        points = [f"{t.period[5:]} {_score(t.average)} ({t.evaluations})" for t in message.trend]
+        points = [f"{t.period[5:]} {_score(t.average)} ({t.evaluations})" for t in trend]
         self.query_one("#detail-head", Static).update("\n".join([
             _("Open and overdue coaching per agent"),
             _("{agent}: QA trend by week: {points}").format(
-                agent=neutralise(message.login), points=" · ".join(points))]))
+                agent=neutralise(login), points=" · ".join(points))]))
 
     def _show(self, index: int) -> None:
         if self.view != "mine" or not 0 <= index < len(self.evaluations):
@@ -360,26 +335,20 @@ class MyEvaluationsScreen(_QaWorkScreen):
         self.query_one("#record-text", Static).update(_("loading…"))
         self.load_record(ev.call_id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="my-qa-record")
     def load_record(self, call_id: int) -> None:
-        app = seat_app(self)
-        actor = signed_in(self)
-        try:
-            record = app.backend.qa.call_record(actor, call_id)
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown in the record's place
-            from seatdesk.ui.errors import user_message
+        qa, actor = seat_app(self).backend.qa, signed_in(self)
+        # A record that cannot be read says why in the record's own place.
+        call_service(self, lambda: qa.call_record(actor, call_id),
+                     lambda record: self._show_record(record, ""), group="my-qa-record",
+                     latest_only=True,
+                     on_failed=lambda failed: self._show_record(None, failed.text))
 
-            self.post_message(RecordLoaded(None, user_message(exc)))
-            return
-        self.post_message(RecordLoaded(record, ""))
-
-    def on_record_loaded(self, message: RecordLoaded) -> None:
+    def _show_record(self, record: CallRecord | None, text: str) -> None:
         from seatdesk.ui.screens.qa_score import record_text
 
-        self.record = message.record
+        self.record = record
         self.query_one("#record-text", Static).update(
-            record_text(message.record, seat_app(self).settings.tz) if message.record
-            else message.text)
+            record_text(record, seat_app(self).settings.tz) if record else text)
 
     def action_play(self) -> None:
         self._say(play_text(self.record))
@@ -488,9 +457,9 @@ class MyEvaluationsScreen(_QaWorkScreen):
         self.run_call(lambda: qa.dispute(actor, ev_id, reasons, "", codes),
                       _("dispute sent to your team lead"))
 
-    def on_qa_note(self, message: QaNote) -> None:
-        self._say(message.text)
-        if message.reload:
+    def noted(self, text: str, reload: bool = False) -> None:
+        self._say(text)
+        if reload:
             self.current = None
             self.disputing = False
             self.reload()
@@ -546,12 +515,6 @@ class MyEvaluationsScreen(_QaWorkScreen):
         self.query_one("#mine", DataTable).focus()
 
 
-@dataclass
-class RulingLoaded(Message):
-    evaluation: EvaluationView
-    record: CallRecord | None
-
-
 class DisputeRulingScreen(_QaWorkScreen):
     """Uphold a disputed score, or change items: a new revision; the reason is required.
 
@@ -601,24 +564,22 @@ class DisputeRulingScreen(_QaWorkScreen):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ruling-load")
     def load(self) -> None:
-        app = seat_app(self)
-        try:
-            actor = signed_in(self)
-            ev = app.backend.qa.evaluation(actor, self.dispute.evaluation_id)
-            record = app.backend.qa.call_record(actor, ev.call_id)
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top)
-            from seatdesk.ui.errors import user_message
+        qa, actor, evaluation_id = (seat_app(self).backend.qa, signed_in(self),
+                                    self.dispute.evaluation_id)
 
-            self.post_message(QaNote(user_message(exc)))
-            return
-        self.post_message(RulingLoaded(ev, record))
+        def read() -> tuple[EvaluationView, CallRecord | None]:
+            ev = qa.evaluation(actor, evaluation_id)
+            return ev, qa.call_record(actor, ev.call_id)
 
-    def on_ruling_loaded(self, message: RulingLoaded) -> None:
+        call_service(self, read, self._loaded, group="ruling-load", latest_only=True,
+                     on_failed=self.refused)
+
+    def _loaded(self, read: tuple[EvaluationView, CallRecord | None]) -> None:
         from seatdesk.ui.screens.qa_score import record_text
 
-        ev = self.evaluation = message.evaluation
+        ev = self.evaluation = read[0]
+        record = read[1]
         lang = seat_app(self).settings.lang
         form = ScoreForm(ev.form, ev.answers, lang=lang, id="ruling-score", show_comments=True)
         self.query_one("#ruling-form", Vertical).mount(form)
@@ -642,10 +603,10 @@ class DisputeRulingScreen(_QaWorkScreen):
         if ev.comment:
             lines.append(_("Feedback: {c}").format(c=neutralise(ev.comment)))
         self.query_one("#ruling-head", Static).update("\n".join(lines))
-        self.record = message.record
-        if message.record is not None:
+        self.record = record
+        if record is not None:
             self.query_one("#record-text", Static).update(
-                record_text(message.record, seat_app(self).settings.tz))
+                record_text(record, seat_app(self).settings.tz))
         self.call_after_refresh(form.focus_item, next(iter(disputed), None))
 
     def action_play(self) -> None:
@@ -691,10 +652,10 @@ class DisputeRulingScreen(_QaWorkScreen):
         self.run_call(lambda: qa.rule(actor, rid, reason, changes),
                       _("score changed: a new revision was made"))
 
-    def on_qa_note(self, message: QaNote) -> None:
-        self.query_one("#my-status", Static).update(message.text)
-        if message.reload:
-            self.app.notify(message.text)
+    def noted(self, text: str, reload: bool = False) -> None:
+        self.query_one("#my-status", Static).update(text)
+        if reload:
+            self.app.notify(text)
             self.dismiss(None)
 
     def action_back(self) -> None:

@@ -8,32 +8,45 @@ named), keeping the typed path so it can be tried again. Inspectors may export.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Footer, Header, Input, Static
 
+from seatdesk.domain.errors import InvalidInput
 from seatdesk.domain.i18n import _
+from seatdesk.domain.qa.forms import FormError, format_of, parse_form, render_form
 from seatdesk.services.qa_views import FormVersion
 from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.score_form import ScoreForm
 
-
-@dataclass
-class FormsLoaded(Message):
-    forms: list[FormVersion]
-    note: str = ""
+if TYPE_CHECKING:
+    from seatdesk.services.dto import Actor
+    from seatdesk.services.qa import QaService
 
 
-@dataclass
-class FormsNote(Message):
-    text: str
+def _write_or_read(qa: QaService, actor: Actor, what: str, path: str) -> str:
+    """(worker thread) Export the newest form to ``path`` or publish the one in it; the note."""
+    from seatdesk.services.permissions import Permission, allowed, require
+
+    if what == "export":
+        if not allowed(actor, Permission.SCORE_CALLS):
+            require(actor, Permission.EDIT_QA_FORMS)
+        version = qa.form(actor)
+        Path(path).write_text(render_form(version.form, format_of(path)), encoding="utf-8")
+        return _("form {code} version {v} written to {path}").format(
+            code=version.code, v=version.version, path=path)
+    if what == "import":
+        form = parse_form(Path(path).read_text(encoding="utf-8"), format_of(path))
+        version = qa.publish_form(actor, form)
+        return _("form {code} published as version {v}").format(
+            code=version.code, v=version.version)
+    return ""
 
 
 class QaFormsScreen(SeatScreen[None]):
@@ -62,36 +75,20 @@ class QaFormsScreen(SeatScreen[None]):
         self.query_one("#form-path", Input).focus()
         self.run_forms("list", "")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-forms")
     def run_forms(self, what: str, path: str) -> None:
-        from seatdesk.domain.qa.forms import FormError, format_of, parse_form, render_form
-        from seatdesk.services.permissions import Permission, allowed, require
-        from seatdesk.ui.errors import user_message
-
+        """List the forms; before that, export the newest to ``path`` or import it from there."""
         qa, actor = seat_app(self).backend.qa, signed_in(self)
-        note = ""
-        try:
-            if what == "export":
-                if not allowed(actor, Permission.SCORE_CALLS):
-                    require(actor, Permission.EDIT_QA_FORMS)
-                version = qa.form(actor)
-                Path(path).write_text(render_form(version.form, format_of(path)),
-                                      encoding="utf-8")
-                note = _("form {code} version {v} written to {path}").format(
-                    code=version.code, v=version.version, path=path)
-            elif what == "import":
-                form = parse_form(Path(path).read_text(encoding="utf-8"), format_of(path))
-                version = qa.publish_form(actor, form)
-                note = _("form {code} published as version {v}").format(
-                    code=version.code, v=version.version)
-            forms = qa.forms(actor)
-        except (FormError, OSError, UnicodeDecodeError) as exc:
-            self.post_message(FormsNote(f"{path}: {exc}"))
-            return
-        except Exception as exc:  # noqa: BLE001 - boundary (worker top): shown on the screen
-            self.post_message(FormsNote(user_message(exc)))
-            return
-        self.post_message(FormsLoaded(forms, note))
+
+        def run() -> tuple[list[FormVersion], str]:
+            try:
+                note = _write_or_read(qa, actor, what, path)
+            except (FormError, OSError, UnicodeDecodeError) as exc:
+                # The file's own fault: said with its path, which stays typed to try again.
+                raise InvalidInput(f"{path}: {exc}", "form-path") from exc
+            return qa.forms(actor), note
+
+        call_service(self, run, lambda done: self._show_forms(*done), group="qa-forms",
+                     on_failed=self._refused)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "import_form"):
@@ -112,21 +109,21 @@ class QaFormsScreen(SeatScreen[None]):
 
         self.app.push_screen(QaFormEditorScreen(forms[0].form), reload)
 
-    def on_forms_loaded(self, message: FormsLoaded) -> None:
-        self.forms = message.forms
+    def _show_forms(self, forms: list[FormVersion], note: str) -> None:
+        self.forms = forms
         lang = seat_app(self).settings.lang
         head = [_("Forms (newest versions):")] + [
             f"  {f.code} v{f.version} · {f.form.text(lang)} · "
-            + _("pass mark {p:.0f}").format(p=f.form.pass_mark) for f in message.forms]
+            + _("pass mark {p:.0f}").format(p=f.form.pass_mark) for f in forms]
         self.query_one("#forms-head", Static).update("\n".join(head))
-        self.query_one("#forms-status", Static).update(message.note)
+        self.query_one("#forms-status", Static).update(note)
         preview = self.query_one("#forms-preview", Vertical)
         preview.remove_children()
-        if message.forms:
-            preview.mount(ScoreForm(message.forms[0].form, lang=lang, read_only=True))
+        if forms:
+            preview.mount(ScoreForm(forms[0].form, lang=lang, read_only=True))
 
-    def on_forms_note(self, message: FormsNote) -> None:
-        self.query_one("#forms-status", Static).update(message.text)
+    def _refused(self, failed: ServiceFailed) -> None:
+        self.query_one("#forms-status", Static).update(failed.text)
 
     def action_export(self) -> None:
         self.run_forms("export", self.query_one("#form-path", Input).value.strip())

@@ -8,23 +8,28 @@ coverage of the day under the cursor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import N_, _, ngettext
 from seatdesk.domain.roster.rules import week_start
 from seatdesk.domain.text import neutralise
-from seatdesk.services.roster import LEAVE, OFF, RosterWeekView, RuleBroken
+from seatdesk.services.roster import (
+    LEAVE,
+    OFF,
+    CopyResult,
+    FillReport,
+    RosterWeekView,
+    RuleBroken,
+)
 from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatModalScreen, SeatScreen
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
@@ -73,21 +78,6 @@ class TextPrompt(SeatModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-@dataclass
-class RosterLoaded(Message):
-    view: RosterWeekView
-
-
-@dataclass
-class RosterNotice(Message):
-    """A line for the message bar; ``refused`` keeps a change a reason could still save."""
-
-    text: str
-    error: bool = False
-    refused: tuple[int, date, str] | None = None
-    reload: bool = False
 
 
 class RosterScreen(SeatScreen[None]):
@@ -149,22 +139,23 @@ class RosterScreen(SeatScreen[None]):
 
     # ---- loading and drawing ---------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="roster-load")
     def load(self) -> None:
-        backend, actor = seat_app(self).backend, signed_in(self)
-        try:
-            if not backend.roster.templates():
-                backend.roster.ensure_default_templates(actor)
-            team = self.team_code
-            if team is None and actor.team_id is None:
-                teams = backend.roster.teams(actor)
-                team = teams[0] if teams else None
-            self.post_message(RosterLoaded(backend.roster.week(actor, team, self.monday)))
-        except SeatdeskError as exc:
-            self.post_message(RosterNotice(str(exc), error=True))
+        roster, actor = seat_app(self).backend.roster, signed_in(self)
+        team, monday = self.team_code, self.monday
 
-    def on_roster_loaded(self, message: RosterLoaded) -> None:
-        view = message.view
+        def read() -> RosterWeekView:
+            if not roster.templates():
+                roster.ensure_default_templates(actor)
+            shown = team
+            if shown is None and actor.team_id is None:
+                teams = roster.teams(actor)
+                shown = teams[0] if teams else None
+            return roster.week(actor, shown, monday)
+
+        call_service(self, read, self._show_week, group="roster-load", latest_only=True,
+                     on_failed=self._refused)
+
+    def _show_week(self, view: RosterWeekView) -> None:
         self.view = view
         self.team_code = view.team_code
         at = (view.published_at.astimezone(seat_app(self).settings.tz).strftime("%m-%d %H:%M")
@@ -238,14 +229,18 @@ class RosterScreen(SeatScreen[None]):
         bar.update(neutralise(text))
         bar.set_class(error, "error")
 
-    def on_roster_notice(self, message: RosterNotice) -> None:
-        self.refused = message.refused
-        text = message.text
-        if message.refused:
+    def noted(self, text: str, *, error: bool = False,
+              refused: tuple[int, date, str] | None = None, reload: bool = False) -> None:
+        """A line for the message bar; ``refused`` keeps a change a reason could still save."""
+        self.refused = refused
+        if refused:
             text += "  " + _("(press R to keep it with a reason)")
-        self._message(text, error=message.error)
-        if message.reload:
+        self._message(text, error=error)
+        if reload:
             self.load()
+
+    def _refused(self, failed: ServiceFailed) -> None:
+        self.noted(failed.refusal_text, error=True)
 
     # ---- actions -----------------------------------------------------------------------
 
@@ -275,18 +270,18 @@ class RosterScreen(SeatScreen[None]):
         if cell is not None:
             self.assign(cell[0], cell[1], choice, reason)
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="roster-write")
     def assign(self, user_id: int, day: date, choice: str, reason: str = "") -> None:
-        try:
-            seat_app(self).backend.roster.assign(signed_in(self), user_id, day, choice, reason)
-        except RuleBroken as exc:
-            self.post_message(RosterNotice(str(exc), error=True, refused=(user_id, day, choice)))
-            return
-        except SeatdeskError as exc:
-            self.post_message(RosterNotice(str(exc), error=True))
-            return
+        roster, actor = seat_app(self).backend.roster, signed_in(self)
         note = _("kept with reason: {r}").format(r=reason) if reason else _("saved")
-        self.post_message(RosterNotice(note, reload=True))
+
+        def refused(failed: ServiceFailed) -> None:
+            # A broken rule can still be kept with a reason (R); any other refusal cannot.
+            keep = (user_id, day, choice) if isinstance(failed.refusal, RuleBroken) else None
+            self.noted(failed.refusal_text, error=True, refused=keep)
+
+        call_service(self, lambda: roster.assign(actor, user_id, day, choice, reason),
+                     lambda _saved: self.noted(note, reload=True), group="roster-write",
+                     on_failed=refused)
 
     def action_override(self) -> None:
         if self.refused is None:
@@ -301,30 +296,28 @@ class RosterScreen(SeatScreen[None]):
         self.app.push_screen(TextPrompt(_("Why keep this shift although it breaks a rule?"),
                                         max_len=200), done)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="roster-bulk")
     def action_copy_week(self) -> None:
-        try:
-            app = seat_app(self)
-            result = app.backend.roster.copy_last_week(signed_in(self), self.team_code, self.monday)
-        except SeatdeskError as exc:
-            self.post_message(RosterNotice(str(exc), error=True))
-            return
+        roster, actor = seat_app(self).backend.roster, signed_in(self)
+        team, monday = self.team_code, self.monday
+        call_service(self, lambda: roster.copy_last_week(actor, team, monday), self._copied,
+                     group="roster-bulk", on_failed=self._refused)
+
+    def _copied(self, result: CopyResult) -> None:
         text = ngettext("copied {n} day from last week", "copied {n} days from last week",
                         result.copied).format(n=result.copied)
         if result.refused:
             text += "; " + _("left out: {why}").format(
                 why="; ".join(v.message for v in result.refused[:3]))
-        self.post_message(RosterNotice(text, error=bool(result.refused), reload=True))
+        self.noted(text, error=bool(result.refused), reload=True)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="roster-bulk")
     def action_fill(self) -> None:
-        self.post_message(RosterNotice(_("filling the roster…")))
-        try:
-            app = seat_app(self)
-            report = app.backend.roster.fill(signed_in(self), self.team_code, self.monday)
-        except SeatdeskError as exc:
-            self.post_message(RosterNotice(str(exc), error=True))
-            return
+        self.noted(_("filling the roster…"))
+        roster, actor = seat_app(self).backend.roster, signed_in(self)
+        team, monday = self.team_code, self.monday
+        call_service(self, lambda: roster.fill(actor, team, monday), self._filled,
+                     group="roster-bulk", on_failed=self._refused)
+
+    def _filled(self, report: FillReport) -> None:
         short = [s for s in report.result.short if s.queue is None]
         text = ngettext("added {n} shift", "added {n} shifts", report.created).format(
             n=report.created)
@@ -334,18 +327,15 @@ class RosterScreen(SeatScreen[None]):
             text += "; " + ngettext("{n} interval stays short: {which}",
                                     "{n} intervals stay short: {which}", len(short)).format(
                 n=len(short), which=named)
-        self.post_message(RosterNotice(text, error=bool(report.result.short), reload=True))
+        self.noted(text, error=bool(report.result.short), reload=True)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="roster-bulk")
     def action_publish(self) -> None:
-        try:
-            app = seat_app(self)
-            n = app.backend.roster.publish(signed_in(self), self.team_code, self.monday)
-        except SeatdeskError as exc:
-            self.post_message(RosterNotice(str(exc), error=True))
-            return
-        self.post_message(RosterNotice(
-            ngettext("published {n} shift", "published {n} shifts", n).format(n=n), reload=True))
+        roster, actor = seat_app(self).backend.roster, signed_in(self)
+        team, monday = self.team_code, self.monday
+        call_service(self, lambda: roster.publish(actor, team, monday),
+                     lambda n: self.noted(ngettext("published {n} shift", "published {n} shifts",
+                                                   n).format(n=n), reload=True),
+                     group="roster-bulk", on_failed=self._refused)
 
     def action_week(self, step: int) -> None:
         self.monday += timedelta(days=7 * step)

@@ -7,34 +7,19 @@ a note for the agent; Escape back to the roster.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.services.roster import LEAVE, RequestView, RuleBroken
 from seatdesk.ui.context import seat_app, signed_in
+from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
-
-
-@dataclass
-class RequestsLoaded(Message):
-    requests: list[RequestView]
-
-
-@dataclass
-class RequestNotice(Message):
-    text: str
-    error: bool = False
-    reload: bool = False
 
 
 class RosterRequestsScreen(SeatScreen[None]):
@@ -70,17 +55,13 @@ class RosterRequestsScreen(SeatScreen[None]):
             table.add_column(label, key=key)
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="requests")
     def load(self) -> None:
-        app = seat_app(self)
-        try:
-            self.post_message(RequestsLoaded(app.backend.roster.requests(signed_in(self),
-                                                                         self.team_code)))
-        except SeatdeskError as exc:
-            self.post_message(RequestNotice(str(exc), error=True))
+        roster, actor, team = seat_app(self).backend.roster, signed_in(self), self.team_code
+        call_service(self, lambda: roster.requests(actor, team), self._show_requests,
+                     group="requests", latest_only=True, on_failed=self._refused)
 
-    def on_requests_loaded(self, message: RequestsLoaded) -> None:
-        self.requests = message.requests
+    def _show_requests(self, requests: list[RequestView]) -> None:
+        self.requests = requests
         table = self.query_one(DataTable)
         table.clear()
         for r in self.requests:
@@ -90,10 +71,11 @@ class RosterRequestsScreen(SeatScreen[None]):
         if not self.requests:
             self._message(_("no requests waiting"))
 
-    def on_request_notice(self, message: RequestNotice) -> None:
-        self._message(message.text, error=message.error)
-        if message.reload:
-            self.load()
+    def _refused(self, failed: ServiceFailed) -> None:
+        text = failed.refusal_text
+        if isinstance(failed.refusal, RuleBroken):
+            text = _("{rules} — R approves anyway with a reason").format(rules=text)
+        self._message(text, error=True)
 
     def _message(self, text: str, *, error: bool = False) -> None:
         self.query_one("#requests-message", Static).update(
@@ -105,38 +87,31 @@ class RosterRequestsScreen(SeatScreen[None]):
             return None
         return self.requests[table.cursor_row]
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="requests-write")
     def _decide(self, act: Callable[[], RequestView], done: str) -> None:
-        try:
-            act()
-        except RuleBroken as exc:
-            self.post_message(RequestNotice(
-                _("{rules} — R approves anyway with a reason").format(rules=str(exc)),
-                error=True))
-            return
-        except SeatdeskError as exc:
-            self.post_message(RequestNotice(str(exc), error=True))
-            return
-        self.post_message(RequestNotice(done, reload=True))
+        call_service(self, act, lambda _decided: self._decided(done), group="requests-write",
+                     on_failed=self._refused)
+
+    def _decided(self, done: str) -> None:
+        self._message(done)
+        self.load()
 
     def action_approve(self) -> None:
         r = self._chosen()
         if r is None:
             return
-        app = seat_app(self)
-        self._decide(lambda: app.backend.roster.decide(signed_in(self), r.id, True),
+        roster, actor = seat_app(self).backend.roster, signed_in(self)
+        self._decide(lambda: roster.decide(actor, r.id, True),
                      _("request #{id} approved").format(id=r.id))
 
     def action_approve_with_reason(self) -> None:
         r = self._chosen()
         if r is None:
             return
-        app = seat_app(self)
+        roster, actor = seat_app(self).backend.roster, signed_in(self)
 
         def done(reason: str | None) -> None:
             if reason:
-                self._decide(lambda: app.backend.roster.decide(signed_in(self), r.id, True,
-                                                               reason=reason),
+                self._decide(lambda: roster.decide(actor, r.id, True, reason=reason),
                              _("request #{id} approved").format(id=r.id))
 
         self.app.push_screen(TextPrompt(_("Why keep a change that breaks a rule?"),
@@ -146,12 +121,11 @@ class RosterRequestsScreen(SeatScreen[None]):
         r = self._chosen()
         if r is None:
             return
-        app = seat_app(self)
+        roster, actor = seat_app(self).backend.roster, signed_in(self)
 
         def done(note: str | None) -> None:
             if note is not None:
-                self._decide(lambda: app.backend.roster.decide(signed_in(self), r.id, False,
-                                                               note=note),
+                self._decide(lambda: roster.decide(actor, r.id, False, note=note),
                              _("request #{id} refused").format(id=r.id))
 
         self.app.push_screen(TextPrompt(_("What should the agent be told?"), required=False,

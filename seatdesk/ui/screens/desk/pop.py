@@ -82,10 +82,9 @@ class CallOnDesk(Part):
         self.call: CallView | None = None
         self.card: CustomerCard | None = None
 
-    def post_popped(self, pop: PoppedCall) -> None:
-        """(worker thread) Post a call taken or rung with its card and script."""
-        desk = self.desk
-        desk.post_message(popped(self.seat, desk.journal, pop))
+    def gather(self, pop: PoppedCall) -> CallLoaded:
+        """(worker thread) A call taken or rung with its card and script, to show."""
+        return popped(self.seat, self.desk.journal, pop)
 
     def show(self, message: CallLoaded) -> None:
         desk = self.desk

@@ -352,22 +352,24 @@ class DeskScreen(SeatScreen[None]):
     def flush_draft(self) -> None:
         self.record.flush()
 
-    def _render_status(self) -> None:
+    def render_status(self) -> None:
+        """Draw the status line again (the phone bridge changed its note)."""
         self.presence.render()
 
-    def _reload_call(self, call_id: int, keep_form: bool = True) -> None:
+    def reload_call(self, call_id: int, keep_form: bool = True) -> None:
+        """Read the seat's call again (the phone changed it: hung up, did not get through)."""
         self.actions.reload(call_id, keep_form)
+
+    def ring_now(self) -> None:
+        """Check for a ringing call at once (the phone rang), not on the next change hint."""
+        self._on_data_changed(frozenset({"ring"}))
 
     def _repeat_warning(self, call: CallView, category: str | None) -> str | None:
         return repeat_warning(Seat(seat_app(self)), call, category)
 
-    def _post_popped(self, popped: PoppedCall) -> None:
-        """(worker thread) Post a call taken or rung with its card and script."""
-        self.pop.post_popped(popped)
-
-    def _fail(self, exc: BaseException) -> None:
-        """(worker thread) A failure from a worker of the phone bridge: said like any other."""
-        self.post_message(ServiceFailed.of(exc))
+    def gather_popped(self, popped: PoppedCall) -> CallLoaded:
+        """(worker thread) A call taken or rung, with its card and script, ready to show."""
+        return self.pop.gather(popped)
 
     # ---- quitting --------------------------------------------------------------------------
 
