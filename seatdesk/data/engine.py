@@ -60,6 +60,9 @@ def driver_errors() -> Iterator[None]:
     except DBAPIError as exc:
         if _is_outage(exc):
             raise DatabaseUnavailable(_first_line(exc)) from exc
+        if _is_duplicate(exc):
+            # A unique key another seat took first: the services expect this race.
+            raise DuplicateRecord(_first_line(exc)) from exc
         raise DatabaseRefused(_first_line(exc)) from exc
 
 
@@ -74,7 +77,22 @@ def savepoint(session: Session) -> Iterator[None]:
         with session.begin_nested():
             yield
     except IntegrityError as exc:
+        if not _is_duplicate(exc):
+            raise DatabaseRefused(_first_line(exc)) from exc
         raise DuplicateRecord(_first_line(exc)) from exc
+
+
+# PostgreSQL's unique_violation; SQLite says it in words (its extended codes are not
+# exposed by every Python build).
+_UNIQUE_SQLSTATE = "23505"
+
+
+def _is_duplicate(exc: DBAPIError) -> bool:
+    if not isinstance(exc, IntegrityError):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        return "UNIQUE constraint failed" in str(exc.orig)
+    return getattr(exc.orig, "sqlstate", None) == _UNIQUE_SQLSTATE
 
 
 # sqlite3 raises OperationalError for a missing table or bad SQL too; only these mean the
@@ -338,10 +356,11 @@ class Database:
     def flush(self, session: Session, *, last: bool = False) -> None:
         """Write what ``session`` holds now. On PostgreSQL in one go; with ``last`` (nothing
         more is written in this transaction) its change batch goes in the same statement."""
-        if self.is_postgres:
-            write_pending(session, final=last)
-        else:
-            session.flush()
+        with driver_errors():
+            if self.is_postgres:
+                write_pending(session, final=last)
+            else:
+                session.flush()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

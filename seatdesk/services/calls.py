@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy import text as sql_text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from seatdesk.data.engine import savepoint
 from seatdesk.data.floor_events import row_dict, waiting_select
 from seatdesk.data.models import (
     AgentState,
@@ -42,7 +42,13 @@ from seatdesk.domain import phone, text
 from seatdesk.domain.call_record import validate_wrap_up
 from seatdesk.domain.clock import ensure_utc
 from seatdesk.domain.enums import MISSED_CALL
-from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from seatdesk.domain.errors import (
+    Conflict,
+    DuplicateRecord,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+)
 from seatdesk.domain.i18n import _
 from seatdesk.services import audit
 from seatdesk.services.acw import AcwEnded, pause_reason, record_from_draft
@@ -364,7 +370,7 @@ class CallService(Service):
                 try:
                     # A savepoint: should the seat have a call after all, the database's
                     # one-live-call rule refuses the ring and the caller simply waits.
-                    with s.begin_nested():
+                    with savepoint(s):
                         call.agent_id = seat
                         call.offered_at = now
                         call.queue_seconds = 0
@@ -372,7 +378,7 @@ class CallService(Service):
                         self._set_agent(s, seat, AgentState.RINGING, now, call.id)
                         s.flush()
                     self.signal(s, Topic.RING)
-                except IntegrityError:
+                except DuplicateRecord:
                     s.refresh(call)
             self.signal(s, Topic.QUEUE)
             return call.id
@@ -505,7 +511,7 @@ class CallService(Service):
         the transaction's last write, so its change batch travels with it."""
         try:
             self.db.flush(s, last=True)
-        except IntegrityError:
+        except DuplicateRecord:
             raise InvalidTransition(
                 _("finish your current call before taking another")) from None
 

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from seatdesk.data.models import (
@@ -34,7 +33,13 @@ from seatdesk.data.models import (
 )
 from seatdesk.data.models.qa import QaClaim, QaResponse
 from seatdesk.data.topics import Topic
-from seatdesk.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from seatdesk.domain.errors import (
+    Conflict,
+    DuplicateRecord,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+)
 from seatdesk.domain.i18n import N_, _, current_language
 from seatdesk.domain.qa.forms import FormDefinition, FormError, form_from_dict
 from seatdesk.domain.qa.scoring import Answer, missing_comments, score, value_range
@@ -180,7 +185,7 @@ class QaService(QaWorkflow):
                     return newest.id
                 row = self._insert_form(s, form, 1, None, now)
                 return row.id
-        except IntegrityError:
+        except DuplicateRecord:
             # Two seats seeded at once: the other one's version 1 stands.
             with self.db.read() as s:
                 newest = self._newest_form(s, form.code)
@@ -355,7 +360,7 @@ class QaService(QaWorkflow):
         try:
             with self.db.write() as s:
                 self._claim(s, actor, call_id, now)
-        except IntegrityError:
+        except DuplicateRecord:
             raise Conflict(_("call #{id} was just claimed by another inspector").format(
                 id=call_id)) from None
 
@@ -517,7 +522,7 @@ class QaService(QaWorkflow):
                     raise Conflict(_("call #{id} is being scored by another inspector").format(
                         id=call_id))
                 return self._view(s, ev)
-        except IntegrityError:
+        except DuplicateRecord:
             raise Conflict(_("call #{id} was just claimed by another inspector").format(
                 id=call_id)) from None
 
@@ -777,7 +782,7 @@ class QaService(QaWorkflow):
                 self.signal(s, Topic.QA)
                 s.flush()
                 return self._view(s, ev)
-        except IntegrityError:
+        except DuplicateRecord:
             raise Conflict(_("you already answered this evaluation")) from None
 
     def open_disputes(self, actor: Actor) -> list[DisputeRow]:
@@ -922,7 +927,7 @@ class QaService(QaWorkflow):
                     s.add(ev)
                     s.flush()
                 return self._view(s, ev)
-        except IntegrityError:
+        except DuplicateRecord:
             raise Conflict(_("you already have a score in this session")) from None
 
     def close_calibration(self, actor: Actor, calibration_id: int) -> CalibrationReport:
