@@ -40,7 +40,10 @@ async def test_a_broken_form_file_is_refused_with_its_path_and_a_good_export_is_
         assert path.value == str(broken)
         out = tmp_path / "out.toml"
         path.value = str(out)
-        screen.action_export()  # (Ctrl+E in the path box is the box's own: end of line)
+        # Ctrl+E exports from the path box too, where focus starts (it was the box's own
+        # end-of-line key, so the screen's Export key did nothing there).
+        assert screen.focused is path
+        await pilot.press("ctrl+e")
         await _settle(app, pilot)
         assert "written to" in str(screen.query_one("#forms-status").render())
         assert out.exists()

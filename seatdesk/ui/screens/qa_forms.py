@@ -56,7 +56,8 @@ class QaFormsScreen(SeatScreen[None]):
     QaFormsScreen Input { height: 3; }
     """
     BINDINGS = [
-        Binding("ctrl+e", "export", _("Export"), id="qa.forms.export"),
+        Binding("ctrl+e", "export", _("Export"), id="qa.forms.export",
+                priority=True),  # also from the path box, where focus starts
         Binding("ctrl+o", "import_form", _("Import"), id="qa.forms.import"),
         Binding("f2", "edit", _("Edit form"), id="qa.forms.edit"),
         Binding("escape", "back", _("Back"), id="qa.forms.back"),
