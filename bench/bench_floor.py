@@ -766,6 +766,81 @@ def _ratios(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+# ---- one seat's wake-up on the bus, alone ------------------------------------------------------
+
+
+def _call_batches(call_id: int, seat: int, queue_id: int) -> list[str]:
+    """The four batch bodies of one call as the services send them (offer, take, end,
+    wrap-up), each as the relay appends it: ``ev <seq> <json>``."""
+    from datetime import datetime
+
+    from seatdesk.data.floor_events import CallChange, SeatChange, encode
+
+    row = {"id": call_id, "queue_code": QUEUE, "queue_name": "General",
+           "queue_name_zh": "综合", "caller_number": "138****8000",
+           "customer_name": "Zhang Wei", "grade": "gold", "key_account": False,
+           "queued_at": datetime(2026, 12, 1, 9, 0, 0), "wait_alert_seconds": 60,
+           "target_agent_id": None, "route_rank": 2, "route_order": 0, "queue_id": queue_id}
+    return [
+        encode(["queue"], [CallChange(call_id, queue_id, "queued", None, row)], [], False),
+        encode(["queue", "floor"], [CallChange(call_id, queue_id, "talking", seat)],
+               [SeatChange(seat, "on_call")], False),
+        encode(["floor"], [CallChange(call_id, queue_id, "ended", seat)],
+               [SeatChange(seat, "wrap_up")], False),
+        encode(["floor"], [CallChange(call_id, queue_id, "closed", seat)],
+               [SeatChange(seat, "available")], False),
+    ]
+
+
+def measure_wakeup(entries: int = 2000, profile: bool = False) -> dict[str, Any]:
+    """One seat on the bus: CPU per wake-up (one entry: ``RedisChangeFeed.wait``, then the
+    queue view's ``take`` and ``ids``, as ``Seat._delta`` does), on the real Redis.
+
+    The entry is appended just before each ``wait`` so nothing blocks: what is timed is the
+    seat's own work (thread CPU), the part 200 seats in one process serialise on its GIL."""
+    import cProfile
+    import pstats
+    import uuid
+
+    import redis
+
+    from seatdesk.data.bus import RedisChangeFeed, channel_for
+    from seatdesk.data.changes import drain_batches
+    from seatdesk.ui.queue_view import SeatFloor
+
+    db_url = f"postgresql://bench@127.0.0.1/wakeup_{uuid.uuid4().hex[:8]}"  # names the stream
+    key = channel_for(db_url)
+    writer = redis.Redis.from_url(BUS_URL)
+    writer.xadd(key, {"n": 0, "p": "*"})
+    feed = RedisChangeFeed(BUS_URL, db_url)
+    floor = SeatFloor(7, served=frozenset({1}))
+    floor.reset([])
+    bodies = [b for n in range(entries // 4 + 1) for b in _call_batches(1000 + n, 9, 1)]
+    payloads = [f"ev {seq} {body}" for seq, body in enumerate(bodies[:entries], start=1)]
+    spent = 0.0
+    prof = cProfile.Profile() if profile else None
+    try:
+        for n, payload in enumerate(payloads, start=1):
+            writer.xadd(key, {"n": n, "p": payload})
+            t0 = time.thread_time()
+            if prof is not None:
+                prof.enable()
+            topics = feed.wait(1.0)
+            floor.take(drain_batches(feed), frozenset(topics))
+            floor.ids()
+            if prof is not None:
+                prof.disable()
+            spent += time.thread_time() - t0
+    finally:
+        feed.close()
+        writer.delete(key)
+        writer.close()
+    if prof is not None:
+        pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(14)
+    return {"entries": entries, "us_per_wakeup": round(spent / entries * 1e6, 1),
+            "gaps": floor.gaps, "full_reads": floor.full_reads}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -780,7 +855,18 @@ def main(argv: list[str] | None = None) -> None:
                         "1: every seat a thread of this one process)")
     parser.add_argument("--rates", default=None,
                         help="calls/s to run at, e.g. 1,2,4 (10/50/200 seats each)")
+    parser.add_argument("--wakeup", action="store_true",
+                        help="only one bus seat's CPU per wake-up (add --profile: cProfile)")
+    parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.wakeup:
+        # Five runs; the least is the seat's own cost, the rest is the shared machine.
+        runs = [measure_wakeup(profile=args.profile and n == 0) for n in range(5)]
+        spent = sorted(r["us_per_wakeup"] for r in runs)
+        print(f"[floor] bus wake-up: {spent[0]} µs of CPU per entry at least, median "
+              f"{spent[2]} (5 runs of {runs[0]['entries']}; gaps "
+              f"{sum(r['gaps'] for r in runs)}, full reads {runs[0]['full_reads']} each)")
+        return
     modes = args.modes.split(",") if args.modes else None
     seats = [int(x) for x in args.seats.split(",")] if args.seats else None
     rates = [float(x) for x in args.rates.split(",")] if args.rates else None
