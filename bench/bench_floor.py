@@ -63,6 +63,11 @@ STATUS_SAFETY = 60.0  # ... with change batches (desk.STATUS_SAFETY)
 SLOW_POLL = 2.0  # Settings.slow_poll_seconds
 RING_TOPICS = frozenset({"ring", "*", "poll"})
 QUICK_RESCAN_SEATS = 50  # --quick measures the old desk at 10 and 50 seats only
+# The seats are spread over this many processes by default, on both feeds: a real seat is a
+# process of its own (one per SSH or browser seat), so 200 seats as threads of ONE process
+# measure that process's GIL (a stream wake-up holds it ~95 µs: 19 ms per batch for 200),
+# not the feed. 4 is twice this machine's cores; ``--procs 1`` is the one-process bench.
+PROCS = 4
 BUS_URL = os.environ.get("SEATDESK_BENCH_BUS", "redis://127.0.0.1:6379/0")
 
 
@@ -228,8 +233,14 @@ class Seat:
             for name in ("replays", "trimmed", "holes"):
                 setattr(self, name, getattr(feed, name, 0))
 
+    def summary(self) -> SeatSummary:
+        """What the run's figures need of this seat (picklable: it crosses processes)."""
+        return SeatSummary(
+            shown=dict(self.shown), view_ids=list(self.view_ids), errors=list(self.errors),
+            counts={name: int(getattr(self, name)) for name in SeatSummary.COUNTED})
+
     def _mark(self, ids: list[int]) -> None:
-        now = time.perf_counter()
+        now = time.monotonic()  # CLOCK_MONOTONIC: one clock for every process (see CLOCK)
         for call_id in ids:
             self.shown.setdefault(call_id, now)
         self.view_ids = ids
@@ -282,6 +293,151 @@ class Seat:
         return status_at
 
 
+@dataclass
+class SeatSummary:
+    """One seat's part of the figures, sent back by the process that hosted it."""
+
+    COUNTED = ("status_reads", "queue_reads", "feed_lost", "gaps", "late", "rereads",
+               "replays", "trimmed", "holes")
+
+    shown: dict[int, float]
+    view_ids: list[int]
+    errors: list[str]
+    counts: dict[str, int]
+
+
+# ---- where the seats run: threads of this process, or spread over worker processes ---------------
+
+
+def _pool_count(seats: int) -> int:
+    """Connection pools shared by ``seats`` seat threads of one process: as many as 2 cores
+    keep busy; each seat still has its own listening connection, as a desk does."""
+    return max(1, min(8, seats // 10))
+
+
+def _seat_factory(url: str, mode: str) -> Callable[[], Any]:
+    from seatdesk.data.changes import PgChangeFeed
+
+    if mode == "bus":
+        from seatdesk.data.bus import RedisChangeFeed
+
+        return lambda: RedisChangeFeed(BUS_URL, url)
+    return lambda: PgChangeFeed(url)
+
+
+class LocalSeats:
+    """Every seat a thread of this process (``--procs 1``; the bench before issue 19's
+    third round): 200 seats then share one GIL, which a real floor does not."""
+
+    def __init__(self, url: str, mode: str, actors: list[Any],
+                 feed_factory: Callable[[str], Any] | None = None) -> None:
+        self.pools = [Services.open(url) for _ in range(_pool_count(len(actors)))]
+        make = (lambda: feed_factory(url)) if feed_factory else _seat_factory(url, mode)
+        self.floor = [Seat(a, self.pools[i % len(self.pools)], mode, make)
+                      for i, a in enumerate(actors)]
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.procs = 1
+
+    def start(self) -> list[int]:
+        """Start the seats; once every seat listens and has read its queue, their Redis ids."""
+        ready = threading.Barrier(len(self.floor) + 1)
+        self._threads = [threading.Thread(target=s.run, args=(self._stop, ready), daemon=True)
+                         for s in self.floor]
+        for thread in self._threads:
+            thread.start()
+        ready.wait(timeout=120)
+        return [s.redis_id for s in self.floor if s.redis_id is not None]
+
+    def stop(self) -> list[SeatSummary]:
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=SLOW_POLL + 5)
+        for pool in self.pools:
+            pool.db.dispose()
+        return [s.summary() for s in self.floor]
+
+
+def _host_seats(url: str, mode: str, logins: list[str], stop: Any, out: Any) -> None:
+    """(a worker process) Host ``logins``' seats as threads until ``stop``; report back."""
+    try:
+        from seatdesk.data.engine import Database
+        from seatdesk.services.users import UserService
+
+        db = Database(url)
+        users = UserService(db)
+        actors = [users.actor(login) for login in logins]
+        db.dispose()
+        seats = LocalSeats(url, mode, actors)
+        ids = seats.start()
+        out.put(("ready", time.monotonic(), ids))
+        stop.wait()
+        out.put(("done", time.monotonic(), seats.stop()))
+    except BaseException as exc:  # noqa: BLE001 - boundary (bench worker): told to the parent
+        out.put(("failed", time.monotonic(), f"{exc.__class__.__name__}: {exc}"))
+        raise
+
+
+class SpreadSeats:
+    """The seats spread over ``procs`` worker processes, each hosting its share as threads
+    (each seat still runs the desk's own feed and decision code). On a floor every seat is
+    a process of its own (one per SSH or browser seat): no seat waits for another's GIL.
+
+    Offer and seen times are ``time.monotonic()`` in different processes: on Linux that is
+    CLOCK_MONOTONIC, one clock for the whole system (not per process), so they compare; each
+    worker's ready time is checked to fall between the parent's before and after."""
+
+    def __init__(self, url: str, mode: str, actors: list[Any], procs: int) -> None:
+        import multiprocessing
+
+        # spawn, not fork: the parent holds database engines and threads a fork would copy.
+        ctx = multiprocessing.get_context("spawn")
+        self._stop = ctx.Event()
+        self._out = ctx.Queue()
+        logins = [a.login for a in actors]
+        shares = [logins[i::procs] for i in range(procs)]
+        self._procs = [ctx.Process(target=_host_seats, args=(url, mode, share, self._stop,
+                                                             self._out), daemon=True)
+                       for share in shares if share]
+        self.procs = len(self._procs)
+
+    def _collect(self, kind: str, timeout: float) -> list[Any]:
+        got = []
+        for _ in self._procs:
+            tag, _at, payload = self._out.get(timeout=timeout)
+            if tag == "failed":
+                self.kill()
+                raise RuntimeError(f"a seat process failed: {payload}")
+            if tag != kind:
+                raise RuntimeError(f"a seat process said {tag!r}, expected {kind!r}")
+            got.append((_at, payload))
+        return got
+
+    def start(self) -> list[int]:
+        before = time.monotonic()
+        for proc in self._procs:
+            proc.start()
+        got = self._collect("ready", timeout=180)
+        after = time.monotonic()
+        for at, _ids in got:
+            if not before <= at <= after:
+                raise RuntimeError("a worker's monotonic clock is not the parent's: "
+                                   "offer → seen cannot be compared across processes")
+        return [i for _at, ids in got for i in ids]
+
+    def stop(self) -> list[SeatSummary]:
+        self._stop.set()
+        got = self._collect("done", timeout=SLOW_POLL + 60)
+        for proc in self._procs:
+            proc.join(timeout=10)
+        return [s for _at, summaries in got for s in summaries]
+
+    def kill(self) -> None:
+        for proc in self._procs:
+            if proc.is_alive():
+                proc.kill()
+
+
 # ---- one measurement ----------------------------------------------------------------------------
 
 
@@ -309,6 +465,7 @@ class Result:
     replays: int = 0
     trimmed: int = 0
     holes: int = 0
+    procs: int = 1  # processes the seats were spread over
 
     def as_row(self) -> dict[str, Any]:
         per_call = self.db_cpu_s / self.calls if self.calls else None
@@ -326,7 +483,7 @@ class Result:
             "queue_reads": self.queue_reads, "status_reads": self.status_reads,
             "feed_lost": self.feed_lost, "gaps": self.gaps, "late": self.late,
             "full_rereads": self.rereads, "replays": self.replays, "trimmed": self.trimmed,
-            "holes": self.holes,
+            "holes": self.holes, "seat_processes": self.procs,
         }
 
 
@@ -355,18 +512,17 @@ def _setup_floor(url: str, seats: int) -> tuple[list[Any], Any]:
 
 
 def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float,
-            feed_factory: Callable[[str], Any] | None = None, cut: bool = False) -> Result:
+            feed_factory: Callable[[str], Any] | None = None, cut: bool = False,
+            procs: int = 1) -> Result:
     """One run: a fresh database, ``seats`` listening seats, calls offered at ``rate``/s.
 
+    ``procs`` > 1 spreads the seats over that many worker processes (``SpreadSeats``).
     ``cut`` (the bus): halfway through, Redis drops every seat's connection, as a Redis
     restart or a network cut would; the seats reconnect and replay from their last entry."""
     import psycopg
 
-    from seatdesk.data.changes import PgChangeFeed
     from seatdesk.data.engine import Database
     from seatdesk.data.migrate import upgrade
-    from seatdesk.services.calls import CallService
-    from seatdesk.services.dto import SYSTEM, WrapUp
 
     name = f"floor_{mode}_{seats}_{int(rate * 10)}"
     admin = cluster.url
@@ -377,29 +533,40 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
     upgrade(Database(url))
     actors, setup_db = _setup_floor(url, seats)
     setup_db.dispose()
-    # All seats' queries share a few pools (threads of one process), as many as 2 cores
-    # can keep busy; each seat has its own listening connection, as a desk does.
-    pools = [Services.open(url) for _ in range(max(1, min(8, seats // 10)))]
-    make_feed = feed_factory or (lambda u: PgChangeFeed(u))
-    relay = None
-    if mode == "bus":
-        from seatdesk.data.bus import RedisChangeFeed
+    relay = _start_relay(url) if mode == "bus" else None
+    procs = min(procs, seats)
+    host: LocalSeats | SpreadSeats
+    if procs > 1 and feed_factory is None:
+        host = SpreadSeats(url, mode, actors, procs)
+    else:
+        host = LocalSeats(url, mode, actors, feed_factory)
+    try:
+        redis_ids = host.start()
+        return _drive(cluster, url, host, relay, actors, mode, seats, rate, seconds, cut,
+                      redis_ids)
+    finally:
+        if isinstance(host, SpreadSeats):
+            host.kill()  # only if a failure left one running
+        if relay is not None and relay.poll() is None:
+            relay.kill()
 
-        relay = _start_relay(url)
-        make_feed = lambda u: RedisChangeFeed(BUS_URL, u)  # noqa: E731
-    floor = [Seat(a, pools[i % len(pools)], mode, lambda: make_feed(url))
-             for i, a in enumerate(actors)]
-    stop = threading.Event()
-    ready = threading.Barrier(seats + 1)
-    threads = [threading.Thread(target=s.run, args=(stop, ready), daemon=True) for s in floor]
-    for t in threads:
-        t.start()
-    ready.wait(timeout=120)
+
+def _drive(cluster: Cluster, url: str, host: LocalSeats | SpreadSeats,
+           relay: subprocess.Popen[bytes] | None, actors: list[Any], mode: str, seats: int,
+           rate: float, seconds: float, cut: bool, redis_ids: list[int]) -> Result:
+    """Offer calls at ``rate`` for ``seconds`` to the started seats; the run's figures."""
+    import psycopg
+
+    from seatdesk.data.engine import Database
+    from seatdesk.services.calls import CallService
+    from seatdesk.services.dto import SYSTEM, WrapUp
+
     driver = CallService(Database(url))
     workers = CallService(Database(url))
     record = WrapUp(category="query", disposition="resolved", resolved=True, notes="bench")
     offered: dict[int, float] = {}
     handled: list[threading.Thread] = []
+    handle_errors: list[str] = []
 
     def handle(call_id: int, actor: Any) -> None:
         time.sleep(HOLD)
@@ -408,41 +575,41 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
             workers.end(actor, call_id)
             workers.save_wrap_up(actor, call_id, record)
         except Exception as exc:  # noqa: BLE001 - the call stays queued: counted below
-            floor[0].errors.append(f"handle: {exc.__class__.__name__}: {exc}")
+            handle_errors.append(f"handle: {exc.__class__.__name__}: {exc}")
 
     with psycopg.connect(url, autocommit=True) as stats:
         stats.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-        time.sleep(0.5)  # let the start-up reads settle
+        # Let the start-up reads settle and every seat pass its first slow poll (an idle
+        # seat checks its ring then: 200 at once, not a cost of the calls measured).
+        time.sleep(SLOW_POLL + 0.5)
         # The cluster at rest with the seats listening (background workers, slow polls).
         idle0 = cluster_cpu_seconds(cluster.postmaster_pid())
         time.sleep(1.0)
         idle = cluster_cpu_seconds(cluster.postmaster_pid()) - idle0
         stats.execute("SELECT pg_stat_statements_reset()")
-        cpu0, t0 = cluster_cpu_seconds(cluster.postmaster_pid()), time.perf_counter()
+        cpu0, t0 = cluster_cpu_seconds(cluster.postmaster_pid()), time.monotonic()
         n = 0
-        while time.perf_counter() - t0 < seconds:
+        while time.monotonic() - t0 < seconds:
             due = t0 + n / rate
-            pause = due - time.perf_counter()
+            pause = due - time.monotonic()
             if pause > 0:
                 time.sleep(pause)
             call_id = driver.offer_inbound(SYSTEM, f"+86138{n:08d}", QUEUE)
-            offered[call_id] = time.perf_counter()
+            offered[call_id] = time.monotonic()  # the seats' clock too (SpreadSeats)
             # A seat other than the last offered one takes it (seats serve the queue).
             worker = threading.Thread(target=handle, args=(call_id, actors[n % seats]))
             worker.start()
             handled.append(worker)
             n += 1
             if cut and mode == "bus" and n == int(seconds * rate / 2):
-                _cut_seats(floor)
+                _cut_seats(redis_ids)
         for worker in handled:
             worker.join()
         time.sleep(0.5)  # the last changes reach every seat
-        elapsed = time.perf_counter() - t0
+        elapsed = time.monotonic() - t0
         cpu = cluster_cpu_seconds(cluster.postmaster_pid()) - cpu0
         count = statements(stats)
-    stop.set()
-    for t in threads:
-        t.join(timeout=SLOW_POLL + 5)
+    floor = host.stop()
     if relay is not None:
         relay.terminate()
         relay.wait(timeout=10)
@@ -461,8 +628,10 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
         if len(shown) == len(times):
             seen.append(max(shown) - at)
     views_off = sum(1 for s in floor if set(s.view_ids) != final)
-    for pool in pools:
-        pool.db.dispose()
+
+    def total(name: str) -> int:
+        return sum(s.counts[name] for s in floor)
+
     driver.db.dispose()
     workers.db.dispose()
     return Result(
@@ -471,13 +640,12 @@ def measure(cluster: Cluster, mode: str, seats: int, rate: float, seconds: float
         statements=count,
         seen_p50_ms=round(percentile(seen, 50) * 1000, 1) if seen else None,
         seen_p95_ms=round(percentile(seen, 95) * 1000, 1) if seen else None,
-        missed=missed, views_off=views_off, errors=sum(len(s.errors) for s in floor),
-        queue_reads=sum(s.queue_reads for s in floor),
-        status_reads=sum(s.status_reads for s in floor),
-        feed_lost=sum(s.feed_lost for s in floor), gaps=sum(s.gaps for s in floor),
-        late=sum(s.late for s in floor), rereads=sum(s.rereads for s in floor),
-        replays=sum(s.replays for s in floor), trimmed=sum(s.trimmed for s in floor),
-        holes=sum(s.holes for s in floor))
+        missed=missed, views_off=views_off,
+        errors=sum(len(s.errors) for s in floor) + len(handle_errors),
+        queue_reads=total("queue_reads"), status_reads=total("status_reads"),
+        feed_lost=total("feed_lost"), gaps=total("gaps"), late=total("late"),
+        rereads=total("rereads"), replays=total("replays"), trimmed=total("trimmed"),
+        holes=total("holes"), procs=host.procs)
 
 
 def _start_relay(url: str) -> subprocess.Popen[bytes]:
@@ -501,14 +669,13 @@ def _start_relay(url: str) -> subprocess.Popen[bytes]:
     return relay
 
 
-def _cut_seats(floor: list[Seat]) -> None:
+def _cut_seats(redis_ids: list[int]) -> None:
     """Redis drops each seat's connection (by id: nobody else's on a shared Redis)."""
     import redis
 
     admin = redis.Redis.from_url(BUS_URL)
-    for seat in floor:
-        if seat.redis_id is not None:
-            admin.client_kill_filter(_id=seat.redis_id)
+    for redis_id in redis_ids:
+        admin.client_kill_filter(_id=redis_id)
     admin.close()
 
 
@@ -530,22 +697,30 @@ def available_modes() -> list[str]:
     return modes + ["bus"]
 
 
-def grid(quick: bool) -> list[tuple[int, float]]:
+def grid(quick: bool, rates: list[float] | None = None) -> list[tuple[int, float]]:
+    if rates:
+        counts = (10, 50, 200)
+        return [(c, r) for r in rates for c in counts]
     if quick:
         return [(10, 2.0), (50, 2.0), (200, 2.0)]
     return [(10, 1.0), (10, 4.0), (50, 1.0), (50, 4.0), (200, 1.0), (200, 4.0)]
 
 
 def run(quick: bool, modes: list[str] | None = None,
-        seats: list[int] | None = None, cut: bool = False) -> dict[str, Any]:
+        seats: list[int] | None = None, cut: bool = False, procs: int = PROCS,
+        rates: list[float] | None = None) -> dict[str, Any]:
     """Every (mode, seats, rate) of the grid; rows for ``python -m bench``."""
     chosen = modes or available_modes()
+    print(f"[floor] seats spread over {procs} processes (threads within each; a real seat is "
+          "a process of its own)" if procs > 1 else
+          "[floor] every seat a thread of ONE process (--procs 1): they share its GIL",
+          file=sys.stderr, flush=True)
     seconds = 4.0 if quick else 20.0
     results: list[dict[str, Any]] = []
     load = [round(x, 2) for x in os.getloadavg()]
     with throwaway_cluster() as cluster:
         for mode in chosen:
-            for count, rate in grid(quick):
+            for count, rate in grid(quick, rates):
                 if seats and count not in seats:
                     continue
                 if quick and mode == "rescan" and count > QUICK_RESCAN_SEATS and not seats:
@@ -553,12 +728,12 @@ def run(quick: bool, modes: list[str] | None = None,
                 print(f"[floor] {mode}: {count} seats at {rate:g} calls/s", file=sys.stderr,
                       flush=True)
                 results.append(measure(cluster, mode, count, rate, seconds,
-                                       cut=cut).as_row())
+                                       cut=cut, procs=procs).as_row())
     rows = [_table_row(r) for r in results]
     rows.extend(_ratios(results))
     report = {"rows": rows, "raw": results, "load_average_before": load,
               "load_average_after": [round(x, 2) for x in os.getloadavg()],
-              "hold_s": HOLD, "seconds_per_run": seconds}
+              "hold_s": HOLD, "seconds_per_run": seconds, "seat_processes": procs}
     write_json(report, "floor")
     return report
 
@@ -569,7 +744,8 @@ def _table_row(r: dict[str, Any]) -> dict[str, Any]:
             f"p95 {r['seen_p95_ms']} ms, missed {r['missed']}, views off {r['views_off']}, "
             f"errors {r['errors']}, gaps {r['gaps']}, late {r['late']}, "
             f"full re-reads {r['full_rereads']}, replays {r['replays']}, "
-            f"trimmed {r['trimmed']}, holes {r['holes']}")
+            f"trimmed {r['trimmed']}, holes {r['holes']}, "
+            f"{r['seat_processes']} seat process(es)")
     return {"area": "floor", "measurement": r["name"], "engine": "postgresql",
             "value": r["db_cpu_ms_per_call"], "unit": "ms/call", "note": note}
 
@@ -592,6 +768,81 @@ def _ratios(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+# ---- one seat's wake-up on the bus, alone ------------------------------------------------------
+
+
+def _call_batches(call_id: int, seat: int, queue_id: int) -> list[str]:
+    """The four batch bodies of one call as the services send them (offer, take, end,
+    wrap-up), each as the relay appends it: ``ev <seq> <json>``."""
+    from datetime import datetime
+
+    from seatdesk.data.floor_events import CallChange, SeatChange, encode
+
+    row = {"id": call_id, "queue_code": QUEUE, "queue_name": "General",
+           "queue_name_zh": "综合", "caller_number": "138****8000",
+           "customer_name": "Zhang Wei", "grade": "gold", "key_account": False,
+           "queued_at": datetime(2026, 12, 1, 9, 0, 0), "wait_alert_seconds": 60,
+           "target_agent_id": None, "route_rank": 2, "route_order": 0, "queue_id": queue_id}
+    return [
+        encode(["queue"], [CallChange(call_id, queue_id, "queued", None, row)], [], False),
+        encode(["queue", "floor"], [CallChange(call_id, queue_id, "talking", seat)],
+               [SeatChange(seat, "on_call")], False),
+        encode(["floor"], [CallChange(call_id, queue_id, "ended", seat)],
+               [SeatChange(seat, "wrap_up")], False),
+        encode(["floor"], [CallChange(call_id, queue_id, "closed", seat)],
+               [SeatChange(seat, "available")], False),
+    ]
+
+
+def measure_wakeup(entries: int = 2000, profile: bool = False) -> dict[str, Any]:
+    """One seat on the bus: CPU per wake-up (one entry: ``RedisChangeFeed.wait``, then the
+    queue view's ``take`` and ``ids``, as ``Seat._delta`` does), on the real Redis.
+
+    The entry is appended just before each ``wait`` so nothing blocks: what is timed is the
+    seat's own work (thread CPU), the part 200 seats in one process serialise on its GIL."""
+    import cProfile
+    import pstats
+    import uuid
+
+    import redis
+
+    from seatdesk.data.bus import RedisChangeFeed, channel_for
+    from seatdesk.data.changes import drain_batches
+    from seatdesk.ui.queue_view import SeatFloor
+
+    db_url = f"postgresql://bench@127.0.0.1/wakeup_{uuid.uuid4().hex[:8]}"  # names the stream
+    key = channel_for(db_url)
+    writer = redis.Redis.from_url(BUS_URL)
+    writer.xadd(key, {"n": 0, "p": "*"})
+    feed = RedisChangeFeed(BUS_URL, db_url)
+    floor = SeatFloor(7, served=frozenset({1}))
+    floor.reset([])
+    bodies = [b for n in range(entries // 4 + 1) for b in _call_batches(1000 + n, 9, 1)]
+    payloads = [f"ev {seq} {body}" for seq, body in enumerate(bodies[:entries], start=1)]
+    spent = 0.0
+    prof = cProfile.Profile() if profile else None
+    try:
+        for n, payload in enumerate(payloads, start=1):
+            writer.xadd(key, {"n": n, "p": payload})
+            t0 = time.thread_time()
+            if prof is not None:
+                prof.enable()
+            topics = feed.wait(1.0)
+            floor.take(drain_batches(feed), frozenset(topics))
+            floor.ids()
+            if prof is not None:
+                prof.disable()
+            spent += time.thread_time() - t0
+    finally:
+        feed.close()
+        writer.delete(key)
+        writer.close()
+    if prof is not None:
+        pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(14)
+    return {"entries": entries, "us_per_wakeup": round(spent / entries * 1e6, 1),
+            "gaps": floor.gaps, "full_reads": floor.full_reads}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -601,10 +852,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seats", default=None, help="only these seat counts, e.g. 10,200")
     parser.add_argument("--cut", action="store_true",
                         help="bus: drop every seat's Redis connection halfway (replays)")
+    parser.add_argument("--procs", type=int, default=PROCS,
+                        help=f"spread the seats over this many processes (default {PROCS}; "
+                        "1: every seat a thread of this one process)")
+    parser.add_argument("--rates", default=None,
+                        help="calls/s to run at, e.g. 1,2,4 (10/50/200 seats each)")
+    parser.add_argument("--wakeup", action="store_true",
+                        help="only one bus seat's CPU per wake-up (add --profile: cProfile)")
+    parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.wakeup:
+        # Five runs; the least is the seat's own cost, the rest is the shared machine.
+        runs = [measure_wakeup(profile=args.profile and n == 0) for n in range(5)]
+        spent = sorted(r["us_per_wakeup"] for r in runs)
+        print(f"[floor] bus wake-up: {spent[0]} µs of CPU per entry at least, median "
+              f"{spent[2]} (5 runs of {runs[0]['entries']}; gaps "
+              f"{sum(r['gaps'] for r in runs)}, full reads {runs[0]['full_reads']} each)")
+        return
     modes = args.modes.split(",") if args.modes else None
     seats = [int(x) for x in args.seats.split(",")] if args.seats else None
-    report = run(args.quick, modes, seats, args.cut)
+    rates = [float(x) for x in args.rates.split(",")] if args.rates else None
+    report = run(args.quick, modes, seats, args.cut, args.procs, rates)
     from bench.common import format_table, rows_from_module
 
     print(format_table(rows_from_module("floor", report)))

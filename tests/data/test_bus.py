@@ -272,3 +272,63 @@ def test_the_bus_carries_no_full_number(pg_url, redis_url, clock):
         assert "王芳" in wire and "3800138" not in wire, wire
     finally:
         backend.close()
+
+
+# ---- the seat's wake-up path (issue 19, third round): cheaper, the same entries ------------------
+
+
+def test_the_feed_sends_xread_exactly_as_redis_py_packs_it():
+    # The feed packs its one command itself (a wake-up packed nine arguments through
+    # redis-py's encoder every time); the bytes must be the ones redis-py would send.
+    import redis
+
+    from seatdesk.data.bus import xread_command
+
+    conn = redis.Redis().connection_pool.make_connection()
+    for key, last_id, block in (("seatdesk:floor:pg-1", "0-0", 1),
+                                ("seatdesk:floor:x", "1733040000123-17", 2000)):
+        expected = b"".join(conn.pack_command("XREAD", "COUNT", 500, "BLOCK", block,
+                                              "STREAMS", key, last_id))
+        assert xread_command(key, last_id, block) == expected
+
+
+def test_a_seat_reads_every_entry_in_order_with_its_own_numbers(redis_url, pg_url):
+    # Entries one at a time and several at once, a Chinese name (bytes, not characters,
+    # in the wire's lengths), ids that grow longer: every batch arrives once, in order.
+    import redis
+
+    from seatdesk.data.floor_events import BATCH_PREFIX, CallChange, encode, parse_note
+
+    writer = redis.Redis.from_url(redis_url)
+    key = channel_for(pg_url)
+    writer.delete(key)
+    writer.xadd(key, {"n": 0, "p": "*"}, id="0-1")  # ids of our own below: short, then long
+    feed = RedisChangeFeed(redis_url, pg_url)
+    row = {"id": 1, "queue_code": "general", "queue_name": "综合", "queue_name_zh": "综合",
+           "caller_number": "138****8000", "customer_name": "张伟", "grade": "gold",
+           "key_account": False, "queued_at": None, "wait_alert_seconds": 60,
+           "target_agent_id": None, "route_rank": 1, "route_order": 0, "queue_id": 3}
+    payloads = [BATCH_PREFIX + f"{seq} " + encode(
+        ["queue"], [CallChange(seq, 3, "queued", None, {**row, "id": seq})], [], False)
+        for seq in range(1, 13)]
+    try:
+        got: list[Batch] = []
+        for n, payload in enumerate(payloads[:4], start=1):  # one per wake-up
+            writer.xadd(key, {"n": n, "p": payload}, id=f"{n}-{10 ** n}")
+            assert feed.wait(1.0) == {"queue"}
+            got.extend(drain_batches(feed))
+        for n, payload in enumerate(payloads[4:], start=5):  # a seat that lagged: all at once
+            writer.xadd(key, {"n": n, "p": payload}, id=f"{n}-{10 ** n}")
+        assert feed.wait(1.0) == {"queue"}
+        got.extend(drain_batches(feed))
+        assert feed.position == f"12-{10 ** 12}"
+        assert feed.wait(0.05) == set()  # nothing left, nothing read twice
+    finally:
+        feed.close()
+        writer.delete(key)
+    expected = [parse_note(p) for p in payloads]
+    assert [b.seq for b in got] == list(range(1, 13))
+    assert all(b.unbroken for b in got)
+    assert [b.calls for b in got] == [e.calls for e in expected if e is not None]
+    assert got[0].calls[0].row is not None and got[0].calls[0].row["customer_name"] == "张伟"
+    assert (feed.trimmed, feed.holes) == (0, 0)
