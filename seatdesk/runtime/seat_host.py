@@ -60,6 +60,7 @@ class SeatHost:
     seats: dict[int, Seat] = field(default_factory=dict)
     _listener: socket.socket | None = None
     _draining: bool = False
+    _selector: selectors.BaseSelector = field(default_factory=selectors.DefaultSelector)
 
     def listen(self) -> None:
         """Bind the owner-only socket; a live host already there is refused, a stale file
@@ -104,7 +105,7 @@ class SeatHost:
         signal.set_wakeup_fd(wake_w)
         for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_args: None)  # the wake-up pipe says which
-        selector = selectors.DefaultSelector()
+        selector = self._selector
         selector.register(self._listener, selectors.EVENT_READ, "accept")
         selector.register(wake_r, selectors.EVENT_READ, "signal")
         ready()
@@ -158,6 +159,8 @@ class SeatHost:
             seat = self.seats.pop(pid, None)
             if seat is not None:
                 self._send(seat.conn, {"exit": exit_code(status)})
+                # Out of the selector before it is closed: the next client gets its number.
+                self._selector.unregister(seat.conn)
                 seat.conn.close()
 
     def _client_event(self, pid: int) -> None:

@@ -172,3 +172,12 @@ def test_the_hosts_socket_is_its_owners_alone(host, tmp_path):
     sock = tmp_path / "run" / "seat-host.sock"
     assert sock.stat().st_mode & 0o777 == 0o600
     assert sock.parent.stat().st_mode & 0o077 == 0
+
+
+def test_the_host_serves_seat_after_seat(host, tmp_path, floor_url):
+    for _seat in range(3):  # each one's socket is closed and its number reused by the next
+        desk = _attach(tmp_path, floor_url, "no-such-command")
+        desk.expect(pexpect.EOF)
+        desk.close()
+        assert desk.exitstatus == 2
+    assert host.poll() is None
