@@ -40,6 +40,11 @@ def preload() -> list[str]:
                 continue
             importlib.import_module(info.name)
             loaded.append(info.name)
+    # The ORM's mappers are otherwise configured by each desk's first query, in its own
+    # memory; configuring needs no database.
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
     return loaded
 
 
