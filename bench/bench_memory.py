@@ -237,6 +237,9 @@ class Group:
     kind: str
     memories: tuple[Memory, ...]
     connections: dict[str, Any] | None = None
+    # Processes a seat needs besides its desk (seat host: the attach clients and the host
+    # parent): in the seat's PSS total, not in the per-desk means.
+    overhead: tuple[Memory, ...] = ()
 
     @property
     def n(self) -> int:
@@ -246,7 +249,7 @@ class Group:
         return sum(getattr(m, what) for m in self.memories) / self.n
 
     def total(self, what: str) -> int:
-        return sum(getattr(m, what) for m in self.memories)
+        return sum(getattr(m, what) for m in self.memories + self.overhead)
 
 
 def marginal_pss(one: Group, many: Group) -> float:
@@ -307,9 +310,14 @@ def start_bare(drainer: Drainer, n: int, env: dict[str, str], timeout: float) ->
 
 
 def start_seats(drainer: Drainer, url: str, n: int, env: dict[str, str],
-                timeout: float) -> list[Terminal]:
-    """N seats signed in through the sign-in screen, each showing its desk."""
-    terms = [drainer.spawn([seatdesk_command(), "--db", url, "--lang", "en", "run",
+                timeout: float, attach: bool = False) -> list[Terminal]:
+    """N seats signed in through the sign-in screen, each showing its desk.
+
+    With ``attach`` each seat is what an SSH ForceCommand runs on a seat host:
+    ``python -m seatdesk attach --db URL ... run`` (the standard-library client)."""
+    program = ([sys.executable, "-m", "seatdesk", "attach"] if attach
+               else [seatdesk_command()])
+    terms = [drainer.spawn([*program, "--db", url, "--lang", "en", "run",
                             "--as", login], env,
                            {"sign-in": SIGN_IN_MARK, "desk": DESK_MARK})
              for login in logins(n)]
@@ -368,9 +376,18 @@ def relay(url: str, env: dict[str, str]) -> Iterator[None]:
             proc.wait()
 
 
-def measure(terms: list[Terminal], kind: str, rest: float) -> Group:
+def measure(terms: list[Terminal], kind: str, rest: float,
+            host: SeatHostProcess | None = None) -> Group:
+    """The processes' memory after a rest; with a seat host, its desks are measured and
+    the clients (terminals) and the host parent are the seats' overhead."""
     time.sleep(rest)
-    return Group(kind, tuple(read_memory(t.pid) for t in terms))
+    if host is None:
+        return Group(kind, tuple(read_memory(t.pid) for t in terms))
+    desks = host.desks()
+    if len(desks) != len(terms):
+        raise RuntimeError(f"{len(terms)} seats attached but the host has {len(desks)} desks")
+    return Group(kind, tuple(read_memory(pid) for pid in desks),
+                 overhead=(read_memory(host.proc.pid), *(read_memory(t.pid) for t in terms)))
 
 
 # ---- the run -------------------------------------------------------------------------------------
@@ -380,14 +397,62 @@ def measure(terms: list[Terminal], kind: str, rest: float) -> Group:
 class Scenario:
     engine: str  # sqlite, postgresql
     events: str  # "file", "listen", "redis"
+    seat_host: bool = False  # desks forked by one `seatdesk seat-host`, via `seatdesk attach`
 
     @property
     def label(self) -> str:
-        return {"file": "sqlite", "listen": "pg listen", "redis": "pg+redis"}[self.events]
+        name = {"file": "sqlite", "listen": "pg listen", "redis": "pg+redis"}[self.events]
+        return f"{name} via seat host" if self.seat_host else name
 
 
 SCENARIOS = (Scenario("sqlite", "file"), Scenario("postgresql", "listen"),
-             Scenario("postgresql", "redis"))
+             Scenario("postgresql", "redis"), Scenario("postgresql", "redis", seat_host=True))
+
+
+@dataclass
+class SeatHostProcess:
+    """A running `seatdesk seat-host`: its desks are its children."""
+
+    proc: subprocess.Popen[bytes]
+    socket: Path
+
+    def desks(self) -> list[int]:
+        pid = self.proc.pid
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+    def wait_desks_gone(self, timeout: float = 20.0) -> None:
+        """The clients were killed: the host hangs up on their desks; wait until they end."""
+        deadline = time.monotonic() + timeout
+        while self.desks() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = self.desks()
+        if left:
+            raise RuntimeError(f"desks {left} outlived their killed clients")
+
+
+@contextmanager
+def seat_host(env: dict[str, str], workdir: Path, timeout: float) -> Iterator[SeatHostProcess]:
+    """One seat host for the scenario, listening once it has loaded the desk."""
+    sock = workdir / "seat-host" / "seat-host.sock"
+    env["SEATDESK_SEAT_HOST"] = str(sock)
+    proc = subprocess.Popen([sys.executable, "-m", "seatdesk", "seat-host"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()  # "seat host listening on ...", after the preload
+        if proc.poll() is not None or not sock.exists():
+            raise RuntimeError(f"seatdesk seat-host did not start: {line!r}")
+        yield SeatHostProcess(proc, sock)
+    finally:
+        for _second in (1, 2):  # the second signal: do not wait for desks still open
+            proc.terminate()
+            time.sleep(0.2)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def run_scenario(scenario: Scenario, drainer: Drainer, seats: int, env: dict[str, str],
@@ -399,19 +464,24 @@ def run_scenario(scenario: Scenario, drainer: Drainer, seats: int, env: dict[str
         seat_env = dict(env)
         if scenario.events == "redis":
             seat_env["SEATDESK_EVENTS"] = BUS_URL
-        with relay(db.url, env) if scenario.events == "redis" else _nothing():
+        with (relay(db.url, env) if scenario.events == "redis" else _nothing(),
+              seat_host(seat_env, workdir, timeout) if scenario.seat_host
+              else _nothing() as host):
             groups = []
             for n in (1, seats):
                 before = connections(pg_url, db.name) if db.engine == "postgresql" else None
-                terms = start_seats(drainer, db.url, n, seat_env, timeout)
+                terms = start_seats(drainer, db.url, n, seat_env, timeout,
+                                    attach=scenario.seat_host)
                 try:
-                    group = measure(terms, scenario.label, rest)
+                    group = measure(terms, scenario.label, rest, host)
                     if before is not None:
                         after = connections(pg_url, db.name)
                         group = Group(group.kind, group.memories,
-                                      seat_connections(before, after, n))
+                                      seat_connections(before, after, n), group.overhead)
                 finally:
                     drainer.stop(terms)
+                    if host is not None:
+                        host.wait_desks_gone()
                 groups.append(group)
                 time.sleep(1.0)  # the server notices the closed connections
         return groups[0], groups[1]
@@ -421,7 +491,7 @@ def run_scenario(scenario: Scenario, drainer: Drainer, seats: int, env: dict[str
 
 @contextmanager
 def _nothing() -> Iterator[None]:
-    yield
+    yield None
 
 
 def rows_for(bare1: Group, bareN: Group, seat1: Group, seatN: Group) -> list[dict[str, Any]]:
@@ -448,6 +518,14 @@ def rows_for(bare1: Group, bareN: Group, seat1: Group, seatN: Group) -> list[dic
         {"measurement": "threads per process", "engine": engine, "value": seatN.mean("threads"),
          "baseline": bareN.mean("threads")},
     ]
+    if seatN.overhead:
+        host_parent, *clients = seatN.overhead
+        out.append({"measurement": f"PSS of the seat host parent ({seatN.n} desks)",
+                    "engine": engine, "value": host_parent.pss / MiB, "unit": "MiB",
+                    "note": "once per host, in the totals"})
+        out.append({"measurement": f"PSS per attach client ({seatN.n})", "engine": engine,
+                    "value": sum(c.pss for c in clients) / len(clients) / MiB, "unit": "MiB",
+                    "note": "one per seat, in the marginal PSS"})
     for row in out:
         if row.get("baseline"):
             row["ratio"] = row["value"] / row["baseline"]
@@ -508,6 +586,7 @@ def _group_json(group: Group) -> dict[str, Any]:
             "pss_mib": [round(m.pss / MiB, 1) for m in group.memories],
             "uss_mib": [round(m.uss / MiB, 1) for m in group.memories],
             "threads": [m.threads for m in group.memories],
+            "overhead_pss_mib": [round(m.pss / MiB, 1) for m in group.overhead],
             "connections": group.connections}
 
 

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "seatdesk.cli.admin",
     "seatdesk.cli.serve",
     "seatdesk.cli.events",
+    "seatdesk.cli.seat_host",
 )
 
 
@@ -54,6 +55,8 @@ COMMAND_HOMES = {
     "team": "seatdesk.cli.admin",
     "serve": "seatdesk.cli.serve",
     "events": "seatdesk.cli.events",
+    "seat-host": "seatdesk.cli.seat_host",
+    "attach": "seatdesk.cli.seat_host",
 }
 
 

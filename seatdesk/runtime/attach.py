@@ -1,0 +1,137 @@
+"""`seatdesk attach`: a seat's terminal handed to the seat host, which forks its desk.
+
+This process stays alive for the whole seat (its terminal's session is this process's), so
+it imports only the standard library: every megabyte here is paid once per seat. It sends
+its stdin/stdout/stderr over the host's Unix socket (SCM_RIGHTS) with the desk's options
+and the terminal's variables, learns the desk's pid, forwards SIGWINCH/SIGHUP/SIGTERM to
+it (the kernel signals this process's group, not the desk's, which has its own session)
+and exits with the desk's exit status. With no host listening, the desk runs here instead.
+
+Protocol (one JSON object per line): the client sends ``{"argv": [...], "env": {...}}``
+with the three descriptors; the host answers ``{"pid": N}`` and, when the desk ends,
+``{"exit": CODE}``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+from collections.abc import Callable, Sequence
+
+SOCKET_ENV = "SEATDESK_SEAT_HOST"
+SOCKET_NAME = "seat-host.sock"
+
+# What a seat's terminal decides about its desk; the rest of the desk's environment (the
+# database, the bus) is the host's. COLUMNS/LINES are never passed: the desk must read its
+# size from the terminal, or a resize would not take.
+PASSED_ENV = ("TERM", "COLORTERM", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES",
+              "NO_COLOR", "SEATDESK_LANG", "SSH_CONNECTION", "SSH_CLIENT")
+FORWARDED_SIGNALS = (signal.SIGWINCH, signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+# After a hang-up the terminal is gone: how long to wait for the desk to report its end.
+HANGUP_GRACE_SECONDS = 5
+
+
+def socket_path() -> str:
+    """Where this OS user's seat host listens; the host and the client agree on it.
+
+    SEATDESK_SEAT_HOST names it outright; else the seatdesk home (SEATDESK_HOME), else the
+    user's runtime directory, else a directory of this user's own under /tmp.
+    """
+    given = os.environ.get(SOCKET_ENV)
+    if given:
+        return given
+    home = os.environ.get("SEATDESK_HOME")
+    if home:
+        return os.path.join(home, SOCKET_NAME)
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime:
+        return os.path.join(runtime, "seatdesk", SOCKET_NAME)
+    return os.path.join("/tmp", f"seatdesk-{os.getuid()}", SOCKET_NAME)
+
+
+def exit_code(status: int) -> int:
+    """A wait status as a shell shows it: the code, or 128 + the signal that ended it."""
+    code = os.waitstatus_to_exitcode(status)
+    return 128 - code if code < 0 else code
+
+
+def read_line(conn: socket.socket, buffer: bytearray) -> dict[str, object] | None:
+    """The next JSON line from ``conn`` (None at end of stream); ``buffer`` keeps the rest."""
+    while b"\n" not in buffer:
+        try:
+            chunk = conn.recv(4096)
+        except InterruptedError:
+            continue
+        if not chunk:
+            return None
+        buffer.extend(chunk)
+    line, _sep, rest = bytes(buffer).partition(b"\n")
+    buffer[:] = rest
+    message: dict[str, object] = json.loads(line)
+    return message
+
+
+def _connect(path: str) -> socket.socket | None:
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(path)
+    except OSError:  # no file, nobody listening, or not ours to open
+        conn.close()
+        return None
+    return conn
+
+
+def attach(argv: Sequence[str], fallback: Callable[[list[str]], int]) -> int:
+    """Run the desk ``seatdesk ARGV`` through the seat host; its exit status is returned."""
+    args = list(argv) or ["run"]
+    path = socket_path()
+    conn = _connect(path)
+    if conn is None:
+        return _in_process(args, path, fallback)
+    with conn:
+        env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
+        request = json.dumps({"argv": args, "env": env}).encode() + b"\n"
+        socket.send_fds(conn, [request], [0, 1, 2])
+        buffer = bytearray()
+        hello = read_line(conn, buffer)
+        if hello is None or not isinstance(hello.get("pid"), int):
+            return _in_process(args, path, fallback)
+        desk = int(str(hello["pid"]))
+        hung_up: list[bool] = []
+
+        def forward(signum: int, _frame: object) -> None:
+            if signum == signal.SIGHUP and not hung_up:
+                hung_up.append(True)
+                signal.alarm(HANGUP_GRACE_SECONDS)
+            try:
+                os.kill(desk, signum)
+            except ProcessLookupError:
+                pass
+
+        for signum in FORWARDED_SIGNALS:
+            signal.signal(signum, forward)
+        signal.signal(signal.SIGALRM, _give_up)
+        try:
+            done = read_line(conn, buffer)
+        except TimeoutError:
+            done = None
+        if done is None or not isinstance(done.get("exit"), int):
+            return 129 if hung_up else 1  # the host went away mid-seat
+        return int(str(done["exit"]))
+
+
+def _give_up(_signum: int, _frame: object) -> None:
+    raise TimeoutError
+
+
+def _in_process(args: list[str], path: str, fallback: Callable[[list[str]], int]) -> int:
+    """No seat host: the seat still starts, as `seatdesk run` would, and says so in a line."""
+    from seatdesk.domain.i18n import _, detect_language, set_language
+
+    set_language(detect_language())
+    print(_("seatdesk: no seat host at {path}; the desk runs in this process").format(
+        path=path), file=sys.stderr, flush=True)
+    return fallback(args)
