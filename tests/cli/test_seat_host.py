@@ -181,3 +181,33 @@ def test_the_host_serves_seat_after_seat(host, tmp_path, floor_url):
         desk.close()
         assert desk.exitstatus == 2
     assert host.poll() is None
+
+
+def test_a_desk_whose_host_is_killed_ends_instead_of_spinning(host, tmp_path, floor_url):
+    """A host killed outright (SIGKILL, the OOM killer) tells nobody: its desks must end
+    on their own, not run on in their own sessions reading a terminal that is gone (seen:
+    two such desks at 42 % of a core each, reading EOF in a loop)."""
+    desk = _attach(tmp_path, floor_url, "run")
+    try:
+        desk.expect("sign in")
+        (child,) = _children(host.pid)
+        host.kill()
+        host.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while _running(child) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        alive = _running(child)
+        if alive:
+            os.kill(child, 9)
+        assert not alive, "the desk ran on after its host was killed"
+    finally:
+        desk.terminate(force=True)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's reaper may be slow, or absent in a container)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
