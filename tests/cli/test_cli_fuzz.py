@@ -25,7 +25,9 @@ from seatdesk.cli.main import main
 from seatdesk.services.container import Backend
 from tests.factories import floor
 
-INTERACTIVE = {"run", "demo", "serve"}
+# Full-screen or serving until stopped: tested on real terminals elsewhere
+# (tests/cli/test_seat_host.py, test_ssh_seat.py, tests/ui/test_browser_seat.py).
+INTERACTIVE = {"run", "demo", "serve", "seat-host", "attach"}
 SECONDS_PER_RUN = 15.0
 
 VALUES = st.one_of(
