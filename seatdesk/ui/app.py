@@ -206,10 +206,13 @@ class SeatdeskApp(App[None]):
 
     def _open_feed(self) -> ChangeFeed:
         """(feed thread) The database's change feed, imported off the UI thread's path."""
+        # The backend first: its opener imports the data layer under the backend lock. The
+        # sign-in thread starts with this one, and two threads' first imports of SQLAlchemy
+        # race ("partially initialized module": the seat never signed in).
+        db = self.backend.db
         from seatdesk.data.changes import open_feed
 
-        return open_feed(self.backend.db, self.settings.sqlite_poll_seconds,
-                         self.settings.events_url)
+        return open_feed(db, self.settings.sqlite_poll_seconds, self.settings.events_url)
 
     # ---- start-up and roles ------------------------------------------------------------
 

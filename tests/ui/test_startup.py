@@ -110,3 +110,55 @@ async def test_a_database_that_is_down_at_start_ends_with_one_clear_line(tmp_pat
                       sign_in_as=("agent1", "agent"), clock=clock)
     assert await _closes(app) == 1
     assert app.sign_in_error.startswith("cannot reach the database (")
+
+
+def test_the_change_feed_imports_the_data_layer_only_after_the_backend_opened(floor_url, clock):
+    """The feed thread and the sign-in thread start together after the first frame. If the
+    feed imports the data layer (SQLAlchemy) while the sign-in's opener imports it too, the
+    two threads' first imports of one package race, and one of them gets a "partially
+    initialized module" ImportError: seen on the bench's desk as 'unexpected error:
+    ImportError' in the status line, the seat never signed in. The feed waits for the
+    backend (whose opener imports under one lock) before it imports anything of its own."""
+    import sys
+    import threading
+    import time
+
+    opened = threading.Event()
+    release = threading.Event()
+
+    def slow_open():
+        release.wait(10)
+        backend = Backend.open(floor_url, clock)
+        opened.set()
+        return backend
+
+    asked_early: list[bool] = []
+
+    class Watch:
+        def find_spec(self, name, path=None, target=None):
+            if name == "seatdesk.data.changes" and threading.current_thread() is feed:
+                asked_early.append(not opened.is_set())
+            return None  # the normal finders import it
+
+    app = SeatdeskApp(slow_open, Settings(db_url=floor_url), clock=clock)
+    feed_box: list[object] = []
+    feed = threading.Thread(target=lambda: feed_box.append(app._open_feed()))
+    saved = sys.modules.pop("seatdesk.data.changes", None)
+    sys.meta_path.insert(0, Watch())
+    try:
+        opener = threading.Thread(target=lambda: app.backend)
+        opener.start()
+        time.sleep(0.1)  # the opener holds the backend lock
+        feed.start()
+        time.sleep(0.3)
+        release.set()
+        opener.join(10)
+        feed.join(10)
+        # (the opener's own imports may load the module first: then the feed asks nothing)
+        assert True not in asked_early, "the feed imported the data layer before the backend"
+        feed_box[0].close()
+    finally:
+        sys.meta_path.pop(0)
+        if saved is not None:
+            sys.modules["seatdesk.data.changes"] = saved
+        app.backend.close()
