@@ -32,22 +32,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import pty
 import re
 import select
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from fcntl import ioctl
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +52,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import bench_seed  # noqa: E402
-from bench.common import Row, format_table, write_json  # noqa: E402
+from bench.common import Row, format_table, spawn_on_terminal, write_json  # noqa: E402
 
 MiB = 1024 * 1024
 TARGET_RATIO = 2.0
@@ -127,14 +123,7 @@ class Drainer:
 
     def spawn(self, argv: list[str], env: dict[str, str], marks: dict[str, bytes],
               size: tuple[int, int] = (120, 40)) -> Terminal:
-        pid, fd = pty.fork()
-        if pid == 0:  # the child: the program, on the new terminal
-            try:
-                os.execvpe(argv[0], argv, env)
-            finally:
-                os._exit(127)
-        ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-        os.kill(pid, signal.SIGWINCH)
+        pid, fd = spawn_on_terminal(argv, env, size)
         term = Terminal(pid, fd, marks)
         with self._lock:
             self._terminals.append(term)

@@ -23,18 +23,14 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
-import pty
 import re
 import select
 import shutil
 import signal
 import statistics
-import struct
 import sys
 import tempfile
-import termios
 import time
-from fcntl import ioctl
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import write_json  # noqa: E402
+from bench.common import spawn_on_terminal, write_json  # noqa: E402
 
 # Terminal control sequences (CSI, OSC, charset, keypad), removed to find the painted text.
 ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]"
@@ -73,14 +69,7 @@ def terminal_run(argv: list[str], marks: dict[str, bytes], env: dict[str, str],
                  timeout: float = 30.0, size: tuple[int, int] = (120, 40)) -> dict[str, float]:
     """Milliseconds from fork to the first time each mark's text is on the terminal."""
     started = time.perf_counter()
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: a terminal of the given size, then the program
-        try:
-            os.execvpe(argv[0], argv, env)
-        finally:
-            os._exit(127)
-    ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-    os.kill(pid, signal.SIGWINCH)
+    pid, fd = spawn_on_terminal(argv, env, size)
     seen: dict[str, float] = {}
     screen = b""
     deadline = started + timeout

@@ -369,3 +369,24 @@ def _is_number(value: Any) -> bool:
 
 def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def spawn_on_terminal(argv: list[str], env: dict[str, str],
+                      size: tuple[int, int] = (120, 40)) -> tuple[int, int]:
+    """Start ``argv`` on a new pseudo-terminal of ``size`` (columns, rows), as a seat's
+    terminal would run it; the child's pid and the terminal's master side."""
+    import pty
+    import signal
+    import struct
+    import termios
+    from fcntl import ioctl
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the program, on the new terminal
+        try:
+            os.execvpe(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+    os.kill(pid, signal.SIGWINCH)
+    return pid, fd

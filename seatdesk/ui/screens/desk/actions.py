@@ -15,6 +15,8 @@ from seatdesk.ui.screens.desk.pop import CallLoaded, deliver
 from seatdesk.ui.screens.desk.seat import Part
 
 if TYPE_CHECKING:
+    from textual.screen import ModalScreen
+
     from seatdesk.services.calls import CallService
     from seatdesk.services.dto import Actor, CallView
 
@@ -173,29 +175,27 @@ class CallActions(Part):
         call_service_steps(desk, dial, _nothing, group="call")
 
     def schedule_callback(self) -> None:
-        card, call = self.desk.card, self.desk.call
-        if card is None:
-            self.identify_first()
-            return
         from seatdesk.ui.dialogs.callback import ScheduleCallbackDialog
 
-        customer_id = card.id
-        self.desk.app.push_screen(
-            ScheduleCallbackDialog(customer_id=customer_id, call_id=call.id if call else None),
-            lambda saved: self._registered_for(customer_id, saved))
+        self._register_for_customer(lambda customer_id, call_id: ScheduleCallbackDialog(
+            customer_id=customer_id, call_id=call_id))
 
     def complaint(self) -> None:
+        from seatdesk.ui.dialogs.complaint import RegisterComplaintDialog
+
+        self._register_for_customer(lambda customer_id, call_id: RegisterComplaintDialog(
+            call_id=call_id, customer_id=customer_id))
+
+    def _register_for_customer(
+            self, dialog: Callable[[int, int | None], ModalScreen[Any]]) -> None:
+        """F7/F8: a dialog for the customer on the card (identify the caller first)."""
         card, call = self.desk.card, self.desk.call
         if card is None:
             self.identify_first()
             return
-        from seatdesk.ui.dialogs.complaint import RegisterComplaintDialog
-
         customer_id = card.id
-        self.desk.app.push_screen(
-            RegisterComplaintDialog(call_id=call.id if call else None,
-                                    customer_id=customer_id),
-            lambda saved: self._registered_for(customer_id, saved))
+        self.desk.app.push_screen(dialog(customer_id, call.id if call else None),
+                                  lambda saved: self._registered_for(customer_id, saved))
 
     def _registered_for(self, customer_id: int, saved: int | None) -> None:
         """A complaint or callback was registered: the card shows it at once."""
