@@ -31,20 +31,6 @@ class Conflict(SeatdeskError):
     """Someone else changed the record first (another seat claimed the call...)."""
 
 
-class DuplicateRecord(Conflict):
-    """A row's unique key was taken first (a racing worker recorded the same thing).
-
-    Raised by the data layer's ``savepoint`` in place of the driver's unique violation;
-    a service that expects the race catches it and skips the row.
-    """
-
-    def __init__(self, detail: str) -> None:
-        from seatdesk.domain.i18n import _
-
-        super().__init__(_("someone else recorded this first"))
-        self.detail = detail
-
-
 class LoginFailed(SeatdeskError):
     pass
 
@@ -71,3 +57,12 @@ class DatabaseRefused(SeatdeskError):
 
         super().__init__(_("database error: {detail}").format(detail=detail))
         self.detail = detail
+
+
+class DuplicateRecord(DatabaseRefused, Conflict):
+    """A row's unique key was taken first (a racing seat or worker recorded it first).
+
+    Raised by the data layer in place of the driver's unique violation. A service that
+    expects the race catches it (a Conflict) and answers in its own words; one that
+    nobody expected still reads as the database's refusal, with the constraint named.
+    """
