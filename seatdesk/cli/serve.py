@@ -61,8 +61,42 @@ def serve_command(host: str, port: int, public_url: str | None) -> None:
     session_environment(cli.settings.db_url, cli.settings.lang)
     click.echo(_("serving the desk on http://{host}:{port} (Ctrl+C stops)").format(
         host=host, port=port), err=True)
-    Server(session_command(), host=host, port=port, title="seatdesk",
-           public_url=public_url).serve()
+    class SeatServer(Server):
+        def request_exit(self) -> None:
+            # First the desks: the server otherwise waits on their open connections.
+            _hang_up_sessions()
+            super().request_exit()
+
+    server = SeatServer(session_command(), host=host, port=port, title="seatdesk",
+                        public_url=public_url)
+    try:
+        server.serve()
+    finally:
+        _hang_up_sessions()
+
+
+def _hang_up_sessions() -> None:
+    """End the browsers' desks with the server (however it stops: Ctrl+C, SIGTERM).
+
+    textual-serve starts each session's desk through a shell and leaves it running when
+    the server goes: the desk would keep its seat signed in, and available to the ACD,
+    with nobody at the browser. SIGHUP is what a closed terminal sends a desk.
+    """
+    import signal
+    from pathlib import Path
+
+    def descendants(pid: int) -> list[int]:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:  # not Linux, or the process is gone
+            return []
+        return [p for child in map(int, children) for p in (child, *descendants(child))]
+
+    for pid in descendants(os.getpid()):
+        try:
+            os.kill(pid, signal.SIGHUP)
+        except ProcessLookupError:
+            pass
 
 
 COMMANDS: list[click.Command] = [serve_command]

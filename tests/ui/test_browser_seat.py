@@ -92,11 +92,35 @@ def served(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
         _until(listening, 30, "seatdesk serve to listen")
         yield f"http://127.0.0.1:{port}/", sqlite_url
     finally:
+        sessions = _descendants(server.pid)
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+        # A stopped server takes its browsers' desks with it: a desk left running would
+        # keep its seat signed in and available to the ACD, with nobody at the browser.
+        _until(lambda: not [p for p in sessions if _running(p)], 10,
+               "the browser sessions' desks to end with the server")
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in map(int, children):
+        found += [child, *_descendants(child)]
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_an_agent_takes_a_call_and_saves_the_record_in_a_browser(chromium, served):
