@@ -51,9 +51,8 @@ def driver_errors() -> Iterator[None]:
     """Turn the driver's errors into the project's own, where they happen.
 
     Everything above the data layer sees ``DatabaseUnavailable`` (keep the work, retry)
-    or ``DatabaseRefused`` (say what was refused), never a SQLAlchemy exception. A service
-    that expects a particular refusal (a unique key taken) catches it inside its
-    transaction, before it gets here.
+    or ``DatabaseRefused`` (say what was refused), never a SQLAlchemy exception; a unique
+    key taken first is ``DuplicateRecord``, which a service that expects the race catches.
     """
     try:
         yield
@@ -70,16 +69,11 @@ def driver_errors() -> Iterator[None]:
 def savepoint(session: Session) -> Iterator[None]:
     """A nested transaction for rows whose unique key a racing worker may take first.
 
-    The unique violation becomes ``DuplicateRecord`` here, so the service that expects it
-    catches the project's error, not the driver's; the outer transaction goes on.
+    The unique violation becomes ``DuplicateRecord`` here (``driver_errors``), so the
+    service that expects it catches the project's error; the outer transaction goes on.
     """
-    try:
-        with session.begin_nested():
-            yield
-    except IntegrityError as exc:
-        if not _is_duplicate(exc):
-            raise DatabaseRefused(_first_line(exc)) from exc
-        raise DuplicateRecord(_first_line(exc)) from exc
+    with driver_errors(), session.begin_nested():
+        yield
 
 
 # PostgreSQL's unique_violation; SQLite says it in words (its extended codes are not

@@ -20,6 +20,7 @@ import pytest
 from seatdesk.data.models import AgentStatus
 from seatdesk.services.container import Backend
 from tests.factories import floor
+from tests.probes import process_running
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -194,20 +195,11 @@ def test_a_desk_whose_host_is_killed_ends_instead_of_spinning(host, tmp_path, fl
         host.kill()
         host.wait(timeout=10)
         deadline = time.monotonic() + 15
-        while _running(child) and time.monotonic() < deadline:
+        while process_running(child) and time.monotonic() < deadline:
             time.sleep(0.2)
-        alive = _running(child)
+        alive = process_running(child)
         if alive:
             os.kill(child, 9)
         assert not alive, "the desk ran on after its host was killed"
     finally:
         desk.terminate(force=True)
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie (an orphan's reaper may be slow, or absent in a container)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"

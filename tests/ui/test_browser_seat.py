@@ -24,6 +24,7 @@ from seatdesk.data.models import AgentStatus, Call
 from seatdesk.services.container import Backend
 from seatdesk.services.dto import SYSTEM
 from tests.factories import FLOOR_PASSWORD
+from tests.probes import descendants, process_running
 from tests.ui.desk_support import desk_floor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,7 +93,7 @@ def served(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
         _until(listening, 30, "seatdesk serve to listen")
         yield f"http://127.0.0.1:{port}/", sqlite_url
     finally:
-        sessions = _descendants(server.pid)
+        sessions = descendants(server.pid)
         server.terminate()
         try:
             server.wait(timeout=10)
@@ -100,27 +101,9 @@ def served(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
             server.kill()
         # A stopped server takes its browsers' desks with it: a desk left running would
         # keep its seat signed in and available to the ACD, with nobody at the browser.
-        _until(lambda: not [p for p in sessions if _running(p)], 10,
+        _until(lambda: not [p for p in sessions if process_running(p)], 10,
                "the browser sessions' desks to end with the server")
 
-
-def _descendants(pid: int) -> list[int]:
-    found: list[int] = []
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return found
-    for child in map(int, children):
-        found += [child, *_descendants(child)]
-    return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_an_agent_takes_a_call_and_saves_the_record_in_a_browser(chromium, served):
