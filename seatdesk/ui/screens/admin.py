@@ -34,6 +34,7 @@ from seatdesk.ui.context import seat_app
 from seatdesk.ui.errors import call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
+from seatdesk.ui.widgets.table import SeatTable
 
 ROLES = ("agent", "team_lead", "qa", "supervisor", "admin")
 
@@ -75,7 +76,7 @@ class AdminScreen(SeatScreen[None]):
         with TabbedContent(id="admin-tabs"):
             if self.may_manage_users:
                 with TabPane(_("Users"), id="tab-users"):
-                    yield DataTable(id="users", cursor_type="row", zebra_stripes=True)
+                    yield SeatTable(id="users", cursor_type="row", zebra_stripes=True)
                     with Vertical(classes="admin-form"):
                         yield from self._row(("u-login", _("Login"), 64),
                                              ("u-name", _("Name"), 100))
@@ -99,7 +100,7 @@ class AdminScreen(SeatScreen[None]):
                             yield Button(_("End sessions"), id="u-end")
                     yield Static("", id="u-message", classes="admin-message")
             with TabPane(_("Queues"), id="tab-queues"):
-                yield DataTable(id="queues", cursor_type="row", zebra_stripes=True)
+                yield SeatTable(id="queues", cursor_type="row", zebra_stripes=True)
                 with Vertical(classes="admin-form"):
                     yield from self._row(("q-code", _("Code"), 32), ("q-name", _("Name"), 100))
                     yield from self._row(("q-name-zh", _("Chinese name"), 100),
@@ -111,7 +112,7 @@ class AdminScreen(SeatScreen[None]):
                         yield Button(_("Save"), id="q-save")
                 yield Static("", id="q-message", classes="admin-message")
             with TabPane(_("Teams"), id="tab-teams"):
-                yield DataTable(id="teams", cursor_type="row", zebra_stripes=True)
+                yield SeatTable(id="teams", cursor_type="row", zebra_stripes=True)
                 with Vertical(classes="admin-form"):
                     yield from self._row(("t-code", _("Code"), 32), ("t-name", _("Name"), 100))
                     yield from self._row(("t-lead", _("Lead"), 64))

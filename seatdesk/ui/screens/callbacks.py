@@ -22,6 +22,7 @@ from seatdesk.services.callbacks import CallbackRow
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.table import SeatTable
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class CallbacksScreen(SeatScreen[StartOutbound | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(_("Callbacks: mine and the pool's"), classes="pane-title")
-            yield DataTable(id="callbacks", cursor_type="row", zebra_stripes=True)
+            yield SeatTable(id="callbacks", cursor_type="row", zebra_stripes=True)
             yield Static("", id="callbacks-status")
         yield Footer()
 

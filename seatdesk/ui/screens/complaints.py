@@ -26,6 +26,7 @@ from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatModalScreen, SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
+from seatdesk.ui.widgets.table import SeatTable
 
 VIEWS = ("open", "overdue", "all")
 
@@ -159,7 +160,7 @@ class ComplaintsScreen(SeatScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="complaints-status")
         with Horizontal(id="complaints-top"):
-            yield DataTable(id="complaints", cursor_type="row", zebra_stripes=True)
+            yield SeatTable(id="complaints", cursor_type="row", zebra_stripes=True)
             with Vertical(id="breakdown"):
                 yield Static("", id="by-owner")
                 yield Static("", id="by-category")

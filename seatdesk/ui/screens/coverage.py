@@ -18,6 +18,7 @@ from seatdesk.services.roster import CoverageView
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.table import SeatTable
 
 STYLE = {SHORT: "bold red", OVER: "yellow"}
 
@@ -44,7 +45,7 @@ class CoverageScreen(SeatScreen[None]):
         yield Header()
         yield Static("", id="coverage-title")
         yield Static("", id="coverage-chart")
-        table: DataTable[str | Text] = DataTable(id="coverage-table", cursor_type="row")
+        table: DataTable[str | Text] = SeatTable(id="coverage-table", cursor_type="row")
         yield table
         yield Static("", id="coverage-summary")
         yield Footer()

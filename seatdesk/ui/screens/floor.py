@@ -21,6 +21,7 @@ from seatdesk.services.floor import FloorAgent, FloorSnapshot, QueueLive
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
+from seatdesk.ui.widgets.table import SeatTable
 
 STATE_STYLE = {"available": "green", "on_call": "bold cyan", "ringing": "bold cyan",
                "on_hold": "yellow", "wrap_up": "magenta", "paused": "yellow",
@@ -74,10 +75,10 @@ class FloorScreen(SeatScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="floor-kpis")
-        agents: DataTable[str | Text] = DataTable(id="floor-agents", cursor_type="row",
+        agents: DataTable[str | Text] = SeatTable(id="floor-agents", cursor_type="row",
                                                   zebra_stripes=True)
         yield agents
-        queues: DataTable[str | Text] = DataTable(id="floor-queues", cursor_type="row")
+        queues: DataTable[str | Text] = SeatTable(id="floor-queues", cursor_type="row")
         yield queues
         yield Static("", id="floor-error")
         yield Footer()

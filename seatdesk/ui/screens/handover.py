@@ -23,6 +23,7 @@ from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
+from seatdesk.ui.widgets.table import SeatTable
 
 MARK = {True: Text("✓", style="bold green"), False: Text("✗", style="bold red"),
         None: Text("·", style="dim")}
@@ -55,10 +56,10 @@ class HandoverScreen(SeatScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        listing: DataTable[str | Text] = DataTable(id="handover-list", cursor_type="row")
+        listing: DataTable[str | Text] = SeatTable(id="handover-list", cursor_type="row")
         yield listing
         yield Static("", id="handover-title", markup=False)  # stored text
-        items: DataTable[str | Text] = DataTable(id="handover-items", cursor_type="row",
+        items: DataTable[str | Text] = SeatTable(id="handover-items", cursor_type="row",
                                                  zebra_stripes=True)
         yield items
         yield Static("", id="handover-message", markup=False)

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static
 
 from seatdesk.domain.i18n import N_, _
 from seatdesk.ui.textual_words import SeatModalScreen
+from seatdesk.ui.widgets.table import SeatTable
 
 
 class HelpScreen(SeatModalScreen[None]):
@@ -28,7 +29,7 @@ class HelpScreen(SeatModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(_("Keys"), classes="pane-title")
-            yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
+            yield SeatTable(id="keys", cursor_type="row", zebra_stripes=True)
             yield Static(Text(self._remap_note()), id="keymap-note")
 
     def _remap_note(self) -> str:

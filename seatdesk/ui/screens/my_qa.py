@@ -42,6 +42,7 @@ from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 from seatdesk.ui.widgets.score_form import ItemRow, ScoreForm
+from seatdesk.ui.widgets.table import SeatTable
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ class MyEvaluationsScreen(_QaWorkScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
-            yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
+            yield SeatTable(id="mine", cursor_type="row", zebra_stripes=True)
             with Vertical(id="detail"):
                 yield Static("", id="detail-head", markup=False)  # stored text
                 yield Vertical(id="detail-form")

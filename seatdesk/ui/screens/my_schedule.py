@@ -21,6 +21,7 @@ from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
+from seatdesk.ui.widgets.table import SeatTable
 
 STATE_STYLE = {"pending": "yellow", "approved": "green", "refused": "red"}
 
@@ -55,9 +56,9 @@ class MyScheduleScreen(SeatScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="schedule-title")
-        days: DataTable[str | Text] = DataTable(id="schedule-days", cursor_type="row")
+        days: DataTable[str | Text] = SeatTable(id="schedule-days", cursor_type="row")
         yield days
-        requests: DataTable[str | Text] = DataTable(id="schedule-requests", cursor_type="row")
+        requests: DataTable[str | Text] = SeatTable(id="schedule-requests", cursor_type="row")
         yield requests
         yield Static("", id="schedule-message")
         yield Footer()

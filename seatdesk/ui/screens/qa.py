@@ -29,6 +29,7 @@ from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
+from seatdesk.ui.widgets.table import SeatTable
 
 if TYPE_CHECKING:
     from seatdesk.services.qa_workflow import SamplePlanSpec
@@ -98,7 +99,7 @@ class QaScreen(SeatScreen[None]):
             yield Input("1", id="f-seed", placeholder=_("seed"), max_length=9)
             yield Checkbox(_("complaints"), id="f-complaints")
             yield Checkbox(_("unscored"), id="f-unscored")
-        yield DataTable(id="calls", cursor_type="row", zebra_stripes=True)
+        yield SeatTable(id="calls", cursor_type="row", zebra_stripes=True)
         yield Static("", id="qa-status", classes="field-error")
         yield Footer()
 

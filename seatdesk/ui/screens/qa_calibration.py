@@ -17,6 +17,7 @@ from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
+from seatdesk.ui.widgets.table import SeatTable
 
 
 def _num(v: float | None) -> str:
@@ -46,9 +47,9 @@ class QaCalibrationScreen(SeatScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(_("Calibration sessions"), classes="pane-title")
-        yield DataTable(id="sessions", cursor_type="row")
+        yield SeatTable(id="sessions", cursor_type="row")
         yield Static("", id="cal-status", classes="field-error", markup=False)
-        yield DataTable(id="spread", cursor_type="row")
+        yield SeatTable(id="spread", cursor_type="row")
         yield Static("", id="distances", markup=False)  # names, logins
         yield Footer()
 

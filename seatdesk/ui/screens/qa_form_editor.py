@@ -28,6 +28,7 @@ from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
+from seatdesk.ui.widgets.table import SeatTable
 
 ITEM_TEXT = ("id", "question", "question_zh", "weight", "max_points", "guidance",
              "guidance_zh")
@@ -94,7 +95,7 @@ class QaFormEditorScreen(SeatScreen[FormVersion | None]):
                 yield Input(str(self.draft.get(key, "")), id=f"form-{key}", max_length=300,
                             placeholder=self._label(key))
         with Horizontal():
-            yield DataTable(id="editor-rows", cursor_type="row")
+            yield SeatTable(id="editor-rows", cursor_type="row")
             with VerticalScroll(id="editor-fields"):
                 for key in (*ITEM_TEXT[:3], "type", *ITEM_TEXT[3:]):
                     yield Static(self._label(key), classes="label", id=f"label-{key}")

@@ -26,6 +26,7 @@ from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
+from seatdesk.ui.widgets.table import SeatTable
 
 
 def _period_options() -> list[tuple[str, str]]:
@@ -83,7 +84,7 @@ class QaResultsScreen(SeatScreen[None]):
                          id="r-format")
             yield Input(id="r-out", max_length=500,
                         placeholder=_("export file; empty = your data directory"))
-        yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        yield SeatTable(id="results", cursor_type="row", zebra_stripes=True)
         yield Static("", id="results-status", classes="field-error")
         yield Footer()
 

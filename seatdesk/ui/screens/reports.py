@@ -27,6 +27,7 @@ from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 from seatdesk.ui.widgets.kpi_chart import KpiChart
+from seatdesk.ui.widgets.table import SeatTable
 
 REFRESH_SECONDS = 30.0
 VIEWS = ("day", "week", "month", "interval", "agent", "team", "queue")
@@ -72,7 +73,7 @@ class ReportsScreen(SeatScreen[None]):
             yield Label(_("To"))
             yield Input(id="report-to", placeholder="2026-11-30")
             yield Static("", id="report-view")
-        yield DataTable(id="kpi-table", zebra_stripes=True, cursor_type="row")
+        yield SeatTable(id="kpi-table", zebra_stripes=True, cursor_type="row")
         yield KpiChart(id="kpi-chart")
         yield Static("", id="report-status")
         yield Footer()

@@ -31,6 +31,7 @@ from seatdesk.services.roster import (
 from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.textual_words import SeatModalScreen, SeatScreen
+from seatdesk.ui.widgets.table import SeatTable
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
@@ -120,7 +121,7 @@ class RosterScreen(SeatScreen[None]):
         yield Header()
         yield Static("", id="roster-title")
         yield Static("", id="roster-legend")
-        grid: DataTable[str | Text] = DataTable(id="roster-grid", cursor_type="cell",
+        grid: DataTable[str | Text] = SeatTable(id="roster-grid", cursor_type="cell",
                                                 zebra_stripes=True)
         yield grid
         yield Static("", id="roster-violations")

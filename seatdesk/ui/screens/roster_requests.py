@@ -20,6 +20,7 @@ from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.screens.roster import TextPrompt
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
+from seatdesk.ui.widgets.table import SeatTable
 
 
 class RosterRequestsScreen(SeatScreen[None]):
@@ -43,7 +44,7 @@ class RosterRequestsScreen(SeatScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(_("Leave and swap requests"), id="requests-title")
-        table: DataTable[str | Text] = DataTable(id="requests-table", cursor_type="row")
+        table: DataTable[str | Text] = SeatTable(id="requests-table", cursor_type="row")
         yield table
         yield Static("", id="requests-message")
         yield Footer()

@@ -21,6 +21,7 @@ from seatdesk.ui.context import seat_app, signed_in
 from seatdesk.ui.textual_words import SeatScreen
 from seatdesk.ui.widgets.cells import plain_cells
 from seatdesk.ui.widgets.script_pane import STAGE_LABELS
+from seatdesk.ui.widgets.table import SeatTable
 
 
 class ScriptsScreen(SeatScreen[None]):
@@ -42,7 +43,7 @@ class ScriptsScreen(SeatScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield DataTable(id="versions", cursor_type="row", zebra_stripes=True)
+            yield SeatTable(id="versions", cursor_type="row", zebra_stripes=True)
             yield Static("", id="preview")
             with Horizontal(id="file-row"):
                 yield Input(str(Path.cwd() / "scripts.toml"), id="path")

@@ -14,13 +14,13 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
 from seatdesk.domain.i18n import N_, _, pgettext
 from seatdesk.domain.text import neutralise
 from seatdesk.ui.errors import ServiceFailed, call_service
 from seatdesk.ui.take_hold import Coalescing
+from seatdesk.ui.widgets.table import SeatTable
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -63,7 +63,7 @@ def _signature(cells: tuple[object, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((str(c), str(getattr(c, "style", ""))) for c in cells)
 
 
-class QueueTable(DataTable[object]):
+class QueueTable(SeatTable[object]):
     """Waiting calls in the order seats take them; Enter takes the highlighted call."""
 
     DEFAULT_CSS = """
