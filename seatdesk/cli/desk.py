@@ -41,6 +41,9 @@ lang_option = click.option(
 @lang_option
 def run_desk(login: str | None) -> None:
     """Open seatdesk: sign in, then the screens of your role."""
+    from seatdesk.runtime.hang_up import hang_up_with_server
+
+    hang_up_with_server()  # a browser session's desk ends with its server
     cli = _cli()
     _collect_after_start_up()
     from seatdesk.ui.app import SeatdeskApp

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from seatdesk.domain.i18n import _
+from seatdesk.runtime.hang_up import HANG_UP_WITH_ENV
 
 # Never handed to a browser session's process: it signs its user in itself.
 _NOT_INHERITED = ("SEATDESK_PASSWORD", "SEATDESK_USER", "SEATDESK_SYSTEM_SECRET",
@@ -29,8 +30,12 @@ def _cli() -> Any:
 
 
 def session_command() -> str:
-    """The command textual-serve runs for each browser session."""
-    return shlex.join([sys.executable, "-m", "seatdesk", "run"])
+    """The command textual-serve runs for each browser session.
+
+    textual-serve hands it to a shell; ``exec`` makes the desk the shell itself, so the
+    desk is the server's own child and ends with it (seatdesk.runtime.hang_up).
+    """
+    return "exec " + shlex.join([sys.executable, "-m", "seatdesk", "run"])
 
 
 def session_environment(db_url: str, lang: str) -> None:
@@ -39,6 +44,7 @@ def session_environment(db_url: str, lang: str) -> None:
         os.environ.pop(name, None)
     os.environ["SEATDESK_DB"] = db_url  # in the environment, not on a command line (ps)
     os.environ["SEATDESK_LANG"] = lang
+    os.environ[HANG_UP_WITH_ENV] = str(os.getpid())  # a killed server takes its desks
 
 
 @click.command("serve")

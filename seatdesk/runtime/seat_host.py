@@ -31,6 +31,7 @@ from io import TextIOWrapper
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.runtime.attach import PASSED_ENV, exit_code, socket_path
+from seatdesk.runtime.hang_up import hang_up_with
 
 # The desk a child runs: ``seatdesk ARGV`` as the command line would, returning its status.
 RunSeat = Callable[[list[str]], int]
@@ -265,28 +266,8 @@ def _detach_from_host(host: SeatHost, conn: socket.socket) -> None:
     host_pid = os.getppid()
     conn.close()  # the host reports this desk's end; the client's hang-up reaches it there
     os.setsid()  # its own session: a signal to the host's group is not the desk's
-    _hang_up_with(host_pid)
+    hang_up_with(host_pid)
     random.seed()  # (random also reseeds itself at fork; said here so it is not forgotten)
-
-
-# prctl(2): PR_SET_PDEATHSIG.
-_PR_SET_PDEATHSIG = 1
-
-
-def _hang_up_with(host_pid: int) -> None:
-    """The desk is hung up on when its host dies, however it dies.
-
-    In its own session the desk has no controlling terminal, so nothing else would tell it:
-    a host killed outright (SIGKILL, the OOM killer) left desks running on a terminal that
-    was gone, reading end-of-file in a loop. The desk's SIGHUP ends it as a closed
-    terminal does. (The host is single-threaded, so "parent" here is the host itself.)
-    """
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGHUP, 0, 0, 0)
-    if os.getppid() != host_pid:  # the host died before the call: nobody will signal
-        os.kill(os.getpid(), signal.SIGHUP)
 
 
 def _take_terminal(fds: list[int]) -> None:

@@ -15,7 +15,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -71,8 +73,9 @@ def chromium() -> Iterator[object]:
         driver.quit()
 
 
-@pytest.fixture
-def served(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+@contextmanager
+def _serve(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`seatdesk serve` on a free port, over a floor with a known caller; its address."""
     backend = Backend.open(sqlite_url)
     desk_floor(backend)  # the caller 13800138000 is a known customer: no new-customer form
     backend.close()
@@ -91,19 +94,55 @@ def served(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
 
     try:
         _until(listening, 30, "seatdesk serve to listen")
-        yield f"http://127.0.0.1:{port}/", sqlite_url
+        yield f"http://127.0.0.1:{port}/", server
     finally:
-        sessions = descendants(server.pid)
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+        if server.poll() is None:
             server.kill()
-        # A stopped server takes its browsers' desks with it: a desk left running would
-        # keep its seat signed in and available to the ACD, with nobody at the browser.
-        _until(lambda: not [p for p in sessions if process_running(p)], 10,
-               "the browser sessions' desks to end with the server")
+            server.wait()
 
+
+def _desks_end_with(sessions: list[int]) -> None:
+    # A stopped server takes its browsers' desks with it: a desk left running would
+    # keep its seat signed in and available to the ACD, with nobody at the browser.
+    _until(lambda: not [p for p in sessions if process_running(p)], 10,
+           "the browser sessions' desks to end with the server")
+
+
+@pytest.fixture
+def served(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    with _serve(sqlite_url, tmp_path) as (url, server):
+        try:
+            yield url, sqlite_url
+        finally:
+            sessions = descendants(server.pid)
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            _desks_end_with(sessions)
+
+
+def _desk_started(driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    # The page marks its body once the desk process has sent its first bytes.
+    _until(lambda: "-first-byte" in (driver.find_element(
+        By.TAG_NAME, "body").get_attribute("class") or ""), 60, "the desk to start")
+
+
+def test_a_killed_server_takes_its_browsers_desks_with_it(chromium: Any, sqlite_url: str,
+                                                         tmp_path: Path) -> None:
+    """SIGKILL (the OOM killer, kill -9) gives the server no time to hang up its desks;
+    they end by themselves (they kept running, signed in, before; seen failing first)."""
+    with _serve(sqlite_url, tmp_path) as (url, server):
+        chromium.get(url)
+        _desk_started(chromium)
+        sessions = descendants(server.pid)
+        assert sessions, "the browser session started no desk"
+        server.kill()
+        server.wait()
+        _desks_end_with(sessions)
 
 
 def test_an_agent_takes_a_call_and_saves_the_record_in_a_browser(chromium, served):
@@ -114,9 +153,7 @@ def test_an_agent_takes_a_call_and_saves_the_record_in_a_browser(chromium, serve
     driver: object = chromium
     url, db_url = served
     driver.get(url)  # type: ignore[attr-defined]
-    # The page marks its body once the desk process has sent its first bytes.
-    _until(lambda: "-first-byte" in (driver.find_element(  # type: ignore[attr-defined]
-        By.TAG_NAME, "body").get_attribute("class") or ""), 60, "the desk to start")
+    _desk_started(driver)
     keys = driver.find_element(  # type: ignore[attr-defined]
         By.CSS_SELECTOR, "textarea.xterm-helper-textarea")  # where xterm.js takes keys
 

@@ -1,0 +1,47 @@
+"""A desk ends with the process that gave it its terminal, however that process ends.
+
+A desk forked by the seat host, or started by `seatdesk serve` for a browser, has no
+controlling terminal that would tell it its seat is gone: a parent killed outright
+(SIGKILL, the OOM killer) left desks running, signed in and available to the ACD, with
+nobody at the keys. The kernel's parent-death signal (prctl PR_SET_PDEATHSIG) sends the
+desk SIGHUP when its parent ends, which ends it as a closed terminal does.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+# prctl(2): PR_SET_PDEATHSIG.
+_PR_SET_PDEATHSIG = 1
+# The variable `seatdesk serve` sets for its browser sessions' desks: the server's pid.
+HANG_UP_WITH_ENV = "SEATDESK_HANG_UP_WITH"
+
+
+def hang_up_with(parent_pid: int) -> bool:
+    """SIGHUP this process when its parent (``parent_pid``) ends; True if armed.
+
+    The signal follows the thread that forked this process, so the parent must be
+    single-threaded at the fork or fork from its main thread (the seat host is; asyncio's
+    subprocesses in textual-serve are started from the loop's thread, which is its main).
+    """
+    import ctypes  # here: only a desk that has a parent to follow loads it
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        armed = bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGHUP, 0, 0, 0) == 0)
+    except (OSError, AttributeError):  # not Linux: nothing to arm
+        return False
+    if os.getppid() != parent_pid:  # the parent ended before the call: nobody will signal
+        os.kill(os.getpid(), signal.SIGHUP)
+    return armed
+
+
+def hang_up_with_server() -> None:
+    """In a browser session's desk: end with `seatdesk serve` (its pid in the environment).
+
+    The variable is removed at once, so nothing the desk starts inherits it.
+    """
+    value = os.environ.pop(HANG_UP_WITH_ENV, "")
+    if value.isdigit():
+        hang_up_with(int(value))
