@@ -79,11 +79,35 @@ def seat_host_command(socket_path: str | None) -> None:
 @click.command("attach", context_settings={"ignore_unknown_options": True,
                                            "allow_interspersed_args": False})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def attach_command(args: tuple[str, ...]) -> None:
+@click.pass_context
+def attach_command(ctx: click.Context, args: tuple[str, ...]) -> None:
     """Open the desk through the seat host (`seatdesk attach run`); without one, here."""
-    from seatdesk.runtime.attach import attach
+    from seatdesk.runtime.attach import attach, become_lean
 
-    sys.exit(attach(list(args), run_seat))
+    argv = given_before(ctx) + (list(args) or ["run"])
+    become_lean(argv)
+    sys.exit(attach(argv, run_seat))
+
+
+# The group's options a seat may type before `attach`, by parameter name.
+GROUP_OPTIONS = (("db_url", "--db"), ("lang", "--lang"), ("config", "--config"))
+
+
+def given_before(ctx: click.Context) -> list[str]:
+    """`seatdesk --lang zh attach run`: the group's options typed before `attach` reach the
+    desk too (they were dropped: the desk opened in the host's language). Only what was
+    typed: the environment's values are the host's, as for any desk it forks."""
+    from click.core import ParameterSource
+
+    group = ctx.parent
+    passed: list[str] = []
+    if group is None:
+        return passed
+    for name, flag in GROUP_OPTIONS:
+        value = group.params.get(name)
+        if value is not None and group.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            passed += [flag, str(value)]
+    return passed
 
 
 COMMANDS: list[click.Command] = [seat_host_command, attach_command]

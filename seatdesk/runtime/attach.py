@@ -22,6 +22,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 SOCKET_ENV = "SEATDESK_SEAT_HOST"
+# Set by the lean client when no host answers: the full interpreter it hands over to runs
+# the desk in its own process instead of looking for a host again.
+IN_PROCESS_ENV = "SEATDESK_ATTACH_IN_PROCESS"
 SOCKET_NAME = "seat-host.sock"
 
 # What a seat's terminal decides about its desk; the rest of the desk's environment (the
@@ -87,6 +90,8 @@ def _connect(path: str) -> socket.socket | None:
 def attach(argv: Sequence[str], fallback: Callable[[list[str]], int]) -> int:
     """Run the desk ``seatdesk ARGV`` through the seat host; its exit status is returned."""
     args = list(argv) or ["run"]
+    if os.environ.pop(IN_PROCESS_ENV, None):  # the lean client found no host, and said so
+        return fallback(args)
     path = socket_path()
     conn = _connect(path)
     if conn is None:
@@ -121,6 +126,37 @@ def attach(argv: Sequence[str], fallback: Callable[[list[str]], int]) -> int:
         if done is None or not isinstance(done.get("exit"), int):
             return 129 if hung_up else 1  # the host went away mid-seat
         return int(str(done["exit"]))
+
+
+def become_lean(args: Sequence[str]) -> None:
+    """Replace this interpreter by a lean one for the seat's lifetime; returns only if not.
+
+    A client started the usual way (``python -m seatdesk``, the ``seatdesk`` script) has
+    run ``site``: every .pth file of the installation, some 3 MiB of memory per seat that
+    the client never uses (bench/bench_memory.py: PSS per attach client). The lean one is
+    the same Python with ``-I -S``, finding seatdesk by this file's place alone.
+    """
+    if sys.flags.no_site or os.environ.get(IN_PROCESS_ENV):
+        return  # already lean, or sent back here to run the desk in this process
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    boot = (f"import sys; sys.path.insert(0, {root!r}); "
+            "from seatdesk.runtime.attach import lean_main; sys.exit(lean_main())")
+    try:
+        os.execv(sys.executable, [sys.executable, "-I", "-S", "-c", boot, *args])
+    except OSError:
+        return  # no interpreter to exec: this one attaches
+
+
+def lean_main() -> int:
+    """The lean client (``become_lean``): ``sys.argv[1:]`` is what follows ``attach``."""
+    return attach(sys.argv[1:], _back_to_full)
+
+
+def _back_to_full(args: list[str]) -> int:
+    """No host: the desk needs the full installation, so the full interpreter runs it."""
+    os.environ[IN_PROCESS_ENV] = "1"
+    os.execv(sys.executable, [sys.executable, "-m", "seatdesk", "attach", *args])
+    return 1  # (execv returns only by raising)
 
 
 def _give_up(_signum: int, _frame: object) -> None:

@@ -70,8 +70,9 @@ def _peek(proc: subprocess.Popen[bytes]) -> bytes:
     return _seen[proc.pid]
 
 
-def _attach(tmp_path: Path, url: str, *args: str) -> pexpect.spawn:
-    return pexpect.spawn(sys.executable, ["-m", "seatdesk", "attach", *args],
+def _attach(tmp_path: Path, url: str, *args: str,
+            before: tuple[str, ...] = ()) -> pexpect.spawn:
+    return pexpect.spawn(sys.executable, ["-m", "seatdesk", *before, "attach", *args],
                          env=_env(tmp_path, url), dimensions=(30, 100), timeout=30)
 
 
@@ -123,6 +124,21 @@ def test_an_attached_seat_signs_in_on_a_desk_forked_by_the_host(host, tmp_path, 
     try:
         _sign_in(desk, floor_url)
         (child,) = _children(host.pid)  # the desk is the host's child, not the client
+        assert child != desk.pid
+        # The client that stays for the seat is a lean interpreter: no site, no .pth files.
+        client = Path(f"/proc/{desk.pid}/cmdline").read_bytes().split(b"\0")
+        assert b"-S" in client and b"-I" in client, client
+    finally:
+        desk.terminate(force=True)
+
+
+def test_options_typed_before_attach_reach_the_desk(host, tmp_path, floor_url):
+    """`seatdesk --lang zh attach run` opens a Chinese desk (it opened in English: the
+    options before `attach` were dropped; seen failing first)."""
+    desk = _attach(tmp_path, floor_url, "run", before=("--lang", "zh"))
+    try:
+        desk.expect("登录".encode())
+        (child,) = _children(host.pid)
         assert child != desk.pid
     finally:
         desk.terminate(force=True)
