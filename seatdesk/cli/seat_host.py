@@ -17,9 +17,12 @@ from seatdesk.domain.i18n import _
 
 # What a signed-in desk imports, loaded in the host so every desk shares it. Whole
 # packages are walked: a screen that a seat opens later is then shared too.
-PRELOADED_PACKAGES = ("seatdesk.domain", "seatdesk.data", "seatdesk.services", "seatdesk.ui")
+PRELOADED_PACKAGES = ("seatdesk.domain", "seatdesk.data", "seatdesk.services", "seatdesk.ui",
+                      "seatdesk.runtime")
 PRELOADED_MODULES = ("seatdesk.cli.main", "seatdesk.cli.desk", "textual.app",
-                     "textual.drivers.linux_driver", "sqlalchemy.dialects.sqlite",
+                     "textual.drivers.linux_driver", "textual.layouts.factory",
+                     "textual.layouts.horizontal", "textual.layouts.stream",
+                     "sqlalchemy.dialects.sqlite",
                      "sqlalchemy.dialects.postgresql.psycopg", "psycopg", "psycopg_pool",
                      "redis")
 
@@ -45,7 +48,22 @@ def preload() -> list[str]:
     from sqlalchemy.orm import configure_mappers
 
     configure_mappers()
+    _load_lazy_tables()
     return loaded
+
+
+def _load_lazy_tables() -> None:
+    """Libraries that load a table on first use (rich's character widths and emoji names,
+    the Chinese numbering plan) load it here, once for every desk: a desk loaded them
+    itself, on its first paint or its first caller's number (0.7 MiB each)."""
+    from rich.cells import cell_len
+    from rich.markup import render
+
+    from seatdesk.domain import phone
+
+    cell_len("座席")
+    render(":telephone_receiver:")
+    phone.is_valid("13800138000")
 
 
 def run_seat(argv: list[str]) -> int:
