@@ -29,13 +29,15 @@ def _cli() -> Any:
     return click.get_current_context().find_object(CliContext)
 
 
-def session_command() -> str:
+def session_command(seat_host: bool = False) -> str:
     """The command textual-serve runs for each browser session.
 
-    textual-serve hands it to a shell; ``exec`` makes the desk the shell itself, so the
-    desk is the server's own child and ends with it (seatdesk.runtime.hang_up).
+    textual-serve hands it to a shell; ``exec`` makes the desk (or, through the seat host,
+    its attach client) the shell itself, so it is the server's own child and ends with it
+    (seatdesk.runtime.hang_up).
     """
-    return "exec " + shlex.join([sys.executable, "-m", "seatdesk", "run"])
+    desk = ["attach", "run"] if seat_host else ["run"]
+    return "exec " + shlex.join([sys.executable, "-m", "seatdesk", *desk])
 
 
 def session_environment(db_url: str, lang: str) -> None:
@@ -45,6 +47,9 @@ def session_environment(db_url: str, lang: str) -> None:
     os.environ["SEATDESK_DB"] = db_url  # in the environment, not on a command line (ps)
     os.environ["SEATDESK_LANG"] = lang
     os.environ[HANG_UP_WITH_ENV] = str(os.getpid())  # a killed server takes its desks
+    # The browser's terminal (xterm.js) shows 24-bit colour: what a desk forked by the seat
+    # host learns from this, as textual-serve's own TEXTUAL_COLOR_SYSTEM comes too late.
+    os.environ["COLORTERM"] = "truecolor"
 
 
 @click.command("serve")
@@ -53,7 +58,11 @@ def session_environment(db_url: str, lang: str) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--public-url", default=None,
               help="The address browsers use, e.g. https://desk.example.com behind a proxy.")
-def serve_command(host: str, port: int, public_url: str | None) -> None:
+@click.option("--seat-host", "seat_host", is_flag=True,
+              help="Fork each browser's desk from the running `seatdesk seat-host` "
+                   "(SEATDESK_SEAT_HOST): the desks share its memory. Its database is "
+                   "the host's.")
+def serve_command(host: str, port: int, public_url: str | None, seat_host: bool) -> None:
     """Serve the desk to browsers: each browser session is its own desk process."""
     try:
         from textual_serve.server import Server
@@ -73,7 +82,7 @@ def serve_command(host: str, port: int, public_url: str | None) -> None:
             _hang_up_sessions()
             super().request_exit()
 
-    server = SeatServer(session_command(), host=host, port=port, title="seatdesk",
+    server = SeatServer(session_command(seat_host), host=host, port=port, title="seatdesk",
                         public_url=public_url)
     try:
         server.serve()

@@ -32,6 +32,11 @@ SOCKET_NAME = "seat-host.sock"
 # size from the terminal, or a resize would not take.
 PASSED_ENV = ("TERM", "COLORTERM", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES",
               "NO_COLOR", "SEATDESK_LANG", "SSH_CONNECTION", "SSH_CLIENT")
+# A browser seat's desk (`seatdesk serve --seat-host`) has no terminal: textual-serve names
+# Textual's web driver and gives the page's size in its environment. Passed only with that
+# driver, and no other driver is taken.
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+WEB_ENV = ("TEXTUAL_DRIVER", "COLUMNS", "ROWS")
 FORWARDED_SIGNALS = (signal.SIGWINCH, signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 # After a hang-up the terminal is gone: how long to wait for the desk to report its end.
 HANGUP_GRACE_SECONDS = 5
@@ -89,6 +94,9 @@ def _connect(path: str) -> socket.socket | None:
 
 def attach(argv: Sequence[str], fallback: Callable[[list[str]], int]) -> int:
     """Run the desk ``seatdesk ARGV`` through the seat host; its exit status is returned."""
+    from seatdesk.runtime.hang_up import hang_up_with_server
+
+    hang_up_with_server()  # a browser seat's client ends with its server, and its desk too
     args = list(argv) or ["run"]
     if os.environ.pop(IN_PROCESS_ENV, None):  # the lean client found no host, and said so
         return fallback(args)
@@ -97,7 +105,8 @@ def attach(argv: Sequence[str], fallback: Callable[[list[str]], int]) -> int:
     if conn is None:
         return _in_process(args, path, fallback)
     with conn:
-        env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
+        passed = PASSED_ENV + (WEB_ENV if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER else ())
+        env = {name: os.environ[name] for name in passed if name in os.environ}
         request = json.dumps({"argv": args, "env": env}).encode() + b"\n"
         socket.send_fds(conn, [request], [0, 1, 2])
         buffer = bytearray()

@@ -30,7 +30,7 @@ from io import TextIOWrapper
 
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
-from seatdesk.runtime.attach import PASSED_ENV, exit_code, socket_path
+from seatdesk.runtime.attach import PASSED_ENV, WEB_DRIVER, WEB_ENV, exit_code, socket_path
 from seatdesk.runtime.hang_up import hang_up_with
 
 # The desk a child runs: ``seatdesk ARGV`` as the command line would, returning its status.
@@ -292,9 +292,11 @@ def _take_terminal(fds: list[int]) -> None:
 
 def _take_environment(env: object) -> None:
     """The host's environment (database, bus) with the seat terminal's own variables."""
-    for name in ("COLUMNS", "LINES", *PASSED_ENV):
+    for name in ("COLUMNS", "LINES", *PASSED_ENV, *WEB_ENV):
         os.environ.pop(name, None)
-    if isinstance(env, dict):
-        for name, value in env.items():
-            if name in PASSED_ENV and isinstance(value, str):
-                os.environ[name] = value
+    if not isinstance(env, dict):
+        return
+    web = env.get("TEXTUAL_DRIVER") == WEB_DRIVER  # a browser's desk: its driver, its size
+    for name, value in env.items():
+        if isinstance(value, str) and (name in PASSED_ENV or (web and name in WEB_ENV)):
+            os.environ[name] = value

@@ -36,6 +36,8 @@ from seatdesk.ui.messages import DataChanged, FeedLost
 from seatdesk.ui.screens.registry import HOME, SCREENS, ScreenEntry
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     # Imported lazily at run time: the change feed pulls in psycopg, which a SQLite desk
     # never needs, and the backend pulls in SQLAlchemy; both cost start-up time before
     # the first paint.
@@ -342,6 +344,24 @@ class SeatdeskApp(App[None]):
                 _("Switch to the {title} screen").format(title=_(entry.title)),
                 lambda mode=entry.mode: self.open_screen(mode),
             )
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, except that a browser seat's driver is read now, not at import.
+
+        Textual reads ``TEXTUAL_DRIVER`` once, when it is first imported; a desk forked by
+        the seat host for a browser (`seatdesk serve --seat-host`) gets the variable after
+        that, from its attach request (seatdesk.runtime.seat_host). Only the web driver is
+        taken so; any other value is Textual's business, as before.
+        """
+        import os
+
+        from seatdesk.runtime.attach import WEB_DRIVER
+
+        if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:
+            from textual.drivers.web_driver import WebDriver
+
+            return WebDriver
+        return super().get_driver_class()
 
     # ---- changes from other seats ------------------------------------------------------
 

@@ -36,7 +36,9 @@ def test_serve_listens_on_localhost_and_passes_no_secrets(sqlite_url, monkeypatc
     assert result.exit_code == 0, result.output
     (server,) = made
     assert server["host"] == "127.0.0.1" and server["port"] == 8000
-    assert shlex.split(str(server["command"])) == [sys.executable, "-m", "seatdesk", "run"]
+    # exec: the desk is the server's own child, and ends with it however it ends.
+    assert shlex.split(str(server["command"])) == ["exec", sys.executable, "-m", "seatdesk",
+                                                   "run"]
     env = server["env"]
     assert isinstance(env, dict)
     assert env["SEATDESK_DB"] == sqlite_url  # in the environment, not on the command line
@@ -44,6 +46,27 @@ def test_serve_listens_on_localhost_and_passes_no_secrets(sqlite_url, monkeypatc
     result = CliRunner().invoke(main, ["--db", sqlite_url, "serve", "--host", "0.0.0.0",
                                        "--port", "8443"])
     assert made[-1]["host"] == "0.0.0.0" and made[-1]["port"] == 8443
+    CliRunner().invoke(main, ["--db", sqlite_url, "serve", "--seat-host"])
+    assert shlex.split(str(made[-1]["command"]))[-2:] == ["attach", "run"]
+
+
+def test_a_served_desk_draws_in_24_bit_colour(sqlite_url, monkeypatch):
+    """A browser's xterm.js shows 24-bit colour. A desk forked by the seat host cannot take
+    textual-serve's TEXTUAL_COLOR_SYSTEM (Textual read it when the host imported it), so the
+    sessions' environment says COLORTERM=truecolor, which the desk's console detects."""
+    from seatdesk.cli.serve import session_environment
+    from seatdesk.services.settings import Settings
+    from seatdesk.ui.app import SeatdeskApp
+
+    monkeypatch.delenv("COLORTERM", raising=False)
+    monkeypatch.setenv("TERM", "xterm")  # a service's environment: no colour depth said
+    monkeypatch.setenv("SEATDESK_DB", "")
+    monkeypatch.setenv("SEATDESK_LANG", "en")
+    monkeypatch.setenv("SEATDESK_HANG_UP_WITH", "")
+    before = SeatdeskApp(lambda: None, Settings(db_url=sqlite_url)).console.color_system
+    session_environment(sqlite_url, "en")
+    after = SeatdeskApp(lambda: None, Settings(db_url=sqlite_url)).console.color_system
+    assert (before, after) == ("standard", "truecolor")
 
 
 def test_serve_refuses_a_database_that_is_not_ready(tmp_path):

@@ -73,18 +73,24 @@ def chromium() -> Iterator[object]:
         driver.quit()
 
 
+def _env(tmp_path: Path, **more: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "SEATDESK_LANG": "en",
+            "SEATDESK_HOME": str(tmp_path / "serve-home"), **more}
+
+
 @contextmanager
-def _serve(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def _serve(sqlite_url: str, tmp_path: Path, *flags: str,
+           env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`seatdesk serve` on a free port, over a floor with a known caller; its address."""
     backend = Backend.open(sqlite_url)
     desk_floor(backend)  # the caller 13800138000 is a known customer: no new-customer form
     backend.close()
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SEATDESK_LANG": "en",
-           "SEATDESK_HOME": str(tmp_path / "serve-home")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "seatdesk", "--db", sqlite_url, "serve", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [sys.executable, "-m", "seatdesk", "--db", sqlite_url, "serve", "--port", str(port),
+         *flags],
+        cwd=tmp_path, env=env or _env(tmp_path), stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True)
 
     def listening() -> bool:
         if server.poll() is not None:
@@ -143,6 +149,58 @@ def test_a_killed_server_takes_its_browsers_desks_with_it(chromium: Any, sqlite_
         server.kill()
         server.wait()
         _desks_end_with(sessions)
+
+
+@contextmanager
+def _seat_host(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    host = subprocess.Popen([sys.executable, "-m", "seatdesk", "seat-host"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert host.stderr is not None
+        line = host.stderr.readline()  # "seat host listening on ...", after the preload
+        assert b"listening" in line, line
+        yield host
+    finally:
+        host.terminate()
+        host.terminate()  # the second signal: do not wait for desks still open
+        host.wait(timeout=10)
+
+
+def test_a_browser_seat_is_forked_by_the_seat_host(chromium: Any, sqlite_url: str,
+                                                   tmp_path: Path) -> None:
+    """`seatdesk serve --seat-host`: the browser's desk is a child of the seat host (it
+    shares the host's memory), signs in, and ends with the server (its colour depth:
+    tests/cli/test_serve_command.py)."""
+    from selenium.webdriver.common.keys import Keys
+
+    env = _env(tmp_path, SEATDESK_DB=sqlite_url,
+               SEATDESK_SEAT_HOST=str(tmp_path / "run" / "seat-host.sock"))
+    with _seat_host(env) as host, _serve(sqlite_url, tmp_path, "--seat-host",
+                                         env=env) as (url, server):
+        chromium.get(url)
+        _desk_started(chromium)
+        _until(lambda: descendants(host.pid), 30, "the seat host to fork the browser's desk")
+        (desk,) = descendants(host.pid)
+        assert desk not in descendants(server.pid)  # the server holds only its client
+        keys = chromium.find_element("css selector", "textarea.xterm-helper-textarea")
+        time.sleep(2)
+        for key in ("agent1", Keys.ENTER, FLOOR_PASSWORD, Keys.ENTER):
+            keys.send_keys(key)
+            time.sleep(0.3)
+        backend = Backend.open(sqlite_url)
+        try:
+            agent = backend.users.actor("agent1")
+
+            def available() -> bool:
+                with backend.db.read() as s:
+                    status = s.get(AgentStatus, agent.user_id)
+                    return status is not None and status.state.value == "available"
+
+            _until(available, 60, "agent1 to sign in in the forked desk")
+        finally:
+            backend.close()
+        server.terminate()  # the desk ends with the server's hang-up, through its client
+        _desks_end_with([desk])
 
 
 def test_an_agent_takes_a_call_and_saves_the_record_in_a_browser(chromium, served):
