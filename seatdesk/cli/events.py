@@ -39,9 +39,15 @@ def relay_command(bus: str | None) -> None:
     backend = cli.backend()  # refuses a missing or old database now
     if not backend.db.is_postgres:
         raise click.ClickException(_("the relay needs PostgreSQL; SQLite seats poll the file"))
-    relay = Relay(backend.db.url, bus_url)
-    click.echo(_("relaying floor events to {bus} (Ctrl+C stops)").format(bus=bus_url),
-               err=True)
+    def announce(leading: bool) -> None:
+        if leading:
+            click.echo(_("relaying floor events to {bus} (Ctrl+C stops)").format(bus=bus_url),
+                       err=True)
+        else:
+            click.echo(_("standing by: another relay publishes this database's events; "
+                         "this one takes over when it stops"), err=True)
+
+    relay = Relay(backend.db.url, bus_url, announce=announce)
     stop = threading.Event()
     try:
         relay.run(stop)

@@ -35,6 +35,9 @@ from seatdesk.data.floor_events import Batch, parse_note, plain_hint
 FEED_LOST = "*"
 # How long a relay waits before trying again after losing the database or Redis.
 RETRY_SECONDS = 1.0
+# The session advisory lock a database's relay holds (pg_try_advisory_lock takes a bigint):
+# the ASCII of "sdrelay!" less its top bit, recognisable in pg_locks (classid, objid).
+RELAY_LOCK = int.from_bytes(b"sdrelay!", "big") & 0x7FFF_FFFF_FFFF_FFFF
 # About this many entries are kept (XADD MAXLEN ~): at 20 batches a second, over 8
 # minutes for a seat to come back and replay; one entry is well under 1 KiB.
 MAXLEN = 10_000
@@ -221,7 +224,8 @@ class Relay:
     """LISTEN on the database, append each note to the stream (one relay per site)."""
 
     def __init__(self, db_url: str, bus_url: str,
-                 listen: Callable[[str], Any] | None = None, maxlen: int = MAXLEN) -> None:
+                 listen: Callable[[str], Any] | None = None, maxlen: int = MAXLEN,
+                 announce: Callable[[bool], None] = lambda _leading: None) -> None:
         self.db_url = db_url
         self.bus_url = bus_url
         self.channel = channel_for(db_url)
@@ -229,6 +233,8 @@ class Relay:
         self._listen = listen or _pg_listener
         self.published = 0
         self.connected = threading.Event()  # listening and publishing (for tests, status)
+        self.standing_by = threading.Event()  # another relay publishes for this database
+        self._announce = announce  # told True on taking the lead, False on standing by
 
     def _append(self, client: Any, n: int, payload: str) -> None:
         client.xadd(self.channel, {"n": n, "p": payload}, maxlen=self.maxlen,
@@ -242,6 +248,8 @@ class Relay:
             try:
                 client = client or _client(self.bus_url)
                 conn = self._listen(self.db_url)
+                if not self._lead(conn, stop):
+                    break
                 # Whatever was committed while nobody listened is in no entry: seats re-read.
                 n = 0
                 self._append(client, n, FEED_LOST)
@@ -262,6 +270,29 @@ class Relay:
                     except Exception:  # noqa: BLE001, S110 - boundary (relay thread): closing a broken connection
                         pass
         self.connected.clear()
+        self.standing_by.clear()
+
+    def _lead(self, conn: Any, stop: threading.Event) -> bool:
+        """Become the database's one relay; False if told to stop while waiting.
+
+        A second relay would append every batch again, numbered by its own counter: seats
+        would apply each change twice and see numbers out of order. So a relay holds a
+        session advisory lock on its listening connection, and another one started for
+        the same database waits for it: a standby that takes over, with a fresh "*" for
+        the seats, as soon as the first relay's connection ends (it stops, dies or loses
+        the database).
+        """
+        while not stop.is_set():
+            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (RELAY_LOCK,)).fetchone()
+            if row is not None and row[0]:
+                self.standing_by.clear()
+                self._announce(True)
+                return True
+            if not self.standing_by.is_set():
+                self.standing_by.set()
+                self._announce(False)
+            stop.wait(RETRY_SECONDS)
+        return False
 
 
 def _pg_listener(db_url: str) -> Any:

@@ -332,3 +332,94 @@ def test_a_seat_reads_every_entry_in_order_with_its_own_numbers(redis_url, pg_ur
     assert [b.calls for b in got] == [e.calls for e in expected if e is not None]
     assert got[0].calls[0].row is not None and got[0].calls[0].row["customer_name"] == "张伟"
     assert (feed.trimmed, feed.holes) == (0, 0)
+
+
+def test_a_second_relay_stands_by_and_takes_over_when_the_first_ends(pg_url, redis_url,
+                                                                     clock):
+    """Two relays on one database each appended every batch, numbered from their own
+    counters: seats saw every change twice and numbers out of order (seen failing first).
+    The second waits instead, and publishes once the first is gone."""
+    import time
+
+    import redis
+
+    backend = Backend.open(pg_url, clock)
+    client = redis.Redis.from_url(redis_url)
+    stream = channel_for(pg_url)
+    try:
+        floor(backend)
+        with relaying(pg_url, redis_url) as first:
+            second = Relay(pg_url, redis_url)
+            stop = threading.Event()
+            thread = threading.Thread(target=second.run, args=(stop,), daemon=True)
+            thread.start()
+            try:
+                deadline = time.monotonic() + 10
+                while not second.standing_by.is_set():
+                    assert time.monotonic() < deadline, "the second relay never stood by"
+                    time.sleep(0.05)
+                before = client.xlen(stream)
+                backend.calls.offer_inbound(SYSTEM, "13700000001", "general")
+                _wait_for_entries(redis_url, pg_url, before + 1)
+                time.sleep(1.0)  # a second relay's copy would be there by now
+                assert client.xlen(stream) == before + 1
+                assert not second.connected.is_set() and first.connected.is_set()
+            except BaseException:
+                stop.set()
+                raise
+        # The first relay ended: the second takes the lead and tells seats to re-read.
+        assert wait_connected(second)
+        before = client.xlen(stream)
+        backend.calls.offer_inbound(SYSTEM, "13700000002", "general")
+        _wait_for_entries(redis_url, pg_url, before + 1)
+        stop.set()
+        thread.join(timeout=5)
+    finally:
+        backend.close()
+
+
+def test_a_second_relay_command_says_it_stands_by_then_takes_over(pg_url, redis_url):
+    """What an operator who starts a second `seatdesk events relay` reads, and then reads
+    once the first one stops."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "SEATDESK_DB": pg_url,
+           "SEATDESK_EVENTS": redis_url, "SEATDESK_LANG": "en"}
+
+    def start() -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen([sys.executable, "-m", "seatdesk", "events", "relay"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        os.set_blocking(proc.stderr.fileno(), False)
+        return proc
+
+    said: dict[int, bytes] = {}
+
+    def until_said(proc: subprocess.Popen[bytes], words: bytes) -> None:
+        deadline = time.monotonic() + 30
+        while words not in said.setdefault(proc.pid, b""):
+            assert proc.poll() is None, said[proc.pid]
+            assert time.monotonic() < deadline, said[proc.pid]
+            assert proc.stderr is not None
+            said[proc.pid] += proc.stderr.read() or b""
+            time.sleep(0.1)
+
+    first = start()
+    second = None
+    try:
+        until_said(first, b"relaying floor events")
+        second = start()
+        until_said(second, b"standing by: another relay")
+        first.terminate()
+        first.wait(timeout=10)
+        until_said(second, b"relaying floor events")
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=10)
