@@ -8,6 +8,7 @@ localhost unless `--host` says otherwise; TLS belongs to a reverse proxy in fron
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shlex
 import sys
@@ -77,10 +78,32 @@ def serve_command(host: str, port: int, public_url: str | None, seat_host: bool)
     click.echo(_("serving the desk on http://{host}:{port} (Ctrl+C stops)").format(
         host=host, port=port), err=True)
     class SeatServer(Server):
+        """textual-serve's server, stopping promptly with its browsers' desks."""
+
+        sessions: set[asyncio.Task[Any]] = set()
+
         def request_exit(self) -> None:
             # First the desks: the server otherwise waits on their open connections.
             _hang_up_sessions()
             super().request_exit()
+
+        async def handle_websocket(self, request: Any) -> Any:
+            task = asyncio.current_task()
+            if task is not None:
+                self.sessions.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                if task is not None:
+                    self.sessions.discard(task)
+
+        async def on_shutdown(self, app: Any) -> None:
+            # A browser's socket stays open after its desk has ended, until the browser
+            # closes it: the server waited 10-25 s on them past SIGTERM (aiohttp waits on
+            # open handlers). Cancelled, each handler closes its socket and returns.
+            for task in list(self.sessions):
+                task.cancel()
+            await super().on_shutdown(app)
 
     server = SeatServer(session_command(seat_host), host=host, port=port, title="seatdesk",
                         public_url=public_url)
