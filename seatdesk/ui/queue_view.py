@@ -8,7 +8,7 @@ serves) and says, per batch of changes:
 - the queue must be read in full: a sequence number is still missing ``REORDER_SECONDS``
   after a later one arrived, the feed reconnected ("*"), a batch was too big to list its
   changes, or SQLite's feed (which says only that something changed) is in use; and every
-  ``SAFETY_SECONDS`` on the slow poll, which catches what no batch lists (a waiting
+  ``SAFETY_SECONDS`` after its last full read, which catches what no batch lists (a waiting
   caller's customer renamed). Numbers are taken before commit and batches arrive in commit
   order, so under load a batch often arrives after a later-numbered one (measured: 13 in
   20 s at 200 seats and 4 calls/s); that is no loss and must not re-read. A batch the feed
@@ -190,9 +190,12 @@ class SeatFloor:
                 # Without numbered batches an idle seat checks its ring on every poll;
                 # with them a ring here arrives as a batch that concerns this seat.
                 plan.ring_check = self._expected is None
-                if self._clock() - self._read_at >= SAFETY_SECONDS:
-                    plan.queue_full = plan.ring_check = True
-                    self._full_due = True
+            # The safety re-read is due 60 s after this seat's own last read, busy or not:
+            # checked on the slow poll alone, a busy floor (a batch every 2 s or oftener)
+            # never had one, and every seat had its own at once when the floor quietened.
+            if self._clock() - self._read_at >= SAFETY_SECONDS:
+                plan.queue_full = plan.ring_check = True
+                self._full_due = True
             for batch in batches:
                 plan.merge(self._take_one(batch))
             if self._owed and min(self._owed.values()) <= self._clock():

@@ -220,6 +220,28 @@ def test_the_slow_poll_costs_nothing_once_the_feed_numbers_its_batches():
     assert view.take([], frozenset({"poll"})).queue_full  # the safety re-read
 
 
+def test_the_safety_re_read_comes_on_a_busy_floor_too():
+    """It was checked only on the slow poll, which a busy floor never reaches (a batch at
+    least every 2 s): the safety net was off while busy, and when the floor quietened every
+    seat re-read at once (bench_floor, 200 seats: 155 full reads in the same 6 s; seen
+    failing first). Now each seat's comes 60 s after its own last read."""
+    from seatdesk.ui.queue_view import SAFETY_SECONDS
+
+    clock = [0.0]
+    view = SeatFloor(7, clock=lambda: clock[0])
+    view.reset([])
+    seq = 1
+    while clock[0] < SAFETY_SECONDS - 1:
+        assert not view.take([Batch(seq, frozenset({"queue"}))]).queue_full
+        seq += 1
+        clock[0] += 0.5
+    clock[0] += 1
+    plan = view.take([Batch(seq, frozenset({"queue"}))])
+    assert plan.queue_full and plan.ring_check  # due, with no poll in sight
+    view.reset([])
+    assert not view.take([Batch(seq + 1, frozenset({"queue"}))]).queue_full
+
+
 def test_a_batch_that_commits_after_a_later_numbered_one_is_no_gap():
     # Measured on the bus at 200 seats and 4 calls/s: 13 such batches in 20 s, each read as
     # a gap by all 200 seats (2,600 full re-reads), though no batch was lost.
