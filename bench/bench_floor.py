@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -61,6 +62,9 @@ QUEUE = "general"
 STATUS_EVERY = 2.0  # the desk's status line re-read period (desk.STATUS_EVERY)
 STATUS_SAFETY = 60.0  # ... with change batches (desk.STATUS_SAFETY)
 SLOW_POLL = 2.0  # Settings.slow_poll_seconds
+# The cluster's CPU at rest (seats listening, no calls) is read over this long after each
+# run: CPU is counted in 10-ms ticks, so one second of rest was mostly rounding.
+REST_SECONDS = 6.0
 RING_TOPICS = frozenset({"ring", "*", "poll"})
 QUICK_RESCAN_SEATS = 50  # --quick measures the old desk at 10 and 50 seats only
 # The seats are spread over this many processes by default, on both feeds: a real seat is a
@@ -199,14 +203,20 @@ class Seat:
         if hasattr(feed, "replays"):  # the bus: its connection's id, for --cut
             self.redis_id = feed.client_id()
         floor = None
+        # Seats of a real floor signed in at different times, so their safety re-reads
+        # (every 60 s) are spread out; started together here, they would all land at once.
+        phase = random.Random(self.actor.user_id).uniform(0.0, STATUS_SAFETY)
+        ahead = [0.0]
         try:
             if self.mode in ("delta", "bus"):
                 from seatdesk.ui.queue_view import seat_floor
 
-                floor = seat_floor(self.services.calls, self.actor)
+                floor = seat_floor(self.services.calls, self.actor,
+                                   clock=lambda: time.monotonic() + ahead[0])
             self._full_read(floor)
+            ahead[0] = phase  # the view's clock runs ``phase`` ahead once it has read
             ready.wait()
-            status_at = time.monotonic()
+            status_at = time.monotonic() - phase
             while not stop.is_set():
                 try:
                     topics = feed.wait(SLOW_POLL) or {"poll"}
@@ -450,6 +460,7 @@ class Result:
     seconds: float
     db_cpu_s: float
     idle_cpu_per_s: float
+    rest_statements_per_s: float
     statements: int
     seen_p50_ms: float | None
     seen_p95_ms: float | None
@@ -469,13 +480,19 @@ class Result:
 
     def as_row(self) -> dict[str, Any]:
         per_call = self.db_cpu_s / self.calls if self.calls else None
+        # What the calls cost beyond the floor at rest (each seat's own periodic reads,
+        # which grow with the seats but not with the calls): the seats x calls term.
+        above = ((self.db_cpu_s - self.idle_cpu_per_s * self.seconds) / self.calls
+                 if self.calls else None)
         return {
             "name": f"{self.mode} {self.seats} seats {self.rate:g} calls/s",
             "mode": self.mode, "seats": self.seats, "calls_per_s": self.rate,
             "calls": self.calls, "seconds": round(self.seconds, 2),
             "db_cpu_per_s": round(self.db_cpu_s / self.seconds, 4),
             "db_idle_cpu_per_s": round(self.idle_cpu_per_s, 4),
+            "statements_at_rest_per_s": round(self.rest_statements_per_s, 1),
             "db_cpu_ms_per_call": round(per_call * 1000, 3) if per_call else None,
+            "db_cpu_ms_per_call_above_rest": round(above * 1000, 3) if above else None,
             "statements_per_s": round(self.statements / self.seconds, 1),
             "statements_per_call": round(self.statements / self.calls, 1) if self.calls else None,
             "seen_p50_ms": self.seen_p50_ms, "seen_p95_ms": self.seen_p95_ms,
@@ -582,10 +599,6 @@ def _drive(cluster: Cluster, url: str, host: LocalSeats | SpreadSeats,
         # Let the start-up reads settle and every seat pass its first slow poll (an idle
         # seat checks its ring then: 200 at once, not a cost of the calls measured).
         time.sleep(SLOW_POLL + 0.5)
-        # The cluster at rest with the seats listening (background workers, slow polls).
-        idle0 = cluster_cpu_seconds(cluster.postmaster_pid())
-        time.sleep(1.0)
-        idle = cluster_cpu_seconds(cluster.postmaster_pid()) - idle0
         stats.execute("SELECT pg_stat_statements_reset()")
         cpu0, t0 = cluster_cpu_seconds(cluster.postmaster_pid()), time.monotonic()
         n = 0
@@ -609,6 +622,20 @@ def _drive(cluster: Cluster, url: str, host: LocalSeats | SpreadSeats,
         elapsed = time.monotonic() - t0
         cpu = cluster_cpu_seconds(cluster.postmaster_pid()) - cpu0
         count = statements(stats)
+        # Then the floor at rest, seats listening, no calls: what the seats cost whatever
+        # the calls (their safety re-reads, spread over the minute as on a real floor).
+        # Measured after the calls, when start-up is long past.
+        stats.execute("SELECT pg_stat_statements_reset()")
+        idle0 = cluster_cpu_seconds(cluster.postmaster_pid())
+        time.sleep(REST_SECONDS)
+        idle = (cluster_cpu_seconds(cluster.postmaster_pid()) - idle0) / REST_SECONDS
+        rest_statements = statements(stats) / REST_SECONDS
+        for query, calls, ms in stats.execute(
+                "SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 70), calls, "
+                "round(total_exec_time::numeric, 1) FROM pg_stat_statements "
+                "ORDER BY total_exec_time DESC LIMIT 4"):
+            print(f"[floor]   at rest: {calls:5d} x {query} ({ms} ms)", file=sys.stderr,
+                  flush=True)
     floor = host.stop()
     if relay is not None:
         relay.terminate()
@@ -636,7 +663,7 @@ def _drive(cluster: Cluster, url: str, host: LocalSeats | SpreadSeats,
     workers.db.dispose()
     return Result(
         mode=mode, seats=seats, rate=rate, calls=len(offered), seconds=elapsed, db_cpu_s=cpu,
-        idle_cpu_per_s=idle,
+        idle_cpu_per_s=idle, rest_statements_per_s=rest_statements,
         statements=count,
         seen_p50_ms=round(percentile(seen, 50) * 1000, 1) if seen else None,
         seen_p95_ms=round(percentile(seen, 95) * 1000, 1) if seen else None,
@@ -708,14 +735,14 @@ def grid(quick: bool, rates: list[float] | None = None) -> list[tuple[int, float
 
 def run(quick: bool, modes: list[str] | None = None,
         seats: list[int] | None = None, cut: bool = False, procs: int = PROCS,
-        rates: list[float] | None = None) -> dict[str, Any]:
+        rates: list[float] | None = None, seconds: float | None = None) -> dict[str, Any]:
     """Every (mode, seats, rate) of the grid; rows for ``python -m bench``."""
     chosen = modes or available_modes()
     print(f"[floor] seats spread over {procs} processes (threads within each; a real seat is "
           "a process of its own)" if procs > 1 else
           "[floor] every seat a thread of ONE process (--procs 1): they share its GIL",
           file=sys.stderr, flush=True)
-    seconds = 4.0 if quick else 20.0
+    seconds = seconds or (4.0 if quick else 20.0)
     results: list[dict[str, Any]] = []
     load = [round(x, 2) for x in os.getloadavg()]
     with throwaway_cluster() as cluster:
@@ -739,7 +766,9 @@ def run(quick: bool, modes: list[str] | None = None,
 
 
 def _table_row(r: dict[str, Any]) -> dict[str, Any]:
-    note = (f"{r['db_cpu_per_s']:.3f} cpu-s/s, {r['statements_per_s']:.0f} stmt/s "
+    note = (f"{r['db_cpu_per_s']:.3f} cpu-s/s ({r['db_idle_cpu_per_s']:.3f} at rest; "
+            f"{r['db_cpu_ms_per_call_above_rest']} ms/call above it), "
+            f"{r['statements_per_s']:.0f} stmt/s "
             f"({r['statements_per_call']} /call), seen p50 {r['seen_p50_ms']} "
             f"p95 {r['seen_p95_ms']} ms, missed {r['missed']}, views off {r['views_off']}, "
             f"errors {r['errors']}, gaps {r['gaps']}, late {r['late']}, "
@@ -765,6 +794,16 @@ def _ratios(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                         "engine": "postgresql", "value": big["db_cpu_ms_per_call"],
                         "baseline": small["db_cpu_ms_per_call"], "unit": "ms/call",
                         "note": f"at {rate:g} calls/s; goal ratio ≤ 1.5"})
+            if small.get("db_cpu_ms_per_call_above_rest") and big.get(
+                    "db_cpu_ms_per_call_above_rest"):
+                out.append({"area": "floor",
+                            "measurement": f"{mode} cpu/call above rest "
+                                           f"{big['seats']}/{small['seats']} seats",
+                            "engine": "postgresql",
+                            "value": big["db_cpu_ms_per_call_above_rest"],
+                            "baseline": small["db_cpu_ms_per_call_above_rest"],
+                            "unit": "ms/call",
+                            "note": f"at {rate:g} calls/s; the rest's CPU per second taken off"})
     return out
 
 
@@ -857,6 +896,9 @@ def main(argv: list[str] | None = None) -> None:
                         "1: every seat a thread of this one process)")
     parser.add_argument("--rates", default=None,
                         help="calls/s to run at, e.g. 1,2,4 (10/50/200 seats each)")
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="seconds of calls per run (default 20, --quick 4): longer runs "
+                        "count more calls and ride out more of a shared machine's noise")
     parser.add_argument("--wakeup", action="store_true",
                         help="only one bus seat's CPU per wake-up (add --profile: cProfile)")
     parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
@@ -872,7 +914,7 @@ def main(argv: list[str] | None = None) -> None:
     modes = args.modes.split(",") if args.modes else None
     seats = [int(x) for x in args.seats.split(",")] if args.seats else None
     rates = [float(x) for x in args.rates.split(",")] if args.rates else None
-    report = run(args.quick, modes, seats, args.cut, args.procs, rates)
+    report = run(args.quick, modes, seats, args.cut, args.procs, rates, args.seconds)
     from bench.common import format_table, rows_from_module
 
     print(format_table(rows_from_module("floor", report)))
