@@ -35,11 +35,14 @@ def phone_group() -> None:
 def phone_config(directory: Path, sip_user: str, listen: str, sip_port: int, ctrl_port: int,
                  audio: str, record: bool) -> None:
     """Write a seat's baresip configuration into DIRECTORY (run it with baresip -f DIRECTORY)."""
+    from seatdesk.telephony.adapter import PhoneError
     from seatdesk.telephony.baresip_process import write_config
 
     try:
         uri = write_config(directory, sip_user, sip_port=sip_port, ctrl_port=ctrl_port,
                            record=record, audio=audio, listen=listen)
+    except PhoneError as exc:
+        raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(_("cannot write {file}: {reason}").format(
             file=directory, reason=exc.strerror)) from None

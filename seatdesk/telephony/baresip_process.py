@@ -68,6 +68,13 @@ def tone_wav(path: Path, hz: float = 440.0, seconds: float = 60.0, rate: int = 8
     return path
 
 
+# baresip 1.0 (Debian's baresip-core) builds each recording's file name, snd_path plus
+# "/dump-YYYY-MM-DD-HH-MM-SS-dec.wav", in a fixed buffer, and past it records nothing and
+# says nothing. Measured (tests/telephony, a call between two phones): a snd_path of 93
+# bytes records both sides, one of 94 neither.
+SND_PATH_MAX = 93
+
+
 def write_config(directory: Path, user: str, *, sip_port: int, ctrl_port: int,
                  source_wav: Path | None = None, record: bool = True,
                  rtp_ports: str = "20000-40000", audio: str | None = None,
@@ -79,6 +86,11 @@ def write_config(directory: Path, user: str, *, sip_port: int, ctrl_port: int,
     player), as in the tests. ``sndfile`` writes both directions of every call to
     ``snd_path``.
     """
+    dumps = directory.absolute() / "dumps"
+    if record and len(str(dumps).encode()) > SND_PATH_MAX:
+        raise PhoneError(_("the phone's recordings would go to {path}, {n} bytes long: "
+                           "baresip records nothing past {max}; choose a shorter directory")
+                         .format(path=dumps, n=len(str(dumps).encode()), max=SND_PATH_MAX))
     directory.mkdir(parents=True, exist_ok=True)
     source = f"aufile,{source_wav}" if source_wav else "aubridge,mic"
     player = audio or f"aubridge,{user}"
@@ -98,8 +110,8 @@ def write_config(directory: Path, user: str, *, sip_port: int, ctrl_port: int,
     if audio:
         lines.append(f"module\t\t\t{audio.split(',', 1)[0]}.so")
     if record:
-        lines += ["module\t\t\tsndfile.so", f"snd_path\t\t{directory / 'dumps'}"]
-        (directory / "dumps").mkdir(exist_ok=True)
+        lines += ["module\t\t\tsndfile.so", f"snd_path\t\t{dumps}"]
+        dumps.mkdir(exist_ok=True)
     lines += [
         "module_tmp\t\taccount.so",
         "module_app\t\tmenu.so",

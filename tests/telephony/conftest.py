@@ -7,6 +7,8 @@ installing baresip-core): then they fail, so CI always tests the real phone.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +20,16 @@ from seatdesk.telephony.baresip_process import BaresipProcess, baresip_binary, t
 REQUIRE_SIP = os.environ.get("SEATDESK_REQUIRE_SIP") == "1"
 
 StartPhone = Callable[..., BaresipProcess]
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The real phones' tests run one after another, on one test worker: with two calls on
+    the loopback at once (pytest -n 2), one test in some runs lost its expected event."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.xdist_group("real-phones"))
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +55,18 @@ def live_backend(db_url: str) -> Iterator[Backend]:
 
 
 @pytest.fixture
-def start_phone(tmp_path: Path, tone: Path) -> Iterator[StartPhone]:
+def phones_dir() -> Iterator[Path]:
+    """A short directory for the phones' configs and recordings: baresip records nothing
+    under a path longer than SND_PATH_MAX, and pytest's own (longer under xdist) may be."""
+    directory = Path(tempfile.mkdtemp(prefix="sdphone-"))
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def start_phone(phones_dir: Path, tone: Path) -> Iterator[StartPhone]:
     """Start a baresip with its own config directory; every one is stopped afterwards."""
     if baresip_binary() is None:
         if REQUIRE_SIP:
@@ -51,9 +74,10 @@ def start_phone(tmp_path: Path, tone: Path) -> Iterator[StartPhone]:
         pytest.skip("baresip is not installed")
     started: list[BaresipProcess] = []
 
-    def start(user: str, *, source: Path | None = None, record: bool = True) -> BaresipProcess:
-        proc = BaresipProcess.start(tmp_path / f"phone-{user.lstrip('+')}", user,
-                                    source_wav=source or tone, record=record)
+    def start(user: str, *, source: Path | None = None, record: bool = True,
+              directory: Path | None = None) -> BaresipProcess:
+        proc = BaresipProcess.start(directory or phones_dir / f"phone-{user.lstrip('+')}",
+                                    user, source_wav=source or tone, record=record)
         started.append(proc)
         return proc
 

@@ -113,6 +113,40 @@ def test_a_call_between_two_real_phones(start_phone: StartPhone) -> None:
         caller.close()
 
 
+def test_a_recordings_path_at_baresips_limit_records_and_a_longer_one_is_refused(
+        start_phone: StartPhone, phones_dir: Path) -> None:
+    """Past SND_PATH_MAX baresip recorded no call and said nothing (seen under pytest -n 2,
+    whose directories are 10 bytes longer): the phone's configuration refuses it now."""
+    from seatdesk.telephony.baresip_process import SND_PATH_MAX, write_config
+
+    def directory_for(length: int) -> Path:
+        pad = length - len(str(phones_dir / "p" / "dumps"))
+        return phones_dir / ("p" + "x" * pad)
+
+    at_limit = directory_for(SND_PATH_MAX)
+    assert len(str(at_limit / "dumps")) == SND_PATH_MAX
+    agent_proc = start_phone("agent", directory=at_limit)
+    caller_proc = start_phone(CALLER, source=None)
+    agent, caller = agent_proc.phone(), caller_proc.phone()
+    seen = Events(agent)
+    try:
+        caller.dial(agent_proc.sip_uri)
+        seen.wait(PhoneEventKind.INCOMING)
+        agent.answer()
+        seen.wait(PhoneEventKind.ANSWERED)
+        import time
+
+        time.sleep(1.0)
+        caller.hang_up()
+        ended = seen.wait(PhoneEventKind.HUNG_UP)
+        assert len(ended.recording) == 2, ended  # both sides, at the longest path allowed
+    finally:
+        agent.close()
+        caller.close()
+    with pytest.raises(PhoneError, match="choose a shorter directory"):
+        write_config(directory_for(SND_PATH_MAX + 1), "agent", sip_port=5060, ctrl_port=4444)
+
+
 def test_commands_without_a_call_are_refused(start_phone: StartPhone) -> None:
     proc = start_phone("lonely")
     phone = proc.phone()
