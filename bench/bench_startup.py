@@ -139,6 +139,9 @@ def run(quick: bool = False, rounds: int | None = None, customers: int = 10_000
     # own start-up is not the desk's).
     beside = Path(sys.executable).parent / "seatdesk"
     seatdesk = str(beside) if beside.exists() else (shutil.which("seatdesk") or "seatdesk")
+    # SEATDESK_BIN: another build's command (an older commit's launcher) measured against
+    # the same bare app in the same conditions, for before/after comparisons.
+    seatdesk = os.environ.get("SEATDESK_BIN") or seatdesk
     env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor",
            "SEATDESK_HOME": str(workdir / "home"), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("TEXTUAL", None)

@@ -19,7 +19,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-from seatdesk.domain.i18n import _
+from seatdesk.domain.i18n import _, ngettext
 from seatdesk.telephony.adapter import PhoneError
 from seatdesk.telephony.baresip import BaresipPhone
 
@@ -88,9 +88,13 @@ def write_config(directory: Path, user: str, *, sip_port: int, ctrl_port: int,
     """
     dumps = directory.absolute() / "dumps"
     if record and len(str(dumps).encode()) > SND_PATH_MAX:
-        raise PhoneError(_("the phone's recordings would go to {path}, {n} bytes long: "
-                           "baresip records nothing past {max}; choose a shorter directory")
-                         .format(path=dumps, n=len(str(dumps).encode()), max=SND_PATH_MAX))
+        size = len(str(dumps).encode())
+        raise PhoneError(ngettext(
+            "the phone's recordings would go to {path}, {n} byte long: baresip records "
+            "nothing past {max}; choose a shorter directory",
+            "the phone's recordings would go to {path}, {n} bytes long: baresip records "
+            "nothing past {max}; choose a shorter directory", size)
+            .format(path=dumps, n=size, max=SND_PATH_MAX))
     directory.mkdir(parents=True, exist_ok=True)
     source = f"aufile,{source_wav}" if source_wav else "aubridge,mic"
     player = audio or f"aubridge,{user}"
