@@ -355,12 +355,13 @@ class SeatdeskApp(App[None]):
         """
         import os
 
-        from seatdesk.runtime.attach import WEB_DRIVER
+        if os.environ.get("TEXTUAL_DRIVER"):  # (a terminal's desk imports nothing more)
+            from seatdesk.runtime.attach import WEB_DRIVER
 
-        if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:
-            from textual.drivers.web_driver import WebDriver
+            if os.environ["TEXTUAL_DRIVER"] == WEB_DRIVER:
+                from textual.drivers.web_driver import WebDriver
 
-            return WebDriver
+                return WebDriver
         return super().get_driver_class()
 
     # ---- changes from other seats ------------------------------------------------------

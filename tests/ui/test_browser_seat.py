@@ -128,6 +128,17 @@ def served(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
             _desks_end_with(sessions)
 
 
+def _available(backend: Backend, login: str) -> Callable[[], bool]:
+    """Whether ``login``'s seat is signed in and available (a condition for _until)."""
+    user_id = backend.users.actor(login).user_id
+
+    def available() -> bool:
+        with backend.db.read() as s:
+            status = s.get(AgentStatus, user_id)
+            return status is not None and status.state.value == "available"
+    return available
+
+
 def _desk_started(driver: Any) -> None:
     from selenium.webdriver.common.by import By
 
@@ -188,14 +199,7 @@ def test_a_browser_seat_is_forked_by_the_seat_host(chromium: Any, sqlite_url: st
             time.sleep(0.3)
         backend = Backend.open(sqlite_url)
         try:
-            agent = backend.users.actor("agent1")
-
-            def available() -> bool:
-                with backend.db.read() as s:
-                    status = s.get(AgentStatus, agent.user_id)
-                    return status is not None and status.state.value == "available"
-
-            _until(available, 60, "agent1 to sign in in the forked desk")
+            _until(_available(backend, "agent1"), 60, "agent1 to sign in in the forked desk")
         finally:
             backend.close()
         server.terminate()  # the desk ends with the server's hang-up, through its client
@@ -228,13 +232,7 @@ def test_an_agent_takes_a_call_and_saves_the_record_in_a_browser(chromium, serve
     backend = Backend.open(db_url)
     try:
         agent = backend.users.actor("agent1")
-
-        def available() -> bool:
-            with backend.db.read() as s:
-                status = s.get(AgentStatus, agent.user_id)
-                return status is not None and status.state.value == "available"
-
-        _until(available, 60, "agent1 to sign in and become available")
+        _until(_available(backend, "agent1"), 60, "agent1 to sign in and become available")
         call_id = backend.calls.offer_inbound(SYSTEM, "13800138000", "general")
         time.sleep(2)  # the queue shows the call
         press(Keys.F2)
