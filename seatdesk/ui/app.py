@@ -74,8 +74,10 @@ def _first_home(actor: Actor | None, sign_in_as: tuple[str, str] | None) -> str 
         home = HOME.get(actor.role)
         entry = next((e for e in entries if e.mode == home), entries[0] if entries else None)
         return entry.mode if entry is not None else None
-    if sign_in_as is not None:
-        return HOME.get(sign_in_as[1], "desk")
+    if sign_in_as is not None and HOME.get(sign_in_as[1], "desk") == "desk":
+        # Only the desk paints before the user is known (it waits for the sign-in to load
+        # its queue); any other home reads its data on mount, so it opens after sign-in.
+        return "desk"
     return None
 
 
@@ -275,8 +277,10 @@ class SeatdeskApp(App[None]):
         self._name_connections(actor)
         self._actor_ready.set()
         expected = self.sign_in_as[1] if self.sign_in_as else None
-        # The guess was wrong (the user's role changed): go to the right home.
-        self.call_from_thread(self.open_home if actor.role != expected else self._show_user)
+        # The home painted already (the desk) unless the guess was wrong or the home waited
+        # for the user; otherwise go there now.
+        painted = _first_home(None, self.sign_in_as) is not None and actor.role == expected
+        self.call_from_thread(self._show_user if painted else self.open_home)
 
     def _sign_in_failed(self, message: str) -> None:
         """Close with one line on the terminal (as the CLI says its errors)."""
