@@ -43,5 +43,22 @@ def hang_up_with_server() -> None:
     The variable is removed at once, so nothing the desk starts inherits it.
     """
     value = os.environ.pop(HANG_UP_WITH_ENV, "")
-    if value.isdigit():
-        hang_up_with(int(value))
+    if not value.isdigit():
+        return
+    server = int(value)
+    if server != os.getppid() and _alive(server):
+        # Inherited from further up (a seat host started from a served session's shell, a
+        # test run's environment): that process is not this desk's parent, and this desk
+        # must not hang itself up for it. (A dead one is this desk's server, gone already.)
+        return
+    hang_up_with(server)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True

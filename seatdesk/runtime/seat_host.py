@@ -31,7 +31,7 @@ from io import TextIOWrapper
 from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.runtime.attach import PASSED_ENV, WEB_DRIVER, WEB_ENV, exit_code, socket_path
-from seatdesk.runtime.hang_up import hang_up_with
+from seatdesk.runtime.hang_up import HANG_UP_WITH_ENV, hang_up_with
 
 # The desk a child runs: ``seatdesk ARGV`` as the command line would, returning its status.
 RunSeat = Callable[[list[str]], int]
@@ -292,7 +292,8 @@ def _take_terminal(fds: list[int]) -> None:
 
 def _take_environment(env: object) -> None:
     """The host's environment (database, bus) with the seat terminal's own variables."""
-    for name in ("COLUMNS", "LINES", *PASSED_ENV, *WEB_ENV):
+    # (HANG_UP_WITH_ENV too: a forked desk ends with its host, armed at the fork.)
+    for name in ("COLUMNS", "LINES", HANG_UP_WITH_ENV, *PASSED_ENV, *WEB_ENV):
         os.environ.pop(name, None)
     if not isinstance(env, dict):
         return

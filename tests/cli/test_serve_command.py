@@ -32,6 +32,10 @@ def test_serve_listens_on_localhost_and_passes_no_secrets(sqlite_url, monkeypatc
     monkeypatch.setenv("SEATDESK_PASSWORD", "leaky-password")
     monkeypatch.setenv("SEATDESK_SYSTEM_SECRET", "leaky-secret")
     monkeypatch.setenv("SEATDESK_USER", "root")
+    # serve also names itself for its desks and says their colour depth: restored too (left
+    # set, they reached every later test's processes on this worker).
+    monkeypatch.setenv("SEATDESK_HANG_UP_WITH", "")
+    monkeypatch.setenv("COLORTERM", "")
     result = CliRunner().invoke(main, ["--db", sqlite_url, "serve"])
     assert result.exit_code == 0, result.output
     (server,) = made
@@ -48,6 +52,20 @@ def test_serve_listens_on_localhost_and_passes_no_secrets(sqlite_url, monkeypatc
     assert made[-1]["host"] == "0.0.0.0" and made[-1]["port"] == 8443
     CliRunner().invoke(main, ["--db", sqlite_url, "serve", "--seat-host"])
     assert shlex.split(str(made[-1]["command"]))[-2:] == ["attach", "run"]
+
+
+def test_a_desk_hangs_up_only_with_its_own_parent():
+    """A desk that inherited a served session's variable from further up (its parent is
+    not that server) hung itself up at once: a browser seat's desk forked by a seat host
+    that had the variable in its environment died before its first byte (CI, seen failing
+    first). It ignores a live process that is not its parent."""
+    import subprocess
+
+    code = ("import os, sys; from seatdesk.runtime.hang_up import hang_up_with_server; "
+            "os.environ['SEATDESK_HANG_UP_WITH'] = '1'; hang_up_with_server(); print('alive')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 0 and done.stdout.strip() == "alive", done
 
 
 def test_a_served_desk_draws_in_24_bit_colour(sqlite_url, monkeypatch):
