@@ -68,7 +68,9 @@ def test_a_big_import_lets_seats_write_within_a_second(sqlite_url, tmp_path):
         stop.set()
         samples, error = out.get(timeout=60)
         seat.join(30)
-        alone = max((d for at, d in samples if at < began), default=0.0)
+        # The seat's slowest write without the import, before it and after it: the suite
+        # runs on two workers, and the other one's load comes and goes.
+        alone = max((d for at, d in samples if at < began or at > ended), default=0.0)
         during = [d for at, d in samples if began <= at <= ended]
         longest = max(during, default=0.0)
         assert report.created == ROWS
@@ -77,7 +79,7 @@ def test_a_big_import_lets_seats_write_within_a_second(sqlite_url, tmp_path):
         assert took > 1.0, "the import was too small to show anything"
         assert during and not error, error
         # A second more than the seat's own slowest write without the import (the machine
-        # may be busy with other work; the import alone must not add more than a second).
+        # may be busy with other work; the import itself must not add more than a second).
         assert longest < 1.0 + alone, (
             f"a seat waited {longest:.1f} s during the import ({took:.1f} s); "
             f"{alone:.1f} s at most without it")
