@@ -7,6 +7,8 @@ import subprocess
 import sys
 from collections.abc import Iterable
 
+from seatdesk.runtime.hang_up import descendants  # noqa: F401 - the tests' process tree
+
 
 def loaded_after_importing(modules: Iterable[str]) -> set[str]:
     """Every module in ``sys.modules`` of a fresh interpreter after importing ``modules``."""
@@ -32,12 +34,3 @@ def process_running(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (Linux's /proc children lists), children first."""
-    from pathlib import Path
-
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return []
-    return [p for child in map(int, children) for p in (child, *descendants(child))]

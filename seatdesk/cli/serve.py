@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from seatdesk.domain.i18n import _
-from seatdesk.runtime.hang_up import HANG_UP_WITH_ENV
+from seatdesk.runtime.hang_up import HANG_UP_WITH_ENV, descendants
 
 # Never handed to a browser session's process: it signs its user in itself.
 _NOT_INHERITED = ("SEATDESK_PASSWORD", "SEATDESK_USER", "SEATDESK_SYSTEM_SECRET",
@@ -80,7 +80,9 @@ def serve_command(host: str, port: int, public_url: str | None, seat_host: bool)
     class SeatServer(Server):
         """textual-serve's server, stopping promptly with its browsers' desks."""
 
-        sessions: set[asyncio.Task[Any]] = set()
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.sessions: set[asyncio.Task[Any]] = set()  # each browser's socket handler
 
         def request_exit(self) -> None:
             # First the desks: the server otherwise waits on their open connections.
@@ -121,14 +123,6 @@ def _hang_up_sessions() -> None:
     with nobody at the browser. SIGHUP is what a closed terminal sends a desk.
     """
     import signal
-    from pathlib import Path
-
-    def descendants(pid: int) -> list[int]:
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:  # not Linux, or the process is gone
-            return []
-        return [p for child in map(int, children) for p in (child, *descendants(child))]
 
     for pid in descendants(os.getpid()):
         try:

@@ -20,6 +20,7 @@ import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 SOCKET_ENV = "SEATDESK_SEAT_HOST"
 # Set by the lean client when no host answers: the full interpreter it hands over to runs
@@ -161,11 +162,10 @@ def lean_main() -> int:
     return attach(sys.argv[1:], _back_to_full)
 
 
-def _back_to_full(args: list[str]) -> int:
+def _back_to_full(args: list[str]) -> NoReturn:
     """No host: the desk needs the full installation, so the full interpreter runs it."""
     os.environ[IN_PROCESS_ENV] = "1"
     os.execv(sys.executable, [sys.executable, "-m", "seatdesk", "attach", *args])
-    return 1  # (execv returns only by raising)
 
 
 def _give_up(_signum: int, _frame: object) -> None:

@@ -87,8 +87,8 @@ def write_config(directory: Path, user: str, *, sip_port: int, ctrl_port: int,
     ``snd_path``.
     """
     dumps = directory.absolute() / "dumps"
-    if record and len(str(dumps).encode()) > SND_PATH_MAX:
-        size = len(str(dumps).encode())
+    size = len(str(dumps).encode())
+    if record and size > SND_PATH_MAX:
         raise PhoneError(ngettext(
             "the phone's recordings would go to {path}, {n} byte long: baresip records "
             "nothing past {max}; choose a shorter directory",
