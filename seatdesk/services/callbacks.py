@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from seatdesk.data.engine import rows_changed, savepoint
 from seatdesk.data.models import (
@@ -118,6 +119,16 @@ def _row(b: Callback, customer_name: str, owner_login: str, now: datetime,
         max_attempts=b.max_attempts, outcome=b.outcome,
         overdue=b.state == "open" and b.due_at < now, complaint_id=b.complaint_id,
         dial_number=b.number)
+
+
+def alert_counts(owner_id: int, now: datetime) -> tuple[ScalarSelect[int], ScalarSelect[int]]:
+    """(due within 15 minutes, overdue) among ``owner_id``'s open callbacks, as two scalar
+    subqueries: the status line reads them in the same statement as the seat's state."""
+    base = select(func.count(Callback.id)).where(Callback.owner_id == owner_id,
+                                                 Callback.state == "open")
+    due = base.where(Callback.due_at >= now, Callback.due_at <= now + DUE_SOON)
+    overdue = base.where(Callback.due_at < now)
+    return due.scalar_subquery(), overdue.scalar_subquery()
 
 
 class CallbackService(Service):
@@ -368,14 +379,9 @@ class CallbackService(Service):
         """(due within 15 minutes, overdue) among my open callbacks, for the status bar."""
         if actor.user_id is None:
             return (0, 0)
-        now = self.clock()
         with self.db.read() as s:
-            base = select(func.count(Callback.id)).where(Callback.owner_id == actor.user_id,
-                                                         Callback.state == "open")
-            due = s.scalar(base.where(Callback.due_at >= now,
-                                      Callback.due_at <= now + DUE_SOON)) or 0
-            overdue = s.scalar(base.where(Callback.due_at < now)) or 0
-            return (int(due), int(overdue))
+            due, overdue = s.execute(select(*alert_counts(actor.user_id, self.clock()))).one()
+            return (int(due or 0), int(overdue or 0))
 
     # ---- the worker ---------------------------------------------------------------------
 

@@ -14,13 +14,14 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from seatdesk.data.models import AgentState, AgentStateEvent, AgentStatus, CallEvent
 from seatdesk.services.calls import next_call_query
 from seatdesk.services.container import Backend
 from seatdesk.services.dto import SYSTEM, WrapUp
 from tests.factories import floor
+from tests.statements import StatementCounter
 
 WRAP = WrapUp(category="query", disposition="resolved", resolved=True, notes="ok")
 
@@ -93,27 +94,6 @@ def test_the_claim_is_an_index_scan_after_a_surge_with_stale_statistics(pg_backe
     finally:
         with engine.begin() as conn:
             conn.execute(text("ALTER TABLE calls RESET (autovacuum_enabled)"))
-
-
-class StatementCounter:
-    """Every statement a Database sends: each execute, BEGIN, COMMIT, ROLLBACK and the
-    pool's pings (which bypass the execute events, so the dialect's ping is wrapped)."""
-
-    def __init__(self, engine, monkeypatch) -> None:
-        self.sent: list[str] = []
-        event.listen(engine, "before_cursor_execute", self._execute)
-        for name in ("begin", "commit", "rollback"):
-            event.listen(engine, name, lambda conn, name=name: self.sent.append(name.upper()))
-        ping = type(engine.dialect).do_ping
-
-        def counted_ping(dialect, dbapi_connection):
-            self.sent.append("PING")
-            return ping(dialect, dbapi_connection)
-
-        monkeypatch.setattr(type(engine.dialect), "do_ping", counted_ping)
-
-    def _execute(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.sent.append(" ".join(statement.split()))
 
 
 def test_one_claim_to_close_cycle_is_at_most_12_statements(pg_backend, monkeypatch):

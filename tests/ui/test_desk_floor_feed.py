@@ -27,7 +27,7 @@ def redis_url() -> str:
 class Counted:
     """Counts the calls of one service method (the real method still runs)."""
 
-    def __init__(self, target: Any, name: str) -> None:
+    def __init__(self, target: Any, name: str, monkeypatch: Any = None) -> None:
         self.count = 0
         real = getattr(target, name)
 
@@ -35,7 +35,10 @@ class Counted:
             self.count += 1
             return real(*args, **kwargs)
 
-        setattr(target, name, counted)
+        if monkeypatch is None:
+            setattr(target, name, counted)  # an instance of this test's own
+        else:
+            monkeypatch.setattr(target, name, counted)  # a module: put back afterwards
 
 
 def _shown(desk: Any) -> set[int]:
@@ -43,7 +46,10 @@ def _shown(desk: Any) -> set[int]:
     return {c.id for c in table.calls} if table is not None else set()
 
 
-async def test_another_seats_change_does_not_reread_my_status_or_queue(pg_url, clock):
+async def test_another_seats_change_does_not_reread_my_status_or_queue(pg_url, clock,
+                                                                       monkeypatch):
+    from seatdesk.services import seat_figures
+
     backend = Backend.open(pg_url, clock)
     writer = Backend.open(pg_url, clock)  # the rest of the floor, its own connections
     try:
@@ -60,7 +66,8 @@ async def test_another_seats_change_does_not_reread_my_status_or_queue(pg_url, c
             assert await until(app, pilot, lambda: warm in _shown(desk))
             await asyncio.sleep(0.3)
             await settle(app, pilot)
-            status = Counted(backend.agents, "status")
+            # The status line's one read (``presence.read_status``).
+            status = Counted(seat_figures, "seat_line", monkeypatch)
             waiting = Counted(backend.calls, "waiting")
             for _ in range(3):
                 writer.agents.pause(agent2, "break")

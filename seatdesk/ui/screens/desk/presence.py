@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from seatdesk.domain.enums import MISSED_CALL
-from seatdesk.domain.errors import SeatdeskError
 from seatdesk.domain.i18n import _
 from seatdesk.ui.dialogs.desk import READY, PauseReasonDialog
 from seatdesk.ui.errors import call_service
@@ -21,22 +20,17 @@ if TYPE_CHECKING:
 
 
 def read_status(seat: Seat) -> SeatStatus:
-    """(worker) The seat's state, today's count and handle time, and callback alerts."""
-    from seatdesk.services.seat_figures import today_figures
+    """(worker) The seat's state, today's count and handle time, and callback alerts: one
+    statement (``seat_line``), since every seat re-reads it often."""
+    from seatdesk.services.seat_figures import seat_line
 
-    backend, actor = seat.backend, seat.actor
-    view = backend.agents.status(actor)
-    figures = today_figures(backend.db, actor, seat.today_start())
-    due = overdue = 0
-    try:
-        due, overdue = backend.callbacks.alerts(actor)
-    except SeatdeskError:
-        pass  # an alert is a nicety; the desk works without it
+    backend = seat.backend
+    line = seat_line(backend.db, seat.actor, seat.today_start(), backend.callbacks.clock())
     return SeatStatus(
-        state=view.state if view else "logged_out", reason=view.reason if view else "",
-        since=view.since if view else None, handled_today=figures.handled,
-        average_handle_seconds=figures.average_handle_seconds,
-        callbacks_due=due, callbacks_overdue=overdue)
+        state=line.state or "logged_out", reason=line.reason, since=line.since,
+        handled_today=line.figures.handled,
+        average_handle_seconds=line.figures.average_handle_seconds,
+        callbacks_due=line.callbacks_due, callbacks_overdue=line.callbacks_overdue)
 
 
 def offered_actions(state: str | None, *, identified: bool, incomplete: int,
