@@ -24,6 +24,14 @@ arrived after a later-numbered one (no re-read), full re-reads beyond the start-
 and on the bus replays (a reconnect read on from the last entry), trimmed positions and
 holes in the numbers the stream vouched for.
 
+Each seat has a connection pool of its own and reads (its ring check, queue, status line)
+in a thread of its own while its feed thread goes on, as the desk's workers do; before the
+calls it runs each read as often as psycopg waits before preparing a statement, as a
+floor's long-running seats have. To say where the CPU goes, each run also prints the
+cluster's CPU by backend (seats, handler, driver, relay, PostgreSQL's own; from
+``/proc/PID/schedstat``), the connections opened, autovacuum runs, the statements run most
+during the calls and at rest, and on the bus offer → appended to the stream.
+
 The cluster is started here (initdb in a temporary directory, pg_stat_statements
 preloaded, enough connections for 200 listening seats) so nobody else's load is in the
 figures, and removed afterwards. ``python bench/bench_floor.py [--quick] [--modes ...]``;
@@ -63,15 +71,20 @@ STATUS_EVERY = 2.0  # the desk's status line re-read period (desk.STATUS_EVERY)
 STATUS_SAFETY = 60.0  # ... with change batches (desk.STATUS_SAFETY)
 SLOW_POLL = 2.0  # Settings.slow_poll_seconds
 # The cluster's CPU at rest (seats listening, no calls) is read over this long after each
-# run: CPU is counted in 10-ms ticks, so one second of rest was mostly rounding.
-REST_SECONDS = 6.0
+# run: at 200 seats a seat's safety round comes about 3 times a second, so 6 s held only
+# ~20 of them and an autovacuum run falling inside swung the figure by half.
+REST_SECONDS = 15.0
 RING_TOPICS = frozenset({"ring", "*", "poll"})
+# psycopg prepares a statement on its sixth run on a connection (prepare_threshold 5).
+PREPARED_AFTER = 6
 QUICK_RESCAN_SEATS = 50  # --quick measures the old desk at 10 and 50 seats only
 # The seats are spread over this many processes by default, on both feeds: a real seat is a
 # process of its own (one per SSH or browser seat), so 200 seats as threads of ONE process
 # measure that process's GIL (a stream wake-up holds it ~95 µs: 19 ms per batch for 200),
-# not the feed. 4 is twice this machine's cores; ``--procs 1`` is the one-process bench.
-PROCS = 4
+# not the feed. With 4 processes of 50 seats, offer → seen p95 at 200 seats on the bus was
+# 217 ms, one process's seats lagging together; with 50 processes of 4, 108-150 ms, and it
+# is the machine's two cores that limit, as on a floor. ``--procs 1``: one process.
+PROCS = 50
 BUS_URL = os.environ.get("SEATDESK_BENCH_BUS", "redis://127.0.0.1:6379/0")
 
 
@@ -129,23 +142,68 @@ def throwaway_cluster(max_connections: int = 700) -> Iterator[Cluster]:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def cluster_cpu_seconds(postmaster: int) -> float:
-    """CPU used by the postmaster, its live children and the children it has reaped."""
-    total = 0.0
+def _on_cpu(pid: int | str) -> float:
+    """Seconds ``pid`` has run, as the scheduler counts it in nanoseconds (``schedstat``):
+    utime and stime are counted in 10-ms ticks, and 200 backends' rounding was ±60 ms on
+    a rest that used 70 ms."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
+def backend_cpu(postmaster: int) -> dict[int, float]:
+    """CPU seconds of each live child of the postmaster (its backends and helpers)."""
+    out: dict[int, float] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid, ppid = int(entry), int(fields[1])
-        if pid == postmaster:
-            # utime, stime, cutime, cstime (fields 14-17 of stat; 12-15 after the name)
-            total += sum(int(x) for x in fields[11:15]) / _TICK
-        elif ppid == postmaster:
-            total += (int(fields[11]) + int(fields[12])) / _TICK
-    return total
+            if int(fields[1]) == postmaster:
+                out[int(entry)] = _on_cpu(entry)
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+    return out
+
+
+def cluster_cpu_seconds(postmaster: int) -> float:
+    """CPU used by the postmaster, its live children and the children it has reaped (those
+    only in ticks: the kernel keeps no finer count of a reaped child)."""
+    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    reaped = (int(fields[13]) + int(fields[14])) / _TICK  # cutime, cstime
+    return _on_cpu(postmaster) + reaped + sum(backend_cpu(postmaster).values())
+
+
+def backend_roles(conn: Any) -> dict[int, str]:
+    """Who each backend serves: the bench names its connections (PGAPPNAME, or
+    application_name on the URL); PostgreSQL's own processes by their type."""
+    rows = conn.execute("SELECT pid, coalesce(nullif(application_name, ''), backend_type) "
+                        "FROM pg_stat_activity").fetchall()
+    return {int(pid): str(role) for pid, role in rows}
+
+
+def cpu_by_role(before: dict[int, float], after: dict[int, float],
+                roles: dict[int, str]) -> dict[str, float]:
+    """CPU spent between two ``backend_cpu`` snapshots, summed by role; a backend that
+    was not there at the start counts from zero, one that ended is lost (not counted)."""
+    spent: dict[str, float] = {}
+    for pid, cpu in after.items():
+        role = roles.get(pid, "other")
+        spent[role] = spent.get(role, 0.0) + cpu - before.get(pid, 0.0)
+    return spent
+
+
+def sessions(conn: Any) -> int:
+    """Connections this database has accepted so far (PostgreSQL 14 and later)."""
+    row = conn.execute("SELECT sessions FROM pg_stat_database "
+                       "WHERE datname = current_database()").fetchone()
+    return int(row[0])
+
+
+def maintenance(conn: Any) -> dict[str, int]:
+    """Autovacuum and autoanalyze runs so far, per table: each changes the table's entry in
+    pg_class or pg_statistic, and every backend then rebuilds its cached copy on next use."""
+    rows = conn.execute("SELECT relname, autovacuum_count + autoanalyze_count "
+                        "FROM pg_stat_user_tables").fetchall()
+    return {str(name): int(runs) for name, runs in rows}
 
 
 def statements(conn: Any) -> int:
@@ -197,6 +255,11 @@ class Seat:
     trimmed: int = 0  # the bus: positions trimmed away (a full re-read)
     holes: int = 0  # the bus: holes in the numbers the stream proved no loss
     redis_id: int | None = None
+    # What the seat's reader thread is asked to read next (the desk's workers: the feed
+    # is never held up by a read; asked for again while one runs, it runs once more).
+    _due: dict[str, bool] = field(default_factory=dict)
+    _due_lock: threading.Lock = field(default_factory=threading.Lock)
+    _wake: threading.Event = field(default_factory=threading.Event)
 
     def run(self, stop: threading.Event, ready: threading.Barrier) -> None:
         feed = self.feed_factory()
@@ -207,6 +270,7 @@ class Seat:
         # (every 60 s) are spread out; started together here, they would all land at once.
         phase = random.Random(self.actor.user_id).uniform(0.0, STATUS_SAFETY)
         ahead = [0.0]
+        reader: threading.Thread | None = None
         try:
             if self.mode in ("delta", "bus"):
                 from seatdesk.ui.queue_view import seat_floor
@@ -214,9 +278,13 @@ class Seat:
                 floor = seat_floor(self.services.calls, self.actor,
                                    clock=lambda: time.monotonic() + ahead[0])
             self._full_read(floor)
+            self._warm()
             ahead[0] = phase  # the view's clock runs ``phase`` ahead once it has read
             ready.wait()
             status_at = time.monotonic() - phase
+            if floor is not None:
+                reader = threading.Thread(target=self._reader, args=(floor, stop), daemon=True)
+                reader.start()
             while not stop.is_set():
                 try:
                     topics = feed.wait(SLOW_POLL) or {"poll"}
@@ -235,6 +303,8 @@ class Seat:
                     self.errors.append(f"{exc.__class__.__name__}: {exc}")
         finally:
             feed.close()
+            if reader is not None:
+                reader.join(timeout=SLOW_POLL + 5)
             if floor is not None:
                 self.gaps, self.late = floor.gaps, floor.late
                 self.rereads = floor.full_reads - 1
@@ -264,13 +334,29 @@ class Seat:
         # The feed is listening now; a change before this read is in it (as the desk's "*").
         self._status()
 
-    def _status(self) -> None:
-        from seatdesk.services.seat_figures import today_figures
+    def _warm(self) -> None:
+        """Run each of the seat's reads as often as psycopg waits before it prepares a
+        statement, as a floor's seats have long since (they run for hours). Without it a
+        40-s run at 200 seats measured mostly statements parsed and planned afresh (each
+        seat runs its safety reads once a minute), and at 10 seats mostly prepared ones
+        (the seat of every call runs them several times a run): the status line cost
+        0.40 ms of server time a statement at rest at 200 seats and 0.09 ms at 10."""
+        from seatdesk.services.seat_figures import seat_line
 
         s = self.services
-        s.agents.status(self.actor)
-        today_figures(s.db, self.actor, s.calls.clock() - timedelta(hours=8))
-        s.callbacks.alerts(self.actor)
+        for _ in range(PREPARED_AFTER):
+            s.calls.current_call(self.actor)
+            s.calls.waiting(self.actor)
+            now = s.callbacks.clock()
+            seat_line(s.db, self.actor, now - timedelta(hours=8), now)
+
+    def _status(self) -> None:
+        """The desk's status line read (``presence.read_status``: ``seat_line``)."""
+        from seatdesk.services.seat_figures import seat_line
+
+        s = self.services
+        now = s.callbacks.clock()
+        seat_line(s.db, self.actor, now - timedelta(hours=8), now)
         self.status_reads += 1
 
     def _rescan(self, topics: set[str], status_at: float) -> float:
@@ -290,17 +376,39 @@ class Seat:
         from seatdesk.data.changes import drain_batches
 
         plan = floor.take(drain_batches(feed), frozenset(topics))
-        if plan.ring_check:
-            self.services.calls.current_call(self.actor)  # an idle seat's ring check
-        if plan.queue_full:
-            floor.read(lambda: self.services.calls.waiting(self.actor))
-            self.queue_reads += 1
-        self._mark(floor.ids())
+        self._mark(floor.ids())  # the deltas are shown at once, before any read
         now = time.monotonic()
-        if plan.status or now - status_at >= STATUS_SAFETY:
-            self._status()
-            return now
-        return status_at
+        status = plan.status or now - status_at >= STATUS_SAFETY
+        self._ask(ring=plan.ring_check, queue=plan.queue_full, status=status)
+        return now if status else status_at
+
+    def _ask(self, **reads: bool) -> None:
+        wanted = {name: True for name, due in reads.items() if due}
+        if not wanted:
+            return
+        with self._due_lock:
+            self._due.update(wanted)
+        self._wake.set()
+
+    def _reader(self, floor: Any, stop: threading.Event) -> None:
+        """The seat's reads, off the feed's thread (the desk runs them in workers)."""
+        while not stop.is_set():
+            if not self._wake.wait(0.5):
+                continue
+            self._wake.clear()
+            with self._due_lock:
+                due, self._due = self._due, {}
+            try:
+                if due.get("ring"):
+                    self.services.calls.current_call(self.actor)  # an idle seat's ring check
+                if due.get("queue"):
+                    floor.read(lambda: self.services.calls.waiting(self.actor))
+                    self.queue_reads += 1
+                    self._mark(floor.ids())
+                if due.get("status"):
+                    self._status()
+            except Exception as exc:  # noqa: BLE001 - counted, the seat goes on
+                self.errors.append(f"read: {exc.__class__.__name__}: {exc}")
 
 
 @dataclass
@@ -319,12 +427,6 @@ class SeatSummary:
 # ---- where the seats run: threads of this process, or spread over worker processes ---------------
 
 
-def _pool_count(seats: int) -> int:
-    """Connection pools shared by ``seats`` seat threads of one process: as many as 2 cores
-    keep busy; each seat still has its own listening connection, as a desk does."""
-    return max(1, min(8, seats // 10))
-
-
 def _seat_factory(url: str, mode: str) -> Callable[[], Any]:
     from seatdesk.data.changes import PgChangeFeed
 
@@ -341,9 +443,12 @@ class LocalSeats:
 
     def __init__(self, url: str, mode: str, actors: list[Any],
                  feed_factory: Callable[[str], Any] | None = None) -> None:
-        self.pools = [Services.open(url) for _ in range(_pool_count(len(actors)))]
+        # A pool of its own for every seat, as every desk has: seats sharing a pool of one
+        # kept connection open and close overflow connections whenever two of them read at
+        # once (a new backend each time, its catalogue caches cold), which no floor does.
+        self.pools = [Services.open(url) for _ in actors]
         make = (lambda: feed_factory(url)) if feed_factory else _seat_factory(url, mode)
-        self.floor = [Seat(a, self.pools[i % len(self.pools)], mode, make)
+        self.floor = [Seat(a, self.pools[i], mode, make)
                       for i, a in enumerate(actors)]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -371,6 +476,7 @@ class LocalSeats:
 def _host_seats(url: str, mode: str, logins: list[str], stop: Any, out: Any) -> None:
     """(a worker process) Host ``logins``' seats as threads until ``stop``; report back."""
     try:
+        os.environ["PGAPPNAME"] = "bench seat"  # its backends, for the CPU by role
         from seatdesk.data.engine import Database
         from seatdesk.services.users import UserService
 
@@ -578,10 +684,11 @@ def _drive(cluster: Cluster, url: str, host: LocalSeats | SpreadSeats,
     from seatdesk.services.calls import CallService
     from seatdesk.services.dto import SYSTEM, WrapUp
 
-    driver = CallService(Database(url))
-    workers = CallService(Database(url))
+    driver = CallService(Database(url + "?application_name=bench+driver"))
+    workers = CallService(Database(url + "?application_name=bench+handler"))
     record = WrapUp(category="query", disposition="resolved", resolved=True, notes="bench")
     offered: dict[int, float] = {}
+    wall = time.time() - time.monotonic()  # Redis entry ids are wall-clock milliseconds
     handled: list[threading.Thread] = []
     handle_errors: list[str] = []
 
@@ -594,12 +701,15 @@ def _drive(cluster: Cluster, url: str, host: LocalSeats | SpreadSeats,
         except Exception as exc:  # noqa: BLE001 - the call stays queued: counted below
             handle_errors.append(f"handle: {exc.__class__.__name__}: {exc}")
 
-    with psycopg.connect(url, autocommit=True) as stats:
+    with psycopg.connect(url, autocommit=True, application_name="bench stats") as stats:
         stats.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         # Let the start-up reads settle and every seat pass its first slow poll (an idle
         # seat checks its ring then: 200 at once, not a cost of the calls measured).
         time.sleep(SLOW_POLL + 0.5)
         stats.execute("SELECT pg_stat_statements_reset()")
+        per_pid0 = backend_cpu(cluster.postmaster_pid())
+        sessions0 = sessions(stats)
+        maintained0 = maintenance(stats)
         cpu0, t0 = cluster_cpu_seconds(cluster.postmaster_pid()), time.monotonic()
         n = 0
         while time.monotonic() - t0 < seconds:
@@ -622,20 +732,35 @@ def _drive(cluster: Cluster, url: str, host: LocalSeats | SpreadSeats,
         elapsed = time.monotonic() - t0
         cpu = cluster_cpu_seconds(cluster.postmaster_pid()) - cpu0
         count = statements(stats)
+        roles = backend_roles(stats)
+        opened = sessions(stats) - sessions0
+        runs = {t: n - maintained0.get(t, 0) for t, n in maintenance(stats).items()
+                if n - maintained0.get(t, 0)}
+        print(f"[floor]   autovacuum/analyze runs during the calls: {runs or 'none'}",
+              file=sys.stderr, flush=True)
+        print(f"[floor]   connections opened during the calls: {opened}", file=sys.stderr,
+              flush=True)
+        by_role = cpu_by_role(per_pid0, backend_cpu(cluster.postmaster_pid()), roles)
+        print("[floor]   CPU by backend: " + ", ".join(
+            f"{role} {spent:.2f} s" for role, spent in sorted(by_role.items(),
+                                                              key=lambda kv: -kv[1])),
+            file=sys.stderr, flush=True)
         # Then the floor at rest, seats listening, no calls: what the seats cost whatever
         # the calls (their safety re-reads, spread over the minute as on a real floor).
         # Measured after the calls, when start-up is long past.
+        _print_top(stats, "during the calls", 8)
         stats.execute("SELECT pg_stat_statements_reset()")
         idle0 = cluster_cpu_seconds(cluster.postmaster_pid())
+        rest_pid0 = backend_cpu(cluster.postmaster_pid())
         time.sleep(REST_SECONDS)
         idle = (cluster_cpu_seconds(cluster.postmaster_pid()) - idle0) / REST_SECONDS
+        rest_by_role = cpu_by_role(rest_pid0, backend_cpu(cluster.postmaster_pid()), roles)
+        print("[floor]   at rest, CPU by backend: " + ", ".join(
+            f"{role} {spent:.2f} s" for role, spent in sorted(rest_by_role.items(),
+                                                              key=lambda kv: -kv[1])[:4]),
+            file=sys.stderr, flush=True)
         rest_statements = statements(stats) / REST_SECONDS
-        for query, calls, ms in stats.execute(
-                "SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 70), calls, "
-                "round(total_exec_time::numeric, 1) FROM pg_stat_statements "
-                "ORDER BY total_exec_time DESC LIMIT 4"):
-            print(f"[floor]   at rest: {calls:5d} x {query} ({ms} ms)", file=sys.stderr,
-                  flush=True)
+        _print_top(stats, "at rest", 10)
     floor = host.stop()
     if relay is not None:
         relay.terminate()
@@ -644,7 +769,14 @@ def _drive(cluster: Cluster, url: str, host: LocalSeats | SpreadSeats,
 
         from seatdesk.data.bus import channel_for
 
-        redis.Redis.from_url(BUS_URL).delete(channel_for(url))  # this run's stream
+        client = redis.Redis.from_url(BUS_URL)
+        _print_relay_lag(client.xrange(channel_for(url)), offered, wall)
+        client.delete(channel_for(url))  # this run's stream
+    if os.environ.get("BENCH_FLOOR_DUMP"):  # offer and seen times, for a closer look
+        import pickle
+
+        Path(os.environ["BENCH_FLOOR_DUMP"]).write_bytes(pickle.dumps(
+            {"offered": offered, "shown": [s.shown for s in floor]}))
     final = {c.id for c in driver.waiting(SYSTEM)}
     seen: list[float] = []
     missed = 0
@@ -675,6 +807,37 @@ def _drive(cluster: Cluster, url: str, host: LocalSeats | SpreadSeats,
         holes=total("holes"), procs=host.procs)
 
 
+def _print_relay_lag(entries: list[Any], offered: dict[int, float], wall: float) -> None:
+    """Offer → appended to the stream by the relay (the entry id's wall-clock ms), p50/p95:
+    the part of offer → seen before any seat has the batch."""
+    from seatdesk.data.floor_events import parse_note
+
+    lags = []
+    for entry_id, fields in entries:
+        payload = fields.get(b"p", b"").decode()
+        batch = parse_note(payload)
+        if batch is None:
+            continue
+        appended = int(entry_id.split(b"-")[0]) / 1000.0
+        for change in batch.calls:
+            if change.state == "queued" and change.call_id in offered:
+                lags.append(appended - (offered[change.call_id] + wall))
+    if lags:
+        print(f"[floor]   offer → on the stream: p50 {percentile(lags, 50) * 1000:.1f} ms, "
+              f"p95 {percentile(lags, 95) * 1000:.1f} ms ({len(lags)} offers)",
+              file=sys.stderr, flush=True)
+
+
+def _print_top(stats: Any, when: str, limit: int) -> None:
+    """The costliest statements since pg_stat_statements was last reset."""
+    for query, calls, ms in stats.execute(
+            "SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 70), calls, "
+            "round(total_exec_time::numeric, 1) FROM pg_stat_statements "
+            "ORDER BY calls DESC LIMIT %s", (limit,)):
+        print(f"[floor]   {when}: {calls:5d} x {query} ({ms} ms)", file=sys.stderr,
+              flush=True)
+
+
 def _start_relay(url: str) -> subprocess.Popen[bytes]:
     """The site's relay as on a floor: ``seatdesk events relay``, a process of its own
     (not a thread sharing one GIL with the 200 simulated seats)."""
@@ -682,7 +845,7 @@ def _start_relay(url: str) -> subprocess.Popen[bytes]:
 
     from seatdesk.data.bus import channel_for
 
-    env = {**os.environ, "SEATDESK_DB": url, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "SEATDESK_DB": url, "PYTHONPATH": str(ROOT), "PGAPPNAME": "bench relay"}
     relay = subprocess.Popen([sys.executable, "-m", "seatdesk", "events", "relay",
                               "--bus", BUS_URL], env=env, stderr=subprocess.DEVNULL)
     client, key = redis.Redis.from_url(BUS_URL), channel_for(url)
