@@ -303,6 +303,14 @@ class Database:
         )
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(read_engine, expire_on_commit=False)
+        # A read outside any transaction on PostgreSQL (``read_once``); SQLite's deferred
+        # BEGIN costs no round trip, so there it is the plain read.
+        self._glance = (
+            sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                         expire_on_commit=False)
+            if self.dialect == "postgresql"
+            else self._reader
+        )
         if self.dialect == "postgresql":
             # Each commit that signals a topic sends one batch of what it changed (issue 19).
             from seatdesk.data.floor_events import install
@@ -360,6 +368,16 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A read-only transaction that never waits for the write lock."""
         with driver_errors(), self._reader.begin() as session:
+            yield session
+
+    @contextmanager
+    def read_once(self) -> Iterator[Session]:
+        """A read of one statement, or of statements that need no snapshot in common: on
+        PostgreSQL outside any transaction, so the server gets the statement alone, not
+        BEGIN, the statement and COMMIT (three round trips where one does). The seats'
+        frequent reads (the status line, the queue, the ring check) use it: every seat
+        makes them once a minute and whenever a change concerns it (issue 19)."""
+        with driver_errors(), self._glance.begin() as session:
             yield session
 
     def dispose(self) -> None:

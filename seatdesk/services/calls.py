@@ -1021,7 +1021,7 @@ class CallService(Service):
         """
         masked = not allowed(actor, Permission.SEE_UNMASKED)
         mine = select(UserQueue.queue_id).where(UserQueue.user_id == actor.user_id)
-        with self.db.read() as s:
+        with self.db.read_once() as s:  # one statement
             rows = s.execute(
                 waiting_select().where(Call.queue_id.in_(mine) | ~mine.exists()).limit(limit)
             ).all()
@@ -1048,8 +1048,11 @@ class CallService(Service):
             return view
 
     def current_call(self, actor: Actor) -> CallView | None:
-        """The seat's unfinished call, if any (after a restart the desk resumes it)."""
-        with self.db.read() as s:
+        """The seat's unfinished call, if any (after a restart the desk resumes it).
+
+        An idle seat's ring check: one statement when there is none; the call's customer,
+        when there is one, needs no snapshot in common with it (``read_once``)."""
+        with self.db.read_once() as s:
             call = s.scalar(
                 select(Call)
                 .where(

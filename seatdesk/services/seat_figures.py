@@ -61,7 +61,7 @@ def seat_line(db: Database, actor: Actor, since: datetime, now: datetime) -> Sea
 
     today = _closed_today(uid, since)
     due, overdue = alert_counts(uid, now)
-    with db.read() as s:
+    with db.read_once() as s:
         state, reason, entered, count, total, soon, late = s.execute(select(
             mine(AgentStatus.state), mine(AgentStatus.reason), mine(AgentStatus.since),
             select(func.count(Call.id)).where(*today).scalar_subquery(),

@@ -11,6 +11,8 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from psycopg.pq import TransactionStatus
+from sqlalchemy import event
 
 from seatdesk.services.callbacks import CallbackInput
 from seatdesk.services.container import Backend
@@ -73,7 +75,15 @@ def test_the_status_line_is_one_statement(pg_url, clock, monkeypatch):
         _people, agent, since = _busy_morning(backend, clock)
         read_status(_seat(backend, agent, since))  # the connection opened and named
         counter = StatementCounter(backend.db.engine, monkeypatch)
+        # What PostgreSQL said of the transaction after each statement: none was open.
+        after: list[object] = []
+
+        def seen(conn, *_args) -> None:
+            after.append(conn.connection.dbapi_connection.info.transaction_status)
+
+        event.listen(backend.db.engine, "after_cursor_execute", seen)
         status = read_status(_seat(backend, agent, since))
+        event.remove(backend.db.engine, "after_cursor_execute", seen)
         sent = list(counter.sent)
     finally:
         backend.close()
@@ -81,3 +91,4 @@ def test_the_status_line_is_one_statement(pg_url, clock, monkeypatch):
     selects = [s for s in sent if s.startswith("SELECT")]
     assert len(selects) == 1, "\n".join(line[:160] for line in sent)
     assert len(sent) <= 3, "\n".join(line[:160] for line in sent)  # BEGIN, SELECT, end
+    assert after == [TransactionStatus.IDLE], "the status line ran in a transaction"
