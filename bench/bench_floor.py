@@ -770,7 +770,7 @@ def _drive(cluster: Cluster, url: str, host: LocalSeats | SpreadSeats,
         from seatdesk.data.bus import channel_for
 
         client = redis.Redis.from_url(BUS_URL)
-        _print_relay_lag(client.xrange(channel_for(url)), offered, wall)
+        _print_relay_lag(client.xrange(channel_for(url)) or [], offered, wall)
         client.delete(channel_for(url))  # this run's stream
     if os.environ.get("BENCH_FLOOR_DUMP"):  # offer and seen times, for a closer look
         import pickle
