@@ -219,8 +219,14 @@ def _postgres_engine(url: str, echo: bool, name: ConnectionName) -> Engine:
         import psycopg  # only a PostgreSQL engine gets here
 
         try:
-            dbapi_conn.execute("SELECT 1")
-            dbapi_conn.rollback()
+            # Outside a transaction: SELECT 1 alone, not BEGIN, SELECT 1 and ROLLBACK. A
+            # seat's safety reads come once a minute, so each of them is pinged (issue 19).
+            was = dbapi_conn.autocommit
+            dbapi_conn.autocommit = True
+            try:
+                dbapi_conn.execute("SELECT 1")
+            finally:
+                dbapi_conn.autocommit = was
         except psycopg.Error as exc:  # the connection is gone: the pool opens a new one
             raise DisconnectionError(str(exc)) from exc
 

@@ -110,3 +110,32 @@ def test_a_busy_connection_dropped_by_the_server_fails_once_then_works(pg_url):
             assert s.execute(text("SELECT 1")).scalar_one() == 1
     finally:
         db.dispose()
+
+
+@pytest.mark.postgres
+def test_the_idle_ping_is_one_statement_alone(pg_url, monkeypatch, tmp_path):
+    """The ping of a connection idle past the limit comes on every seat's once-a-minute
+    safety read: SELECT 1 alone, not BEGIN, SELECT 1 and ROLLBACK (issue 19). What the
+    server was sent is read from libpq's own trace of the connection."""
+    from psycopg.pq import Trace
+
+    from seatdesk.data import engine as engine_module
+
+    db = Database(pg_url)
+    try:
+        with db.engine.connect() as conn:  # the pool's one connection, opened
+            pgconn = conn.connection.dbapi_connection.pgconn
+        trace = tmp_path / "trace"
+        with trace.open("w") as out:
+            pgconn.trace(out.fileno())
+            pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS)
+            monkeypatch.setattr(engine_module, "IDLE_BEFORE_PING", 0.0)
+            with db.read_once() as s:
+                assert s.execute(text("SELECT 2")).scalar_one() == 2
+            pgconn.untrace()
+        sent = [line for line in trace.read_text().splitlines() if line.startswith("F")]
+    finally:
+        db.dispose()
+    said = "\n".join(sent)
+    assert "SELECT 1" in said, said  # it was pinged
+    assert "BEGIN" not in said and "ROLLBACK" not in said, said
