@@ -32,7 +32,7 @@ class SeatLine:
     callbacks_overdue: int
 
 
-def _closed_today(user_id: int | None, since: datetime) -> tuple[ColumnElement[bool], ...]:
+def _closed_today(user_id: int, since: datetime) -> tuple[ColumnElement[bool], ...]:
     # On ix_calls_agent_closed: only today's rows are read.
     return (Call.agent_id == user_id, Call.state == CallState.CLOSED, Call.closed_at >= since)
 
@@ -51,7 +51,8 @@ def seat_line(db: Database, actor: Actor, since: datetime, now: datetime) -> Sea
     alerts as of ``now``: one statement of scalar subqueries, each an index lookup.
 
     Every seat re-reads its status line when a change concerns it and once a minute
-    besides (issue 19): four statements in three transactions were ten round trips."""
+    besides (issue 19): four statements in three transactions were ten round trips; this
+    is one (``read_once``)."""
     uid = actor.user_id
     if uid is None:
         return SeatLine(None, "", None, SeatFigures(0, 0), 0, 0)
