@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 
 from seatdesk.data.engine import Database
 from seatdesk.data.models import AgentStatus, Call, CallState
@@ -32,20 +32,6 @@ class SeatLine:
     callbacks_overdue: int
 
 
-def _closed_today(user_id: int, since: datetime) -> tuple[ColumnElement[bool], ...]:
-    # On ix_calls_agent_closed: only today's rows are read.
-    return (Call.agent_id == user_id, Call.state == CallState.CLOSED, Call.closed_at >= since)
-
-
-def _figures(count: Any, total: Any) -> SeatFigures:
-    handled = int(count or 0)
-    return SeatFigures(handled, int(total or 0) // handled if handled else 0)
-
-
-def _handle_seconds() -> ColumnElement[int]:
-    return Call.talk_seconds + Call.hold_seconds + Call.wrap_seconds
-
-
 def seat_line(db: Database, actor: Actor, since: datetime, now: datetime) -> SeatLine:
     """The seat's state, today's figures (calls closed since ``since``) and its callback
     alerts as of ``now``: one statement of scalar subqueries, each an index lookup.
@@ -60,15 +46,20 @@ def seat_line(db: Database, actor: Actor, since: datetime, now: datetime) -> Sea
     def mine(column: Any) -> Any:
         return select(column).where(AgentStatus.user_id == uid).scalar_subquery()
 
-    today = _closed_today(uid, since)
+    # On ix_calls_agent_closed: only today's rows are read.
+    today = (Call.agent_id == uid, Call.state == CallState.CLOSED, Call.closed_at >= since)
+    handle_seconds = Call.talk_seconds + Call.hold_seconds + Call.wrap_seconds
     due, overdue = alert_counts(uid, now)
     with db.read_once() as s:
         state, reason, entered, count, total, soon, late = s.execute(select(
             mine(AgentStatus.state), mine(AgentStatus.reason), mine(AgentStatus.since),
             select(func.count(Call.id)).where(*today).scalar_subquery(),
-            select(func.coalesce(func.sum(_handle_seconds()), 0)).where(*today)
+            select(func.coalesce(func.sum(handle_seconds), 0)).where(*today)
             .scalar_subquery(),
             due, overdue)).one()
-    return SeatLine(state=None if state is None else getattr(state, "value", str(state)),
-                    reason=reason or "", since=entered, figures=_figures(count, total),
-                    callbacks_due=int(soon or 0), callbacks_overdue=int(late or 0))
+    handled = int(count or 0)
+    figures = SeatFigures(handled, int(total or 0) // handled if handled else 0)
+    # The subquery keeps the column's type: ``state`` is an AgentState, or None.
+    return SeatLine(state=None if state is None else state.value, reason=reason or "",
+                    since=entered, figures=figures, callbacks_due=int(soon or 0),
+                    callbacks_overdue=int(late or 0))
